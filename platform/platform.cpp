@@ -1,0 +1,82 @@
+#include "platform/platform.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+#include "sync/core/ids.h"
+
+#ifndef LIAISON_SOURCE_ASSETS
+#define LIAISON_SOURCE_ASSETS "assets"
+#endif
+
+namespace liaison::platform {
+
+std::string default_data_dir() {
+    if (const char* d = std::getenv("LIAISON_DATA"); d && *d) return d;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::string(x) + "/liaison";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.local/share/liaison";
+    return ".liaison";
+}
+
+bool ensure_dir(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    return std::filesystem::is_directory(path, ec);
+}
+
+std::string assets_dir() {
+    if (const char* a = std::getenv("LIAISON_ASSETS"); a && *a) return a;
+    std::error_code ec;
+    if (std::filesystem::is_directory(LIAISON_SOURCE_ASSETS, ec)) return LIAISON_SOURCE_ASSETS;
+    return "assets";
+}
+
+int64_t wall_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int64_t monotonic_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::array<uint8_t, 10> random_bytes10() {
+    // One generator per thread, seeded from the OS entropy source.
+    thread_local std::mt19937_64 gen{std::random_device{}() ^ (static_cast<uint64_t>(std::random_device{}()) << 32)};
+    std::array<uint8_t, 10> b{};
+    const uint64_t x = gen(), y = gen();
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(x >> (8 * i));
+    b[8] = static_cast<uint8_t>(y);
+    b[9] = static_cast<uint8_t>(y >> 8);
+    return b;
+}
+
+std::string new_id() { return sync::make_uuid_v7(wall_ms(), random_bytes10()); }
+
+static std::tm local_tm(int64_t unix_ms) {
+    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return tm;
+}
+
+std::string local_date(int64_t unix_ms) {
+    const std::tm tm = local_tm(unix_ms);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+std::string local_datetime(int64_t unix_ms) {
+    const std::tm tm = local_tm(unix_ms);
+    char buf[24];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+}  // namespace liaison::platform

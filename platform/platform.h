@@ -1,0 +1,26 @@
+// What differs per OS/device. The rest of Liaison asks here instead of calling the OS itself.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace liaison::platform {
+
+// Per-user data folder: $LIAISON_DATA, else $XDG_DATA_HOME/liaison, else ~/.local/share/liaison.
+std::string default_data_dir();
+// Creates the folder and its parents; false when that fails.
+bool ensure_dir(const std::string& path);
+// Folder holding assets/ (fonts, translations, reference data): $LIAISON_ASSETS, else the
+// source tree's assets/ recorded at build time, else ./assets.
+std::string assets_dir();
+
+int64_t wall_ms();       // unix time in milliseconds (may be wrong on a tablet: HLC copes)
+int64_t monotonic_ms();  // for timeouts and intervals
+std::array<uint8_t, 10> random_bytes10();
+// A new UUIDv7 (ids are made on the device: nothing waits for the server to exist).
+std::string new_id();
+// Local calendar date "YYYY-MM-DD" and time "YYYY-MM-DD HH:MM" for a unix ms time.
+std::string local_date(int64_t unix_ms);
+std::string local_datetime(int64_t unix_ms);
+
+}  // namespace liaison::platform

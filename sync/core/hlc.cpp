@@ -1,0 +1,58 @@
+#include "sync/core/hlc.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+namespace liaison::sync {
+
+std::string Hlc::str() const {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%015lld-%08x-", static_cast<long long>(wall_ms), counter);
+    return buf + node;
+}
+
+std::optional<Hlc> Hlc::parse(std::string_view t) {
+    // 15 digits, '-', 8 hex digits, '-', node (non-empty)
+    if (t.size() < 26 || t[15] != '-' || t[24] != '-') return std::nullopt;
+    Hlc h;
+    auto r1 = std::from_chars(t.data(), t.data() + 15, h.wall_ms);
+    if (r1.ec != std::errc() || r1.ptr != t.data() + 15 || h.wall_ms < 0) return std::nullopt;
+    auto r2 = std::from_chars(t.data() + 16, t.data() + 24, h.counter, 16);
+    if (r2.ec != std::errc() || r2.ptr != t.data() + 24) return std::nullopt;
+    h.node = std::string(t.substr(25));
+    for (char c : h.node)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) return std::nullopt;
+    return h;
+}
+
+HlcClock::HlcClock(std::string node, Hlc last) : node_(std::move(node)), last_(std::move(last)) {
+    last_.node = node_;
+}
+
+Hlc HlcClock::tick(int64_t wall_ms) {
+    if (wall_ms > last_.wall_ms) {
+        last_.wall_ms = wall_ms;
+        last_.counter = 0;
+    } else {
+        ++last_.counter;
+    }
+    last_.node = node_;
+    return last_;
+}
+
+void HlcClock::observe(const Hlc& remote, int64_t wall_ms) {
+    const int64_t w = std::max({wall_ms, last_.wall_ms, remote.wall_ms});
+    if (w == last_.wall_ms && w == remote.wall_ms)
+        last_.counter = std::max(last_.counter, remote.counter) + 1;
+    else if (w == last_.wall_ms)
+        ++last_.counter;
+    else if (w == remote.wall_ms)
+        last_.counter = remote.counter + 1;
+    else
+        last_.counter = 0;
+    last_.wall_ms = w;
+}
+
+}  // namespace liaison::sync

@@ -1,0 +1,48 @@
+// Hybrid logical clock (Kulkarni et al.): wall milliseconds + counter + node id.
+// Pure: the wall time is passed in so tests can fake a tablet whose clock is wrong.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+namespace liaison::sync {
+
+struct Hlc {
+    int64_t wall_ms = 0;
+    uint32_t counter = 0;
+    std::string node;  // device id; makes every Hlc globally unique
+
+    bool empty() const { return wall_ms == 0 && counter == 0 && node.empty(); }
+    // Fixed-width text form; lexicographic order equals clock order.
+    std::string str() const;
+    static std::optional<Hlc> parse(std::string_view text);
+
+    friend bool operator==(const Hlc& a, const Hlc& b) {
+        return a.wall_ms == b.wall_ms && a.counter == b.counter && a.node == b.node;
+    }
+    friend bool operator!=(const Hlc& a, const Hlc& b) { return !(a == b); }
+    friend bool operator<(const Hlc& a, const Hlc& b) {
+        return std::tie(a.wall_ms, a.counter, a.node) < std::tie(b.wall_ms, b.counter, b.node);
+    }
+    friend bool operator>(const Hlc& a, const Hlc& b) { return b < a; }
+};
+
+class HlcClock {
+public:
+    explicit HlcClock(std::string node, Hlc last = {});
+    // Stamp a local event.
+    Hlc tick(int64_t wall_ms);
+    // Advance past a received stamp so that anything written afterwards is causally later,
+    // even when this device's wall clock is a day behind.
+    void observe(const Hlc& remote, int64_t wall_ms);
+    const Hlc& last() const { return last_; }
+    const std::string& node() const { return node_; }
+
+private:
+    std::string node_;
+    Hlc last_;
+};
+
+}  // namespace liaison::sync

@@ -1,0 +1,112 @@
+#include "sync/core/wire.h"
+
+namespace liaison::sync {
+namespace {
+const char* const kKnown[] = {"id", "table", "row", "column", "value", "supersedes", "scope", "author"};
+
+bool is_known(const std::string& k) {
+    for (const char* n : kKnown)
+        if (k == n) return true;
+    return false;
+}
+
+bool valid_name(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+}  // namespace
+
+nlohmann::json change_to_json(const FieldChange& c) {
+    nlohmann::json j = nlohmann::json::object();
+    if (!c.extra.empty()) {
+        auto extra = nlohmann::json::parse(c.extra, nullptr, false);
+        if (extra.is_object()) j = std::move(extra);
+    }
+    j["id"] = c.hlc.str();
+    j["table"] = c.table;
+    j["row"] = c.row;
+    j["column"] = c.column;
+    j["value"] = nlohmann::json::parse(c.value, nullptr, false);
+    if (j["value"].is_discarded()) j["value"] = nullptr;
+    auto sup = nlohmann::json::array();
+    for (const auto& h : c.supersedes) sup.push_back(h.str());
+    j["supersedes"] = std::move(sup);
+    j["scope"] = c.scope;
+    if (!c.author.empty()) j["author"] = c.author;
+    return j;
+}
+
+Result<FieldChange> change_from_json(const nlohmann::json& j) {
+    if (!j.is_object()) return invalid("change is not a JSON object");
+    for (const char* k : {"id", "table", "row", "column", "scope"})
+        if (!j.contains(k) || !j[k].is_string()) return invalid(std::string("change lacks string field '") + k + "'");
+    if (!j.contains("value")) return invalid("change lacks field 'value'");
+    FieldChange c;
+    auto h = Hlc::parse(j["id"].get<std::string>());
+    if (!h) return invalid("change id is not a clock stamp");
+    c.hlc = *h;
+    c.table = j["table"].get<std::string>();
+    c.row = j["row"].get<std::string>();
+    c.column = j["column"].get<std::string>();
+    c.scope = j["scope"].get<std::string>();
+    if (j.contains("author")) {
+        if (!j["author"].is_string()) return invalid("author is not a string");
+        c.author = j["author"].get<std::string>();
+    }
+    if (!valid_name(c.table)) return invalid("bad table name");
+    if (c.column != kDeletedColumn && !valid_name(c.column)) return invalid("bad column name");
+    if (c.row.empty() || c.row.size() > 64) return invalid("bad row id");
+    const auto& v = j["value"];
+    if (v.is_object() || v.is_array()) return invalid("change value must be a scalar");
+    c.value = v.dump();
+    if (j.contains("supersedes")) {
+        if (!j["supersedes"].is_array()) return invalid("supersedes is not an array");
+        for (const auto& s : j["supersedes"]) {
+            if (!s.is_string()) return invalid("supersedes entry is not a string");
+            auto sh = Hlc::parse(s.get<std::string>());
+            if (!sh) return invalid("supersedes entry is not a clock stamp");
+            if (!(*sh < c.hlc)) return invalid("a change can only supersede earlier versions");
+            c.supersedes.push_back(*sh);
+        }
+    }
+    nlohmann::json extra = nlohmann::json::object();
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (!is_known(it.key())) extra[it.key()] = it.value();
+    if (!extra.empty()) c.extra = extra.dump();
+    return c;
+}
+
+std::string encode_changes(const std::vector<FieldChange>& changes) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& c : changes) arr.push_back(change_to_json(c));
+    nlohmann::json doc = {{"protocol", kProtocolVersion}, {"changes", std::move(arr)}};
+    return doc.dump();
+}
+
+Result<std::vector<FieldChange>> changes_from_json_array(const nlohmann::json& arr) {
+    if (!arr.is_array()) return invalid("'changes' is not an array");
+    std::vector<FieldChange> out;
+    out.reserve(arr.size());
+    for (size_t i = 0; i < arr.size(); ++i) {
+        auto c = change_from_json(arr[i]);
+        if (!c) return invalid("change " + std::to_string(i) + ": " + c.error().message);
+        out.push_back(std::move(*c));
+    }
+    return out;
+}
+
+Result<std::vector<FieldChange>> decode_changes(std::string_view body) {
+    auto doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_discarded()) return invalid("body is not valid JSON");
+    if (!doc.is_object()) return invalid("body is not a JSON object");
+    if (!doc.contains("protocol") || !doc["protocol"].is_number_integer())
+        return invalid("body lacks the protocol version");
+    if (doc["protocol"].get<int>() != kProtocolVersion)
+        return invalid("unsupported protocol version " + doc["protocol"].dump());
+    if (!doc.contains("changes")) return invalid("body lacks 'changes'");
+    return changes_from_json_array(doc["changes"]);
+}
+
+}  // namespace liaison::sync

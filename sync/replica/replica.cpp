@@ -1,0 +1,577 @@
+#include "sync/replica/replica.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "sync/core/wire.h"
+
+namespace liaison::sync {
+namespace {
+
+std::string join_hlcs(const std::vector<Hlc>& hs) {
+    std::string s;
+    for (const auto& h : hs) {
+        if (!s.empty()) s.push_back(' ');
+        s += h.str();
+    }
+    return s;
+}
+
+std::vector<Hlc> split_hlcs(const std::string& s) {
+    std::vector<Hlc> out;
+    std::istringstream in(s);
+    std::string tok;
+    while (in >> tok)
+        if (auto h = Hlc::parse(tok)) out.push_back(*h);
+    return out;
+}
+
+// Column values read back from SQLite, as canonical JSON text.
+std::string column_json(const db::Stmt& st, int col) {
+    switch (st.type(col)) {
+        case SQLITE_INTEGER: return std::to_string(st.i64(col));
+        case SQLITE_FLOAT: return Value(st.f64(col)).dump();
+        case SQLITE_TEXT:
+        case SQLITE_BLOB: return Value(st.text(col)).dump();
+        default: return "null";
+    }
+}
+
+Status bind_json(db::Stmt& st, int i, const std::string& json) {
+    auto v = Value::parse(json, nullptr, false);
+    if (v.is_discarded()) return invalid("stored value is not JSON");
+    if (v.is_null()) st.bind(i, nullptr);
+    else if (v.is_boolean()) st.bind(i, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
+    else if (v.is_number_integer()) st.bind(i, v.get<int64_t>());
+    else if (v.is_number()) st.bind(i, v.get<double>());
+    else if (v.is_string()) st.bind(i, v.get_ref<const std::string&>());
+    else return invalid("value must be a scalar");
+    return {};
+}
+
+FieldChange change_from_row(const db::Stmt& st, int first) {
+    // columns: hlc, tbl, row, col, value, supersedes, scope, extra, author
+    FieldChange c;
+    c.hlc = Hlc::parse(st.text(first)).value_or(Hlc{});
+    c.table = st.text(first + 1);
+    c.row = st.text(first + 2);
+    c.column = st.text(first + 3);
+    c.value = st.text(first + 4);
+    c.supersedes = split_hlcs(st.text(first + 5));
+    c.scope = st.text(first + 6);
+    c.extra = st.text(first + 7);
+    c.author = st.text(first + 8);
+    return c;
+}
+
+const char* kLogCols = "hlc, tbl, row, col, value, supersedes, scope, extra, author";
+
+}  // namespace
+
+Result<std::string> canonical_value(const Value& v) {
+    if (v.is_null()) return std::string("null");
+    if (v.is_boolean()) return std::string(v.get<bool>() ? "1" : "0");
+    if (v.is_number_unsigned()) {
+        if (v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return invalid("integer out of range");
+        return std::to_string(v.get<int64_t>());
+    }
+    if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+    if (v.is_number_float()) return Value(v.get<double>()).dump();
+    if (v.is_string()) {
+        // dump() refuses invalid UTF-8 with an exception; keep that inside this boundary.
+        try {
+            return v.dump();
+        } catch (const std::exception&) {
+            return invalid("text is not valid UTF-8");
+        }
+    }
+    return invalid("value must be a scalar");
+}
+
+Status Replica::install(db::Db& db) {
+    return db.exec(R"sql(
+CREATE TABLE IF NOT EXISTS crr_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crr_clock(
+  tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL, hlc TEXT NOT NULL,
+  PRIMARY KEY(tbl, row, col)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crr_conflict(
+  tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL, hlc TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY(tbl, row, col, hlc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crr_superseded(
+  tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL, hlc TEXT NOT NULL,
+  PRIMARY KEY(tbl, row, col, hlc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crr_log(
+  seq INTEGER PRIMARY KEY,
+  hlc TEXT NOT NULL UNIQUE,
+  tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL,
+  value TEXT NOT NULL,
+  supersedes TEXT NOT NULL DEFAULT '',
+  scope TEXT NOT NULL,
+  extra TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  local INTEGER NOT NULL,
+  pushed INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS crr_log_outbox ON crr_log(seq) WHERE local = 1 AND pushed = 0;
+CREATE INDEX IF NOT EXISTS crr_log_row ON crr_log(tbl, row);
+)sql");
+}
+
+Status Replica::set_device_id(db::Db& db, const std::string& id) {
+    auto& st = db.cached("INSERT INTO crr_meta(key, value) VALUES('device_id', ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    return st.bind(1, id).run();
+}
+
+Result<std::string> Replica::device_id(db::Db& db) {
+    auto& st = db.cached("SELECT value FROM crr_meta WHERE key = 'device_id'");
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return not_found("this store has no device id: run `liaison init` first");
+    return st.text(0);
+}
+
+Result<std::unique_ptr<Replica>> Replica::open(db::Db& db, WallClock wall) {
+    auto id = device_id(db);
+    if (!id) return id.error();
+    std::unique_ptr<Replica> r(new Replica(db, std::move(wall), *id, Hlc{}));
+    LIAISON_TRY(r->load_clock());
+    return r;
+}
+
+Replica::Replica(db::Db& db, WallClock wall, std::string device, Hlc last)
+    : db_(db), wall_(std::move(wall)), device_(device), clock_(device, std::move(last)) {}
+
+void Replica::register_table(TableSpec spec) {
+    auto& cols = tables_[spec.name];
+    cols.insert(spec.columns.begin(), spec.columns.end());
+    cols.insert(kDeletedColumn);
+}
+
+Status Replica::load_clock() {
+    // Several connections of one device (UI, sync worker) share the persisted clock; each write
+    // transaction reloads it so no two changes ever get the same stamp.
+    auto& st = db_.cached("SELECT value FROM crr_meta WHERE key = 'hlc'");
+    auto r = st.step();
+    if (!r) return r.error();
+    Hlc last;
+    if (*r) last = Hlc::parse(st.text(0)).value_or(Hlc{});
+    if (clock_.last() < last || clock_.last().empty()) clock_ = HlcClock(device_, last);
+    return {};
+}
+
+Status Replica::save_clock() {
+    auto& st = db_.cached("INSERT INTO crr_meta(key, value) VALUES('hlc', ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    return st.bind(1, clock_.last().str()).run();
+}
+
+Status Replica::validate(const FieldChange& c) const {
+    auto t = tables_.find(c.table);
+    if (t == tables_.end()) return invalid("unknown table '" + c.table + "'");
+    if (!t->second.count(c.column)) return invalid("unknown column '" + c.table + "." + c.column + "'");
+    if (c.hlc.node.empty()) return invalid("change without a device");
+    if (c.row.empty() || c.row.size() > 64) return invalid("bad row id");
+    if (c.scope.empty()) return invalid("change without a scope");
+    if (c.column == kDeletedColumn && c.value != "0" && c.value != "1") return invalid("a tombstone is 0 or 1");
+    return {};
+}
+
+Result<std::string> Replica::read_domain_value(const std::string& table, const std::string& row,
+                                               const std::string& col) {
+    auto& st = db_.cached("SELECT \"" + col + "\" FROM \"" + table + "\" WHERE id = ?");
+    st.bind(1, row);
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return std::string("null");
+    return column_json(st, 0);
+}
+
+Status Replica::write_domain_value(const std::string& table, const std::string& row, const std::string& col,
+                                   const std::string& value_json) {
+    auto& ins = db_.cached("INSERT INTO \"" + table + "\"(id) VALUES(?) ON CONFLICT(id) DO NOTHING");
+    LIAISON_TRY(ins.bind(1, row).run());
+    auto& up = db_.cached("UPDATE \"" + table + "\" SET \"" + col + "\" = ? WHERE id = ?");
+    LIAISON_TRY(bind_json(up, 1, value_json));
+    return up.bind(2, row).run();
+}
+
+Result<FieldHeads> Replica::load_heads(const FieldChange& c) {
+    FieldHeads h;
+    auto& w = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col = ?");
+    w.bind(1, c.table).bind(2, c.row).bind(3, c.column);
+    auto r = w.step();
+    if (!r) return r.error();
+    if (*r) {
+        auto hlc = Hlc::parse(w.text(0));
+        if (!hlc) return Error{Error::Kind::Corrupt, "bad clock row"};
+        auto v = read_domain_value(c.table, c.row, c.column);
+        if (!v) return v.error();
+        h.heads.push_back(Version{*hlc, *v});
+    }
+    auto& cs = db_.cached("SELECT hlc, value FROM crr_conflict WHERE tbl = ? AND row = ? AND col = ?");
+    cs.bind(1, c.table).bind(2, c.row).bind(3, c.column);
+    for (;;) {
+        auto more = cs.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        auto hlc = Hlc::parse(cs.text(0));
+        if (!hlc) return Error{Error::Kind::Corrupt, "bad conflict row"};
+        h.heads.push_back(Version{*hlc, cs.text(1)});
+    }
+    std::sort(h.heads.begin(), h.heads.end(), [](const Version& a, const Version& b) { return b.hlc < a.hlc; });
+    return h;
+}
+
+Status Replica::store_heads(const FieldChange& c, const FieldHeads& before, const FieldHeads& after) {
+    const Version* bw = before.winner();
+    const Version* aw = after.winner();
+    if (aw && (!bw || bw->hlc != aw->hlc)) {
+        LIAISON_TRY(write_domain_value(c.table, c.row, c.column, aw->value));
+        auto& st = db_.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?) "
+                              "ON CONFLICT(tbl, row, col) DO UPDATE SET hlc = excluded.hlc");
+        LIAISON_TRY(st.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, aw->hlc.str()).run());
+    }
+    auto losers = [](const FieldHeads& f) {
+        return std::vector<Version>(f.heads.size() > 1 ? f.heads.begin() + 1 : f.heads.end(), f.heads.end());
+    };
+    const auto bl = losers(before), al = losers(after);
+    for (const auto& v : bl) {
+        if (std::find(al.begin(), al.end(), v) != al.end()) continue;
+        auto& del = db_.cached("DELETE FROM crr_conflict WHERE tbl = ? AND row = ? AND col = ? AND hlc = ?");
+        LIAISON_TRY(del.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, v.hlc.str()).run());
+    }
+    for (const auto& v : al) {
+        if (std::find(bl.begin(), bl.end(), v) != bl.end()) continue;
+        auto& ins = db_.cached("INSERT OR REPLACE INTO crr_conflict(tbl, row, col, hlc, value) VALUES(?, ?, ?, ?, ?)");
+        LIAISON_TRY(ins.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, v.hlc.str()).bind(5, v.value).run());
+    }
+    return {};
+}
+
+Status Replica::apply_one(const FieldChange& c, bool local, bool* applied) {
+    *applied = false;
+    if (!local) {
+        auto& known = db_.cached("SELECT 1 FROM crr_log WHERE hlc = ?");
+        known.bind(1, c.hlc.str());
+        auto r = known.step();
+        if (!r) return r.error();
+        if (*r) return {};
+    }
+    auto& sup = db_.cached("SELECT 1 FROM crr_superseded WHERE tbl = ? AND row = ? AND col = ? AND hlc = ?");
+    sup.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.hlc.str());
+    auto superseded = sup.step();
+    if (!superseded) return superseded.error();
+    const bool is_superseded = *superseded;
+    sup.reset();
+
+    auto before = load_heads(c);
+    if (!before) return before.error();
+    const FieldHeads after = merge_field(*before, c, is_superseded);
+    for (const auto& s : c.supersedes) {
+        auto& ins = db_.cached("INSERT OR IGNORE INTO crr_superseded(tbl, row, col, hlc) VALUES(?, ?, ?, ?)");
+        LIAISON_TRY(ins.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, s.str()).run());
+    }
+    LIAISON_TRY(store_heads(c, *before, after));
+    auto& log = db_.cached(
+        "INSERT INTO crr_log(hlc, tbl, row, col, value, supersedes, scope, extra, author, local) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    log.bind(1, c.hlc.str()).bind(2, c.table).bind(3, c.row).bind(4, c.column).bind(5, c.value);
+    log.bind(6, join_hlcs(c.supersedes)).bind(7, c.scope).bind(8, c.extra).bind(9, c.author);
+    log.bind(10, static_cast<int64_t>(local ? 1 : 0));
+    LIAISON_TRY(log.run());
+    *applied = true;
+    return {};
+}
+
+Result<FieldChange> Replica::local_change(const std::string& table, const std::string& row, const std::string& col,
+                                          const std::string& scope, std::string value_json,
+                                          std::vector<Hlc> supersedes) {
+    FieldChange c;
+    c.table = table;
+    c.row = row;
+    c.column = col;
+    c.scope = scope;
+    c.value = std::move(value_json);
+    c.author = author_;
+    auto& w = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col = ?");
+    w.bind(1, table).bind(2, row).bind(3, col);
+    auto r = w.step();
+    if (!r) return r.error();
+    if (*r) {
+        if (auto h = Hlc::parse(w.text(0))) supersedes.push_back(*h);
+    }
+    w.reset();
+    std::sort(supersedes.begin(), supersedes.end());
+    supersedes.erase(std::unique(supersedes.begin(), supersedes.end()), supersedes.end());
+    c.supersedes = std::move(supersedes);
+    c.hlc = clock_.tick(wall_());
+    return c;
+}
+
+Status Replica::write(const std::string& table, const std::string& row, const std::string& scope,
+                      const std::vector<std::pair<std::string, Value>>& fields) {
+    auto t = tables_.find(table);
+    if (t == tables_.end()) return invalid("unknown table '" + table + "'");
+    LIAISON_TRY(load_clock());
+    for (const auto& [col, v] : fields) {
+        if (col == kDeletedColumn || !t->second.count(col)) return invalid("unknown column '" + table + "." + col + "'");
+        auto canon = canonical_value(v);
+        if (!canon) return invalid(col + ": " + canon.error().message);
+        auto c = local_change(table, row, col, scope, std::move(*canon), {});
+        if (!c) return c.error();
+        bool applied = false;
+        LIAISON_TRY(apply_one(*c, true, &applied));
+    }
+    return save_clock();
+}
+
+Status Replica::remove(const std::string& table, const std::string& row, const std::string& scope) {
+    if (!tables_.count(table)) return invalid("unknown table '" + table + "'");
+    LIAISON_TRY(load_clock());
+    std::vector<Hlc> seen;
+    auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
+    st.bind(1, table).bind(2, row);
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        if (auto h = Hlc::parse(st.text(0))) seen.push_back(*h);
+    }
+    auto c = local_change(table, row, kDeletedColumn, scope, "1", std::move(seen));
+    if (!c) return c.error();
+    bool applied = false;
+    LIAISON_TRY(apply_one(*c, true, &applied));
+    return save_clock();
+}
+
+bool Replica::exists(const std::string& table, const std::string& row) {
+    if (!tables_.count(table)) return false;
+    auto& st = db_.cached("SELECT 1 FROM \"" + table + "\" WHERE id = ? AND _deleted = 0");
+    st.bind(1, row);
+    auto r = st.step();
+    return r && *r;
+}
+
+std::optional<std::string> Replica::scope_of(const std::string& table, const std::string& row) {
+    auto& st = db_.cached("SELECT scope FROM crr_log WHERE tbl = ? AND row = ? LIMIT 1");
+    st.bind(1, table).bind(2, row);
+    auto r = st.step();
+    if (!r || !*r) return std::nullopt;
+    return st.text(0);
+}
+
+Result<ApplyStats> Replica::apply_remote(const std::vector<FieldChange>& changes) {
+    auto tx = db::Tx::begin(db_);
+    if (!tx) return tx.error();
+    auto stats = apply_remote_in_tx(changes);
+    if (!stats) return stats.error();
+    LIAISON_TRY((*tx)->commit());
+    return stats;
+}
+
+Result<ApplyStats> Replica::apply_remote_in_tx(const std::vector<FieldChange>& changes) {
+    for (const auto& c : changes) LIAISON_TRY(validate(c));
+    LIAISON_TRY(load_clock());
+    ApplyStats stats;
+    for (const auto& c : changes) {
+        bool applied = false;
+        LIAISON_TRY(apply_one(c, false, &applied));
+        if (applied) {
+            ++stats.applied;
+            clock_.observe(c.hlc, wall_());
+        } else {
+            ++stats.duplicates;
+        }
+    }
+    LIAISON_TRY(save_clock());
+    return stats;
+}
+
+Result<std::vector<OutboxEntry>> Replica::pending(size_t limit, int64_t after_seq) {
+    auto& st = db_.cached(std::string("SELECT seq, ") + kLogCols +
+                          " FROM crr_log WHERE local = 1 AND pushed = 0 AND seq > ? ORDER BY seq LIMIT ?");
+    st.bind(1, after_seq).bind(2, static_cast<int64_t>(limit));
+    std::vector<OutboxEntry> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(OutboxEntry{st.i64(0), change_from_row(st, 1)});
+    }
+    return out;
+}
+
+Result<int64_t> Replica::pending_count() {
+    auto& st = db_.cached("SELECT count(*) FROM crr_log WHERE local = 1 AND pushed = 0");
+    auto r = st.step();
+    if (!r) return r.error();
+    return st.i64(0);
+}
+
+Status Replica::mark_pushed(const std::vector<int64_t>& seqs) {
+    auto tx = db::Tx::begin(db_);
+    if (!tx) return tx.error();
+    for (int64_t s : seqs) {
+        auto& st = db_.cached("UPDATE crr_log SET pushed = 1 WHERE seq = ?");
+        LIAISON_TRY(st.bind(1, s).run());
+    }
+    return (*tx)->commit();
+}
+
+Result<std::vector<OutboxEntry>> Replica::log_after(int64_t after, const std::vector<std::string>& scopes,
+                                                    size_t limit) {
+    std::string sql = std::string("SELECT seq, ") + kLogCols + " FROM crr_log WHERE seq > ?";
+    if (!scopes.empty()) {
+        sql += " AND scope IN (";
+        for (size_t i = 0; i < scopes.size(); ++i) sql += i ? ", ?" : "?";
+        sql += ")";
+    }
+    sql += " ORDER BY seq LIMIT ?";
+    auto& st = db_.cached(sql);
+    int i = 1;
+    st.bind(i++, after);
+    for (const auto& s : scopes) st.bind(i++, s);
+    st.bind(i, static_cast<int64_t>(limit));
+    std::vector<OutboxEntry> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(OutboxEntry{st.i64(0), change_from_row(st, 1)});
+    }
+    return out;
+}
+
+Result<std::vector<FieldChange>> Replica::history(const std::string& table, const std::string& row) {
+    auto& st = db_.cached(std::string("SELECT ") + kLogCols + " FROM crr_log WHERE tbl = ? AND row = ? ORDER BY hlc");
+    st.bind(1, table).bind(2, row);
+    std::vector<FieldChange> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(change_from_row(st, 0));
+    }
+    return out;
+}
+
+Result<std::vector<Conflict>> Replica::conflicts() {
+    std::vector<Conflict> out;
+    // Field conflicts: losing heads kept beside the winner.
+    auto& st = db_.cached("SELECT c.tbl, c.row, c.col, c.hlc, c.value, k.hlc FROM crr_conflict c "
+                          "JOIN crr_clock k ON k.tbl = c.tbl AND k.row = c.row AND k.col = c.col "
+                          "ORDER BY c.tbl, c.row, c.col, c.hlc");
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        Conflict c;
+        c.table = st.text(0);
+        c.row = st.text(1);
+        c.column = st.text(2);
+        c.id = st.text(3);
+        c.loser = Version{Hlc::parse(c.id).value_or(Hlc{}), st.text(4)};
+        c.winner.hlc = Hlc::parse(st.text(5)).value_or(Hlc{});
+        out.push_back(std::move(c));
+    }
+    for (auto& c : out) {
+        auto v = read_domain_value(c.table, c.row, c.column);
+        if (!v) return v.error();
+        c.winner.value = *v;
+        c.loser_is_mine = c.loser.hlc.node == device_;
+    }
+    // Delete conflicts: a deleted row whose field holds a version the delete had not seen.
+    auto& dels = db_.cached("SELECT k.tbl, k.row, k.hlc, l.supersedes FROM crr_clock k "
+                            "JOIN crr_log l ON l.hlc = k.hlc "
+                            "WHERE k.col = '_deleted' AND l.value = '1'");
+    std::vector<std::tuple<std::string, std::string, std::string, std::vector<Hlc>>> deleted;
+    for (;;) {
+        auto r = dels.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        deleted.emplace_back(dels.text(0), dels.text(1), dels.text(2), split_hlcs(dels.text(3)));
+    }
+    for (const auto& [tbl, row, del_hlc, seen] : deleted) {
+        auto& fs = db_.cached("SELECT col, hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
+        fs.bind(1, tbl).bind(2, row);
+        std::vector<std::pair<std::string, std::string>> fields;
+        for (;;) {
+            auto r = fs.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            fields.emplace_back(fs.text(0), fs.text(1));
+        }
+        for (const auto& [col, hlc_text] : fields) {
+            auto h = Hlc::parse(hlc_text);
+            if (!h || std::find(seen.begin(), seen.end(), *h) != seen.end()) continue;
+            Conflict c;
+            c.id = hlc_text;
+            c.table = tbl;
+            c.row = row;
+            c.column = col;
+            c.delete_conflict = true;
+            c.winner = Version{Hlc::parse(del_hlc).value_or(Hlc{}), "null"};
+            auto v = read_domain_value(tbl, row, col);
+            if (!v) return v.error();
+            c.loser = Version{*h, *v};
+            c.loser_is_mine = h->node == device_;
+            out.push_back(std::move(c));
+        }
+    }
+    return out;
+}
+
+Result<int64_t> Replica::conflict_count() {
+    auto all = conflicts();
+    if (!all) return all.error();
+    return static_cast<int64_t>(all->size());
+}
+
+Status Replica::resolve(const std::string& conflict_id, const Value& chosen) {
+    auto tx = db::Tx::begin(db_);
+    if (!tx) return tx.error();
+    LIAISON_TRY(resolve_in_tx(conflict_id, chosen));
+    return (*tx)->commit();
+}
+
+Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chosen) {
+    auto all = conflicts();
+    if (!all) return all.error();
+    auto it = std::find_if(all->begin(), all->end(), [&](const Conflict& c) { return c.id == conflict_id; });
+    if (it == all->end()) return not_found("no open conflict " + conflict_id);
+    const Conflict c = *it;
+    const std::string scope = scope_of(c.table, c.row).value_or(kReferenceScope);
+    LIAISON_TRY(load_clock());
+    bool applied = false;
+    if (c.delete_conflict) {
+        if (chosen.is_null()) {
+            // Keep the delete: a new tombstone that has now seen the concurrent edit.
+            std::vector<Hlc> seen{c.loser.hlc};
+            auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
+            st.bind(1, c.table).bind(2, c.row);
+            for (;;) {
+                auto r = st.step();
+                if (!r) return r.error();
+                if (!*r) break;
+                if (auto h = Hlc::parse(st.text(0))) seen.push_back(*h);
+            }
+            auto ch = local_change(c.table, c.row, kDeletedColumn, scope, "1", std::move(seen));
+            if (!ch) return ch.error();
+            LIAISON_TRY(apply_one(*ch, true, &applied));
+        } else {
+            // Keep the edit: bring the row back.
+            auto ch = local_change(c.table, c.row, kDeletedColumn, scope, "0", {});
+            if (!ch) return ch.error();
+            LIAISON_TRY(apply_one(*ch, true, &applied));
+        }
+        return save_clock();
+    }
+    auto canon = canonical_value(chosen);
+    if (!canon) return canon.error();
+    auto ch = local_change(c.table, c.row, c.column, scope, std::move(*canon), {c.loser.hlc, c.winner.hlc});
+    if (!ch) return ch.error();
+    LIAISON_TRY(apply_one(*ch, true, &applied));
+    return save_clock();
+}
+
+}  // namespace liaison::sync

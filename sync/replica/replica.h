@@ -1,0 +1,134 @@
+// The replicated-table layer over SQLite (in the spirit of cr-sqlite): per-field clock rows beside
+// each domain row, the change log whose local part is the outbox, conflict rows and tombstones.
+//
+// Domain tables registered here must have `id TEXT PRIMARY KEY`, `_deleted INTEGER NOT NULL
+// DEFAULT 0`, and every replicated column declared *without a type*, so SQLite applies no type
+// affinity and a value reads back exactly as it was written on every replica (merging compares
+// stored values byte for byte). Rows may arrive in any order, so replicated tables carry no
+// foreign keys; the typed store functions check references when a person writes.
+#pragma once
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sync/core/change.h"
+#include "sync/core/hlc.h"
+#include "sync/core/merge.h"
+#include "sync/core/result.h"
+#include "sync/replica/sqlite.h"
+
+namespace liaison::sync {
+
+using Value = nlohmann::json;  // a scalar: null, integer, real, string (bool is stored as 0/1)
+using WallClock = std::function<int64_t()>;  // unix milliseconds
+
+struct TableSpec {
+    std::string name;
+    std::vector<std::string> columns;  // replicated columns, without id and _deleted
+};
+
+struct Conflict {
+    std::string id;  // Hlc text of the losing version (for delete conflicts: of the concurrent edit)
+    std::string table, row, column;
+    Version winner;  // what everyone shows now
+    Version loser;   // the concurrent value kept for review
+    bool delete_conflict = false;  // the row was deleted while this edit was made
+    bool loser_is_mine = false;    // the losing value was typed on this device
+};
+
+struct ApplyStats {
+    size_t applied = 0;     // new changes merged
+    size_t duplicates = 0;  // already known, ignored
+};
+
+struct OutboxEntry {
+    int64_t seq = 0;
+    FieldChange change;
+};
+
+// Canonical JSON text of a scalar value as it will read back from SQLite.
+Result<std::string> canonical_value(const Value& v);
+
+class Replica {
+public:
+    // Creates the crr_* tables. Idempotent.
+    static Status install(db::Db& db);
+    // First-run identity of this device (kept in crr_meta).
+    static Status set_device_id(db::Db& db, const std::string& device_id);
+    static Result<std::string> device_id(db::Db& db);
+
+    static Result<std::unique_ptr<Replica>> open(db::Db& db, WallClock wall);
+
+    void register_table(TableSpec spec);
+    bool has_table(const std::string& t) const { return tables_.count(t) > 0; }
+    const std::string& device() const { return device_; }
+    db::Db& db() { return db_; }
+
+    // ---- local writes: the caller holds the transaction (db::Tx) ----
+    // Sets the given fields of a row (creating it if new); one change record per field.
+    Status write(const std::string& table, const std::string& row, const std::string& scope,
+                 const std::vector<std::pair<std::string, Value>>& fields);
+    // Tombstone: supersedes every version of the row's fields this device has seen.
+    Status remove(const std::string& table, const std::string& row, const std::string& scope);
+    bool exists(const std::string& table, const std::string& row);  // present and not deleted
+    std::optional<std::string> scope_of(const std::string& table, const std::string& row);
+
+    // ---- remote changes: one transaction, opened here ----
+    Result<ApplyStats> apply_remote(const std::vector<FieldChange>& changes);
+    // The same, inside a transaction the caller holds (the server adds its own bookkeeping).
+    Result<ApplyStats> apply_remote_in_tx(const std::vector<FieldChange>& changes);
+    // Validation shared with the server: known table/column, sane ids.
+    Status validate(const FieldChange& c) const;
+
+    // ---- outbox ----
+    Result<std::vector<OutboxEntry>> pending(size_t limit, int64_t after_seq = 0);
+    Result<int64_t> pending_count();
+    Status mark_pushed(const std::vector<int64_t>& seqs);
+
+    // ---- the log, for pulls (server) and audit trails ----
+    // Changes with seq > after whose scope is in `scopes` (empty = all), oldest first.
+    Result<std::vector<OutboxEntry>> log_after(int64_t after, const std::vector<std::string>& scopes,
+                                               size_t limit);
+    Result<std::vector<FieldChange>> history(const std::string& table, const std::string& row);
+
+    // ---- conflicts ----
+    Result<std::vector<Conflict>> conflicts();
+    Result<int64_t> conflict_count();
+    // Settle a conflict with `chosen` as the field's value (keep mine / keep theirs / merged
+    // text). For a delete conflict, a null `chosen` keeps the delete; anything else restores the
+    // row with the edit. Opens its own transaction.
+    Status resolve(const std::string& conflict_id, const Value& chosen);
+    Status resolve_in_tx(const std::string& conflict_id, const Value& chosen);
+
+    Hlc clock() const { return clock_.last(); }
+    // Who is typing (the unlocked deputy or staff member); recorded in each change for audit.
+    void set_author(std::string author) { author_ = std::move(author); }
+
+private:
+    Replica(db::Db& db, WallClock wall, std::string device, Hlc last);
+    Status load_clock();
+    Status save_clock();
+    Status apply_one(const FieldChange& c, bool local, bool* applied);
+    Result<FieldHeads> load_heads(const FieldChange& c);
+    Status store_heads(const FieldChange& c, const FieldHeads& before, const FieldHeads& after);
+    Result<std::string> read_domain_value(const std::string& table, const std::string& row, const std::string& col);
+    Status write_domain_value(const std::string& table, const std::string& row, const std::string& col,
+                              const std::string& value_json);
+    Result<FieldChange> local_change(const std::string& table, const std::string& row, const std::string& col,
+                                     const std::string& scope, std::string value_json,
+                                     std::vector<Hlc> extra_supersedes);
+
+    db::Db& db_;
+    WallClock wall_;
+    std::string device_;
+    HlcClock clock_;
+    std::map<std::string, std::set<std::string>> tables_;
+    std::string author_;
+};
+
+}  // namespace liaison::sync

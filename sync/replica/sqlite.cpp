@@ -1,0 +1,183 @@
+#include "sync/replica/sqlite.h"
+
+namespace liaison::db {
+
+Error from_sqlite(int rc, std::string_view what, sqlite3* db) {
+    const int primary = rc & 0xff;
+    std::string msg(what);
+    msg += ": ";
+    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    switch (primary) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return {Error::Kind::Locked, "the store is locked by another process (" + msg + ")"};
+        case SQLITE_FULL:
+            return {Error::Kind::Io, "the disk is full (" + msg + ")"};
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+            return {Error::Kind::Io, msg};
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return {Error::Kind::Corrupt, msg};
+        case SQLITE_CONSTRAINT:
+            return {Error::Kind::Invalid, msg};
+        default:
+            return {Error::Kind::Internal, msg};
+    }
+}
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+    if (this != &o) {
+        if (owned_ && s_) sqlite3_finalize(s_);
+        s_ = o.s_;
+        owned_ = o.owned_;
+        o.s_ = nullptr;
+    }
+    return *this;
+}
+
+Stmt::~Stmt() {
+    if (owned_ && s_) sqlite3_finalize(s_);
+}
+
+static void note(Status& st, int rc, sqlite3_stmt* s) {
+    if (rc != SQLITE_OK && st.ok()) st = from_sqlite(rc, "bind", sqlite3_db_handle(s));
+}
+
+Stmt& Stmt::bind(int i, std::nullptr_t) {
+    if (s_) note(bind_status_, sqlite3_bind_null(s_, i), s_);
+    return *this;
+}
+Stmt& Stmt::bind(int i, int64_t v) {
+    if (s_) note(bind_status_, sqlite3_bind_int64(s_, i, v), s_);
+    return *this;
+}
+Stmt& Stmt::bind(int i, double v) {
+    if (s_) note(bind_status_, sqlite3_bind_double(s_, i, v), s_);
+    return *this;
+}
+Stmt& Stmt::bind(int i, std::string_view v) {
+    if (s_) note(bind_status_, sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8), s_);
+    return *this;
+}
+Stmt& Stmt::bind(int i, const std::optional<std::string>& v) { return v ? bind(i, *v) : bind(i, nullptr); }
+Stmt& Stmt::bind(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind(i, nullptr); }
+
+Result<bool> Stmt::step() {
+    if (!s_) return Error{Error::Kind::Internal, "statement failed to prepare"};
+    if (!bind_status_.ok()) return bind_status_.error();
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error e = from_sqlite(rc, "step", sqlite3_db_handle(s_));
+    sqlite3_reset(s_);
+    return e;
+}
+
+Status Stmt::run() {
+    for (;;) {
+        auto r = step();
+        if (!r) return r.error();
+        if (!*r) return {};
+    }
+}
+
+void Stmt::reset() {
+    if (!s_) return;
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+    bind_status_ = {};
+}
+
+std::string Stmt::text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+}
+
+std::optional<std::string> Stmt::opt_text(int col) const {
+    if (is_null(col)) return std::nullopt;
+    return text(col);
+}
+
+Result<std::unique_ptr<Db>> Db::open(const std::string& path, Options opt) {
+    std::unique_ptr<Db> d(new Db());  // private constructor: make_unique cannot reach it
+    d->path_ = path;
+    const int flags = opt.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int rc = sqlite3_open_v2(path.c_str(), &d->db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) return from_sqlite(rc, "open " + path, d->db_);
+    sqlite3_extended_result_codes(d->db_, 1);
+    sqlite3_busy_timeout(d->db_, opt.busy_timeout_ms);
+    if (!opt.read_only) {
+        // journal_mode needs a write lock on a fresh file: a busy answer here means another
+        // process holds the store.
+        auto st = d->exec("PRAGMA journal_mode=WAL");
+        if (!st) return st.error();
+    }
+    LIAISON_TRY(d->exec(opt.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
+    LIAISON_TRY(d->exec("PRAGMA foreign_keys=ON"));
+    LIAISON_TRY(d->exec("PRAGMA temp_store=MEMORY"));
+    // Probe: a file that is not a database fails here with a clear message.
+    LIAISON_TRY(d->exec("SELECT count(*) FROM sqlite_master"));
+    return d;
+}
+
+Db::~Db() {
+    cache_.clear();
+    broken_ = Stmt();
+    if (db_) sqlite3_close_v2(db_);
+}
+
+Status Db::exec(std::string_view sql) {
+    char* err = nullptr;
+    const std::string s(sql);
+    const int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        Error e = from_sqlite(rc, "exec", db_);
+        if (err) sqlite3_free(err);
+        return e;
+    }
+    return {};
+}
+
+Result<Stmt> Db::prepare(std::string_view sql) {
+    sqlite3_stmt* s = nullptr;
+    const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr);
+    if (rc != SQLITE_OK) return from_sqlite(rc, "prepare", db_);
+    return Stmt(s);
+}
+
+Stmt& Db::cached(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
+                               nullptr) != SQLITE_OK) {
+            broken_ = Stmt();
+            return broken_;
+        }
+        it = cache_.emplace(sql, Stmt(s)).first;
+    }
+    it->second.reset();
+    return it->second;
+}
+
+Error Db::last_error(std::string_view what) const { return from_sqlite(sqlite3_errcode(db_), what, db_); }
+
+Result<std::unique_ptr<Tx>> Tx::begin(Db& db) {
+    LIAISON_TRY(db.exec("BEGIN IMMEDIATE"));
+    return std::unique_ptr<Tx>(new Tx(db));
+}
+
+Status Tx::commit() {
+    auto st = db_.exec("COMMIT");
+    if (st) done_ = true;
+    return st;
+}
+
+Tx::~Tx() {
+    if (!done_) (void)db_.exec("ROLLBACK");
+}
+
+}  // namespace liaison::db

@@ -1,0 +1,106 @@
+// Thin RAII over the SQLite C API, for the store layers (replica, domain store, server storage).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "sync/core/result.h"
+
+namespace liaison::db {
+
+class Stmt {
+public:
+    Stmt() = default;
+    explicit Stmt(sqlite3_stmt* s, bool owned = true) : s_(s), owned_(owned) {}
+    Stmt(Stmt&& o) noexcept : s_(o.s_), owned_(o.owned_) { o.s_ = nullptr; }
+    Stmt& operator=(Stmt&& o) noexcept;
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    ~Stmt();
+
+    Stmt& bind(int i, std::nullptr_t);
+    Stmt& bind(int i, int64_t v);
+    Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+    Stmt& bind(int i, double v);
+    Stmt& bind(int i, std::string_view v);
+    Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+    Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+    Stmt& bind(int i, const std::optional<std::string>& v);
+    Stmt& bind(int i, const std::optional<int64_t>& v);
+
+    // SQLITE_ROW -> true, SQLITE_DONE -> false; any error is returned.
+    Result<bool> step();
+    // Step to completion (for writes).
+    Status run();
+    void reset();
+
+    bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+    int type(int col) const { return sqlite3_column_type(s_, col); }
+    int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
+    double f64(int col) const { return sqlite3_column_double(s_, col); }
+    std::string text(int col) const;
+    std::optional<std::string> opt_text(int col) const;
+    sqlite3_stmt* raw() const { return s_; }
+
+private:
+    sqlite3_stmt* s_ = nullptr;
+    bool owned_ = true;
+    Status bind_status_;
+    friend class Db;
+};
+
+// One connection. Not thread-safe: each thread opens its own (the sync worker has one).
+class Db {
+public:
+    struct Options {
+        bool read_only = false;
+        int busy_timeout_ms = 3000;    // then "locked by another process", never a hang
+        bool synchronous_full = false;  // NORMAL is durable across app crashes in WAL mode
+    };
+    static Result<std::unique_ptr<Db>> open(const std::string& path, Options opt);
+    static Result<std::unique_ptr<Db>> open(const std::string& path) { return open(path, Options{}); }
+    ~Db();
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+
+    Status exec(std::string_view sql);
+    // A fresh statement, finalized when the Stmt dies.
+    Result<Stmt> prepare(std::string_view sql);
+    // A statement cached on this connection (reset and cleared on each call): for hot paths.
+    Stmt& cached(const std::string& sql);
+    Error last_error(std::string_view what) const;
+    int64_t changes() const { return sqlite3_changes64(db_); }
+    sqlite3* raw() const { return db_; }
+    const std::string& path() const { return path_; }
+
+private:
+    Db() = default;
+    sqlite3* db_ = nullptr;
+    std::string path_;
+    std::map<std::string, Stmt, std::less<>> cache_;
+    Stmt broken_;  // returned by cached() when prepare fails; every step on it reports the error
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted (error paths, exceptions).
+class Tx {
+public:
+    static Result<std::unique_ptr<Tx>> begin(Db& db);
+    Status commit();
+    ~Tx();
+    Tx(const Tx&) = delete;
+    Tx& operator=(const Tx&) = delete;
+
+private:
+    explicit Tx(Db& db) : db_(db) {}
+    Db& db_;
+    bool done_ = false;
+};
+
+Error from_sqlite(int rc, std::string_view what, sqlite3* db);
+
+}  // namespace liaison::db

@@ -1,0 +1,65 @@
+#include <doctest/doctest.h>
+
+#include "sync/core/ids.h"
+#include "sync/core/wire.h"
+
+using namespace liaison::sync;
+
+TEST_CASE("wire round trip keeps every field and unknown ones") {
+    FieldChange c;
+    c.hlc = Hlc{1700000000000, 2, "dev1"};
+    c.table = "visits";
+    c.row = "0190a1b2-0000-7000-8000-000000000001";
+    c.column = "subject";
+    c.value = "\"路灯坏了 \\\"东街\\\" 𠀋\"";
+    c.supersedes = {Hlc{1600000000000, 0, "dev2"}};
+    c.scope = "st1";
+    c.author = "张三";
+    c.extra = R"({"future_field":{"x":1}})";
+    const std::string body = encode_changes({c});
+    auto back = decode_changes(body);
+    REQUIRE(back);
+    REQUIRE(back->size() == 1);
+    const auto& d = back->front();
+    CHECK(d.hlc == c.hlc);
+    CHECK(d.table == c.table);
+    CHECK(d.row == c.row);
+    CHECK(d.value == c.value);
+    CHECK(d.supersedes == c.supersedes);
+    CHECK(d.scope == c.scope);
+    CHECK(d.author == c.author);
+    CHECK(d.extra == c.extra);
+    CHECK(encode_changes({d}) == body);
+}
+
+TEST_CASE("malformed bodies are refused with a reason") {
+    CHECK_FALSE(decode_changes("{not json"));
+    CHECK_FALSE(decode_changes("[]"));
+    CHECK_FALSE(decode_changes(R"({"changes":[]})"));
+    auto wrong = decode_changes(R"({"protocol":99,"changes":[]})");
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().message.find("protocol") != std::string::npos);
+    CHECK_FALSE(decode_changes(R"({"protocol":1,"changes":[{"id":"x"}]})"));
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":1,"changes":[{"id":"001700000000000-00000000-a","table":"visits; drop","row":"r","column":"c","value":1,"scope":"s"}]})"));
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":1,"changes":[{"id":"001700000000000-00000000-a","table":"visits","row":"r","column":"c","value":{"a":1},"scope":"s"}]})"));
+    // a change may only supersede earlier versions
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":1,"changes":[{"id":"001700000000000-00000000-a","table":"visits","row":"r","column":"c","value":1,"scope":"s","supersedes":["001800000000000-00000000-a"]}]})"));
+    auto ok = decode_changes(R"({"protocol":1,"changes":[]})");
+    REQUIRE(ok);
+    CHECK(ok->empty());
+}
+
+TEST_CASE("uuid v7 layout") {
+    std::array<uint8_t, 10> r{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    auto id = make_uuid_v7(0x0190a1b2c3d4LL, r);
+    CHECK(id.size() == 36);
+    CHECK(id.substr(0, 13) == "0190a1b2-c3d4");
+    CHECK(id[14] == '7');
+    CHECK(looks_like_uuid(id));
+    CHECK_FALSE(looks_like_uuid("0190a1b2-c3d4-7102-8304-05060708090"));
+    // time ordered
+    CHECK(make_uuid_v7(1000, r) < make_uuid_v7(1001, r));
+}
