@@ -230,6 +230,7 @@ Status Replica::store_heads(const FieldChange& c, const FieldHeads& before, cons
         auto& st = db_.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?) "
                               "ON CONFLICT(tbl, row, col) DO UPDATE SET hlc = excluded.hlc");
         LIAISON_TRY(st.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, aw->hlc.str()).run());
+        if (on_row_changed_) on_row_changed_(c.table, c.row);
     }
     auto losers = [](const FieldHeads& f) {
         return std::vector<Version>(f.heads.size() > 1 ? f.heads.begin() + 1 : f.heads.end(), f.heads.end());
@@ -322,6 +323,7 @@ Status Replica::write(const std::string& table, const std::string& row, const st
         bool applied = false;
         LIAISON_TRY(apply_one(*c, true, &applied));
     }
+    LIAISON_TRY(flush());
     return save_clock();
 }
 
@@ -341,6 +343,7 @@ Status Replica::remove(const std::string& table, const std::string& row, const s
     if (!c) return c.error();
     bool applied = false;
     LIAISON_TRY(apply_one(*c, true, &applied));
+    LIAISON_TRY(flush());
     return save_clock();
 }
 
@@ -383,6 +386,7 @@ Result<ApplyStats> Replica::apply_remote_in_tx(const std::vector<FieldChange>& c
             ++stats.duplicates;
         }
     }
+    LIAISON_TRY(flush());
     LIAISON_TRY(save_clock());
     return stats;
 }
@@ -564,6 +568,7 @@ Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chose
             if (!ch) return ch.error();
             LIAISON_TRY(apply_one(*ch, true, &applied));
         }
+        LIAISON_TRY(flush());
         return save_clock();
     }
     auto canon = canonical_value(chosen);
@@ -571,6 +576,7 @@ Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chose
     auto ch = local_change(c.table, c.row, c.column, scope, std::move(*canon), {c.loser.hlc, c.winner.hlc});
     if (!ch) return ch.error();
     LIAISON_TRY(apply_one(*ch, true, &applied));
+    LIAISON_TRY(flush());
     return save_clock();
 }
 

@@ -106,6 +106,15 @@ public:
     Status resolve_in_tx(const std::string& conflict_id, const Value& chosen);
 
     Hlc clock() const { return clock_.last(); }
+    // Derived data (search index, figures) follows every change to a domain row, local or
+    // remote: `changed` is told each row whose value moved, `flush` runs once before the
+    // operation's transaction ends.
+    using RowChanged = std::function<void(const std::string& table, const std::string& row)>;
+    using Flush = std::function<Status()>;
+    void set_hooks(RowChanged changed, Flush flush) {
+        on_row_changed_ = std::move(changed);
+        on_flush_ = std::move(flush);
+    }
     // Who is typing (the unlocked deputy or staff member); recorded in each change for audit.
     void set_author(std::string author) { author_ = std::move(author); }
 
@@ -129,6 +138,9 @@ private:
     HlcClock clock_;
     std::map<std::string, std::set<std::string>> tables_;
     std::string author_;
+    RowChanged on_row_changed_;
+    Flush on_flush_;
+    Status flush() { return on_flush_ ? on_flush_() : Status{}; }
 };
 
 }  // namespace liaison::sync

@@ -1,0 +1,71 @@
+#include "client/cli/cli.h"
+
+#include <iostream>
+
+#include "client/cli/verbs.h"
+#include "platform/platform.h"
+
+namespace liaison::cli {
+namespace {
+
+// The verb table. Each group of verbs lives in its own file (verbs_*.cpp).
+const Verb kVerbs[] = {
+    {"init", verb_init, "init --station NAME [--device-name NAME]"},
+    {"visit", verb_visit,
+     "visit add|list|show|edit|delete|import ...   (liaison visit help)"},
+    {"deputy", verb_deputy, "deputy add --name NAME [--level L] [--phone P] | deputy list [--json]"},
+    {"conflicts", verb_conflicts, "conflicts [--json] | conflicts resolve ID --keep mine|theirs"},
+    {"changes", verb_changes, "changes [--json]   (the pending outbox)"},
+};
+
+}  // namespace
+
+bool is_verb(const std::string& word) {
+    if (word == "help") return true;
+    for (const auto& v : kVerbs)
+        if (word == v.name) return true;
+    return false;
+}
+
+void print_usage(std::ostream& out) {
+    out << "usage: liaison [--data DIR] VERB ...\n"
+           "       liaison [--data DIR]            (opens the app window)\n\nverbs:\n";
+    for (const auto& v : kVerbs) out << "  liaison " << v.usage << "\n";
+}
+
+int run(Context& ctx, const std::vector<std::string>& words) {
+    if (words.empty() || words[0] == "help") {
+        print_usage(ctx.out);
+        return 0;
+    }
+    for (const auto& v : kVerbs)
+        if (words[0] == v.name) return v.fn(ctx, std::vector<std::string>(words.begin() + 1, words.end()));
+    return usage_error(ctx, "unknown verb '" + words[0] + "' (liaison help lists them)");
+}
+
+std::unique_ptr<store::Store> open_store(Context& ctx, bool create) {
+    if (create && !platform::ensure_dir(ctx.data_dir)) {
+        ctx.err << "liaison: cannot create data folder " << ctx.data_dir << "\n";
+        return nullptr;
+    }
+    store::OpenOptions opt;
+    opt.create = create;
+    auto s = store::Store::open(ctx.store_path(), opt);
+    if (!s) {
+        fail(ctx, s.error());
+        return nullptr;
+    }
+    return std::move(*s);
+}
+
+int fail(Context& ctx, const Error& e) {
+    ctx.err << "liaison: " << e.message << "\n";
+    return e.kind == Error::Kind::Invalid || e.kind == Error::Kind::NotFound ? 2 : 1;
+}
+
+int usage_error(Context& ctx, const std::string& message) {
+    ctx.err << "liaison: " << message << "\n";
+    return 2;
+}
+
+}  // namespace liaison::cli

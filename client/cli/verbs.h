@@ -1,0 +1,34 @@
+// Verb handlers, one group a file. Each returns the process exit code.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/cli/args.h"
+#include "client/cli/cli.h"
+#include "client/store/store.h"
+
+namespace liaison::cli {
+
+using VerbFn = int (*)(Context&, const std::vector<std::string>& words);
+
+struct Verb {
+    const char* name;
+    VerbFn fn;
+    const char* usage;
+};
+
+// Opens the store of ctx.data_dir; prints the error and returns null on failure.
+std::unique_ptr<store::Store> open_store(Context& ctx, bool create = false);
+// Prints "liaison: <message>" on stderr and returns the exit code that fits the error.
+int fail(Context& ctx, const Error& e);
+int usage_error(Context& ctx, const std::string& message);
+
+int verb_init(Context&, const std::vector<std::string>&);
+int verb_visit(Context&, const std::vector<std::string>&);
+int verb_deputy(Context&, const std::vector<std::string>&);
+int verb_conflicts(Context&, const std::vector<std::string>&);
+int verb_changes(Context&, const std::vector<std::string>&);
+
+}  // namespace liaison::cli

@@ -1,0 +1,80 @@
+// liaison: with a verb, the headless command line; without one, the app window.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "client/cli/cli.h"
+#include "platform/platform.h"
+#ifdef LIAISON_HAVE_APP
+#include "client/app/app.h"
+#endif
+
+int main(int argc, char** argv) {
+    std::string data_dir = liaison::platform::default_data_dir();
+    std::vector<std::string> words;
+#ifdef LIAISON_HAVE_APP
+    liaison::app::AppOptions app;
+#endif
+    for (int i = 1; i < argc; ++i) {
+        const std::string w = argv[i];
+        auto next = [&](const char* name) -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "liaison: " << name << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (!words.empty()) {
+            words.push_back(w);  // after the verb, everything belongs to the verb
+        } else if (w == "--data") {
+            data_dir = next("--data");
+        } else if (w == "--help" || w == "-h") {
+            liaison::cli::print_usage(std::cout);
+            return 0;
+#ifdef LIAISON_HAVE_APP
+        } else if (w == "--screenshot") {
+            app.screenshot = next("--screenshot");
+        } else if (w == "--view") {
+            app.view = next("--view");
+        } else if (w == "--size") {
+            const std::string s = next("--size");
+            if (std::sscanf(s.c_str(), "%dx%d", &app.width, &app.height) != 2 || app.width < 320 || app.height < 320) {
+                std::cerr << "liaison: --size must be WIDTHxHEIGHT, e.g. 1280x800\n";
+                return 2;
+            }
+        } else if (w == "--lang") {
+            app.lang = next("--lang");
+            if (app.lang != "zh" && app.lang != "en") {
+                std::cerr << "liaison: --lang must be zh or en\n";
+                return 2;
+            }
+        } else if (w == "--script") {
+            app.script = next("--script");
+        } else if (w == "--demo") {
+            app.demo = true;
+        } else if (w == "--kiosk") {
+            app.kiosk = true;
+#endif
+        } else if (w.rfind("--", 0) == 0) {
+            std::cerr << "liaison: unknown option " << w << "\n";
+            return 2;
+        } else if (liaison::cli::is_verb(w)) {
+            words.push_back(w);
+        } else {
+            std::cerr << "liaison: unknown verb '" << w << "' (liaison help lists them)\n";
+            return 2;
+        }
+    }
+    if (!words.empty()) {
+        liaison::cli::Context ctx{data_dir, std::cout, std::cerr};
+        return liaison::cli::run(ctx, words);
+    }
+#ifdef LIAISON_HAVE_APP
+    app.data_dir = data_dir;
+    return liaison::app::run(app);
+#else
+    liaison::cli::print_usage(std::cout);
+    return 0;
+#endif
+}

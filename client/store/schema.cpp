@@ -1,0 +1,78 @@
+// Versioned migrations of the station store. Each step runs in one transaction; PRAGMA
+// user_version records how far a store has come. Never edit a released step: add one.
+#include "client/store/schema.h"
+
+namespace liaison::store {
+namespace {
+
+// v1: the domain model. Replicated columns carry no declared type (see sync/replica/replica.h).
+const char* const kV1 = R"sql(
+CREATE TABLE local_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE drafts(key TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE stations(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  name, kind, district, township, address);
+CREATE TABLE deputies(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  name, level, station_id, grp, phone, active);
+CREATE TABLE departments(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0, name);
+CREATE TABLE categories(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0, name_zh, name_en, sort);
+CREATE TABLE duty_slots(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  station_id, date, start_time, end_time, deputy_ids, note);
+CREATE TABLE visits(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  station_id, received_at, deputy_ids, channel, people, category, subject, content,
+  route, route_reason, notes, queue_ticket_id, created_at);
+CREATE TABLE visit_visitors(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  visit_id, name, phone, id_number, address);
+CREATE TABLE cases(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  station_id, visit_id, title, content, category, status, department_id, deadline, result,
+  satisfaction, satisfaction_comment, feedback_channel, created_at);
+CREATE TABLE case_events(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  case_id, at, author, kind, note);
+CREATE TABLE activities(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  deputy_id, station_id, type, date, notes);
+CREATE TABLE queue_tickets(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  station_id, date, number, visitor_name, phone, people, category, topic, wished_deputy_id,
+  status, visit_id, created_at);
+
+CREATE INDEX visits_received ON visits(received_at);
+CREATE INDEX visit_visitors_visit ON visit_visitors(visit_id);
+CREATE INDEX deputies_name ON deputies(name);
+CREATE INDEX cases_status ON cases(status);
+CREATE INDEX case_events_case ON case_events(case_id);
+CREATE INDEX queue_tickets_date ON queue_tickets(date, number);
+CREATE INDEX duty_slots_date ON duty_slots(date);
+CREATE INDEX activities_deputy ON activities(deputy_id, date);
+
+-- The ten categories of DESIGN §2, the same fixed ids on every device and on the server.
+INSERT INTO categories(id, name_zh, name_en, sort) VALUES
+  ('urban', '城乡建设', 'Urban & rural construction', 1),
+  ('rural', '乡村振兴', 'Rural revitalisation', 2),
+  ('education', '教育', 'Education', 3),
+  ('health', '医疗卫生', 'Health care', 4),
+  ('welfare', '养老社保', 'Pensions & social security', 5),
+  ('transport', '交通出行', 'Transport', 6),
+  ('environment', '生态环保', 'Environment', 7),
+  ('governance', '社会治理', 'Social governance', 8),
+  ('employment', '劳动就业', 'Employment', 9),
+  ('other', '其他', 'Other', 10);
+)sql";
+
+// v2: substring search over Chinese text. Each character is indexed as its own token
+// (unicode61 over text with a space between characters), and a query is the phrase of its
+// characters: any substring of one or more characters matches through the index. FTS5's
+// trigram tokenizer cannot answer queries shorter than three characters (SQLite 3.40).
+const char* const kV2 = R"sql(
+CREATE VIRTUAL TABLE visit_search USING fts5(subject, content, names, tokenize = 'unicode61');
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all = {
+        {1, kV1, false},
+        {2, kV2, true},  // then backfill the index from existing visits
+    };
+    return all;
+}
+
+}  // namespace liaison::store

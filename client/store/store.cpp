@@ -1,0 +1,902 @@
+#include "client/store/store.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "client/store/schema.h"
+#include "platform/platform.h"
+
+namespace liaison::store {
+
+using sync::Value;
+
+// ---------------------------------------------------------------- validation helpers
+
+bool valid_utf8(const std::string& s) {
+    size_t i = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    while (i < s.size()) {
+        const unsigned char c = p[i];
+        int n = 0;
+        uint32_t cp = 0;
+        if (c < 0x80) { ++i; continue; }
+        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
+        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
+        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
+        else return false;
+        for (int k = 1; k <= n; ++k) {
+            if (i + k >= s.size() || (p[i + k] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += static_cast<size_t>(n) + 1;
+    }
+    return true;
+}
+
+static bool digits(const std::string& s, size_t at, size_t n) {
+    if (at + n > s.size()) return false;
+    for (size_t i = at; i < at + n; ++i)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+bool valid_date(const std::string& s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4) || !digits(s, 5, 2) || !digits(s, 8, 2))
+        return false;
+    const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + ((m == 2 && leap) ? 1 : 0);
+}
+
+bool valid_datetime(const std::string& s) {
+    if (s.size() != 16 || s[10] != ' ' || s[13] != ':' || !valid_date(s.substr(0, 10)) || !digits(s, 11, 2) ||
+        !digits(s, 14, 2))
+        return false;
+    return std::stoi(s.substr(11, 2)) < 24 && std::stoi(s.substr(14, 2)) < 60;
+}
+
+bool valid_phone(const std::string& raw) {
+    std::string s;
+    for (char c : raw)
+        if (c != ' ' && c != '-') s.push_back(c);
+    if (s.size() == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' && digits(s, 0, 11)) return true;  // mobile
+    // landline with area code: 0 + 2-3 digit area code + 7-8 digit number (10 to 12 digits)
+    return s.size() >= 10 && s.size() <= 12 && s[0] == '0' && s[1] != '0' && digits(s, 0, s.size());
+}
+
+namespace {
+
+// "路灯 abc" -> "路 灯 a b c": every character its own token (see schema v2).
+std::string spaced(const std::string& s) {
+    std::string out;
+    out.reserve(s.size() * 2);
+    for (size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+        if (!out.empty()) out.push_back(' ');
+        out.append(s, i, n);
+        i += n;
+    }
+    return out;
+}
+
+// A query phrase: the characters of the text that the tokenizer keeps, quoted.
+std::string phrase(const std::string& text) {
+    std::string chars;
+    for (size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+        const bool ascii_sep = n == 1 && !std::isalnum(c);
+        if (!ascii_sep) {
+            if (!chars.empty()) chars.push_back(' ');
+            chars.append(text, i, n);
+        }
+        i += n;
+    }
+    return chars.empty() ? std::string() : "\"" + chars + "\"";
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string s;
+    for (const auto& id : ids) {
+        if (!s.empty()) s.push_back(',');
+        s += id;
+    }
+    return s;
+}
+
+std::vector<std::string> split_ids(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        if (!tok.empty()) out.push_back(tok);
+    return out;
+}
+
+std::string display(const std::string& json_text) {
+    auto v = Value::parse(json_text, nullptr, false);
+    if (v.is_discarded() || v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- open, schema, identity
+
+void Store::register_tables(sync::Replica& r) {
+    r.register_table({"stations", {"name", "kind", "district", "township", "address"}});
+    r.register_table({"deputies", {"name", "level", "station_id", "grp", "phone", "active"}});
+    r.register_table({"departments", {"name"}});
+    r.register_table({"categories", {"name_zh", "name_en", "sort"}});
+    r.register_table({"duty_slots", {"station_id", "date", "start_time", "end_time", "deputy_ids", "note"}});
+    r.register_table({"visits",
+                      {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject",
+                       "content", "route", "route_reason", "notes", "queue_ticket_id", "created_at"}});
+    r.register_table({"visit_visitors", {"visit_id", "name", "phone", "id_number", "address"}});
+    r.register_table({"cases",
+                      {"station_id", "visit_id", "title", "content", "category", "status", "department_id",
+                       "deadline", "result", "satisfaction", "satisfaction_comment", "feedback_channel",
+                       "created_at"}});
+    r.register_table({"case_events", {"case_id", "at", "author", "kind", "note"}});
+    r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
+    r.register_table({"queue_tickets",
+                      {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
+                       "wished_deputy_id", "status", "visit_id", "created_at"}});
+}
+
+static Result<int> user_version(db::Db& db) {
+    auto& st = db.cached("PRAGMA user_version");
+    auto r = st.step();
+    if (!r) return r.error();
+    return static_cast<int>(st.i64(0));
+}
+
+static Status reindex_visit(db::Db& db, const std::string& visit_id);
+
+Status Store::migrate_to(db::Db& db, int upto) {
+    auto v = user_version(db);
+    if (!v) return v.error();
+    if (*v > kSchemaVersion)
+        return Error{Error::Kind::Invalid, "this store was written by a newer Liaison (schema " + std::to_string(*v) +
+                                               "); update the app"};
+    for (const auto& m : migrations()) {
+        if (m.version <= *v || m.version > upto) continue;
+        auto tx = db::Tx::begin(db);
+        if (!tx) return tx.error();
+        if (m.version == 1) LIAISON_TRY(sync::Replica::install(db));
+        LIAISON_TRY(db.exec(m.sql));
+        if (m.rebuild_search) {
+            auto ids = db.prepare("SELECT id FROM visits WHERE _deleted = 0");
+            if (!ids) return ids.error();
+            std::vector<std::string> all;
+            for (;;) {
+                auto r = ids->step();
+                if (!r) return r.error();
+                if (!*r) break;
+                all.push_back(ids->text(0));
+            }
+            for (const auto& id : all) LIAISON_TRY(reindex_visit(db, id));
+        }
+        LIAISON_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
+        LIAISON_TRY((*tx)->commit());
+    }
+    return {};
+}
+
+Status Store::install_schema(db::Db& db) { return migrate_to(db, kSchemaVersion); }
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions opt) {
+    std::error_code ec;
+    const bool exists = path == ":memory:" || std::filesystem::exists(path, ec);
+    if (!exists && !opt.create) return not_found("no Liaison store at " + path + ": run `liaison init` first");
+    db::Db::Options dbo;
+    dbo.synchronous_full = opt.synchronous_full;
+    dbo.busy_timeout_ms = opt.busy_timeout_ms;
+    auto db = db::Db::open(path, dbo);
+    if (!db) return db.error();
+    std::unique_ptr<Store> s(new Store());
+    s->db_ = std::move(*db);
+    s->wall_ = opt.wall ? opt.wall : sync::WallClock(platform::wall_ms);
+    // Refuse a foreign SQLite file rather than adding our tables to it.
+    {
+        auto& st = s->db_->cached(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT IN "
+            "(SELECT name FROM sqlite_master WHERE name LIKE 'crr_%')");
+        auto r = st.step();
+        if (!r) return r.error();
+        auto v = user_version(*s->db_);
+        if (!v) return v.error();
+        if (st.i64(0) > 0 && *v == 0) return Error{Error::Kind::Invalid, path + " is not a Liaison store"};
+    }
+    LIAISON_TRY(install_schema(*s->db_));
+    if (opt.create) {
+        auto id = sync::Replica::device_id(*s->db_);
+        if (!id) LIAISON_TRY(sync::Replica::set_device_id(*s->db_, "d" + platform::new_id().substr(0, 8) +
+                                                                       platform::new_id().substr(24, 12)));
+    }
+    auto rep = sync::Replica::open(*s->db_, s->wall_);
+    if (!rep) return rep.error();
+    s->replica_ = std::move(*rep);
+    register_tables(*s->replica_);
+    Store* self = s.get();
+    s->replica_->set_hooks(
+        [self](const std::string& table, const std::string& row) {
+            if (table == "visits") self->dirty_visits_.insert(row);
+            else if (table == "visit_visitors") self->dirty_visitors_.insert(row);
+        },
+        [self] { return self->flush_search(); });
+    LIAISON_TRY(s->load_identity());
+    return s;
+}
+
+Status Store::load_identity() {
+    auto st = setting("station_id");
+    if (!st) return st.error();
+    station_id_ = *st;
+    return {};
+}
+
+bool Store::initialized() { return !station_id_.empty(); }
+
+Status Store::init(const std::string& station_name, const std::string& device_name) {
+    if (initialized()) return Error{Error::Kind::Conflict, "this store is already set up for a station"};
+    if (station_name.empty() || !valid_utf8(station_name)) return invalid("station name is required");
+    if (!valid_utf8(device_name)) return invalid("device name is not valid UTF-8");
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    const std::string sid = platform::new_id();
+    LIAISON_TRY(replica_->write("stations", sid, sid, {{"name", station_name}, {"kind", "代表联络站"}}));
+    LIAISON_TRY(set_setting("station_id", sid));
+    LIAISON_TRY(set_setting("device_name", device_name.empty() ? std::string("tablet") : device_name));
+    LIAISON_TRY((*tx)->commit());
+    station_id_ = sid;
+    return {};
+}
+
+Result<DeviceInfo> Store::device() {
+    DeviceInfo d;
+    auto id = sync::Replica::device_id(*db_);
+    if (!id) return id.error();
+    d.device_id = *id;
+    d.station_id = station_id_;
+    d.device_name = setting("device_name").value();
+    d.server_url = setting("server_url").value();
+    auto& st = db_->cached("SELECT name FROM stations WHERE id = ?");
+    st.bind(1, station_id_);
+    auto r = st.step();
+    if (!r) return r.error();
+    if (*r) d.station_name = st.text(0);
+    return d;
+}
+
+Status Store::set_server(const std::string& url, const std::string& token) {
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    LIAISON_TRY(set_setting("server_url", url));
+    LIAISON_TRY(set_setting("device_token", token));
+    return (*tx)->commit();
+}
+
+Result<std::string> Store::token() { return setting("device_token"); }
+
+Result<std::string> Store::setting(const std::string& key, const std::string& fallback) {
+    auto& st = db_->cached("SELECT value FROM local_meta WHERE key = ?");
+    st.bind(1, key);
+    auto r = st.step();
+    if (!r) return r.error();
+    return *r ? st.text(0) : fallback;
+}
+
+Status Store::set_setting(const std::string& key, const std::string& value) {
+    auto& st = db_->cached(
+        "INSERT INTO local_meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    return st.bind(1, key).bind(2, value).run();
+}
+
+Status Store::save_draft(const std::string& key, const std::string& json) {
+    auto& st = db_->cached("INSERT INTO drafts(key, json, updated_at) VALUES(?, ?, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
+    return st.bind(1, key).bind(2, json).bind(3, wall_()).run();
+}
+
+Result<std::string> Store::draft(const std::string& key) {
+    auto& st = db_->cached("SELECT json FROM drafts WHERE key = ?");
+    st.bind(1, key);
+    auto r = st.step();
+    if (!r) return r.error();
+    return *r ? st.text(0) : std::string();
+}
+
+Status Store::clear_draft(const std::string& key) {
+    auto& st = db_->cached("DELETE FROM drafts WHERE key = ?");
+    return st.bind(1, key).run();
+}
+
+// ---------------------------------------------------------------- reference data
+
+Result<std::vector<Category>> Store::categories() {
+    auto& st = db_->cached("SELECT id, name_zh, name_en, sort FROM categories WHERE _deleted = 0 ORDER BY sort, id");
+    std::vector<Category> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(Category{st.text(0), st.text(1), st.text(2), static_cast<int>(st.i64(3))});
+    }
+    return out;
+}
+
+Result<Category> Store::category(const std::string& key) {
+    auto all = categories();
+    if (!all) return all.error();
+    for (const auto& c : *all)
+        if (c.id == key || c.name_zh == key || c.name_en == key) return c;
+    return invalid("unknown category '" + key + "'");
+}
+
+Result<std::string> Store::add_station(const Station& s) {
+    if (s.name.empty() || !valid_utf8(s.name)) return invalid("station name is required");
+    const std::string id = s.id.empty() ? platform::new_id() : s.id;
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    LIAISON_TRY(replica_->write("stations", id, id,
+                                {{"name", s.name}, {"kind", s.kind}, {"district", s.district},
+                                 {"township", s.township}, {"address", s.address}}));
+    LIAISON_TRY((*tx)->commit());
+    return id;
+}
+
+Result<std::vector<Station>> Store::stations() {
+    auto& st = db_->cached("SELECT id, name, kind, district, township, address FROM stations "
+                           "WHERE _deleted = 0 ORDER BY name");
+    std::vector<Station> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(Station{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+    }
+    return out;
+}
+
+static const char* const kLevels[] = {"全国", "省", "市", "县区", "乡镇"};
+
+static Status validate_deputy(const Deputy& d) {
+    if (d.name.empty()) return invalid("deputy name is required");
+    for (const auto* f : {&d.name, &d.level, &d.group, &d.phone})
+        if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
+    if (!d.level.empty() && std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return d.level == l; }))
+        return invalid("unknown deputy level '" + d.level + "' (全国/省/市/县区/乡镇)");
+    if (!d.phone.empty() && !valid_phone(d.phone)) return invalid("phone number is not a mainland mobile or landline");
+    return {};
+}
+
+Result<std::string> Store::add_deputy(const Deputy& d0) {
+    Deputy d = d0;
+    if (d.id.empty()) d.id = platform::new_id();
+    if (d.station_id.empty()) d.station_id = station_id_;
+    LIAISON_TRY(validate_deputy(d));
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    // Deputies a station adds itself belong to the station; the centre's come as reference data.
+    LIAISON_TRY(replica_->write("deputies", d.id, station_id_.empty() ? sync::kReferenceScope : station_id_,
+                                {{"name", d.name}, {"level", d.level}, {"station_id", d.station_id},
+                                 {"grp", d.group}, {"phone", d.phone}, {"active", d.active ? 1 : 0}}));
+    LIAISON_TRY((*tx)->commit());
+    return d.id;
+}
+
+Status Store::update_deputy(const Deputy& d) {
+    LIAISON_TRY(validate_deputy(d));
+    if (!replica_->exists("deputies", d.id)) return not_found("no deputy " + d.id);
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    const std::string scope = replica_->scope_of("deputies", d.id).value_or(station_id_);
+    LIAISON_TRY(replica_->write("deputies", d.id, scope,
+                                {{"name", d.name}, {"level", d.level}, {"grp", d.group}, {"phone", d.phone},
+                                 {"active", d.active ? 1 : 0}}));
+    return (*tx)->commit();
+}
+
+static Deputy deputy_from(const db::Stmt& st) {
+    Deputy d;
+    d.id = st.text(0);
+    d.name = st.text(1);
+    d.level = st.text(2);
+    d.station_id = st.text(3);
+    d.group = st.text(4);
+    d.phone = st.text(5);
+    d.active = st.is_null(6) || st.i64(6) != 0;
+    return d;
+}
+
+Result<std::vector<Deputy>> Store::deputies(bool active_only) {
+    auto& st = db_->cached("SELECT id, name, level, station_id, grp, phone, active FROM deputies "
+                           "WHERE _deleted = 0 AND (? = 0 OR coalesce(active, 1) <> 0) ORDER BY name");
+    st.bind(1, static_cast<int64_t>(active_only ? 1 : 0));
+    std::vector<Deputy> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(deputy_from(st));
+    }
+    return out;
+}
+
+Result<Deputy> Store::deputy(const std::string& id) {
+    auto& st = db_->cached("SELECT id, name, level, station_id, grp, phone, active FROM deputies "
+                           "WHERE id = ? AND _deleted = 0");
+    st.bind(1, id);
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return not_found("no deputy " + id);
+    return deputy_from(st);
+}
+
+Result<std::string> Store::deputy_id_by_name(const std::string& name) {
+    auto& st = db_->cached("SELECT id FROM deputies WHERE name = ? AND _deleted = 0 ORDER BY id LIMIT 2");
+    st.bind(1, name);
+    std::vector<std::string> ids;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        ids.push_back(st.text(0));
+    }
+    if (ids.empty()) return invalid("unknown deputy '" + name + "' (add with `liaison deputy add`)");
+    if (ids.size() > 1) return invalid("two deputies are named '" + name + "': give the id");
+    return ids.front();
+}
+
+Result<std::string> Store::add_department(const Department& d) {
+    if (d.name.empty() || !valid_utf8(d.name)) return invalid("department name is required");
+    const std::string id = d.id.empty() ? platform::new_id() : d.id;
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    LIAISON_TRY(replica_->write("departments", id, station_id_.empty() ? sync::kReferenceScope : station_id_,
+                                {{"name", d.name}}));
+    LIAISON_TRY((*tx)->commit());
+    return id;
+}
+
+Result<std::vector<Department>> Store::departments() {
+    auto& st = db_->cached("SELECT id, name FROM departments WHERE _deleted = 0 ORDER BY name");
+    std::vector<Department> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(Department{st.text(0), st.text(1)});
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- visits
+
+Status Store::validate_visit(const Visit& v) {
+    if (!initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
+    for (const auto* f : {&v.received_at, &v.channel, &v.category, &v.subject, &v.content, &v.route,
+                          &v.route_reason, &v.notes})
+        if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
+    for (const auto& p : v.visitors)
+        for (const auto* f : {&p.name, &p.phone, &p.id_number, &p.address})
+            if (!valid_utf8(*f)) return invalid("visitor details are not valid UTF-8");
+    if (v.subject.empty()) return invalid("subject is required");
+    if (v.people < 1) return invalid("people must be a whole number of at least 1");
+    if (v.people > 100000) return invalid("people is implausibly large");
+    if (!valid_datetime(v.received_at)) return invalid("time must be YYYY-MM-DD HH:MM");
+    if (std::none_of(std::begin(kChannels), std::end(kChannels), [&](const char* c) { return v.channel == c; }))
+        return invalid("unknown channel '" + v.channel + "' (station, reception_day, outreach, phone, online)");
+    if (!v.route.empty() &&
+        std::none_of(std::begin(kRoutes), std::end(kRoutes), [&](const char* c) { return v.route == c; }))
+        return invalid("unknown handling route '" + v.route + "' (answered, township, escalated, legal_channel)");
+    if (v.route == "legal_channel" && v.route_reason.empty())
+        return invalid("a visit guided to the legal channel needs the reason recorded");
+    auto cat = category(v.category);
+    if (!cat) return cat.error();
+    for (const auto& d : v.deputy_ids)
+        if (!replica_->exists("deputies", d)) return invalid("unknown deputy " + d);
+    for (const auto& p : v.visitors)
+        if (!p.phone.empty() && !valid_phone(p.phone)) return invalid("visitor phone is not a mainland mobile or landline");
+    return {};
+}
+
+Status Store::write_visit(Visit& v) {
+    if (v.id.empty()) v.id = platform::new_id();
+    v.station_id = station_id_;
+    auto cat = category(v.category);
+    if (!cat) return cat.error();
+    v.category = cat->id;
+    std::vector<std::pair<std::string, Value>> f = {
+        {"station_id", v.station_id}, {"received_at", v.received_at}, {"channel", v.channel},
+        {"people", v.people},         {"category", v.category},       {"subject", v.subject},
+        {"created_at", platform::local_datetime(wall_())}};
+    // Empty optional fields are not written: fewer change records, same meaning.
+    if (!v.deputy_ids.empty()) f.emplace_back("deputy_ids", join_ids(v.deputy_ids));
+    if (!v.content.empty()) f.emplace_back("content", v.content);
+    if (!v.route.empty()) f.emplace_back("route", v.route);
+    if (!v.route_reason.empty()) f.emplace_back("route_reason", v.route_reason);
+    if (!v.notes.empty()) f.emplace_back("notes", v.notes);
+    if (!v.queue_ticket_id.empty()) f.emplace_back("queue_ticket_id", v.queue_ticket_id);
+    LIAISON_TRY(replica_->write("visits", v.id, station_id_, f));
+    for (auto& p : v.visitors) {
+        if (p.id.empty()) p.id = platform::new_id();
+        p.visit_id = v.id;
+        std::vector<std::pair<std::string, Value>> pf = {{"visit_id", v.id}, {"name", p.name}};
+        if (!p.phone.empty()) pf.emplace_back("phone", p.phone);
+        if (!p.id_number.empty()) pf.emplace_back("id_number", p.id_number);
+        if (!p.address.empty()) pf.emplace_back("address", p.address);
+        LIAISON_TRY(replica_->write("visit_visitors", p.id, station_id_, pf));
+    }
+    return {};
+}
+
+Result<std::string> Store::add_visit(Visit v) {
+    if (v.received_at.empty()) v.received_at = platform::local_datetime(wall_());
+    LIAISON_TRY(validate_visit(v));
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    LIAISON_TRY(write_visit(v));
+    LIAISON_TRY((*tx)->commit());
+    return v.id;
+}
+
+Result<size_t> Store::add_visits(std::vector<Visit> visits) {
+    for (size_t i = 0; i < visits.size(); ++i) {
+        if (visits[i].received_at.empty()) visits[i].received_at = platform::local_datetime(wall_());
+        auto st = validate_visit(visits[i]);
+        if (!st) return invalid("record " + std::to_string(i + 1) + ": " + st.error().message);
+    }
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    for (auto& v : visits) LIAISON_TRY(write_visit(v));
+    LIAISON_TRY((*tx)->commit());
+    return visits.size();
+}
+
+Status Store::update_visit(const std::string& id, const VisitPatch& p) {
+    auto cur = visit(id);
+    if (!cur) return cur.error();
+    Visit v = *cur;
+    std::vector<std::pair<std::string, Value>> f;
+    auto set = [&](const std::optional<std::string>& in, std::string& field, const char* col) {
+        if (in && *in != field) {
+            field = *in;
+            f.emplace_back(col, *in);
+        }
+    };
+    set(p.received_at, v.received_at, "received_at");
+    set(p.channel, v.channel, "channel");
+    set(p.subject, v.subject, "subject");
+    set(p.content, v.content, "content");
+    set(p.route, v.route, "route");
+    set(p.route_reason, v.route_reason, "route_reason");
+    set(p.notes, v.notes, "notes");
+    if (p.category) {
+        auto cat = category(*p.category);
+        if (!cat) return cat.error();
+        if (cat->id != v.category) {
+            v.category = cat->id;
+            f.emplace_back("category", cat->id);
+        }
+    }
+    if (p.people && *p.people != v.people) {
+        v.people = *p.people;
+        f.emplace_back("people", *p.people);
+    }
+    if (p.deputy_ids && *p.deputy_ids != v.deputy_ids) {
+        v.deputy_ids = *p.deputy_ids;
+        f.emplace_back("deputy_ids", join_ids(v.deputy_ids));
+    }
+    std::vector<std::pair<std::string, Value>> vf;
+    if (p.visitor_name || p.visitor_phone) {
+        if (v.visitors.empty()) v.visitors.push_back(Visitor{});
+        auto& first = v.visitors.front();
+        if (p.visitor_name && *p.visitor_name != first.name) {
+            first.name = *p.visitor_name;
+            vf.emplace_back("name", first.name);
+        }
+        if (p.visitor_phone && *p.visitor_phone != first.phone) {
+            first.phone = *p.visitor_phone;
+            vf.emplace_back("phone", first.phone);
+        }
+    }
+    LIAISON_TRY(validate_visit(v));
+    if (f.empty() && vf.empty()) return {};
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    if (!f.empty()) LIAISON_TRY(replica_->write("visits", id, station_id_, f));
+    if (!vf.empty()) {
+        auto& first = v.visitors.front();
+        if (first.id.empty()) {
+            first.id = platform::new_id();
+            vf.emplace_back("visit_id", id);
+        }
+        LIAISON_TRY(replica_->write("visit_visitors", first.id, station_id_, vf));
+    }
+    return (*tx)->commit();
+}
+
+Status Store::delete_visit(const std::string& id) {
+    if (!replica_->exists("visits", id)) return not_found("no visit " + id);
+    auto tx = db::Tx::begin(*db_);
+    if (!tx) return tx.error();
+    LIAISON_TRY(replica_->remove("visits", id, station_id_));
+    return (*tx)->commit();
+}
+
+Result<Visit> Store::visit(const std::string& id) {
+    auto& st = db_->cached(
+        "SELECT id, station_id, received_at, deputy_ids, channel, people, category, subject, content, route, "
+        "route_reason, notes, queue_ticket_id FROM visits WHERE id = ? AND _deleted = 0");
+    st.bind(1, id);
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return not_found("no visit " + id);
+    Visit v;
+    v.id = st.text(0);
+    v.station_id = st.text(1);
+    v.received_at = st.text(2);
+    v.deputy_ids = split_ids(st.text(3));
+    v.channel = st.text(4);
+    v.people = st.is_null(5) ? 1 : st.i64(5);
+    v.category = st.text(6);
+    v.subject = st.text(7);
+    v.content = st.text(8);
+    v.route = st.text(9);
+    v.route_reason = st.text(10);
+    v.notes = st.text(11);
+    v.queue_ticket_id = st.text(12);
+    st.reset();
+    auto& vs = db_->cached("SELECT id, visit_id, name, phone, id_number, address FROM visit_visitors "
+                           "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
+    vs.bind(1, id);
+    for (;;) {
+        auto more = vs.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        v.visitors.push_back(Visitor{vs.text(0), vs.text(1), vs.text(2), vs.text(3), vs.text(4), vs.text(5)});
+    }
+    return v;
+}
+
+namespace {
+struct Where {
+    std::string sql;
+    std::vector<std::string> args;
+};
+
+Result<Where> visit_where(const VisitQuery& q) {
+    Where w;
+    w.sql = " FROM visits v WHERE v._deleted = 0";
+    if (!q.text.empty()) {
+        if (!valid_utf8(q.text)) return invalid("search text is not valid UTF-8");
+        const std::string ph = phrase(q.text);
+        if (!ph.empty()) {
+            w.sql += " AND v.rowid IN (SELECT rowid FROM visit_search WHERE visit_search MATCH ?)";
+            w.args.push_back(ph);
+        }
+    }
+    if (!q.from.empty()) {
+        if (!valid_date(q.from)) return invalid("--from must be YYYY-MM-DD");
+        w.sql += " AND v.received_at >= ?";
+        w.args.push_back(q.from);
+    }
+    if (!q.to.empty()) {
+        if (!valid_date(q.to)) return invalid("--to must be YYYY-MM-DD");
+        w.sql += " AND v.received_at < ?";
+        w.args.push_back(q.to + " 99");  // inclusive of the whole day
+    }
+    if (!q.category.empty()) {
+        w.sql += " AND v.category = ?";
+        w.args.push_back(q.category);
+    }
+    if (!q.deputy_id.empty()) {
+        w.sql += " AND (',' || coalesce(v.deputy_ids, '') || ',') LIKE ?";
+        w.args.push_back("%," + q.deputy_id + ",%");
+    }
+    if (!q.route.empty()) {
+        w.sql += " AND v.route = ?";
+        w.args.push_back(q.route);
+    }
+    return w;
+}
+}  // namespace
+
+Result<std::vector<VisitRow>> Store::find_visits(const VisitQuery& q0) {
+    VisitQuery q = q0;
+    if (!q.category.empty()) {
+        auto c = category(q.category);
+        if (!c) return c.error();
+        q.category = c->id;
+    }
+    auto w = visit_where(q);
+    if (!w) return w.error();
+    auto& st = db_->cached(
+        "SELECT v.id, v.received_at, v.category, v.subject, v.people, v.route, "
+        "(SELECT name FROM visit_visitors p WHERE p.visit_id = v.id AND p._deleted = 0 ORDER BY p.id LIMIT 1)" +
+        w->sql + " ORDER BY v.received_at DESC, v.id DESC LIMIT ? OFFSET ?");
+    int i = 1;
+    for (const auto& a : w->args) st.bind(i++, a);
+    st.bind(i, q.limit);
+    st.bind(i + 1, q.offset);
+    std::vector<VisitRow> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        VisitRow row;
+        row.id = st.text(0);
+        row.received_at = st.text(1);
+        row.category = st.text(2);
+        row.subject = st.text(3);
+        row.people = st.is_null(4) ? 1 : st.i64(4);
+        row.route = st.text(5);
+        row.first_visitor = st.text(6);
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+Result<int64_t> Store::count_visits(const VisitQuery& q0) {
+    VisitQuery q = q0;
+    if (!q.category.empty()) {
+        auto c = category(q.category);
+        if (!c) return c.error();
+        q.category = c->id;
+    }
+    auto w = visit_where(q);
+    if (!w) return w.error();
+    auto& st = db_->cached("SELECT count(*)" + w->sql);
+    int i = 1;
+    for (const auto& a : w->args) st.bind(i++, a);
+    auto r = st.step();
+    if (!r) return r.error();
+    return st.i64(0);
+}
+
+// ---------------------------------------------------------------- search index
+
+static Status reindex_visit(db::Db& db, const std::string& visit_id) {
+    auto& get = db.cached("SELECT rowid, _deleted, coalesce(subject, ''), coalesce(content, '') FROM visits WHERE id = ?");
+    get.bind(1, visit_id);
+    auto r = get.step();
+    if (!r) return r.error();
+    if (!*r) return {};
+    const int64_t rowid = get.i64(0);
+    const bool deleted = get.i64(1) != 0;
+    const std::string subject = get.text(2), content = get.text(3);
+    get.reset();
+    auto& del = db.cached("DELETE FROM visit_search WHERE rowid = ?");
+    LIAISON_TRY(del.bind(1, rowid).run());
+    if (deleted) return {};
+    std::string names;
+    auto& ns = db.cached("SELECT name FROM visit_visitors WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
+    ns.bind(1, visit_id);
+    for (;;) {
+        auto more = ns.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        names += ns.text(0) + " ";
+    }
+    auto& ins = db.cached("INSERT INTO visit_search(rowid, subject, content, names) VALUES(?, ?, ?, ?)");
+    return ins.bind(1, rowid).bind(2, spaced(subject)).bind(3, spaced(content)).bind(4, spaced(names)).run();
+}
+
+Status Store::flush_search() {
+    if (!dirty_visitors_.empty()) {
+        for (const auto& pid : dirty_visitors_) {
+            auto& st = db_->cached("SELECT visit_id FROM visit_visitors WHERE id = ?");
+            st.bind(1, pid);
+            auto r = st.step();
+            if (!r) return r.error();
+            if (*r && !st.is_null(0)) dirty_visits_.insert(st.text(0));
+        }
+        dirty_visitors_.clear();
+    }
+    for (const auto& id : dirty_visits_) LIAISON_TRY(reindex_visit(*db_, id));
+    dirty_visits_.clear();
+    return {};
+}
+
+// ---------------------------------------------------------------- audit and conflicts
+
+Result<std::vector<AuditEntry>> Store::audit_trail(const std::string& table, const std::string& row) {
+    std::vector<std::pair<std::string, std::string>> rows = {{table, row}};
+    if (table == "visits") {
+        auto& st = db_->cached("SELECT id FROM visit_visitors WHERE visit_id = ? ORDER BY id");
+        st.bind(1, row);
+        for (;;) {
+            auto r = st.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            rows.emplace_back("visit_visitors", st.text(0));
+        }
+    }
+    std::vector<sync::FieldChange> all;
+    for (const auto& [t, r] : rows) {
+        auto h = replica_->history(t, r);
+        if (!h) return h.error();
+        all.insert(all.end(), h->begin(), h->end());
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.hlc < b.hlc; });
+    std::map<std::string, std::string> last;  // table/row/column -> value
+    std::vector<AuditEntry> out;
+    for (const auto& c : all) {
+        const std::string key = c.table + "/" + c.row + "/" + c.column;
+        AuditEntry e;
+        e.at = platform::local_datetime(c.hlc.wall_ms);
+        e.author = c.author;
+        e.device = c.hlc.node;
+        e.table = c.table;
+        e.column = c.column;
+        e.old_value = last.count(key) ? last[key] : "";
+        e.new_value = display(c.value);
+        last[key] = e.new_value;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+Result<std::vector<ConflictView>> Store::conflicts() {
+    auto cs = replica_->conflicts();
+    if (!cs) return cs.error();
+    std::vector<ConflictView> out;
+    for (const auto& c : *cs) {
+        ConflictView v;
+        v.id = c.id;
+        v.table = c.table;
+        v.row = c.row;
+        v.column = c.column;
+        v.delete_conflict = c.delete_conflict;
+        const std::string winner = c.delete_conflict ? std::string("(deleted)") : display(c.winner.value);
+        const std::string loser = display(c.loser.value);
+        v.mine = c.loser_is_mine ? loser : winner;
+        v.theirs = c.loser_is_mine ? winner : loser;
+        std::string label_sql;
+        if (c.table == "visits") label_sql = "SELECT subject FROM visits WHERE id = ?";
+        else if (c.table == "cases") label_sql = "SELECT title FROM cases WHERE id = ?";
+        else if (c.table == "deputies") label_sql = "SELECT name FROM deputies WHERE id = ?";
+        if (!label_sql.empty()) {
+            auto& st = db_->cached(label_sql);
+            st.bind(1, c.row);
+            auto r = st.step();
+            if (r && *r) v.record_label = st.text(0);
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+Status Store::resolve_conflict(const std::string& id, const std::string& keep) {
+    if (keep != "mine" && keep != "theirs") return invalid("--keep must be mine or theirs");
+    auto cs = replica_->conflicts();
+    if (!cs) return cs.error();
+    auto it = std::find_if(cs->begin(), cs->end(), [&](const sync::Conflict& c) { return c.id == id; });
+    if (it == cs->end()) return not_found("no open conflict " + id);
+    const bool keep_loser = (keep == "mine") == it->loser_is_mine;
+    if (it->delete_conflict) return replica_->resolve(id, keep_loser ? Value("restore") : Value(nullptr));
+    return replica_->resolve(id, Value::parse(keep_loser ? it->loser.value : it->winner.value));
+}
+
+Status Store::resolve_conflict_with(const std::string& id, const std::string& merged_text) {
+    if (!valid_utf8(merged_text)) return invalid("text is not valid UTF-8");
+    return replica_->resolve(id, Value(merged_text));
+}
+
+Result<int64_t> Store::pending_changes() { return replica_->pending_count(); }
+
+}  // namespace liaison::store

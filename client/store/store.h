@@ -1,0 +1,106 @@
+// The station's local store: the domain schema on top of the replica layer, behind typed
+// functions. Only store code (and the replica/server storage) holds SQL text.
+#pragma once
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/store/domain.h"
+#include "sync/core/result.h"
+#include "sync/replica/replica.h"
+#include "sync/replica/sqlite.h"
+
+namespace liaison::store {
+
+inline constexpr int kSchemaVersion = 2;
+
+struct OpenOptions {
+    bool create = false;            // create the file if missing (init)
+    bool synchronous_full = false;
+    int busy_timeout_ms = 3000;
+    sync::WallClock wall;           // defaults to the platform clock
+};
+
+class Store {
+public:
+    // Opens (and migrates) the store at `path`. Fails with a clear message when the file is not
+    // a Liaison store, is newer than this build, or is locked by another process.
+    static Result<std::unique_ptr<Store>> open(const std::string& path, OpenOptions opt = {});
+    // Applies migrations [0, upto) only: for migration tests.
+    static Status migrate_to(db::Db& db, int version);
+    // Creates the domain tables on a bare connection (the server shares the schema).
+    static Status install_schema(db::Db& db);
+    static void register_tables(sync::Replica& r);
+
+    // ---- identity ----
+    // First run: names the station and this device; seeds categories.
+    Status init(const std::string& station_name, const std::string& device_name);
+    Result<DeviceInfo> device();
+    bool initialized();
+    Status set_server(const std::string& url, const std::string& token);
+    Result<std::string> token();
+    void set_author(std::string who) { replica_->set_author(std::move(who)); }
+
+    // ---- local settings and drafts (not replicated) ----
+    Result<std::string> setting(const std::string& key, const std::string& fallback = "");
+    Status set_setting(const std::string& key, const std::string& value);
+    Status save_draft(const std::string& key, const std::string& json);
+    Result<std::string> draft(const std::string& key);  // "" when none
+    Status clear_draft(const std::string& key);
+
+    // ---- reference data ----
+    Result<std::vector<Category>> categories();
+    Result<Category> category(const std::string& id_or_name);  // accepts code, 中文 or English name
+    Result<std::string> add_station(const Station& s);
+    Result<std::vector<Station>> stations();
+    Result<std::string> add_deputy(const Deputy& d);
+    Status update_deputy(const Deputy& d);
+    Result<std::vector<Deputy>> deputies(bool active_only = false);
+    Result<Deputy> deputy(const std::string& id);
+    Result<std::string> deputy_id_by_name(const std::string& name);
+    Result<std::string> add_department(const Department& d);
+    Result<std::vector<Department>> departments();
+
+    // ---- visits ----
+    Result<std::string> add_visit(Visit v);
+    Status update_visit(const std::string& id, const VisitPatch& p);
+    Status delete_visit(const std::string& id);
+    Result<Visit> visit(const std::string& id);
+    Result<std::vector<VisitRow>> find_visits(const VisitQuery& q);
+    Result<int64_t> count_visits(const VisitQuery& q);
+    // Many visits in one transaction (CSV import): all or nothing.
+    Result<size_t> add_visits(std::vector<Visit> visits);
+
+    // ---- audit and sync views ----
+    Result<std::vector<AuditEntry>> audit_trail(const std::string& table, const std::string& row);
+    Result<std::vector<ConflictView>> conflicts();
+    Status resolve_conflict(const std::string& id, const std::string& keep /*mine|theirs*/);
+    Status resolve_conflict_with(const std::string& id, const std::string& merged_text);
+    Result<int64_t> pending_changes();
+
+    sync::Replica& replica() { return *replica_; }
+    db::Db& db() { return *db_; }
+    const std::string& station_id() const { return station_id_; }
+
+private:
+    Store() = default;
+    Status flush_search();
+    Status load_identity();
+    Status validate_visit(const Visit& v);
+    Status write_visit(Visit& v);
+
+    std::unique_ptr<db::Db> db_;
+    std::unique_ptr<sync::Replica> replica_;
+    sync::WallClock wall_;
+    std::string station_id_;
+    std::set<std::string> dirty_visits_, dirty_visitors_;  // search index to refresh this transaction
+};
+
+// Validation helpers shared by the CLI, the form and the kiosk.
+bool valid_utf8(const std::string& s);
+bool valid_date(const std::string& s);      // YYYY-MM-DD, a real calendar date
+bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
+bool valid_phone(const std::string& s);     // 11-digit mainland mobile or landline with area code
+
+}  // namespace liaison::store
