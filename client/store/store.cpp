@@ -235,8 +235,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
         [self](const std::string& table, const std::string& row) {
             if (table == "visits") self->dirty_visits_.insert(row);
             else if (table == "visit_visitors") self->dirty_visitors_.insert(row);
+            else if (table == "categories") self->category_cache_.clear();
         },
-        [self] { return self->flush_search(); });
+        [self] { return self->defer_search_ ? Status{} : self->flush_search(); });
     LIAISON_TRY(s->load_identity());
     return s;
 }
@@ -339,9 +340,14 @@ Result<std::vector<Category>> Store::categories() {
 }
 
 Result<Category> Store::category(const std::string& key) {
-    auto all = categories();
-    if (!all) return all.error();
-    for (const auto& c : *all)
+    // Looked up for every visit saved or imported: keep the ten rows in memory until a
+    // categories row changes (see the replica hook in open()).
+    if (category_cache_.empty()) {
+        auto all = categories();
+        if (!all) return all.error();
+        category_cache_ = std::move(*all);
+    }
+    for (const auto& c : category_cache_)
         if (c.id == key || c.name_zh == key || c.name_en == key) return c;
     return invalid("unknown category '" + key + "'");
 }
@@ -549,7 +555,11 @@ Result<std::string> Store::add_visit(Visit v) {
     LIAISON_TRY(validate_visit(v));
     auto tx = db::Tx::begin(*db_);
     if (!tx) return tx.error();
-    LIAISON_TRY(write_visit(v));
+    {
+        SearchBatch batch(*this);
+        LIAISON_TRY(write_visit(v));
+    }
+    LIAISON_TRY(flush_search());
     LIAISON_TRY((*tx)->commit());
     return v.id;
 }
@@ -562,7 +572,11 @@ Result<size_t> Store::add_visits(std::vector<Visit> visits) {
     }
     auto tx = db::Tx::begin(*db_);
     if (!tx) return tx.error();
-    for (auto& v : visits) LIAISON_TRY(write_visit(v));
+    {
+        SearchBatch batch(*this);
+        for (auto& v : visits) LIAISON_TRY(write_visit(v));
+    }
+    LIAISON_TRY(flush_search());
     LIAISON_TRY((*tx)->commit());
     return visits.size();
 }
@@ -618,6 +632,7 @@ Status Store::update_visit(const std::string& id, const VisitPatch& p) {
     if (f.empty() && vf.empty()) return {};
     auto tx = db::Tx::begin(*db_);
     if (!tx) return tx.error();
+    SearchBatch batch(*this);
     if (!f.empty()) LIAISON_TRY(replica_->write("visits", id, station_id_, f));
     if (!vf.empty()) {
         auto& first = v.visitors.front();
@@ -627,6 +642,8 @@ Status Store::update_visit(const std::string& id, const VisitPatch& p) {
         }
         LIAISON_TRY(replica_->write("visit_visitors", first.id, station_id_, vf));
     }
+    batch.end();
+    LIAISON_TRY(flush_search());
     return (*tx)->commit();
 }
 
@@ -780,8 +797,16 @@ static Status reindex_visit(db::Db& db, const std::string& visit_id) {
     const bool deleted = get.i64(1) != 0;
     const std::string subject = get.text(2), content = get.text(3);
     get.reset();
-    auto& del = db.cached("DELETE FROM visit_search WHERE rowid = ?");
-    LIAISON_TRY(del.bind(1, rowid).run());
+    // FTS5 deletes cost a read of the old tokens: skip them for rows never indexed (new visits).
+    auto& had = db.cached("SELECT 1 FROM visit_search WHERE rowid = ?");
+    had.bind(1, rowid);
+    auto indexed = had.step();
+    if (!indexed) return indexed.error();
+    had.reset();
+    if (*indexed) {
+        auto& del = db.cached("DELETE FROM visit_search WHERE rowid = ?");
+        LIAISON_TRY(del.bind(1, rowid).run());
+    }
     if (deleted) return {};
     std::string names;
     auto& ns = db.cached("SELECT name FROM visit_visitors WHERE visit_id = ? AND _deleted = 0 ORDER BY id");

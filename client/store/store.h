@@ -95,6 +95,18 @@ private:
     sync::WallClock wall_;
     std::string station_id_;
     std::set<std::string> dirty_visits_, dirty_visitors_;  // search index to refresh this transaction
+    bool defer_search_ = false;
+    std::vector<Category> category_cache_;
+    // Holds back the per-write index refresh while one operation writes several rows, so each
+    // visit is indexed once; the operation calls flush_search() before it commits.
+    class SearchBatch {
+    public:
+        explicit SearchBatch(Store& s) : s_(s) { s_.defer_search_ = true; }
+        void end() { s_.defer_search_ = false; }
+        ~SearchBatch() { end(); }
+    private:
+        Store& s_;
+    };
 };
 
 // Validation helpers shared by the CLI, the form and the kiosk.

@@ -124,6 +124,9 @@ private:
     Status save_clock();
     Status apply_one(const FieldChange& c, bool local, bool* applied);
     Result<FieldHeads> load_heads(const FieldChange& c);
+    Status insert_fresh(const std::string& table, const std::string& row, const std::string& scope,
+                        const std::vector<std::pair<std::string, Value>>& fields,
+                        const std::vector<std::string>& canon);
     Status store_heads(const FieldChange& c, const FieldHeads& before, const FieldHeads& after);
     Result<std::string> read_domain_value(const std::string& table, const std::string& row, const std::string& col);
     Status write_domain_value(const std::string& table, const std::string& row, const std::string& col,

@@ -166,12 +166,12 @@ Stmt& Db::cached(const std::string& sql) {
 Error Db::last_error(std::string_view what) const { return from_sqlite(sqlite3_errcode(db_), what, db_); }
 
 Result<std::unique_ptr<Tx>> Tx::begin(Db& db) {
-    LIAISON_TRY(db.exec("BEGIN IMMEDIATE"));
+    LIAISON_TRY(db.cached("BEGIN IMMEDIATE").run());
     return std::unique_ptr<Tx>(new Tx(db));
 }
 
 Status Tx::commit() {
-    auto st = db_.exec("COMMIT");
+    auto st = db_.cached("COMMIT").run();
     if (st) done_ = true;
     return st;
 }

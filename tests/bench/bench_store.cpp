@@ -1,0 +1,176 @@
+// Store benchmark: prints figures next to the DESIGN §7 targets. Not a pass/fail test.
+//   bench_store [--visits N] [--dir DIR]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "client/store/store.h"
+#include "platform/platform.h"
+
+using namespace liaison;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double pct(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+// Text that looks like a station ledger: common characters, some rare ones.
+struct TextGen {
+    std::mt19937 rng{7};
+    const std::vector<std::string> words = {"路灯", "不亮", "村口", "道路", "维修", "学校", "门口", "交通", "拥堵",
+                                            "医保", "报销", "养老", "补贴", "垃圾", "清运", "噪音", "扰民", "停车",
+                                            "困难", "就业", "培训", "老旧小区", "加装电梯", "排水", "积水", "绿化",
+                                            "环境", "整治", "安全", "隐患", "农田", "灌溉", "补偿", "拆迁", "物业"};
+    const std::vector<std::string> names = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
+    std::string phrase(int n) {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += words[rng() % words.size()] + (rng() % 5 == 0 ? "，" : "");
+        return s;
+    }
+    std::string name() { return names[rng() % names.size()] + names[rng() % names.size()] + "明"; }
+};
+
+store::Visit make_visit(TextGen& g, int i) {
+    store::Visit v;
+    v.category = store::Category{}.id.empty() ? "urban" : "urban";
+    static const char* cats[] = {"urban", "rural", "education", "health", "welfare", "transport", "environment"};
+    v.category = cats[i % 7];
+    v.subject = g.phrase(3);
+    v.content = g.phrase(25);
+    char at[20];
+    std::snprintf(at, sizeof at, "2025-%02d-%02d %02d:%02d", 1 + i % 12, 1 + i % 28, 8 + i % 10, i % 60);
+    v.received_at = at;
+    v.people = 1 + i % 4;
+    v.route = "answered";
+    v.visitors.push_back(store::Visitor{"", "", g.name(), "13800138000", "", ""});
+    return v;
+}
+
+std::unique_ptr<store::Store> open_fresh(const std::string& path, bool full) {
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+    store::OpenOptions o;
+    o.create = true;
+    o.synchronous_full = full;
+    auto s = store::Store::open(path, o);
+    if (!s) {
+        std::fprintf(stderr, "open: %s\n", s.error().message.c_str());
+        std::exit(1);
+    }
+    (void)(*s)->init("基准测试联络站", "bench");
+    return std::move(*s);
+}
+
+// Baseline of DESIGN §7: raw SQLite, one visit row plus six clock rows per transaction.
+std::vector<double> raw_baseline(const std::string& path, bool full, int n) {
+    std::filesystem::remove(path);
+    db::Db::Options o;
+    o.synchronous_full = full;
+    auto db = db::Db::open(path, o);
+    (void)(*db)->exec(
+        "CREATE TABLE visits(id TEXT PRIMARY KEY, a, b, c, d, e, f);"
+        "CREATE TABLE clock(tbl TEXT, row TEXT, col TEXT, hlc TEXT, PRIMARY KEY(tbl,row,col)) WITHOUT ROWID;");
+    std::vector<double> lat;
+    TextGen g;
+    for (int i = 0; i < n; ++i) {
+        const std::string id = platform::new_id();
+        const std::string subj = g.phrase(3), content = g.phrase(25);
+        auto t0 = Clock::now();
+        (void)(*db)->exec("BEGIN");
+        auto& ins = (*db)->cached("INSERT INTO visits VALUES(?, ?, ?, ?, ?, ?, ?)");
+        (void)ins.bind(1, id).bind(2, subj).bind(3, content).bind(4, "urban").bind(5, 2).bind(6, "x").bind(7, "y").run();
+        for (int c = 0; c < 6; ++c) {
+            auto& ck = (*db)->cached("INSERT INTO clock VALUES('visits', ?, ?, ?)");
+            (void)ck.bind(1, id).bind(2, "c" + std::to_string(c)).bind(3, "001700000000000-00000000-dev").run();
+        }
+        (void)(*db)->exec("COMMIT");
+        lat.push_back(ms_since(t0));
+    }
+    return lat;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int n_search = 100000, n_save = 10000;
+    std::string dir = std::filesystem::temp_directory_path() / "liaison-bench";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i];
+        if (k == "--visits") n_search = std::stoi(argv[i + 1]);
+        if (k == "--saves") n_save = std::stoi(argv[i + 1]);
+        if (k == "--dir") dir = argv[i + 1];
+    }
+    std::filesystem::create_directories(dir);
+    std::printf("Liaison store benchmark (%d saves, %d visits searched)\n", n_save, n_search);
+
+    for (bool full : {false, true}) {
+        const char* mode = full ? "FULL" : "NORMAL";
+        const int n = full ? std::min(n_save, 2000) : n_save;
+        auto raw = raw_baseline(dir + "/raw.db", full, n);
+        auto s = open_fresh(dir + "/save.db", full);
+        TextGen g;
+        std::vector<double> lat;
+        for (int i = 0; i < n; ++i) {
+            auto v = make_visit(g, i);
+            auto t0 = Clock::now();
+            auto id = s->add_visit(std::move(v));
+            lat.push_back(ms_since(t0));
+            if (!id) {
+                std::fprintf(stderr, "save failed: %s\n", id.error().message.c_str());
+                return 1;
+            }
+        }
+        std::printf("save visit, synchronous=%s (%d): p50 %.3f ms  p99 %.3f ms | raw SQLite visit+6 clock rows: p50 %.3f ms  p99 %.3f ms | ratio p99 %.2fx (target <= 2x)\n",
+                    mode, n, pct(lat, 0.5), pct(lat, 0.99), pct(raw, 0.5), pct(raw, 0.99), pct(lat, 0.99) / pct(raw, 0.99));
+    }
+
+    // Bulk import and search over n_search visits.
+    auto s = open_fresh(dir + "/search.db", false);
+    TextGen g;
+    const int batch = 5000;
+    auto t0 = Clock::now();
+    for (int done = 0; done < n_search; done += batch) {
+        std::vector<store::Visit> vs;
+        for (int i = done; i < std::min(n_search, done + batch); ++i) vs.push_back(make_visit(g, i));
+        auto r = s->add_visits(std::move(vs));
+        if (!r) {
+            std::fprintf(stderr, "import failed: %s\n", r.error().message.c_str());
+            return 1;
+        }
+    }
+    const double import_ms = ms_since(t0);
+    std::printf("bulk import: %d visits in %.0f ms = %.0f visits/s (target >= 50000/s)\n", n_search, import_ms,
+                n_search / (import_ms / 1000.0));
+    for (const char* q : {"路", "路灯", "电梯", "老旧小区", "维修学校", "王李明"}) {
+        std::vector<double> lat;
+        int64_t hits = 0;
+        for (int rep = 0; rep < 20; ++rep) {
+            store::VisitQuery vq;
+            vq.text = q;
+            vq.limit = 50;
+            auto t1 = Clock::now();
+            auto rows = s->find_visits(vq);
+            auto count = s->count_visits(vq);
+            lat.push_back(ms_since(t1));
+            if (!rows || !count) return 1;
+            hits = *count;
+        }
+        std::printf("search '%s' over %d visits (first page + count): p50 %.2f ms  max %.2f ms, %lld hits (target < 20 ms)\n",
+                    q, n_search, pct(lat, 0.5), pct(lat, 1.0), static_cast<long long>(hits));
+    }
+    std::printf("store file: %.1f MB\n",
+                static_cast<double>(std::filesystem::file_size(dir + "/search.db")) / 1e6);
+    return 0;
+}
