@@ -74,7 +74,7 @@ struct VisitRow {  // one line of the list
 };
 
 struct CaseEvent {
-    std::string id, case_id, at, author, kind, note;  // kind: created/assigned/progress/closed/feedback/rated/...
+    std::string id, case_id, at, author, kind, note;  // kind: created/assigned/reassigned/progress/resolved/answered/rated
 };
 
 // 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评
@@ -85,10 +85,18 @@ struct Case {
     std::string status = "registered";
     std::string department_id, deadline, result;
     std::string satisfaction;       // satisfied / basically / unsatisfied
-    std::string satisfaction_comment, feedback_channel;
+    std::string satisfaction_comment, feedback_channel;  // feedback_channel: one of kFeedbackChannels
     std::string created_at;
+    std::vector<std::string> deputy_ids;  // raising deputies; empty = those of the visit (schema v3)
+    std::string resolved_at;              // "YYYY-MM-DD HH:MM" of 办结 (schema v3)
     std::vector<CaseEvent> timeline;
 };
+
+// 满意 / 基本满意 / 不满意 and 当面 / 书面 / 电话 as stable codes; the UI translates them.
+inline const char* const kSatisfactions[] = {"satisfied", "basically", "unsatisfied"};
+inline const char* const kFeedbackChannels[] = {"in_person", "written", "phone"};
+// 接待选民 / 视察调研 / 执法检查 / 培训 / 走访. "reception" is counted from visits, not entered.
+inline const char* const kActivityTypes[] = {"reception", "inspection", "law_check", "training", "outreach"};
 
 struct DutySlot {
     std::string id, station_id, date, start, end;

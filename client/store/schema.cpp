@@ -65,12 +65,23 @@ const char* const kV2 = R"sql(
 CREATE VIRTUAL TABLE visit_search USING fts5(subject, content, names, tokenize = 'unicode61');
 )sql";
 
+// v3: the case workflow. Directly entered cases (代表建议) name their deputies; the date of 办结
+// is kept for "resolved on time" and the exports. Indexes for the figures' date ranges.
+const char* const kV3 = R"sql(
+ALTER TABLE cases ADD COLUMN deputy_ids;
+ALTER TABLE cases ADD COLUMN resolved_at;
+CREATE INDEX cases_created ON cases(created_at);
+CREATE INDEX cases_visit ON cases(visit_id);
+CREATE INDEX activities_date ON activities(date);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, kV1, false},
         {2, kV2, true},  // then backfill the index from existing visits
+        {3, kV3, false},
     };
     return all;
 }

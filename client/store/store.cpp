@@ -148,7 +148,7 @@ void Store::register_tables(sync::Replica& r) {
     r.register_table({"cases",
                       {"station_id", "visit_id", "title", "content", "category", "status", "department_id",
                        "deadline", "result", "satisfaction", "satisfaction_comment", "feedback_channel",
-                       "created_at"}});
+                       "created_at", "deputy_ids", "resolved_at"}});
     r.register_table({"case_events", {"case_id", "at", "author", "kind", "note"}});
     r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
     r.register_table({"queue_tickets",

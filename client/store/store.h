@@ -13,7 +13,7 @@
 
 namespace liaison::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct OpenOptions {
     bool create = false;            // create the file if missing (init)

@@ -117,6 +117,7 @@ public:
     }
     // Who is typing (the unlocked deputy or staff member); recorded in each change for audit.
     void set_author(std::string author) { author_ = std::move(author); }
+    const std::string& author() const { return author_; }
 
 private:
     Replica(db::Db& db, WallClock wall, std::string device, Hlc last);
