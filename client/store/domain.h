@@ -116,6 +116,9 @@ struct QueueTicket {
     std::string category, topic, wished_deputy_id;
     std::string status = "waiting";  // waiting/called/served/left
     std::string visit_id, created_at;
+    std::string series;      // the issuing device's letter: the shown number is series + number, "A007"
+    std::string device_id;   // the device that issued it
+    int64_t issued_ms = 0;   // check-in time, causally after every ticket its device had seen (queue order)
 };
 
 // One line of a record's audit trail (from the per-field change log).

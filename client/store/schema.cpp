@@ -75,6 +75,18 @@ CREATE INDEX cases_visit ON cases(visit_id);
 CREATE INDEX activities_date ON activities(date);
 )sql";
 
+// v4: the queue of reception days (docs/queue.md). A ticket's shown number is its device's
+// series letter + a per-day counter (A007), so two offline tablets never issue the same one;
+// issued_ms orders the queue by check-in time across devices. queue_devices records which
+// device holds which letter, replicated so a new tablet sees the letters already taken.
+const char* const kV4 = R"sql(
+ALTER TABLE queue_tickets ADD COLUMN series;
+ALTER TABLE queue_tickets ADD COLUMN device_id;
+ALTER TABLE queue_tickets ADD COLUMN issued_ms;
+CREATE TABLE queue_devices(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  station_id, series, claimed_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -82,6 +94,7 @@ const std::vector<Migration>& migrations() {
         {1, kV1, false},
         {2, kV2, true},  // then backfill the index from existing visits
         {3, kV3, false},
+        {4, kV4, false},
     };
     return all;
 }

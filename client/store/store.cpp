@@ -153,7 +153,8 @@ void Store::register_tables(sync::Replica& r) {
     r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
     r.register_table({"queue_tickets",
                       {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
-                       "wished_deputy_id", "status", "visit_id", "created_at"}});
+                       "wished_deputy_id", "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}});
+    r.register_table({"queue_devices", {"station_id", "series", "claimed_at"}});
 }
 
 static Result<int> user_version(db::Db& db) {

@@ -13,7 +13,7 @@
 
 namespace liaison::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 struct OpenOptions {
     bool create = false;            // create the file if missing (init)
@@ -82,6 +82,7 @@ public:
     sync::Replica& replica() { return *replica_; }
     db::Db& db() { return *db_; }
     const std::string& station_id() const { return station_id_; }
+    int64_t now() const { return wall_(); }  // the store's wall clock (faked in tests)
 
 private:
     Store() = default;
