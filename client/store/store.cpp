@@ -695,19 +695,28 @@ namespace {
 struct Where {
     std::string sql;
     std::vector<std::string> args;
+    std::string phrase;        // the search phrase, "" when there is none
+    bool only_text = false;    // no filter besides the search text
 };
 
-Result<Where> visit_where(const VisitQuery& q) {
+// Above this many hits, walking visits in date order and probing the hit set finds the first
+// page sooner than looking up every hit's row and sorting them all.
+constexpr int64_t kScanInDateOrderAbove = 2000;
+
+Result<Where> visit_where(const VisitQuery& q, bool scan_in_date_order = false) {
     Where w;
     w.sql = " FROM visits v WHERE v._deleted = 0";
     if (!q.text.empty()) {
         if (!valid_utf8(q.text)) return invalid("search text is not valid UTF-8");
-        const std::string ph = phrase(q.text);
-        if (!ph.empty()) {
-            w.sql += " AND v.rowid IN (SELECT rowid FROM visit_search WHERE visit_search MATCH ?)";
-            w.args.push_back(ph);
+        w.phrase = phrase(q.text);
+        if (!w.phrase.empty()) {
+            // The unary + keeps SQLite from driving the query by the hit list (see above).
+            w.sql += scan_in_date_order ? " AND +v.rowid IN" : " AND v.rowid IN";
+            w.sql += " (SELECT rowid FROM visit_search WHERE visit_search MATCH ?)";
+            w.args.push_back(w.phrase);
         }
     }
+    w.only_text = q.from.empty() && q.to.empty() && q.category.empty() && q.deputy_id.empty() && q.route.empty();
     if (!q.from.empty()) {
         if (!valid_date(q.from)) return invalid("--from must be YYYY-MM-DD");
         w.sql += " AND v.received_at >= ?";
@@ -741,7 +750,13 @@ Result<std::vector<VisitRow>> Store::find_visits(const VisitQuery& q0) {
         if (!c) return c.error();
         q.category = c->id;
     }
-    auto w = visit_where(q);
+    bool date_order = false;
+    if (!q.text.empty()) {
+        auto hits = search_hits(q.text);
+        if (!hits) return hits.error();
+        date_order = *hits > kScanInDateOrderAbove;
+    }
+    auto w = visit_where(q, date_order);
     if (!w) return w.error();
     auto& st = db_->cached(
         "SELECT v.id, v.received_at, v.category, v.subject, v.people, v.route, "
@@ -778,6 +793,8 @@ Result<int64_t> Store::count_visits(const VisitQuery& q0) {
     }
     auto w = visit_where(q);
     if (!w) return w.error();
+    // Deleted visits leave the index, so with no other filter the index alone knows the count.
+    if (w->only_text && !w->phrase.empty()) return search_hits(q.text);
     auto& st = db_->cached("SELECT count(*)" + w->sql);
     int i = 1;
     for (const auto& a : w->args) st.bind(i++, a);
@@ -787,6 +804,17 @@ Result<int64_t> Store::count_visits(const VisitQuery& q0) {
 }
 
 // ---------------------------------------------------------------- search index
+
+Result<int64_t> Store::search_hits(const std::string& text) {
+    if (!valid_utf8(text)) return invalid("search text is not valid UTF-8");
+    const std::string ph = phrase(text);
+    if (ph.empty()) return count_visits(VisitQuery{});
+    auto& st = db_->cached("SELECT count(*) FROM visit_search WHERE visit_search MATCH ?");
+    st.bind(1, ph);
+    auto r = st.step();
+    if (!r) return r.error();
+    return st.i64(0);
+}
 
 static Status reindex_visit(db::Db& db, const std::string& visit_id) {
     auto& get = db.cached("SELECT rowid, _deleted, coalesce(subject, ''), coalesce(content, '') FROM visits WHERE id = ?");

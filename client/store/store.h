@@ -69,6 +69,8 @@ public:
     Result<Visit> visit(const std::string& id);
     Result<std::vector<VisitRow>> find_visits(const VisitQuery& q);
     Result<int64_t> count_visits(const VisitQuery& q);
+    // Visits whose text contains `text` (from the search index alone).
+    Result<int64_t> search_hits(const std::string& text);
     // Many visits in one transaction (CSV import): all or nothing.
     Result<size_t> add_visits(std::vector<Visit> visits);
 
