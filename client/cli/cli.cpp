@@ -13,9 +13,16 @@ const Verb kVerbs[] = {
     {"init", verb_init, "init --station NAME [--device-name NAME]"},
     {"visit", verb_visit,
      "visit add|list|show|edit|delete|import ...   (liaison visit help)"},
-    {"deputy", verb_deputy, "deputy add --name NAME [--level L] [--phone P] | deputy list [--json]"},
+    {"deputy", verb_deputy, "deputy add --name NAME [--level L] [--phone P] | deputy list [--json] | deputy record NAME [--from D] [--to D]"},
     {"conflicts", verb_conflicts, "conflicts [--json] | conflicts resolve ID --keep mine|theirs"},
     {"changes", verb_changes, "changes [--json]   (the pending outbox)"},
+    {"case", verb_case, "case add|assign|progress|close|feedback|rate|list|show ...   (liaison case help)"},
+    {"department", verb_department, "department add --name NAME | department list [--json]"},
+    {"duty", verb_duty, "duty add --date D --start HH:MM --end HH:MM --deputy NAME[,NAME] | duty list [--date D] [--json]"},
+    {"activity", verb_activity, "activity add --deputy NAME --type T --date D [--notes N] | activity list [--deputy NAME] [--json]"},
+    {"stats", verb_stats, "stats [--from D] [--to D] [--by month|category|deputy|station] [--json]"},
+    {"export", verb_export, "export --format csv --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
+    {"report", verb_report, "report monthly --month YYYY-MM [--out FILE] [--json]"},
 };
 
 }  // namespace

@@ -30,5 +30,13 @@ int verb_visit(Context&, const std::vector<std::string>&);
 int verb_deputy(Context&, const std::vector<std::string>&);
 int verb_conflicts(Context&, const std::vector<std::string>&);
 int verb_changes(Context&, const std::vector<std::string>&);
+int verb_case(Context&, const std::vector<std::string>&);  // verbs_cases.cpp: case, department
+int verb_department(Context&, const std::vector<std::string>&);
+int verb_stats(Context&, const std::vector<std::string>&);  // verbs_stats.cpp: stats, export, report, duty, activity
+int verb_export(Context&, const std::vector<std::string>&);
+int verb_report(Context&, const std::vector<std::string>&);
+int verb_duty(Context&, const std::vector<std::string>&);
+int verb_activity(Context&, const std::vector<std::string>&);
+int verb_deputy_record(Context&, const std::vector<std::string>&);  // deputy record NAME
 
 }  // namespace liaison::cli

@@ -1,0 +1,521 @@
+#include "client/store/cases.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <sstream>
+
+#include "platform/platform.h"
+
+namespace liaison::store::cases {
+
+using sync::Value;
+
+// ---------------------------------------------------------------- names
+
+const std::vector<Name>& statuses() {
+    static const std::vector<Name> v = {{"registered", "登记", "registered"},   {"assigned", "交办", "assigned"},
+                                        {"in_progress", "办理中", "in progress"}, {"resolved", "已办结", "resolved"},
+                                        {"answered", "已反馈", "answered"},       {"rated", "已测评", "rated"}};
+    return v;
+}
+
+const std::vector<Name>& satisfactions() {
+    static const std::vector<Name> v = {
+        {"satisfied", "满意", "satisfied"}, {"basically", "基本满意", "basically satisfied"},
+        {"unsatisfied", "不满意", "unsatisfied"}};
+    return v;
+}
+
+const std::vector<Name>& feedback_channels() {
+    static const std::vector<Name> v = {
+        {"in_person", "当面", "in person"}, {"written", "书面", "written"}, {"phone", "电话", "phone"}};
+    return v;
+}
+
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Result<std::string> parse_name(const std::vector<Name>& names, const std::string& s, const char* what) {
+    const std::string l = lower(s);
+    for (const auto& n : names)
+        if (l == n.code || s == n.zh || l == n.en) return std::string(n.code);
+    std::string choices;
+    for (const auto& n : names) choices += std::string(choices.empty() ? "" : ", ") + n.zh + " " + n.code;
+    return invalid("unknown " + std::string(what) + " '" + s + "' (" + choices + ")");
+}
+
+std::string name_zh(const std::vector<Name>& names, const std::string& code) {
+    for (const auto& n : names)
+        if (code == n.code) return n.zh;
+    return code;
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string s;
+    for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
+    return s;
+}
+
+std::vector<std::string> split_ids(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        if (!tok.empty()) out.push_back(tok);
+    return out;
+}
+
+}  // namespace
+
+Result<std::string> parse_status(const std::string& s) {
+    if (s == "已交办") return std::string("assigned");
+    if (s == "已登记") return std::string("registered");
+    return parse_name(statuses(), s, "status");
+}
+Result<std::string> parse_satisfaction(const std::string& s) { return parse_name(satisfactions(), s, "satisfaction"); }
+Result<std::string> parse_feedback_channel(const std::string& s) {
+    return parse_name(feedback_channels(), s, "feedback channel");
+}
+std::string status_zh(const std::string& code) { return name_zh(statuses(), code); }
+
+int status_rank(const std::string& code) {
+    const auto& all = statuses();
+    for (size_t i = 0; i < all.size(); ++i)
+        if (code == all[i].code) return static_cast<int>(i);
+    return -1;
+}
+
+bool is_resolved(const std::string& status) { return status_rank(status) >= status_rank("resolved"); }
+
+// ---------------------------------------------------------------- transition rules
+
+const char* action_code(Action a) {
+    switch (a) {
+        case Action::Assign: return "assign";
+        case Action::Progress: return "progress";
+        case Action::Close: return "close";
+        case Action::Feedback: return "feedback";
+        case Action::Rate: return "rate";
+    }
+    return "";
+}
+
+static const char* target_of(Action a) {
+    switch (a) {
+        case Action::Assign: return "assigned";
+        case Action::Progress: return "in_progress";
+        case Action::Close: return "resolved";
+        case Action::Feedback: return "answered";
+        case Action::Rate: return "rated";
+    }
+    return "";
+}
+
+std::optional<Refusal> check(const std::string& status, Action action) {
+    const int from = status_rank(status);
+    const std::string to = target_of(action);
+    Refusal no{action, status, to, ""};
+    if (from < 0) return no;  // a value no rule knows (e.g. from a newer app): touch nothing
+    const int rr = status_rank("resolved"), ra = status_rank("assigned");
+    switch (action) {
+        case Action::Assign:  // 交办, or re-交办 before 办结
+            if (from < rr) return std::nullopt;
+            return no;
+        case Action::Progress:
+        case Action::Close:  // both need a department (交办) and end at 办结
+            if (from >= ra && from < rr) return std::nullopt;
+            if (from < ra) no.needs = "assigned";
+            return no;
+        case Action::Feedback:  // no 反馈 before 办结
+        case Action::Rate: {    // no 测评 before 反馈
+            const int target = status_rank(to);
+            if (from == target - 1) return std::nullopt;
+            if (from < target - 1) no.needs = statuses()[static_cast<size_t>(target - 1)].code;
+            return no;
+        }
+    }
+    return no;
+}
+
+std::vector<Action> allowed_actions(const std::string& status) {
+    std::vector<Action> out;
+    for (Action a : {Action::Assign, Action::Progress, Action::Close, Action::Feedback, Action::Rate})
+        if (!check(status, a)) out.push_back(a);
+    return out;
+}
+
+std::string Refusal::message() const {
+    const std::string zh_from = status_zh(from), zh_to = status_zh(to);
+    if (!needs.empty())
+        return "不能从「" + zh_from + "」转为「" + zh_to + "」：须先「" + status_zh(needs) + "」 (cannot go from " + from +
+               " to " + to + " before " + needs + ")";
+    if (status_rank(from) < 0)
+        return "不能从「" + zh_from + "」转为「" + zh_to + "」 (unknown status " + from + ")";
+    return "不能从「" + zh_from + "」转为「" + zh_to + "」：案件已过此步 (cannot go from " + from + " back to " + to + ")";
+}
+
+// ---------------------------------------------------------------- dates
+
+int64_t day_number(const std::string& date) {
+    // Howard Hinnant's days_from_civil.
+    int64_t y = std::stoll(date.substr(0, 4));
+    const int64_t m = std::stoll(date.substr(5, 2)), d = std::stoll(date.substr(8, 2));
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+std::string date_of_day(int64_t z) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t m = mp + (mp < 10 ? 3 : -9);
+    const int64_t y = yoe + era * 400 + (m <= 2);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
+                  static_cast<long long>(d));
+    return buf;
+}
+
+std::string today(Store& s) { return platform::local_date(s.now()); }
+
+const char* deadline_code(DeadlineState d) {
+    switch (d) {
+        case DeadlineState::Done: return "done";
+        case DeadlineState::None: return "none";
+        case DeadlineState::OnTime: return "on_time";
+        case DeadlineState::DueSoon: return "due_soon";
+        case DeadlineState::Overdue: return "overdue";
+    }
+    return "none";
+}
+
+DeadlineState deadline_state(const std::string& status, const std::string& deadline, const std::string& today) {
+    if (is_resolved(status)) return DeadlineState::Done;
+    if (!valid_date(deadline) || !valid_date(today)) return DeadlineState::None;
+    const int64_t left = day_number(deadline) - day_number(today);
+    if (left < 0) return DeadlineState::Overdue;
+    if (left <= kDueSoonDays) return DeadlineState::DueSoon;
+    return DeadlineState::OnTime;
+}
+
+// ---------------------------------------------------------------- writes
+
+namespace {
+
+// "" → now; a date → that day at 00:00; a datetime as is.
+Result<std::string> event_time(Store& s, const std::string& at) {
+    if (at.empty()) return platform::local_datetime(s.now());
+    if (valid_date(at)) return at + " 00:00";
+    if (valid_datetime(at)) return at;
+    return invalid("time must be YYYY-MM-DD or YYYY-MM-DD HH:MM");
+}
+
+Status text_ok(std::initializer_list<const std::string*> fields) {
+    for (const auto* f : fields)
+        if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
+    return {};
+}
+
+struct Current {
+    std::string status, created_at, scope;
+};
+
+Result<Current> load(Store& s, const std::string& id) {
+    auto& st = s.db().cached("SELECT coalesce(status, ''), coalesce(created_at, '') FROM cases "
+                             "WHERE id = ? AND _deleted = 0");
+    st.bind(1, id);
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return not_found("no case " + id);
+    Current c{st.text(0), st.text(1), ""};
+    st.reset();
+    c.scope = s.replica().scope_of("cases", id).value_or(s.station_id());
+    return c;
+}
+
+Status write_event(Store& s, const std::string& case_id, const std::string& scope, const std::string& kind,
+                   const std::string& note, const std::string& at) {
+    const std::string author = s.replica().author().empty() ? s.replica().device() : s.replica().author();
+    std::vector<std::pair<std::string, Value>> f = {
+        {"case_id", case_id}, {"at", at}, {"author", author}, {"kind", kind}};
+    if (!note.empty()) f.emplace_back("note", note);
+    return s.replica().write("case_events", platform::new_id(), scope, f);
+}
+
+// The common shape of a step: validate, check the rule, then one transaction writing the
+// case's fields and the timeline event.
+Status step(Store& s, const std::string& id, Action action, const std::string& at_in,
+            std::vector<std::pair<std::string, Value>> fields, const std::string& kind, const std::string& note,
+            bool set_status) {
+    auto at = event_time(s, at_in);
+    if (!at) return at.error();
+    auto cur = load(s, id);
+    if (!cur) return cur.error();
+    if (auto no = check(cur->status, action)) return invalid(no->message());
+    if (!cur->created_at.empty() && at->substr(0, 10) < cur->created_at.substr(0, 10))
+        return invalid("the date " + at->substr(0, 10) + " is before the case was registered (" +
+                       cur->created_at.substr(0, 10) + ")");
+    if (action == Action::Close) fields.emplace_back("resolved_at", *at);
+    if (set_status) fields.emplace_back("status", target_of(action));
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    if (!fields.empty()) LIAISON_TRY(s.replica().write("cases", id, cur->scope, fields));
+    LIAISON_TRY(write_event(s, id, cur->scope, kind, note, *at));
+    return (*tx)->commit();
+}
+
+}  // namespace
+
+Result<std::string> add(Store& s, const NewCase& n) {
+    if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
+    LIAISON_TRY(text_ok({&n.visit_id, &n.title, &n.content, &n.category, &n.note}));
+    if (n.title.empty()) return invalid("case title is required");
+    auto at = event_time(s, n.at);
+    if (!at) return at.error();
+    std::string content = n.content, category = n.category;
+    if (!n.visit_id.empty()) {
+        auto v = s.visit(n.visit_id);
+        if (!v) return v.error();
+        if (content.empty()) content = v->content;
+        if (category.empty()) category = v->category;
+    }
+    auto cat = s.category(category.empty() ? std::string("other") : category);
+    if (!cat) return cat.error();
+    for (const auto& d : n.deputy_ids)
+        if (!s.replica().exists("deputies", d)) return invalid("unknown deputy " + d);
+    const std::string id = platform::new_id(), scope = s.station_id();
+    std::vector<std::pair<std::string, Value>> f = {{"station_id", scope},
+                                                    {"title", n.title},
+                                                    {"category", cat->id},
+                                                    {"status", "registered"},
+                                                    {"created_at", *at}};
+    if (!n.visit_id.empty()) f.emplace_back("visit_id", n.visit_id);
+    if (!content.empty()) f.emplace_back("content", content);
+    if (!n.deputy_ids.empty()) f.emplace_back("deputy_ids", join_ids(n.deputy_ids));
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().write("cases", id, scope, f));
+    LIAISON_TRY(write_event(s, id, scope, "created", n.note, *at));
+    LIAISON_TRY((*tx)->commit());
+    return id;
+}
+
+Result<Department> find_department(Store& s, const std::string& key) {
+    if (key.empty()) return invalid("a department (承办单位) is required");
+    if (!valid_utf8(key)) return invalid("text is not valid UTF-8");
+    auto& st = s.db().cached("SELECT id, name FROM departments WHERE _deleted = 0 AND (id = ?1 OR name = ?1) "
+                             "ORDER BY id = ?1 DESC, id LIMIT 2");
+    st.bind(1, key);
+    std::vector<Department> found;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        found.push_back(Department{st.text(0), st.text(1)});
+    }
+    if (found.empty())
+        return invalid("unknown department '" + key + "' (add it with `liaison department add --name " + key + "`)");
+    if (found.size() > 1 && found[0].id != key) return invalid("two departments are named '" + key + "': give the id");
+    return found.front();
+}
+
+Status assign(Store& s, const std::string& id, const std::string& department, const std::string& deadline,
+              const std::string& note, const std::string& at) {
+    LIAISON_TRY(text_ok({&id, &department, &deadline, &note}));
+    if (!valid_date(deadline)) return invalid("the deadline must be a date YYYY-MM-DD");
+    auto dep = find_department(s, department);
+    if (!dep) return dep.error();
+    auto cur = load(s, id);
+    if (!cur) return cur.error();
+    if (!cur->created_at.empty() && deadline < cur->created_at.substr(0, 10))
+        return invalid("the deadline " + deadline + " is before the case was registered (" +
+                       cur->created_at.substr(0, 10) + ")");
+    const bool first = cur->status == "registered";
+    // The timeline shows where the case went even after a later re-交办 changed the fields.
+    std::string text = dep->name + " " + deadline;
+    if (!note.empty()) text += "\n" + note;
+    return step(s, id, Action::Assign, at, {{"department_id", dep->id}, {"deadline", deadline}},
+                first ? "assigned" : "reassigned", text, first);
+}
+
+Status progress(Store& s, const std::string& id, const std::string& note, const std::string& at) {
+    LIAISON_TRY(text_ok({&id, &note}));
+    if (note.empty()) return invalid("a progress note is required");
+    auto cur = load(s, id);
+    if (!cur) return cur.error();
+    // Further notes on a case already in progress add events only: no field write, no conflict.
+    return step(s, id, Action::Progress, at, {}, "progress", note, cur->status != "in_progress");
+}
+
+Status close(Store& s, const std::string& id, const std::string& result, const std::string& at) {
+    LIAISON_TRY(text_ok({&id, &result}));
+    if (result.empty()) return invalid("the result (办理结果) is required");
+    return step(s, id, Action::Close, at, {{"result", result}}, "resolved", result, true);
+}
+
+Status feedback(Store& s, const std::string& id, const std::string& channel, const std::string& note,
+                const std::string& at) {
+    LIAISON_TRY(text_ok({&id, &channel, &note}));
+    std::vector<std::pair<std::string, Value>> f;
+    std::string text = note;
+    if (!channel.empty()) {
+        auto ch = parse_feedback_channel(channel);
+        if (!ch) return ch.error();
+        f.emplace_back("feedback_channel", *ch);
+        text = name_zh(feedback_channels(), *ch) + (note.empty() ? "" : "：" + note);
+    }
+    return step(s, id, Action::Feedback, at, f, "answered", text, true);
+}
+
+Status rate(Store& s, const std::string& id, const std::string& satisfaction, const std::string& comment,
+            const std::string& at) {
+    LIAISON_TRY(text_ok({&id, &satisfaction, &comment}));
+    auto sat = parse_satisfaction(satisfaction);
+    if (!sat) return sat.error();
+    std::vector<std::pair<std::string, Value>> f = {{"satisfaction", *sat}};
+    if (!comment.empty()) f.emplace_back("satisfaction_comment", comment);
+    const std::string text = name_zh(satisfactions(), *sat) + (comment.empty() ? "" : "：" + comment);
+    return step(s, id, Action::Rate, at, f, "rated", text, true);
+}
+
+// ---------------------------------------------------------------- reads
+
+Result<Case> get(Store& s, const std::string& id) {
+    auto& st = s.db().cached(
+        "SELECT id, coalesce(station_id, ''), coalesce(visit_id, ''), coalesce(title, ''), coalesce(content, ''), "
+        "coalesce(category, ''), coalesce(status, ''), coalesce(department_id, ''), coalesce(deadline, ''), "
+        "coalesce(result, ''), coalesce(satisfaction, ''), coalesce(satisfaction_comment, ''), "
+        "coalesce(feedback_channel, ''), coalesce(created_at, ''), coalesce(deputy_ids, ''), "
+        "coalesce(resolved_at, '') FROM cases WHERE id = ? AND _deleted = 0");
+    st.bind(1, id);
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return not_found("no case " + id);
+    Case c;
+    c.id = st.text(0);
+    c.station_id = st.text(1);
+    c.visit_id = st.text(2);
+    c.title = st.text(3);
+    c.content = st.text(4);
+    c.category = st.text(5);
+    c.status = st.text(6);
+    c.department_id = st.text(7);
+    c.deadline = st.text(8);
+    c.result = st.text(9);
+    c.satisfaction = st.text(10);
+    c.satisfaction_comment = st.text(11);
+    c.feedback_channel = st.text(12);
+    c.created_at = st.text(13);
+    c.deputy_ids = split_ids(st.text(14));
+    c.resolved_at = st.text(15);
+    st.reset();
+    // Events from several devices within one minute: the id (UUIDv7) breaks the tie.
+    auto& ev = s.db().cached(
+        "SELECT id, case_id, coalesce(at, ''), coalesce(author, ''), coalesce(kind, ''), coalesce(note, '') "
+        "FROM case_events WHERE case_id = ? AND _deleted = 0 ORDER BY at, id");
+    ev.bind(1, id);
+    for (;;) {
+        auto more = ev.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        c.timeline.push_back(CaseEvent{ev.text(0), ev.text(1), ev.text(2), ev.text(3), ev.text(4), ev.text(5)});
+    }
+    return c;
+}
+
+Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q0) {
+    CaseQuery q = q0;
+    if (q.today.empty()) q.today = today(s);
+    if (!valid_date(q.today)) return invalid("today must be YYYY-MM-DD");
+    if (!q.status.empty()) {
+        auto st = parse_status(q.status);
+        if (!st) return st.error();
+        q.status = *st;
+    }
+    if (!q.category.empty()) {
+        auto c = s.category(q.category);
+        if (!c) return c.error();
+        q.category = c->id;
+    }
+    if (!valid_utf8(q.visit_id)) return invalid("text is not valid UTF-8");
+    auto& st = s.db().cached(
+        "SELECT c.id, coalesce(c.title, ''), coalesce(c.category, ''), coalesce(c.status, ''), "
+        "coalesce(c.department_id, ''), coalesce(d.name, ''), coalesce(c.deadline, ''), coalesce(c.created_at, ''), "
+        "coalesce(c.visit_id, ''), coalesce(c.satisfaction, ''), coalesce(c.resolved_at, '') "
+        "FROM cases c LEFT JOIN departments d ON d.id = c.department_id AND d._deleted = 0 "
+        "WHERE c._deleted = 0 AND (?1 = '' OR c.status = ?1) AND (?2 = '' OR c.visit_id = ?2) "
+        "AND (?3 = '' OR c.category = ?3)");
+    st.bind(1, q.status).bind(2, q.visit_id).bind(3, q.category);
+    std::vector<CaseRow> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        CaseRow c;
+        c.id = st.text(0);
+        c.title = st.text(1);
+        c.category = st.text(2);
+        c.status = st.text(3);
+        c.department_id = st.text(4);
+        c.department_name = st.text(5);
+        c.deadline = st.text(6);
+        c.created_at = st.text(7);
+        c.visit_id = st.text(8);
+        c.satisfaction = st.text(9);
+        c.resolved_at = st.text(10);
+        c.deadline_state = deadline_state(c.status, c.deadline, q.today);
+        if (q.overdue_only && c.deadline_state != DeadlineState::Overdue) continue;
+        out.push_back(std::move(c));
+    }
+    auto urgency = [](DeadlineState d) {
+        switch (d) {
+            case DeadlineState::Overdue: return 0;
+            case DeadlineState::DueSoon: return 1;
+            case DeadlineState::OnTime: return 2;
+            case DeadlineState::None: return 3;
+            case DeadlineState::Done: return 4;
+        }
+        return 5;
+    };
+    std::sort(out.begin(), out.end(), [&](const CaseRow& a, const CaseRow& b) {
+        if (urgency(a.deadline_state) != urgency(b.deadline_state))
+            return urgency(a.deadline_state) < urgency(b.deadline_state);
+        if (a.deadline != b.deadline) {
+            if (a.deadline.empty() || b.deadline.empty()) return b.deadline.empty();
+            return a.deadline < b.deadline;
+        }
+        if (a.created_at != b.created_at) return a.created_at > b.created_at;
+        return a.id > b.id;
+    });
+    return out;
+}
+
+Result<std::vector<BoardColumn>> board(Store& s, const std::string& today) {
+    CaseQuery q;
+    q.today = today;
+    auto all = list(s, q);
+    if (!all) return all.error();
+    std::vector<BoardColumn> cols;
+    for (const auto& n : statuses()) cols.push_back(BoardColumn{n.code, {}});
+    for (auto& c : *all) {
+        const int r = status_rank(c.status);
+        // An unknown status (from a newer app) still shows, in the first column.
+        cols[static_cast<size_t>(r < 0 ? 0 : r)].cases.push_back(std::move(c));
+    }
+    return cols;
+}
+
+}  // namespace liaison::store::cases

@@ -1,0 +1,128 @@
+// The case workflow (意见建议): 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评.
+//
+// A case is a row of `cases`; every step also appends one row to `case_events` (the timeline).
+// Events are separate rows that are written once and never edited, so two devices adding steps
+// to the same case never conflict over the timeline. The status itself is a field: when two
+// devices move the same case concurrently the replica keeps one value and a conflict for review,
+// like any other field (DESIGN §3.5).
+//
+// Every function validates first and writes nothing on bad input, an unknown id or a refused
+// transition; each write is one transaction with its change records. Times are local
+// "YYYY-MM-DD HH:MM"; an empty `at` means now. A date alone ("YYYY-MM-DD") is accepted for
+// records entered after the fact and stored as "YYYY-MM-DD 00:00".
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/store/domain.h"
+#include "client/store/store.h"
+#include "sync/core/result.h"
+
+namespace liaison::store::cases {
+
+// ---- names: codes are stored, the UI shows zh/en ----
+struct Name {
+    const char* code;
+    const char* zh;
+    const char* en;
+};
+const std::vector<Name>& statuses();          // in workflow order
+const std::vector<Name>& satisfactions();     // satisfied 满意, basically 基本满意, unsatisfied 不满意
+const std::vector<Name>& feedback_channels(); // in_person 当面, written 书面, phone 电话
+// Accepts a code, the Chinese or the English name; the error lists the choices.
+Result<std::string> parse_status(const std::string& s);
+Result<std::string> parse_satisfaction(const std::string& s);
+Result<std::string> parse_feedback_channel(const std::string& s);
+std::string status_zh(const std::string& code);  // the code itself when unknown
+int status_rank(const std::string& code);        // 0 registered ... 5 rated, -1 unknown
+bool is_resolved(const std::string& status);     // 已办结 or later
+
+// ---- the transition rules (pure: the UI asks these to enable its buttons) ----
+enum class Action { Assign, Progress, Close, Feedback, Rate };
+const char* action_code(Action a);  // assign, progress, close, feedback, rate
+
+struct Refusal {
+    Action action;
+    std::string from;   // the case's status
+    std::string to;     // the status the action leads to
+    std::string needs;  // the status the case must reach first; "" when it is already past `to`
+    // One line naming both statuses in Chinese and English, e.g.
+    // 不能从「已办结」转为「已测评」：须先「已反馈」 (cannot go from resolved to rated before answered)
+    std::string message() const;
+};
+// nullopt when `action` is allowed from `status`.
+std::optional<Refusal> check(const std::string& status, Action action);
+std::vector<Action> allowed_actions(const std::string& status);
+
+// ---- writes ----
+struct NewCase {
+    std::string visit_id;                 // "" for a directly entered case
+    std::string title;                    // required
+    std::string content;                  // default: the visit's content
+    std::string category;                 // code or name; default: the visit's, else "other"
+    std::vector<std::string> deputy_ids;  // default: none (the visit's deputies count for it)
+    std::string at;                       // registration time; "" = now
+    std::string note;                     // on the "created" event
+};
+Result<std::string> add(Store& s, const NewCase& c);
+
+// 交办: department by id or name (it must exist: see find_department), deadline a date.
+// Allowed while not yet resolved; on an assigned or in-progress case it re-assigns (kind
+// "reassigned", status unchanged), e.g. to extend the deadline.
+Status assign(Store& s, const std::string& id, const std::string& department, const std::string& deadline,
+              const std::string& note = "", const std::string& at = "");
+// 办理中: a progress note; the first one moves an assigned case to in_progress.
+Status progress(Store& s, const std::string& id, const std::string& note, const std::string& at = "");
+// 已办结 with the result (required).
+Status close(Store& s, const std::string& id, const std::string& result, const std::string& at = "");
+// 已反馈: the answer was given to the voter; channel "" or one of kFeedbackChannels (any name).
+Status feedback(Store& s, const std::string& id, const std::string& channel, const std::string& note = "",
+                const std::string& at = "");
+// 已测评: the voter's satisfaction (any name of kSatisfactions) and comment.
+Status rate(Store& s, const std::string& id, const std::string& satisfaction, const std::string& comment = "",
+            const std::string& at = "");
+
+// ---- reads ----
+// The case with its timeline (oldest first).
+Result<Case> get(Store& s, const std::string& id);
+
+// Deadline colours: done (resolved or later), none (no deadline), on_time, due_soon (within
+// kDueSoonDays days), overdue (deadline passed and not yet resolved).
+enum class DeadlineState { Done, None, OnTime, DueSoon, Overdue };
+inline constexpr int kDueSoonDays = 3;
+const char* deadline_code(DeadlineState d);  // done, none, on_time, due_soon, overdue
+DeadlineState deadline_state(const std::string& status, const std::string& deadline, const std::string& today);
+
+struct CaseRow {
+    std::string id, title, category, status, department_id, department_name, deadline, created_at, visit_id;
+    std::string satisfaction, resolved_at;
+    DeadlineState deadline_state = DeadlineState::None;
+};
+struct CaseQuery {
+    std::string status;    // code or name; "" = all
+    bool overdue_only = false;
+    std::string visit_id;  // cases raised by one visit
+    std::string category;  // code or name
+    std::string today;     // "" = today's local date
+};
+// Overdue first, then due soon, on time, no deadline, done; then by deadline, newest first.
+Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q = {});
+
+// The case board: one column per status in workflow order, each sorted as list().
+struct BoardColumn {
+    std::string status;
+    std::vector<CaseRow> cases;
+};
+Result<std::vector<BoardColumn>> board(Store& s, const std::string& today = "");
+
+// A department by id or exact name; unknown → Invalid with a hint to add it.
+Result<Department> find_department(Store& s, const std::string& id_or_name);
+
+// ---- dates (shared by duty and stats) ----
+// Days since 1970-01-01 of a valid "YYYY-MM-DD..." (only the first 10 characters are read).
+int64_t day_number(const std::string& date);
+std::string date_of_day(int64_t day);
+std::string today(Store& s);  // the store clock's local date
+
+}  // namespace liaison::store::cases

@@ -1,0 +1,265 @@
+#include "client/store/duty.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "platform/platform.h"
+
+namespace liaison::store::duty {
+
+using sync::Value;
+
+namespace {
+
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string s;
+    for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
+    return s;
+}
+
+std::vector<std::string> split_ids(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        if (!tok.empty()) out.push_back(tok);
+    return out;
+}
+
+Status range_ok(const std::string& from, const std::string& to) {
+    if (!from.empty() && !valid_date(from)) return invalid("--from must be YYYY-MM-DD");
+    if (!to.empty() && !valid_date(to)) return invalid("--to must be YYYY-MM-DD");
+    return {};
+}
+
+// Bounds for comparing "YYYY-MM-DD[ HH:MM]" text: open ends become the extremes, and the
+// upper bound takes in the whole last day ('~' sorts after any time of day).
+std::string lo(const std::string& from) { return from.empty() ? std::string("0000") : from; }
+std::string hi(const std::string& to) { return (to.empty() ? std::string("9999") : to) + "~"; }
+
+}  // namespace
+
+bool valid_time(const std::string& t) {
+    if (t.size() != 5 || t[2] != ':') return false;
+    for (size_t i : {0u, 1u, 3u, 4u})
+        if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+    return std::stoi(t.substr(0, 2)) < 24 && std::stoi(t.substr(3, 2)) < 60;
+}
+
+Result<std::vector<std::string>> deputy_ids_from_names(Store& s, const std::string& names) {
+    if (!valid_utf8(names)) return invalid("text is not valid UTF-8");
+    std::string t = names;
+    for (size_t p; (p = t.find("、")) != std::string::npos;) t.replace(p, std::string("、").size(), ",");
+    std::vector<std::string> ids;
+    for (auto name : split_ids(t)) {
+        while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        if (name.empty()) continue;
+        std::string id = name;
+        if (!s.replica().exists("deputies", name)) {
+            auto byname = s.deputy_id_by_name(name);
+            if (!byname) return byname.error();
+            id = *byname;
+        }
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+    return ids;
+}
+
+// ---------------------------------------------------------------- duty slots
+
+Result<std::string> add_slot(Store& s, const DutySlot& d) {
+    if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
+    for (const auto* f : {&d.date, &d.start, &d.end, &d.note})
+        if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
+    if (!valid_date(d.date)) return invalid("the date must be YYYY-MM-DD");
+    if (!valid_time(d.start) || !valid_time(d.end)) return invalid("times must be HH:MM");
+    if (d.start >= d.end) return invalid("the duty must end after it starts");
+    if (d.deputy_ids.empty()) return invalid("a duty slot needs at least one deputy");
+    for (const auto& id : d.deputy_ids)
+        if (!s.replica().exists("deputies", id)) return invalid("unknown deputy " + id);
+    const std::string id = platform::new_id();
+    std::vector<std::pair<std::string, Value>> f = {{"station_id", s.station_id()},
+                                                    {"date", d.date},
+                                                    {"start_time", d.start},
+                                                    {"end_time", d.end},
+                                                    {"deputy_ids", join_ids(d.deputy_ids)}};
+    if (!d.note.empty()) f.emplace_back("note", d.note);
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().write("duty_slots", id, s.station_id(), f));
+    LIAISON_TRY((*tx)->commit());
+    return id;
+}
+
+Status remove_slot(Store& s, const std::string& id) {
+    if (!s.replica().exists("duty_slots", id)) return not_found("no duty slot " + id);
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().remove("duty_slots", id, s.replica().scope_of("duty_slots", id).value_or(s.station_id())));
+    return (*tx)->commit();
+}
+
+Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std::string& to) {
+    LIAISON_TRY(range_ok(from, to));
+    auto& st = s.db().cached(
+        "SELECT id, coalesce(station_id, ''), coalesce(date, ''), coalesce(start_time, ''), coalesce(end_time, ''), "
+        "coalesce(deputy_ids, ''), coalesce(note, '') FROM duty_slots "
+        "WHERE _deleted = 0 AND date >= ? AND date < ? ORDER BY date, start_time, id");
+    st.bind(1, lo(from)).bind(2, hi(to));
+    std::vector<DutySlot> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(DutySlot{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), split_ids(st.text(5)),
+                               st.text(6)});
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- activities
+
+const std::vector<cases::Name>& activity_types() {
+    static const std::vector<cases::Name> v = {{"reception", "接待选民", "receiving voters"},
+                                               {"inspection", "视察调研", "inspection"},
+                                               {"law_check", "执法检查", "law enforcement check"},
+                                               {"training", "培训", "training"},
+                                               {"outreach", "走访", "outreach"}};
+    return v;
+}
+
+Result<std::string> parse_activity_type(const std::string& s) {
+    std::string l = s;
+    for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto& n : activity_types())
+        if (l == n.code || s == n.zh || l == n.en) return std::string(n.code);
+    return invalid("unknown activity type '" + s + "' (视察调研 inspection, 执法检查 law_check, 培训 training, 走访 outreach)");
+}
+
+Result<std::string> add_activity(Store& s, const Activity& a) {
+    if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
+    for (const auto* f : {&a.deputy_id, &a.type, &a.date, &a.notes})
+        if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
+    auto type = parse_activity_type(a.type);
+    if (!type) return type.error();
+    if (*type == "reception")
+        return invalid("接待选民 (reception) is counted from the visits: record a visit with the deputy instead");
+    if (!valid_date(a.date)) return invalid("the date must be YYYY-MM-DD");
+    if (a.deputy_id.empty()) return invalid("the activity needs a deputy");
+    if (!s.replica().exists("deputies", a.deputy_id)) return invalid("unknown deputy " + a.deputy_id);
+    const std::string id = platform::new_id();
+    std::vector<std::pair<std::string, Value>> f = {
+        {"deputy_id", a.deputy_id}, {"station_id", s.station_id()}, {"type", *type}, {"date", a.date}};
+    if (!a.notes.empty()) f.emplace_back("notes", a.notes);
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().write("activities", id, s.station_id(), f));
+    LIAISON_TRY((*tx)->commit());
+    return id;
+}
+
+Status remove_activity(Store& s, const std::string& id) {
+    if (!s.replica().exists("activities", id)) return not_found("no activity " + id);
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().remove("activities", id, s.replica().scope_of("activities", id).value_or(s.station_id())));
+    return (*tx)->commit();
+}
+
+static Result<std::vector<Activity>> activities_in(db::Db& db, const std::string& deputy_id, const std::string& from,
+                                                   const std::string& to) {
+    LIAISON_TRY(range_ok(from, to));
+    auto& st = db.cached(
+        "SELECT id, coalesce(deputy_id, ''), coalesce(type, ''), coalesce(date, ''), coalesce(notes, '') "
+        "FROM activities WHERE _deleted = 0 AND (?1 = '' OR deputy_id = ?1) AND date >= ?2 AND date < ?3 "
+        "ORDER BY date DESC, id DESC");
+    st.bind(1, deputy_id).bind(2, lo(from)).bind(3, hi(to));
+    std::vector<Activity> out;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        out.push_back(Activity{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+    }
+    return out;
+}
+
+Result<std::vector<Activity>> activities(Store& s, const std::string& deputy_id, const std::string& from,
+                                         const std::string& to) {
+    return activities_in(s.db(), deputy_id, from, to);
+}
+
+// ---------------------------------------------------------------- the record
+
+int64_t DeputyRecord::activity_count() const {
+    int64_t n = 0;
+    for (const auto& [k, v] : by_type) n += v;
+    return n;
+}
+
+Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, const std::string& from,
+                                   const std::string& to) {
+    LIAISON_TRY(range_ok(from, to));
+    if (!from.empty() && !to.empty() && from > to) return invalid("--from is after --to");
+    DeputyRecord rec;
+    rec.from = from;
+    rec.to = to;
+    {
+        auto& st = db.cached("SELECT id, coalesce(name, ''), coalesce(level, ''), coalesce(station_id, ''), "
+                             "coalesce(grp, ''), coalesce(phone, ''), coalesce(active, 1) FROM deputies "
+                             "WHERE id = ? AND _deleted = 0");
+        st.bind(1, deputy_id);
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) return not_found("no deputy " + deputy_id);
+        rec.deputy = Deputy{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.i64(6) != 0};
+        st.reset();
+    }
+    for (const auto& t : activity_types()) rec.by_type[t.code] = 0;
+    // A list of ids matches when ",id," is inside ",a,b,c," (ids never contain commas).
+    {
+        auto& st = db.cached(
+            "SELECT id, substr(received_at, 1, 10), coalesce(subject, ''), coalesce(people, 1) FROM visits "
+            "WHERE _deleted = 0 AND received_at >= ?2 AND received_at < ?3 "
+            "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");
+        st.bind(1, deputy_id).bind(2, lo(from)).bind(3, hi(to));
+        for (;;) {
+            auto r = st.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            ++rec.visits;
+            rec.people += st.i64(3);
+            rec.entries.push_back(RecordEntry{st.text(1), "reception", st.text(2), st.text(0), st.i64(3)});
+        }
+    }
+    rec.by_type["reception"] = rec.visits;
+    auto acts = activities_in(db, deputy_id, from, to);
+    if (!acts) return acts.error();
+    for (const auto& a : *acts) {
+        ++rec.by_type[a.type];
+        rec.entries.push_back(RecordEntry{a.date, a.type, a.notes, a.id, 0});
+    }
+    {
+        auto& st = db.cached(
+            "SELECT id, date, coalesce(start_time, '') || '-' || coalesce(end_time, '') FROM duty_slots "
+            "WHERE _deleted = 0 AND date >= ?2 AND date < ?3 "
+            "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");
+        st.bind(1, deputy_id).bind(2, lo(from)).bind(3, hi(to));
+        for (;;) {
+            auto r = st.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            ++rec.duty_slots;
+            rec.entries.push_back(RecordEntry{st.text(1), "duty", st.text(2), st.text(0), 0});
+        }
+    }
+    std::sort(rec.entries.begin(), rec.entries.end(), [](const RecordEntry& a, const RecordEntry& b) {
+        if (a.date != b.date) return a.date > b.date;
+        return a.ref_id > b.ref_id;
+    });
+    return rec;
+}
+
+}  // namespace liaison::store::duty

@@ -1,0 +1,70 @@
+// Duty roster (接待日/值班安排) and the deputies' duty record (履职档案).
+//
+// Duty slots belong to the station and sync down to its tablets and kiosk. Activities are
+// entered by hand for 视察调研 inspection, 执法检查 law_check, 培训 training and 走访 outreach;
+// 接待选民 reception is never entered: it is counted from the visits whose receiving deputies
+// include the deputy, so the record and the visit ledger cannot disagree.
+//
+// Writes validate first and write nothing on bad input. Date ranges are inclusive; "" is open.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "client/store/cases.h"
+#include "client/store/domain.h"
+#include "client/store/store.h"
+#include "sync/core/result.h"
+
+namespace liaison::store::duty {
+
+bool valid_time(const std::string& hhmm);  // "HH:MM", 00:00 to 23:59
+
+// Deputies named in typed text: names or ids separated by "," or "、". Unknown or ambiguous
+// names are Invalid with a hint; duplicates are dropped.
+Result<std::vector<std::string>> deputy_ids_from_names(Store& s, const std::string& names);
+
+// ---- duty slots ----
+// date YYYY-MM-DD, start < end ("HH:MM"), at least one known deputy. Returns the id.
+Result<std::string> add_slot(Store& s, const DutySlot& slot);
+Status remove_slot(Store& s, const std::string& id);
+// Oldest first (date, start).
+Result<std::vector<DutySlot>> slots(Store& s, const std::string& from = "", const std::string& to = "");
+
+// ---- activities ----
+const std::vector<cases::Name>& activity_types();  // kActivityTypes with 中文/English names
+Result<std::string> parse_activity_type(const std::string& s);  // code, Chinese or English name
+// deputy_id, type (any name of the four hand-entered types), date; notes optional.
+Result<std::string> add_activity(Store& s, const Activity& a);
+Status remove_activity(Store& s, const std::string& id);
+// Newest first; deputy_id "" = every deputy.
+Result<std::vector<Activity>> activities(Store& s, const std::string& deputy_id = "", const std::string& from = "",
+                                         const std::string& to = "");
+
+// ---- the deputy's record over a period ----
+struct RecordEntry {
+    std::string date;    // YYYY-MM-DD
+    std::string type;    // an activity type code, or "duty" for a duty slot
+    std::string text;    // visit subject, activity notes, or "HH:MM-HH:MM" of the slot
+    std::string ref_id;  // the visit, activity or slot
+    int64_t people = 0;  // 人次, for reception entries
+};
+struct DeputyRecord {
+    Deputy deputy;
+    std::string from, to;
+    int64_t visits = 0;      // 接待选民 批次
+    int64_t people = 0;      // 接待选民 人次
+    int64_t duty_slots = 0;  // 值班 times on the roster
+    std::map<std::string, int64_t> by_type;  // every kActivityTypes code; reception = visits
+    std::vector<RecordEntry> entries;        // newest first
+    int64_t activity_count() const;          // sum of by_type
+};
+// Works on any database with the station schema (the central server's too).
+Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, const std::string& from = "",
+                                   const std::string& to = "");
+inline Result<DeputyRecord> deputy_record(Store& s, const std::string& deputy_id, const std::string& from = "",
+                                          const std::string& to = "") {
+    return deputy_record(s.db(), deputy_id, from, to);
+}
+
+}  // namespace liaison::store::duty

@@ -1,0 +1,506 @@
+#include "client/store/stats.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "client/store/cases.h"
+#include "client/store/duty.h"
+
+namespace liaison::store::stats {
+
+namespace {
+
+std::vector<std::string> split_ids(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        if (!tok.empty()) out.push_back(tok);
+    return out;
+}
+
+std::string lo(const std::string& from) { return from.empty() ? std::string("0000") : from; }
+// '~' sorts after any "YYYY-MM-DD HH:MM" of the last day: the whole day is in.
+std::string hi(const std::string& to) { return (to.empty() ? std::string("9999") : to) + "~"; }
+
+Status range_ok(const Range& r) {
+    if (!r.from.empty() && !valid_date(r.from)) return invalid("--from must be YYYY-MM-DD");
+    if (!r.to.empty() && !valid_date(r.to)) return invalid("--to must be YYYY-MM-DD");
+    if (!r.from.empty() && !r.to.empty() && r.from > r.to) return invalid("--from is after --to");
+    if (!valid_utf8(r.station_id)) return invalid("text is not valid UTF-8");
+    return {};
+}
+
+// Display names, loaded once per call (a few hundred rows at most).
+struct Labels {
+    std::map<std::string, std::string> deputy, station, category;
+    std::map<std::string, int64_t> category_sort;
+};
+
+Result<Labels> load_labels(db::Db& db) {
+    Labels l;
+    auto fill = [&](const char* sql, auto&& put) -> Status {
+        auto& st = db.cached(sql);
+        for (;;) {
+            auto r = st.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            put(st);
+        }
+        return {};
+    };
+    LIAISON_TRY(fill("SELECT id, coalesce(name, '') FROM deputies WHERE _deleted = 0",
+                     [&](db::Stmt& st) { l.deputy[st.text(0)] = st.text(1); }));
+    LIAISON_TRY(fill("SELECT id, coalesce(name, '') FROM stations WHERE _deleted = 0",
+                     [&](db::Stmt& st) { l.station[st.text(0)] = st.text(1); }));
+    LIAISON_TRY(fill("SELECT id, coalesce(name_zh, id), coalesce(sort, 0) FROM categories WHERE _deleted = 0",
+                     [&](db::Stmt& st) {
+                         l.category[st.text(0)] = st.text(1);
+                         l.category_sort[st.text(0)] = st.i64(2);
+                     }));
+    return l;
+}
+
+std::string label_of(const std::map<std::string, std::string>& m, const std::string& key, const char* none) {
+    if (key.empty()) return none;
+    auto it = m.find(key);
+    return it == m.end() || it->second.empty() ? key : it->second;
+}
+
+std::string visit_key(By by) {
+    switch (by) {
+        case By::Total: return "''";
+        case By::Month: return "substr(v.received_at, 1, 7)";
+        case By::Category: return "coalesce(v.category, '')";
+        case By::Deputy: return "coalesce(v.deputy_ids, '')";
+        case By::Station: return "coalesce(v.station_id, '')";
+    }
+    return "''";
+}
+
+std::string case_key(By by) {
+    switch (by) {
+        case By::Total: return "''";
+        case By::Month: return "substr(c.created_at, 1, 7)";
+        case By::Category: return "coalesce(c.category, '')";
+        // A case's own deputies, else the deputies of the visit that raised it.
+        case By::Deputy: return "coalesce(nullif(c.deputy_ids, ''), cv.deputy_ids, '')";
+        case By::Station: return "coalesce(c.station_id, '')";
+    }
+    return "''";
+}
+
+// Adds the range's figures to `acc` under each group key.
+Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>& acc) {
+    auto keys = [&](const std::string& k) {
+        if (by != By::Deputy) return std::vector<std::string>{k};
+        auto ids = split_ids(k);
+        if (ids.empty()) ids.push_back("");
+        return ids;
+    };
+    {
+        auto& st = db.cached("SELECT " + visit_key(by) +
+                             ", count(*), sum(coalesce(v.people, 1)) FROM visits v "
+                             "WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
+                             "AND (?3 = '' OR v.station_id = ?3) GROUP BY 1");
+        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        for (;;) {
+            auto more = st.step();
+            if (!more) return more.error();
+            if (!*more) break;
+            for (const auto& k : keys(st.text(0))) {
+                acc[k].visits += st.i64(1);
+                acc[k].people += st.i64(2);
+            }
+        }
+    }
+    {
+        auto& st = db.cached(
+            "SELECT " + case_key(by) +
+            ", count(*), sum(c.status IN ('resolved', 'answered', 'rated')), "
+            "sum(c.satisfaction IN ('satisfied', 'basically', 'unsatisfied')), sum(c.satisfaction = 'satisfied'), "
+            "sum(c.satisfaction = 'basically'), sum(c.satisfaction = 'unsatisfied') "
+            "FROM cases c LEFT JOIN visits cv ON cv.id = c.visit_id "
+            "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 "
+            "AND (?3 = '' OR c.station_id = ?3) GROUP BY 1");
+        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        for (;;) {
+            auto more = st.step();
+            if (!more) return more.error();
+            if (!*more) break;
+            for (const auto& k : keys(st.text(0))) {
+                auto& f = acc[k];
+                f.suggestions += st.i64(1);
+                f.resolved += st.i64(2);
+                f.rated += st.i64(3);
+                f.satisfied += st.i64(4);
+                f.basically += st.i64(5);
+                f.unsatisfied += st.i64(6);
+            }
+        }
+    }
+    return {};
+}
+
+std::string next_month(const std::string& ym) {
+    int y = std::stoi(ym.substr(0, 4)), m = std::stoi(ym.substr(5, 2));
+    if (++m > 12) {
+        m = 1;
+        ++y;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+
+}  // namespace
+
+int64_t permille(int64_t num, int64_t den) {
+    if (den <= 0) return -1;
+    return (num * 2000 + den) / (2 * den);  // round half up, in integers: exact for any counts
+}
+
+std::string percent(int64_t num, int64_t den) {
+    const int64_t p = permille(num, den);
+    if (p < 0) return "-";
+    std::string s = std::to_string(p / 10);
+    if (p % 10 != 0) s += "." + std::to_string(p % 10);
+    return s + "%";
+}
+
+Result<By> parse_by(const std::string& s) {
+    if (s.empty() || s == "total") return By::Total;
+    if (s == "month" || s == "月") return By::Month;
+    if (s == "category" || s == "类别") return By::Category;
+    if (s == "deputy" || s == "代表") return By::Deputy;
+    if (s == "station" || s == "联络站") return By::Station;
+    return invalid("--by must be month, category, deputy or station");
+}
+
+const char* by_code(By b) {
+    switch (b) {
+        case By::Total: return "total";
+        case By::Month: return "month";
+        case By::Category: return "category";
+        case By::Deputy: return "deputy";
+        case By::Station: return "station";
+    }
+    return "total";
+}
+
+Result<Breakdown> figures(db::Db& db, const Range& r, By by) {
+    LIAISON_TRY(range_ok(r));
+    Breakdown out;
+    {
+        std::map<std::string, Figures> total;
+        LIAISON_TRY(collect(db, r, By::Total, total));
+        out.total = total[""];
+    }
+    if (by == By::Total) return out;
+    std::map<std::string, Figures> acc;
+    LIAISON_TRY(collect(db, r, by, acc));
+    auto labels = load_labels(db);
+    if (!labels) return labels.error();
+    if (by == By::Month) {
+        std::string first = r.from.empty() ? "" : r.from.substr(0, 7);
+        std::string last = r.to.empty() ? "" : r.to.substr(0, 7);
+        for (const auto& [k, f] : acc) {
+            if (k.size() != 7) continue;
+            if (first.empty() || (r.from.empty() && k < first)) first = k;
+            if (last.empty() || (r.to.empty() && k > last)) last = k;
+        }
+        if (first.empty() || last.empty()) return out;
+        for (std::string m = first; m <= last; m = next_month(m)) out.groups.push_back(Group{m, m, acc[m]});
+        return out;
+    }
+    for (const auto& [k, f] : acc) {
+        if (f.empty()) continue;
+        Group g{k, "", f};
+        if (by == By::Category) g.label = label_of(labels->category, k, "未分类");
+        else if (by == By::Deputy) g.label = label_of(labels->deputy, k, "未指定代表");
+        else g.label = label_of(labels->station, k, "未指定联络站");
+        out.groups.push_back(std::move(g));
+    }
+    const auto& sort = labels->category_sort;
+    std::stable_sort(out.groups.begin(), out.groups.end(), [&](const Group& a, const Group& b) {
+        if (a.key.empty() != b.key.empty()) return b.key.empty();  // "none given" last
+        if (by == By::Category) {
+            const int64_t sa = sort.count(a.key) ? sort.at(a.key) : 1000, sb = sort.count(b.key) ? sort.at(b.key) : 1000;
+            if (sa != sb) return sa < sb;
+            return a.key < b.key;
+        }
+        if (a.label != b.label) return a.label < b.label;
+        return a.key < b.key;
+    });
+    return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db, const Range& r) {
+    LIAISON_TRY(range_ok(r));
+    std::map<std::string, int64_t> n;
+    auto& st = db.cached("SELECT coalesce(status, ''), count(*) FROM cases WHERE _deleted = 0 "
+                         "AND created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR station_id = ?3) GROUP BY 1");
+    st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+    for (;;) {
+        auto more = st.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        n[st.text(0)] = st.i64(1);
+    }
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& s : cases::statuses()) {
+        out.emplace_back(s.code, n[s.code]);
+        n.erase(s.code);
+    }
+    for (const auto& [k, v] : n) out.emplace_back(k, v);  // values a newer app wrote
+    return out;
+}
+
+// ---------------------------------------------------------------- monthly report
+
+std::string summary_sentence(const Figures& f, const std::string& period) {
+    std::string s = period + "共接待选民" + std::to_string(f.visits) + "批" + std::to_string(f.people) +
+                    "人次，收集意见建议" + std::to_string(f.suggestions) + "条，推动解决问题" +
+                    std::to_string(f.resolved) + "件";
+    // A rate over nothing is not reported (stations write no "办结率0%" for a month without cases).
+    if (f.suggestions > 0) s += "，办结率" + f.resolution_rate();
+    if (f.rated > 0) s += "，满意率" + f.satisfaction_rate();
+    return s + "。";
+}
+
+std::string MonthlyReport::text() const {
+    std::string t = title + "\n" + summary + "\n";
+    if (!category_lines.empty()) {
+        t += "分类情况：\n";
+        for (const auto& l : category_lines) t += l + "\n";
+    }
+    if (!deputy_line.empty()) t += deputy_line + "\n";
+    return t;
+}
+
+Result<MonthlyReport> monthly_report(db::Db& db, const std::string& station_id, const std::string& month) {
+    if (month.size() != 7 || !valid_date(month + "-01")) return invalid("--month must be YYYY-MM");
+    MonthlyReport rep;
+    rep.month = month;
+    Range r;
+    r.from = month + "-01";
+    r.to = cases::date_of_day(cases::day_number(next_month(month) + "-01") - 1);
+    r.station_id = station_id;
+    auto cat = figures(db, r, By::Category);
+    if (!cat) return cat.error();
+    auto dep = figures(db, r, By::Deputy);
+    if (!dep) return dep.error();
+    rep.total = cat->total;
+    rep.by_category = cat->groups;
+    rep.by_deputy = dep->groups;
+    if (!station_id.empty()) {
+        auto& st = db.cached("SELECT coalesce(name, '') FROM stations WHERE id = ?");
+        st.bind(1, station_id);
+        auto found = st.step();
+        if (!found) return found.error();
+        if (*found) rep.station_name = st.text(0);
+        st.reset();
+    }
+    const int m = std::stoi(month.substr(5, 2));
+    rep.title = rep.station_name + month.substr(0, 4) + "年" + std::to_string(m) + "月工作小结";
+    rep.summary = summary_sentence(rep.total);
+    for (const auto& g : rep.by_category) {
+        const auto& f = g.figures;
+        rep.category_lines.push_back(g.label + "：接待选民" + std::to_string(f.visits) + "批" +
+                                     std::to_string(f.people) + "人次，收集意见建议" + std::to_string(f.suggestions) +
+                                     "条，办结" + std::to_string(f.resolved) + "件");
+    }
+    std::string deps;
+    for (const auto& g : rep.by_deputy) {
+        if (g.key.empty() || g.figures.visits == 0) continue;
+        deps += (deps.empty() ? "" : "、") + g.label + std::to_string(g.figures.visits) + "批" +
+                std::to_string(g.figures.people) + "人次";
+    }
+    if (!deps.empty()) rep.deputy_line = "代表接待：" + deps;
+    return rep;
+}
+
+// ---------------------------------------------------------------- export tables
+
+Result<Export> parse_export(const std::string& s) {
+    if (s == "visits") return Export::Visits;
+    if (s == "cases") return Export::Cases;
+    if (s == "activities") return Export::Activities;
+    return invalid("--what must be visits, cases or activities");
+}
+
+namespace {
+
+std::string names_of(const Labels& l, const std::string& ids) {
+    std::string out;
+    for (const auto& id : split_ids(ids)) out += (out.empty() ? "" : "、") + label_of(l.deputy, id, "");
+    return out;
+}
+
+Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool visitor_columns) {
+    Table t;
+    // The header names are the ones `liaison visit import` reads, so an export imports back.
+    t.header = {"接待时间", "渠道", "人数", "类别", "主题", "诉求", "接待代表", "办理方式", "原因", "备注"};
+    if (visitor_columns) t.header.insert(t.header.begin() + 1, {"来访人", "联系电话"});
+    auto& st = db.cached(
+        "SELECT id, coalesce(received_at, ''), coalesce(channel, ''), coalesce(people, 1), coalesce(category, ''), "
+        "coalesce(subject, ''), coalesce(content, ''), coalesce(deputy_ids, ''), coalesce(route, ''), "
+        "coalesce(route_reason, ''), coalesce(notes, '') FROM visits "
+        "WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 AND (?3 = '' OR station_id = ?3) "
+        "ORDER BY received_at, id");
+    st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+    for (;;) {
+        auto more = st.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        std::vector<std::string> row = {st.text(1),
+                                        st.text(2),
+                                        std::to_string(st.i64(3)),
+                                        label_of(l.category, st.text(4), ""),
+                                        st.text(5),
+                                        st.text(6),
+                                        names_of(l, st.text(7)),
+                                        st.text(8),
+                                        st.text(9),
+                                        st.text(10)};
+        if (visitor_columns) {
+            std::string names, phones;
+            auto& vs = db.cached("SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
+                                 "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
+            vs.bind(1, st.text(0));
+            for (;;) {
+                auto v = vs.step();
+                if (!v) return v.error();
+                if (!*v) break;
+                if (!vs.text(0).empty()) names += (names.empty() ? "" : "、") + vs.text(0);
+                if (!vs.text(1).empty()) phones += (phones.empty() ? "" : "、") + vs.text(1);
+            }
+            row.insert(row.begin() + 1, {names, phones});
+        }
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+std::string zh_of(const std::vector<cases::Name>& names, const std::string& code) {
+    for (const auto& n : names)
+        if (code == n.code) return n.zh;
+    return code;
+}
+
+Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
+    Table t;
+    t.header = {"编号", "登记时间", "标题", "内容",   "类别",     "状态",   "承办单位", "办理期限",
+                "办结时间", "办理结果", "反馈方式", "满意度", "测评意见", "来源接待", "代表"};
+    auto& st = db.cached(
+        "SELECT c.id, coalesce(c.created_at, ''), coalesce(c.title, ''), coalesce(c.content, ''), "
+        "coalesce(c.category, ''), coalesce(c.status, ''), coalesce(d.name, c.department_id, ''), "
+        "coalesce(c.deadline, ''), coalesce(c.resolved_at, ''), coalesce(c.result, ''), "
+        "coalesce(c.feedback_channel, ''), coalesce(c.satisfaction, ''), coalesce(c.satisfaction_comment, ''), "
+        "coalesce(cv.subject, ''), coalesce(nullif(c.deputy_ids, ''), cv.deputy_ids, '') "
+        "FROM cases c LEFT JOIN visits cv ON cv.id = c.visit_id "
+        "LEFT JOIN departments d ON d.id = c.department_id AND d._deleted = 0 "
+        "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 AND (?3 = '' OR c.station_id = ?3) "
+        "ORDER BY c.created_at, c.id");
+    st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+    for (;;) {
+        auto more = st.step();
+        if (!more) return more.error();
+        if (!*more) break;
+        t.rows.push_back({st.text(0), st.text(1), st.text(2), st.text(3), label_of(l.category, st.text(4), ""),
+                          cases::status_zh(st.text(5)), st.text(6), st.text(7), st.text(8), st.text(9),
+                          zh_of(cases::feedback_channels(), st.text(10)), zh_of(cases::satisfactions(), st.text(11)),
+                          st.text(12), st.text(13), names_of(l, st.text(14))});
+    }
+    return t;
+}
+
+Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
+    Table t;
+    t.header = {"日期", "代表", "类型", "人次", "内容"};
+    struct Line {
+        std::string date, deputy;
+        int type;  // order of kActivityTypes, then duty
+        std::vector<std::string> row;
+    };
+    std::vector<Line> lines;
+    const auto& types = duty::activity_types();
+    auto type_rank = [&](const std::string& code) {
+        for (size_t i = 0; i < types.size(); ++i)
+            if (code == types[i].code) return static_cast<int>(i);
+        return static_cast<int>(types.size());
+    };
+    {
+        auto& st = db.cached(
+            "SELECT substr(received_at, 1, 10), coalesce(deputy_ids, ''), coalesce(people, 1), coalesce(subject, '') "
+            "FROM visits WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
+            "AND (?3 = '' OR station_id = ?3) AND coalesce(deputy_ids, '') <> ''");
+        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        for (;;) {
+            auto more = st.step();
+            if (!more) return more.error();
+            if (!*more) break;
+            for (const auto& id : split_ids(st.text(1))) {
+                const std::string name = label_of(l.deputy, id, "");
+                lines.push_back(Line{st.text(0), name, 0,
+                                     {st.text(0), name, types[0].zh, std::to_string(st.i64(2)), st.text(3)}});
+            }
+        }
+    }
+    {
+        auto& st = db.cached(
+            "SELECT coalesce(date, ''), coalesce(deputy_id, ''), coalesce(type, ''), coalesce(notes, '') "
+            "FROM activities WHERE _deleted = 0 AND date >= ?1 AND date < ?2 AND (?3 = '' OR station_id = ?3)");
+        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        for (;;) {
+            auto more = st.step();
+            if (!more) return more.error();
+            if (!*more) break;
+            const std::string name = label_of(l.deputy, st.text(1), "");
+            lines.push_back(Line{st.text(0), name, type_rank(st.text(2)),
+                                 {st.text(0), name, zh_of(types, st.text(2)), "", st.text(3)}});
+        }
+    }
+    {
+        auto& st = db.cached(
+            "SELECT coalesce(date, ''), coalesce(deputy_ids, ''), coalesce(start_time, '') || '-' || "
+            "coalesce(end_time, ''), coalesce(note, '') FROM duty_slots "
+            "WHERE _deleted = 0 AND date >= ?1 AND date < ?2 AND (?3 = '' OR station_id = ?3)");
+        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        for (;;) {
+            auto more = st.step();
+            if (!more) return more.error();
+            if (!*more) break;
+            const std::string text = st.text(2) + (st.text(3).empty() ? "" : " " + st.text(3));
+            for (const auto& id : split_ids(st.text(1))) {
+                const std::string name = label_of(l.deputy, id, "");
+                lines.push_back(Line{st.text(0), name, static_cast<int>(types.size()),
+                                     {st.text(0), name, "值班", "", text}});
+            }
+        }
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+        if (a.date != b.date) return a.date < b.date;
+        if (a.deputy != b.deputy) return a.deputy < b.deputy;
+        return a.type < b.type;
+    });
+    for (auto& line : lines) t.rows.push_back(std::move(line.row));
+    return t;
+}
+
+}  // namespace
+
+Result<Table> export_table(db::Db& db, Export what, const Range& r, bool visitor_columns) {
+    LIAISON_TRY(range_ok(r));
+    auto labels = load_labels(db);
+    if (!labels) return labels.error();
+    switch (what) {
+        case Export::Visits: return export_visits(db, r, *labels, visitor_columns);
+        case Export::Cases: return export_cases(db, r, *labels);
+        case Export::Activities: return export_activities(db, r, *labels);
+    }
+    return invalid("unknown export");
+}
+
+}  // namespace liaison::store::stats
