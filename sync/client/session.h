@@ -1,0 +1,89 @@
+// The client side of the sync protocol (docs/protocol.md): push the outbox in batches, pull the
+// station's feed in pages, enrol a device. Works on a bare Replica over any Transport, so the
+// same code runs in the `liaison sync` verb, the background worker and the simulation tests.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "sync/client/http.h"
+#include "sync/client/tuning.h"
+#include "sync/replica/replica.h"
+
+namespace liaison::store {
+class Store;
+}
+
+namespace liaison::sync {
+
+struct SyncConfig {
+    std::string token;       // per-device bearer token from enrolment
+    std::string station_id;  // this device's station: the only scope it may push
+    size_t push_batch = tuning::kPushBatch;
+    size_t pull_page = tuning::kPullPage;
+    RetryPolicy retry{tuning::kRetryAttempts, tuning::kRetryBaseMs, tuning::kRetryMaxMs, {}, {}, 0};
+};
+
+struct RoundReport {
+    size_t pushed = 0;           // changes the server took (new or already known)
+    size_t push_duplicates = 0;  // of which the server already had (a resent batch)
+    size_t pulled = 0;           // changes merged here
+    size_t pull_duplicates = 0;  // already known here
+    size_t withheld = 0;         // local changes this device may not push (centre-only data)
+    size_t requests = 0;
+    int64_t cursor = 0;          // server feed position after the round
+};
+
+// Tables only the centre writes (reference data). Pushing them is refused (403), so the client
+// keeps such local edits to itself rather than blocking its outbox behind them.
+bool centre_only_table(const std::string& table);
+
+class SyncSession {
+public:
+    SyncSession(Replica& replica, Transport& transport, SyncConfig cfg);
+
+    // Pushes until the outbox is empty. A batch is marked pushed only after the server said it
+    // holds it; a batch sent again after a lost answer is deduplicated there by change id.
+    Result<RoundReport> push();
+    // Pulls pages until the server has no more. Each page is merged and the cursor saved in one
+    // transaction: a cut anywhere leaves either both or neither.
+    Result<RoundReport> pull();
+    // push then pull, recording the outcome (last success or last error) for `sync --status`.
+    Result<RoundReport> round();
+
+private:
+    Result<HttpResponse> call(const HttpRequest& req, RoundReport& rep);
+    Replica& replica_;
+    Transport& transport_;
+    SyncConfig cfg_;
+};
+
+// Persistent client sync state (pull cursor, last outcome), in the replica's own database.
+namespace sync_state {
+Status install(db::Db& db);
+Result<std::string> get(db::Db& db, const std::string& key, const std::string& fallback = "");
+Status set(db::Db& db, const std::string& key, const std::string& value);
+Result<int64_t> withheld_count(db::Db& db);
+}  // namespace sync_state
+
+// One line for an HTTP answer that is not 2xx: the server's JSON message when there is one.
+Error http_error(const HttpResponse& res);
+
+// ---- enrolment ----
+struct EnrolResult {
+    std::string station_id, station_name, device_id;
+    size_t adopted_rows = 0;  // local records made before enrolment, moved into the station
+};
+
+// Trades a one-time code for this device's token and station identity, stores them (server URL
+// and token through Store::set_server) and adopts the station: records made before enrolment
+// under a provisional station id are moved into the server's station so they sync with the
+// right scope. Refuses to move a tablet that already synced with another station.
+Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::string& server_url,
+                          const std::string& code, const RetryPolicy& retry = {});
+
+// The record moving step of enrol, exposed for tests: rewrites never-pushed local changes and
+// rows from `from_station` to `to_station`, inside a transaction the caller holds; returns the
+// number of change records moved.
+Result<size_t> adopt_station(Replica& replica, const std::string& from_station, const std::string& to_station);
+
+}  // namespace liaison::sync
