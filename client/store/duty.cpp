@@ -49,8 +49,17 @@ bool valid_time(const std::string& t) {
 
 Result<std::vector<std::string>> deputy_ids_from_names(Store& s, const std::string& names) {
     if (!valid_utf8(names)) return invalid("text is not valid UTF-8");
-    std::string t = names;
-    for (size_t p; (p = t.find("、")) != std::string::npos;) t.replace(p, std::string("、").size(), ",");
+    // "、" (the Chinese enumeration comma) separates like ",".
+    const std::string dun = "、";
+    std::string t;
+    for (size_t i = 0; i < names.size();) {
+        if (names.compare(i, dun.size(), dun) == 0) {
+            t += ',';
+            i += dun.size();
+        } else {
+            t += names[i++];
+        }
+    }
     std::vector<std::string> ids;
     for (auto name : split_ids(t)) {
         while (!name.empty() && name.front() == ' ') name.erase(0, 1);
