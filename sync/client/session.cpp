@@ -51,6 +51,12 @@ Result<json> answer_json(const HttpResponse& res) {
 
 }  // namespace
 
+void release_snapshot(db::Db& db) {
+    sqlite3* raw = db.raw();
+    for (sqlite3_stmt* s = sqlite3_next_stmt(raw, nullptr); s; s = sqlite3_next_stmt(raw, s))
+        if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+}
+
 bool centre_only_table(const std::string& t) {
     return t == "stations" || t == "categories" || t == "departments";
 }
@@ -123,6 +129,7 @@ Result<HttpResponse> SyncSession::call(const HttpRequest& req, RoundReport& rep)
 Result<RoundReport> SyncSession::push() {
     RoundReport rep;
     db::Db& db = replica_.db();
+    release_snapshot(db);
     int64_t after = 0;
     for (;;) {
         auto batch = replica_.pending(cfg_.push_batch, after);
@@ -177,6 +184,7 @@ Result<RoundReport> SyncSession::push() {
 Result<RoundReport> SyncSession::pull() {
     RoundReport rep;
     db::Db& db = replica_.db();
+    release_snapshot(db);
     auto saved = sync_state::get(db, "pull_cursor", "0");
     if (!saved) return saved.error();
     std::string cursor = *saved;

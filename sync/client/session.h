@@ -65,6 +65,11 @@ Status set(db::Db& db, const std::string& key, const std::string& value);
 Result<int64_t> withheld_count(db::Db& db);
 }  // namespace sync_state
 
+// Resets every statement of the connection that is still mid-step. A cached SELECT left on its
+// row keeps a read transaction open, which pins the connection to an old snapshot: a long-lived
+// connection (the worker's, the server's pool) would stop seeing other connections' commits.
+void release_snapshot(db::Db& db);
+
 // One line for an HTTP answer that is not 2xx: the server's JSON message when there is one.
 Error http_error(const HttpResponse& res);
 

@@ -148,6 +148,7 @@ void Worker::run() {
             else failure = s.error();
         }
         if (store) {
+            release_snapshot(store->db());
             (void)fill_from_store(*store, st);
             auto dev = store->device();
             auto token = store->token();
@@ -179,6 +180,7 @@ void Worker::run() {
                 else failure = r.error();
             }
             (void)fill_from_store(*store, st);
+            release_snapshot(store->db());
         }
 
         const int64_t now = platform::monotonic_ms();

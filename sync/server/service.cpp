@@ -1,0 +1,416 @@
+#include "sync/server/service.h"
+
+#include <charconv>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/platform.h"
+#include "sync/client/session.h"
+#include "sync/core/wire.h"
+#include "sync/server/secrets.h"
+
+namespace liaison::server {
+namespace {
+
+using nlohmann::json;
+using sync::HttpRequest;
+using sync::HttpResponse;
+
+HttpResponse json_response(int status, const json& body) {
+    HttpResponse r;
+    r.status = status;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
+}
+
+HttpResponse fail(int status, const std::string& code, const std::string& message) {
+    return json_response(status, {{"error", code}, {"message", message}});
+}
+
+HttpResponse from_error(const Error& e) {
+    switch (e.kind) {
+        case Error::Kind::Invalid: return fail(400, "bad_request", e.message);
+        case Error::Kind::Auth: return fail(401, "unauthorized", e.message);
+        case Error::Kind::Forbidden: return fail(403, "forbidden", e.message);
+        case Error::Kind::NotFound: return fail(404, "not_found", e.message);
+        case Error::Kind::Conflict: return fail(409, "conflict", e.message);
+        case Error::Kind::Locked: return fail(503, "busy", "the server is busy; try again");
+        default: return fail(500, "internal", "internal server error");  // details stay in the server log
+    }
+}
+
+std::map<std::string, std::string> query_params(const std::string& target) {
+    std::map<std::string, std::string> out;
+    const auto q = target.find('?');
+    if (q == std::string::npos) return out;
+    const std::string qs = target.substr(q + 1);
+    size_t i = 0;
+    while (i <= qs.size()) {
+        size_t amp = qs.find('&', i);
+        if (amp == std::string::npos) amp = qs.size();
+        const std::string kv = qs.substr(i, amp - i);
+        const auto eq = kv.find('=');
+        auto decode = [](const std::string& s) {
+            std::string d;
+            for (size_t k = 0; k < s.size(); ++k) {
+                if (s[k] == '%' && k + 2 < s.size()) {
+                    int v = 0;
+                    auto r = std::from_chars(s.data() + k + 1, s.data() + k + 3, v, 16);
+                    if (r.ec == std::errc() && r.ptr == s.data() + k + 3) {
+                        d.push_back(static_cast<char>(v));
+                        k += 2;
+                        continue;
+                    }
+                }
+                d.push_back(s[k] == '+' ? ' ' : s[k]);
+            }
+            return d;
+        };
+        if (!kv.empty()) out[decode(kv.substr(0, eq))] = eq == std::string::npos ? "" : decode(kv.substr(eq + 1));
+        i = amp + 1;
+    }
+    return out;
+}
+
+bool parse_i64(const std::string& s, int64_t& v) {
+    if (s.empty()) return false;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size() && v >= 0;
+}
+
+std::string bearer(const HttpRequest& req) {
+    const std::string h = req.header("Authorization");
+    if (h.rfind("Bearer ", 0) != 0) return "";
+    return h.substr(7);
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    size_t i = 0;
+    while (i < path.size()) {
+        size_t j = path.find('/', i);
+        if (j == std::string::npos) j = path.size();
+        if (j > i) parts.push_back(path.substr(i, j - i));
+        i = j + 1;
+    }
+    return parts;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- shared admin operations
+
+Result<std::string> issue_enrol_code(Storage& s, const std::string& station_key) {
+    auto st = s.station(station_key);
+    if (!st) return st.error();
+    const std::string code = new_enrol_code();
+    const int64_t now = platform::wall_ms();
+    LIAISON_TRY(s.add_enrol_code(st->id, sha256_hex(normalise_code(code)), now, now + sync::tuning::kEnrolCodeTtlMs));
+    return code;
+}
+
+Result<std::string> add_station(Storage& s, const StationRecord& st) {
+    if (st.name.empty()) return invalid("a station needs a name");
+    const std::string id = st.id.empty() ? platform::new_id() : st.id;
+    CentreWrite w;
+    w.table = "stations";
+    w.row = id;
+    w.scope = sync::kReferenceScope;  // every tablet knows the list of stations
+    w.fields = {{"name", st.name}, {"kind", st.kind.empty() ? "代表联络站" : st.kind}, {"district", st.district},
+                {"township", st.township}, {"address", st.address}};
+    auto n = s.write_as_centre({w}, "centre");
+    if (!n) return n.error();
+    return id;
+}
+
+Result<std::string> new_admin_token(Storage& s) {
+    const std::string token = new_token();
+    LIAISON_TRY(s.set_meta("admin_token_hash", sha256_hex(token)));
+    return token;
+}
+
+// ---------------------------------------------------------------- the handler
+
+HttpResponse Service::handle(const HttpRequest& req) {
+    const int64_t t0 = platform::monotonic_ms();
+    std::string note;
+    HttpResponse res;
+    try {
+        res = route(req, note);
+    } catch (const json::exception&) {
+        res = fail(400, "bad_request", "a field of the request has the wrong type");
+    } catch (const std::exception&) {
+        note += " exception";
+        res = fail(500, "internal", "internal server error");
+    }
+    if (opt_.log && (opt_.log_all || res.status >= 400 || note.rfind("admin", 0) == 0)) {
+        const std::string path = req.target.substr(0, req.target.find('?'));
+        opt_.log(req.method + " " + path + " " + std::to_string(res.status) + " " +
+                 std::to_string(platform::monotonic_ms() - t0) + "ms " + note);
+    }
+    return res;
+}
+
+HttpResponse Service::route(const HttpRequest& req, std::string& note) {
+    const std::string path = req.target.substr(0, req.target.find('?'));
+    if (req.body.size() > opt_.max_request_bytes)
+        return fail(413, "too_large", "request body over " + std::to_string(opt_.max_request_bytes) + " bytes");
+    if (path == "/v1/ping" && req.method == "GET")
+        return json_response(200, {{"protocol", sync::kProtocolVersion}, {"server", "liaison-central"}});
+    if (path.rfind("/v1/admin/", 0) == 0) {
+        note = "admin";
+        return admin(req, path, note);
+    }
+    const bool sync_route = path == "/v1/enrol" || path == "/v1/push" || path == "/v1/pull";
+    if (!sync_route) return fail(404, "not_found", "no such endpoint");
+    // Every sync request names its protocol version; a mismatch is refused before anything else
+    // so an old tablet learns it must update rather than seeing odd errors.
+    const std::string v = req.header(sync::kProtocolHeader);
+    if (v != std::to_string(sync::kProtocolVersion))
+        return json_response(426, {{"error", "protocol"},
+                                   {"message", v.empty() ? "missing Liaison-Protocol header; this server speaks protocol 1"
+                                                         : "this server speaks protocol 1, not " + v.substr(0, 16)},
+                                   {"supported", json::array({sync::kProtocolVersion})}});
+    if (path == "/v1/enrol") {
+        if (req.method != "POST") return fail(405, "method", "use POST");
+        return enrol(req, note);
+    }
+    if (path == "/v1/push") {
+        if (req.method != "POST") return fail(405, "method", "use POST");
+        return push(req, note);
+    }
+    if (req.method != "GET") return fail(405, "method", "use GET");
+    return pull(req, note);
+}
+
+namespace {
+
+// The JSON object of a request body: gunzipped with a bound, parsed, checked to be an object.
+Result<json> body_json(const HttpRequest& req, const ServiceOptions& opt, int& status) {
+    std::string_view body = req.body;
+    std::string inflated;
+    if (sync::looks_gzipped(body)) {
+        bool too_large = false;
+        auto z = sync::gzip_inflate(body, opt.max_inflated_bytes, &too_large);
+        if (!z) {
+            status = too_large ? 413 : 400;
+            return invalid(too_large ? "request body too large once unzipped" : z.error().message);
+        }
+        inflated = std::move(*z);
+        body = inflated;
+    }
+    auto j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) {
+        status = 400;
+        return invalid("request body is not valid JSON");
+    }
+    if (!j.is_object()) {
+        status = 400;
+        return invalid("request body is not a JSON object");
+    }
+    if (j.contains("protocol") && j["protocol"] != sync::kProtocolVersion) {
+        status = 426;
+        return invalid("body protocol " + j["protocol"].dump() + " is not 1");
+    }
+    return j;
+}
+
+}  // namespace
+
+HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
+    int status = 400;
+    auto j = body_json(req, opt_, status);
+    if (!j) return fail(status, status == 413 ? "too_large" : "bad_request", j.error().message);
+    for (const char* k : {"code", "device_id"})
+        if (!j->contains(k) || !(*j)[k].is_string()) return fail(400, "bad_request", std::string("missing '") + k + "'");
+    const std::string device_id = (*j)["device_id"].get<std::string>();
+    if (device_id.empty() || device_id.size() > 64 || !sync::Hlc::parse("000000000000000-00000000-" + device_id))
+        return fail(400, "bad_request", "bad device id");
+    std::string name = j->value("device_name", std::string());
+    if (name.size() > 100) name.resize(100);
+    const std::string token = new_token();
+    auto e = storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
+                                        sha256_hex(token), platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
+    note = "device=" + device_id;
+    if (!e) return from_error(e.error());
+    note += " station=" + e->station_id;
+    return json_response(200, {{"protocol", sync::kProtocolVersion},
+                               {"token", token},
+                               {"device_id", device_id},
+                               {"station_id", e->station_id},
+                               {"station_name", e->station_name}});
+}
+
+HttpResponse Service::push(const HttpRequest& req, std::string& note) {
+    auto dev = storage_.device_for_token(sha256_hex(bearer(req)));
+    if (!dev) return from_error(dev.error());
+    note = "device=" + dev->id;
+    int status = 400;
+    auto j = body_json(req, opt_, status);
+    if (!j) return fail(status, status == 413 ? "too_large" : "bad_request", j.error().message);
+    if (!j->contains("changes")) return fail(400, "bad_request", "body lacks 'changes'");
+    if ((*j)["changes"].is_array() && (*j)["changes"].size() > opt_.max_changes_per_push)
+        return fail(413, "too_large", "more than " + std::to_string(opt_.max_changes_per_push) + " changes in one push");
+    auto changes = sync::changes_from_json_array((*j)["changes"]);
+    if (!changes) return fail(400, "bad_request", changes.error().message);
+    for (size_t i = 0; i < changes->size(); ++i) {
+        const auto& c = (*changes)[i];
+        if (auto v = storage_.validate(c); !v)
+            return fail(400, "bad_request", "change " + std::to_string(i) + ": " + v.error().message);
+        // DESIGN §3.8: a device writes its own station's records, nothing else.
+        if (c.scope != dev->station_id)
+            return fail(403, "forbidden", "change " + std::to_string(i) + " is outside this device's station");
+        if (sync::centre_only_table(c.table))
+            return fail(403, "forbidden", "table '" + c.table + "' is reference data; only the centre writes it");
+    }
+    auto out = storage_.push(*dev, *changes, platform::wall_ms());
+    note += " changes=" + std::to_string(changes->size());
+    if (!out) return from_error(out.error());
+    note += " new=" + std::to_string(out->accepted);
+    return json_response(200, {{"protocol", sync::kProtocolVersion},
+                               {"accepted", out->accepted},
+                               {"duplicates", out->duplicates}});
+}
+
+HttpResponse Service::pull(const HttpRequest& req, std::string& note) {
+    auto dev = storage_.device_for_token(sha256_hex(bearer(req)));
+    if (!dev) return from_error(dev.error());
+    note = "device=" + dev->id;
+    auto q = query_params(req.target);
+    int64_t after = 0, limit = static_cast<int64_t>(sync::tuning::kPullPage);
+    if (q.count("after") && !parse_i64(q["after"], after)) return fail(400, "bad_request", "bad cursor");
+    if (q.count("limit") && (!parse_i64(q["limit"], limit) || limit == 0)) return fail(400, "bad_request", "bad limit");
+    limit = std::min<int64_t>(limit, static_cast<int64_t>(opt_.max_pull_page));
+    const bool own = q.count("include_own") && q["include_own"] == "1";
+    auto page = storage_.pull({dev->station_id, sync::kReferenceScope}, after, static_cast<size_t>(limit),
+                              own ? std::string() : dev->id);
+    if (!page) return from_error(page.error());
+    note += " changes=" + std::to_string(page->changes.size());
+    json arr = json::array();
+    for (const auto& c : page->changes) arr.push_back(sync::change_to_json(c));
+    return json_response(200, {{"protocol", sync::kProtocolVersion},
+                               {"changes", std::move(arr)},
+                               {"cursor", std::to_string(page->cursor)},
+                               {"more", page->more}});
+}
+
+// ---------------------------------------------------------------- admin API
+
+HttpResponse Service::admin(const HttpRequest& req, const std::string& path, std::string& note) {
+    const std::string presented = bearer(req);
+    bool ok = !presented.empty() && !opt_.admin_token.empty() && same_secret(presented, opt_.admin_token);
+    if (!ok && !presented.empty()) {
+        auto h = storage_.meta("admin_token_hash");
+        if (!h) return from_error(h.error());
+        ok = !h->empty() && same_secret(sha256_hex(presented), *h);
+    }
+    if (!ok) return fail(401, "unauthorized", "admin token required");
+    const auto parts = split_path(path);  // v1 admin ...
+    const auto q = query_params(req.target);
+    auto body = [&](json& out) -> std::optional<HttpResponse> {
+        int status = 400;
+        auto j = body_json(req, opt_, status);
+        if (!j) return fail(status, "bad_request", j.error().message);
+        out = std::move(*j);
+        return std::nullopt;
+    };
+    note = "admin";
+    // GET /v1/admin/stations, POST /v1/admin/stations {"name", "kind", ...}
+    if (parts.size() == 3 && parts[2] == "stations") {
+        if (req.method == "GET") {
+            auto all = storage_.stations();
+            if (!all) return from_error(all.error());
+            json arr = json::array();
+            for (const auto& s : *all)
+                arr.push_back({{"id", s.id}, {"name", s.name}, {"kind", s.kind}, {"district", s.district},
+                               {"township", s.township}, {"address", s.address}});
+            return json_response(200, {{"stations", arr}});
+        }
+        json j;
+        if (auto bad = body(j)) return *bad;
+        StationRecord s;
+        s.name = j.value("name", "");
+        s.kind = j.value("kind", "");
+        s.district = j.value("district", "");
+        s.township = j.value("township", "");
+        s.address = j.value("address", "");
+        auto id = add_station(storage_, s);
+        if (!id) return from_error(id.error());
+        note += " station add " + *id;
+        return json_response(201, {{"id", *id}});
+    }
+    // POST /v1/admin/stations/{id}/enrol-codes
+    if (parts.size() == 5 && parts[2] == "stations" && parts[4] == "enrol-codes" && req.method == "POST") {
+        auto code = issue_enrol_code(storage_, parts[3]);
+        if (!code) return from_error(code.error());
+        note += " enrol-code for " + parts[3];
+        return json_response(201, {{"code", *code}, {"ttl_ms", sync::tuning::kEnrolCodeTtlMs}});
+    }
+    // GET /v1/admin/stations/{id}/records?table=visits&limit=&offset=  (scope "*" = reference data)
+    if (parts.size() == 5 && parts[2] == "stations" && parts[4] == "records" && req.method == "GET") {
+        int64_t limit = 500, offset = 0;
+        if (q.count("limit") && !parse_i64(q.at("limit"), limit)) return fail(400, "bad_request", "bad limit");
+        if (q.count("offset") && !parse_i64(q.at("offset"), offset)) return fail(400, "bad_request", "bad offset");
+        const std::string table = q.count("table") ? q.at("table") : "visits";
+        auto rows = storage_.records(parts[3], table, std::min<int64_t>(limit, 5000), offset);
+        if (!rows) return from_error(rows.error());
+        note += " read " + table + " of " + parts[3] + " rows=" + std::to_string(rows->size());
+        return json_response(200, {{"table", table}, {"records", *rows}});
+    }
+    // GET /v1/admin/devices, POST /v1/admin/devices/{id}/revoke
+    if (parts.size() == 3 && parts[2] == "devices" && req.method == "GET") {
+        auto all = storage_.devices();
+        if (!all) return from_error(all.error());
+        json arr = json::array();
+        for (const auto& d : *all)
+            arr.push_back({{"id", d.id}, {"station_id", d.station_id}, {"name", d.name},
+                           {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", d.last_seen_ms},
+                           {"revoked", d.revoked_ms != 0}});
+        return json_response(200, {{"devices", arr}});
+    }
+    if (parts.size() == 5 && parts[2] == "devices" && parts[4] == "revoke" && req.method == "POST") {
+        auto st = storage_.revoke_device(parts[3], platform::wall_ms());
+        if (!st) return from_error(st.error());
+        note += " revoke " + parts[3];
+        return json_response(200, {{"revoked", parts[3]}});
+    }
+    // POST /v1/admin/changes {"author": "...", "writes": [{"table", "row", "scope"?, "fields": {...}, "delete"?}]}
+    if (parts.size() == 3 && parts[2] == "changes" && req.method == "POST") {
+        json j;
+        if (auto bad = body(j)) return *bad;
+        if (!j.contains("writes") || !j["writes"].is_array()) return fail(400, "bad_request", "body lacks 'writes'");
+        std::vector<CentreWrite> writes;
+        for (const auto& w : j["writes"]) {
+            if (!w.is_object() || !w.contains("table") || !w["table"].is_string() || !w.contains("row") ||
+                !w["row"].is_string())
+                return fail(400, "bad_request", "each write needs 'table' and 'row'");
+            CentreWrite cw;
+            cw.table = w["table"].get<std::string>();
+            cw.row = w["row"].get<std::string>();
+            cw.scope = w.value("scope", "");
+            cw.remove = w.value("delete", false);
+            if (w.contains("fields")) {
+                if (!w["fields"].is_object()) return fail(400, "bad_request", "'fields' must be an object");
+                for (auto it = w["fields"].begin(); it != w["fields"].end(); ++it)
+                    cw.fields.emplace_back(it.key(), it.value());
+            }
+            writes.push_back(std::move(cw));
+        }
+        std::string author = j.value("author", "centre");
+        if (author.empty() || author.size() > 100) author = "centre";
+        auto n = storage_.write_as_centre(writes, author);
+        if (!n) return from_error(n.error());
+        note += " wrote fields=" + std::to_string(*n);
+        return json_response(200, {{"written", *n}});
+    }
+    if (parts.size() == 3 && parts[2] == "stats" && req.method == "GET") {
+        auto s = storage_.statistics();
+        if (!s) return from_error(s.error());
+        return json_response(200, *s);
+    }
+    return fail(404, "not_found", "no such admin endpoint");
+}
+
+}  // namespace liaison::server

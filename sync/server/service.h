@@ -1,0 +1,46 @@
+// The central server's protocol and admin API as one pure request handler: HttpRequest in,
+// HttpResponse out. The HTTP listener (http_server.cpp) and the tests' LoopbackTransport both
+// call it. No exception leaves handle(): every failure becomes a JSON error with a 4xx/5xx code.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "sync/client/http.h"
+#include "sync/client/tuning.h"
+#include "sync/server/storage.h"
+
+namespace liaison::server {
+
+struct ServiceOptions {
+    size_t max_request_bytes = sync::tuning::kMaxRequestBytes;
+    size_t max_inflated_bytes = sync::tuning::kMaxInflatedBytes;
+    size_t max_changes_per_push = sync::tuning::kMaxChangesPerPush;
+    size_t max_pull_page = sync::tuning::kPullPageMax;
+    std::string admin_token;  // from --admin-token; the database's admin token also works
+    // One line per request: method, route, status, device and counts. Never bodies or values.
+    std::function<void(const std::string&)> log;
+    bool log_all = false;     // false: only errors and admin actions
+};
+
+class Service {
+public:
+    Service(Storage& storage, ServiceOptions opt) : storage_(storage), opt_(std::move(opt)) {}
+    sync::HttpResponse handle(const sync::HttpRequest& req);
+
+private:
+    sync::HttpResponse route(const sync::HttpRequest& req, std::string& log_note);
+    sync::HttpResponse enrol(const sync::HttpRequest& req, std::string& note);
+    sync::HttpResponse push(const sync::HttpRequest& req, std::string& note);
+    sync::HttpResponse pull(const sync::HttpRequest& req, std::string& note);
+    sync::HttpResponse admin(const sync::HttpRequest& req, const std::string& path, std::string& note);
+
+    Storage& storage_;
+    ServiceOptions opt_;
+};
+
+// Admin operations shared by the HTTP admin API and the liaison-central command line.
+Result<std::string> issue_enrol_code(Storage& s, const std::string& station_id);  // the code, in clear
+Result<std::string> add_station(Storage& s, const StationRecord& st);            // the new id
+Result<std::string> new_admin_token(Storage& s);                                // stored hashed
+
+}  // namespace liaison::server

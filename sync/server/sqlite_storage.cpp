@@ -1,0 +1,501 @@
+// Storage on SQLite: the shared domain schema (client/store) and replica tables, plus the
+// server's own srv_* tables. crr_log.seq is the feed cursor: SQLite has one writer at a time and
+// seq is assigned inside the write transaction, so commits append to the feed in seq order and
+// a reader never sees a later seq without every earlier one.
+//
+// SQL here stays in the common subset of SQLite and PostgreSQL where it can (no WITHOUT ROWID on
+// srv_* tables, ON CONFLICT ... DO UPDATE, plain INTEGER/TEXT).
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "client/store/store.h"
+#include "platform/platform.h"
+#include "sync/client/session.h"
+#include "sync/server/storage.h"
+
+namespace liaison::server {
+namespace {
+
+using nlohmann::json;
+using sync::FieldChange;
+
+const char* const kServerSchema = R"sql(
+CREATE TABLE IF NOT EXISTS srv_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS srv_devices(
+  id TEXT PRIMARY KEY,
+  station_id TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL DEFAULT 0,
+  revoked_ms INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS srv_enrol_codes(
+  code_hash TEXT PRIMARY KEY,
+  station_id TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used_ms INTEGER NOT NULL DEFAULT 0,
+  used_by TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS crr_log_scope_seq ON crr_log(scope, seq);
+)sql";
+
+Error forbidden(std::string m) { return Error{Error::Kind::Forbidden, std::move(m)}; }
+Error auth(std::string m) { return Error{Error::Kind::Auth, std::move(m)}; }
+
+json column_value(const db::Stmt& st, int col) {
+    switch (st.type(col)) {
+        case SQLITE_INTEGER: return st.i64(col);
+        case SQLITE_FLOAT: return st.f64(col);
+        case SQLITE_NULL: return nullptr;
+        default: return st.text(col);
+    }
+}
+
+// One connection with its replica; a connection serves one request at a time.
+struct Conn {
+    std::unique_ptr<db::Db> db;
+    std::unique_ptr<sync::Replica> replica;
+};
+
+class SqliteStorage final : public Storage {
+public:
+    SqliteStorage(std::string path, SqliteOptions opt) : path_(std::move(path)), opt_(opt) {}
+
+    Status init() {
+        auto c = open_conn(true);
+        if (!c) return c.error();
+        release(std::move(*c));
+        return {};
+    }
+
+    // ---- devices ----
+    Result<DeviceRecord> device_for_token(const std::string& token_hash) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& st = c->get().db->cached(
+            "SELECT id, station_id, name, enrolled_ms, last_seen_ms, revoked_ms FROM srv_devices WHERE token_hash = ?");
+        st.bind(1, token_hash);
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) return auth("unknown device token");
+        DeviceRecord d = device_from(st);
+        st.reset();
+        if (d.revoked_ms != 0) return auth("this device was revoked by the centre");
+        return d;
+    }
+
+    Status add_enrol_code(const std::string& station_id, const std::string& code_hash, int64_t now_ms,
+                          int64_t expires_ms) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        auto& st = db.cached("INSERT INTO srv_enrol_codes(code_hash, station_id, created_ms, expires_ms) VALUES(?, ?, ?, ?)");
+        return st.bind(1, code_hash).bind(2, station_id).bind(3, now_ms).bind(4, expires_ms).run();
+    }
+
+    Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
+                                        const std::string& device_name, const std::string& token_hash,
+                                        int64_t now_ms, int64_t retry_window_ms) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        auto tx = db::Tx::begin(db);
+        if (!tx) return tx.error();
+        auto& st = db.cached("SELECT station_id, expires_ms, used_ms, used_by FROM srv_enrol_codes WHERE code_hash = ?");
+        st.bind(1, code_hash);
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) return forbidden("unknown enrolment code");
+        Enrolment e;
+        e.station_id = st.text(0);
+        const int64_t expires = st.i64(1), used_ms = st.i64(2);
+        const std::string used_by = st.text(3);
+        st.reset();
+        if (now_ms > expires) return forbidden("this enrolment code has expired; ask the centre for a new one");
+        if (used_ms != 0 && (used_by != device_id || now_ms - used_ms > retry_window_ms))
+            return forbidden("this enrolment code was already used");
+        auto& dev = db.cached("SELECT station_id FROM srv_devices WHERE id = ?");
+        dev.bind(1, device_id);
+        auto known = dev.step();
+        if (!known) return known.error();
+        if (*known && dev.text(0) != e.station_id) {
+            dev.reset();
+            return Error{Error::Kind::Conflict, "this device is enrolled to another station"};
+        }
+        dev.reset();
+        auto& stn = db.cached("SELECT name FROM stations WHERE id = ? AND _deleted = 0");
+        stn.bind(1, e.station_id);
+        auto found = stn.step();
+        if (!found) return found.error();
+        if (!*found) return forbidden("the station of this code no longer exists");
+        e.station_name = stn.opt_text(0).value_or("");
+        stn.reset();
+        if (used_ms == 0) {
+            auto& use = db.cached("UPDATE srv_enrol_codes SET used_ms = ?, used_by = ? WHERE code_hash = ?");
+            LIAISON_TRY(use.bind(1, now_ms).bind(2, device_id).bind(3, code_hash).run());
+        }
+        // A device enrolled again (new tablet token, or back after a revocation) keeps its row.
+        auto& up = db.cached(
+            "INSERT INTO srv_devices(id, station_id, name, token_hash, enrolled_ms, last_seen_ms, revoked_ms) "
+            "VALUES(?, ?, ?, ?, ?, ?, 0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+            "token_hash = excluded.token_hash, enrolled_ms = excluded.enrolled_ms, "
+            "last_seen_ms = excluded.last_seen_ms, revoked_ms = 0");
+        LIAISON_TRY(up.bind(1, device_id).bind(2, e.station_id).bind(3, device_name).bind(4, token_hash)
+                        .bind(5, now_ms).bind(6, now_ms).run());
+        LIAISON_TRY((*tx)->commit());
+        return e;
+    }
+
+    Result<std::vector<DeviceRecord>> devices() override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto st = c->get().db->prepare(
+            "SELECT id, station_id, name, enrolled_ms, last_seen_ms, revoked_ms FROM srv_devices ORDER BY station_id, id");
+        if (!st) return st.error();
+        std::vector<DeviceRecord> out;
+        for (;;) {
+            auto r = st->step();
+            if (!r) return r.error();
+            if (!*r) break;
+            out.push_back(device_from(*st));
+        }
+        return out;
+    }
+
+    Status revoke_device(const std::string& device_id, int64_t now_ms) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        auto& st = db.cached("UPDATE srv_devices SET revoked_ms = ? WHERE id = ? AND revoked_ms = 0");
+        LIAISON_TRY(st.bind(1, now_ms).bind(2, device_id).run());
+        if (db.changes() == 0) {
+            auto& ex = db.cached("SELECT 1 FROM srv_devices WHERE id = ?");
+            ex.bind(1, device_id);
+            auto r = ex.step();
+            if (!r) return r.error();
+            const bool exists = *r;
+            ex.reset();
+            if (!exists) return not_found("no device " + device_id);
+        }
+        return {};
+    }
+
+    // ---- sync ----
+    Result<PushOutcome> push(const DeviceRecord& device, const std::vector<FieldChange>& changes,
+                             int64_t now_ms) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        auto& rep = *c->get().replica;
+        auto tx = db::Tx::begin(db);
+        if (!tx) return tx.error();
+        // A row belongs to the scope it was created in: a device may not write into another
+        // station's row by naming its own scope on the change.
+        std::set<std::pair<std::string, std::string>> rows;
+        for (const auto& ch : changes) rows.emplace(ch.table, ch.row);
+        for (const auto& [table, row] : rows) {
+            auto scope = rep.scope_of(table, row);
+            if (scope && *scope != device.station_id) return forbidden("row " + row + " belongs to another station");
+        }
+        auto stats = rep.apply_remote_in_tx(changes);
+        if (!stats) return stats.error();
+        auto& seen = db.cached("UPDATE srv_devices SET last_seen_ms = ? WHERE id = ?");
+        LIAISON_TRY(seen.bind(1, now_ms).bind(2, device.id).run());
+        LIAISON_TRY((*tx)->commit());
+        return PushOutcome{stats->applied, stats->duplicates};
+    }
+
+    Result<PullPage> pull(const std::vector<std::string>& scopes, int64_t after, size_t limit,
+                          const std::string& skip_node) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto log = c->get().replica->log_after(after, scopes, limit);
+        if (!log) return log.error();
+        PullPage page;
+        page.cursor = log->empty() ? after : log->back().seq;
+        page.more = log->size() == limit;
+        page.changes.reserve(log->size());
+        for (auto& e : *log)
+            if (skip_node.empty() || e.change.hlc.node != skip_node) page.changes.push_back(std::move(e.change));
+        return page;
+    }
+
+    Status validate(const FieldChange& ch) override {
+        // Table and column names are fixed by the schema: a replica with the tables registered
+        // and no connection use is enough, but reuse a pooled one for simplicity.
+        auto c = lease();
+        if (!c) return c.error();
+        return c->get().replica->validate(ch);
+    }
+
+    // ---- the central office ----
+    Result<size_t> write_as_centre(const std::vector<CentreWrite>& writes, const std::string& author) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        auto& rep = *c->get().replica;
+        auto tx = db::Tx::begin(db);
+        if (!tx) return tx.error();
+        rep.set_author(author);
+        size_t written = 0;
+        for (const auto& w : writes) {
+            if (!rep.has_table(w.table)) return invalid("unknown table '" + w.table + "'");
+            if (w.row.empty() || w.row.size() > 64) return invalid("bad row id");
+            auto existing = rep.scope_of(w.table, w.row);
+            std::string scope = existing.value_or(w.scope);
+            if (scope.empty()) return invalid("a new row needs a scope (a station id, or * for reference data)");
+            if (!w.scope.empty() && existing && *existing != w.scope)
+                return invalid("row " + w.row + " belongs to scope " + *existing);
+            if (w.remove) {
+                if (!rep.exists(w.table, w.row)) continue;
+                LIAISON_TRY(rep.remove(w.table, w.row, scope));
+                ++written;
+                continue;
+            }
+            // Only fields whose value changes: importing the same file twice writes nothing.
+            auto current = row_values_on(db, w.table, w.row);
+            if (!current) return current.error();
+            std::vector<std::pair<std::string, sync::Value>> changed;
+            for (const auto& [col, v] : w.fields) {
+                auto canon = sync::canonical_value(v);
+                if (!canon) return invalid(col + ": " + canon.error().message);
+                auto it = current->find(col);
+                const bool present = it != current->end() && !(current->value("_deleted", 0) == 1);
+                if (present) {
+                    auto have = sync::canonical_value(*it);
+                    if (have && *have == *canon) continue;
+                }
+                changed.emplace_back(col, v);
+            }
+            if (changed.empty()) continue;
+            LIAISON_TRY(rep.write(w.table, w.row, scope, changed));
+            written += changed.size();
+        }
+        rep.set_author("");
+        LIAISON_TRY((*tx)->commit());
+        return written;
+    }
+
+    Result<std::vector<StationRecord>> stations() override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto st = c->get().db->prepare(
+            "SELECT id, name, kind, district, township, address FROM stations WHERE _deleted = 0 ORDER BY name, id");
+        if (!st) return st.error();
+        std::vector<StationRecord> out;
+        for (;;) {
+            auto r = st->step();
+            if (!r) return r.error();
+            if (!*r) break;
+            out.push_back(StationRecord{st->text(0), st->opt_text(1).value_or(""), st->opt_text(2).value_or(""),
+                                        st->opt_text(3).value_or(""), st->opt_text(4).value_or(""),
+                                        st->opt_text(5).value_or("")});
+        }
+        return out;
+    }
+
+    Result<StationRecord> station(const std::string& key) override {
+        auto all = stations();
+        if (!all) return all.error();
+        for (const auto& s : *all)
+            if (s.id == key) return s;
+        std::vector<StationRecord> named;
+        for (const auto& s : *all)
+            if (s.name == key) named.push_back(s);
+        if (named.size() == 1) return named.front();
+        if (named.size() > 1) return invalid("several stations are named '" + key + "': use the id");
+        return not_found("no station '" + key + "'");
+    }
+
+    Result<json> records(const std::string& scope, const std::string& table, int64_t limit, int64_t offset) override {
+        auto c = lease();
+        if (!c) return c.error();
+        if (!c->get().replica->has_table(table)) return invalid("unknown table '" + table + "'");
+        auto st = c->get().db->prepare("SELECT * FROM \"" + table +
+                                       "\" WHERE _deleted = 0 AND id IN "
+                                       "(SELECT row FROM crr_log WHERE tbl = ? AND scope = ?) ORDER BY id LIMIT ? OFFSET ?");
+        if (!st) return st.error();
+        st->bind(1, table).bind(2, scope).bind(3, limit).bind(4, offset);
+        json out = json::array();
+        const int n = sqlite3_column_count(st->raw());
+        for (;;) {
+            auto r = st->step();
+            if (!r) return r.error();
+            if (!*r) break;
+            json row = json::object();
+            for (int i = 0; i < n; ++i) row[sqlite3_column_name(st->raw(), i)] = column_value(*st, i);
+            out.push_back(std::move(row));
+        }
+        return out;
+    }
+
+    Result<std::optional<std::string>> row_scope(const std::string& table, const std::string& row) override {
+        auto c = lease();
+        if (!c) return c.error();
+        return c->get().replica->scope_of(table, row);
+    }
+
+    Result<json> row_values(const std::string& table, const std::string& row) override {
+        auto c = lease();
+        if (!c) return c.error();
+        if (!c->get().replica->has_table(table)) return invalid("unknown table '" + table + "'");
+        return row_values_on(*c->get().db, table, row);
+    }
+
+    Result<json> statistics() override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        json out = json::object();
+        auto count = [&](const std::string& sql) -> Result<int64_t> {
+            auto st = db.prepare(sql);
+            if (!st) return st.error();
+            auto r = st->step();
+            if (!r) return r.error();
+            return st->i64(0);
+        };
+        for (const auto& [key, sql] : std::vector<std::pair<std::string, std::string>>{
+                 {"changes", "SELECT count(*) FROM crr_log"},
+                 {"stations", "SELECT count(*) FROM stations WHERE _deleted = 0"},
+                 {"devices", "SELECT count(*) FROM srv_devices WHERE revoked_ms = 0"},
+                 {"visits", "SELECT count(*) FROM visits WHERE _deleted = 0"},
+                 {"cases", "SELECT count(*) FROM cases WHERE _deleted = 0"}}) {
+            auto n = count(sql);
+            if (!n) return n.error();
+            out[key] = *n;
+        }
+        // Per station: visits (批次) and people (人次). Counts only, no personal data.
+        auto st = db.prepare("SELECT station_id, count(*), coalesce(sum(people), 0) FROM visits "
+                             "WHERE _deleted = 0 GROUP BY station_id ORDER BY station_id");
+        if (!st) return st.error();
+        json per = json::object();
+        for (;;) {
+            auto r = st->step();
+            if (!r) return r.error();
+            if (!*r) break;
+            per[st->opt_text(0).value_or("")] = {{"visits", st->i64(1)}, {"people", st->i64(2)}};
+        }
+        out["per_station"] = std::move(per);
+        return out;
+    }
+
+    Result<std::string> meta(const std::string& key) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& st = c->get().db->cached("SELECT value FROM srv_meta WHERE key = ?");
+        st.bind(1, key);
+        auto r = st.step();
+        if (!r) return r.error();
+        std::string v = *r ? st.text(0) : std::string();
+        st.reset();
+        return v;
+    }
+
+    Status set_meta(const std::string& key, const std::string& value) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& st = c->get().db->cached(
+            "INSERT INTO srv_meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        return st.bind(1, key).bind(2, value).run();
+    }
+
+private:
+    // A pooled connection, returned to the pool when the lease ends.
+    class Lease {
+    public:
+        Lease(SqliteStorage& s, std::unique_ptr<Conn> c) : s_(&s), c_(std::move(c)) {}
+        Lease(Lease&& o) noexcept : s_(o.s_), c_(std::move(o.c_)) {}
+        Lease(const Lease&) = delete;
+        ~Lease() {
+            if (c_) s_->release(std::move(c_));
+        }
+        Conn& get() { return *c_; }
+
+    private:
+        SqliteStorage* s_;
+        std::unique_ptr<Conn> c_;
+    };
+
+    static DeviceRecord device_from(const db::Stmt& st) {
+        return DeviceRecord{st.text(0), st.text(1), st.text(2), st.i64(3), st.i64(4), st.i64(5)};
+    }
+
+    static Result<json> row_values_on(db::Db& db, const std::string& table, const std::string& row) {
+        auto& st = db.cached("SELECT * FROM \"" + table + "\" WHERE id = ?");
+        st.bind(1, row);
+        auto r = st.step();
+        if (!r) return r.error();
+        json out = json::object();
+        if (*r) {
+            const int n = sqlite3_column_count(st.raw());
+            for (int i = 0; i < n; ++i) out[sqlite3_column_name(st.raw(), i)] = column_value(st, i);
+        }
+        st.reset();
+        return out;
+    }
+
+    Result<std::unique_ptr<Conn>> open_conn(bool install) {
+        db::Db::Options o;
+        o.busy_timeout_ms = opt_.busy_timeout_ms;
+        o.synchronous_full = opt_.synchronous_full;
+        auto d = db::Db::open(path_, o);
+        if (!d) return d.error();
+        auto conn = std::make_unique<Conn>();
+        conn->db = std::move(*d);
+        if (install) {
+            // The very same schema as the tablets, so the same merge code runs on both.
+            LIAISON_TRY(store::Store::install_schema(*conn->db));
+            LIAISON_TRY(conn->db->exec(kServerSchema));
+            auto id = sync::Replica::device_id(*conn->db);
+            if (!id) {
+                std::string node = "central_";
+                for (char ch : platform::new_id())
+                    if (ch != '-') node.push_back(ch);
+                LIAISON_TRY(sync::Replica::set_device_id(*conn->db, node.substr(0, 24)));
+            }
+        }
+        auto rep = sync::Replica::open(*conn->db, platform::wall_ms);
+        if (!rep) return rep.error();
+        conn->replica = std::move(*rep);
+        store::Store::register_tables(*conn->replica);
+        return conn;
+    }
+
+    Result<Lease> lease() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            if (!idle_.empty()) {
+                auto c = std::move(idle_.back());
+                idle_.pop_back();
+                return Lease(*this, std::move(c));
+            }
+        }
+        auto c = open_conn(false);
+        if (!c) return c.error();
+        return Lease(*this, std::move(*c));
+    }
+
+    void release(std::unique_ptr<Conn> c) {
+        // The next request must see the latest commits: drop any snapshot a statement still holds.
+        sync::release_snapshot(*c->db);
+        std::lock_guard<std::mutex> lk(mu_);
+        if (idle_.size() < opt_.max_connections) idle_.push_back(std::move(c));
+    }
+
+    std::string path_;
+    SqliteOptions opt_;
+    std::mutex mu_;
+    std::vector<std::unique_ptr<Conn>> idle_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt) {
+    auto s = std::make_unique<SqliteStorage>(path, opt);
+    LIAISON_TRY(s->init());
+    return std::unique_ptr<Storage>(std::move(s));
+}
+
+}  // namespace liaison::server

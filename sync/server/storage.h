@@ -1,0 +1,103 @@
+// The central server's storage, behind one interface. SQLite (sqlite_storage.cpp) is the
+// embedded default; a PostgreSQL backend implements the same calls for a province. The server
+// keeps no state outside it: several liaison-central processes may share one database.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sync/core/change.h"
+#include "sync/core/result.h"
+#include "sync/replica/replica.h"
+
+namespace liaison::server {
+
+struct DeviceRecord {
+    std::string id, station_id, name;
+    int64_t enrolled_ms = 0, last_seen_ms = 0, revoked_ms = 0;  // revoked_ms 0 = active
+};
+
+struct StationRecord {
+    std::string id, name, kind, district, township, address;
+};
+
+struct PushOutcome {
+    size_t accepted = 0;    // new to the server
+    size_t duplicates = 0;  // already held (a batch sent again)
+};
+
+struct PullPage {
+    std::vector<sync::FieldChange> changes;
+    int64_t cursor = 0;  // the feed position after this page
+    bool more = false;
+};
+
+struct Enrolment {
+    std::string station_id, station_name;
+};
+
+// A write by the central office (admin API, reference data import): the fields of one row.
+struct CentreWrite {
+    std::string table, row;
+    std::string scope;  // "" = the row's existing scope (required for a new row)
+    std::vector<std::pair<std::string, sync::Value>> fields;
+    bool remove = false;
+};
+
+class Storage {
+public:
+    virtual ~Storage() = default;
+
+    // ---- devices and enrolment ----
+    // Auth error for an unknown or revoked token.
+    virtual Result<DeviceRecord> device_for_token(const std::string& token_hash) = 0;
+    virtual Status add_enrol_code(const std::string& station_id, const std::string& code_hash, int64_t now_ms,
+                                  int64_t expires_ms) = 0;
+    // One-time: a code is spent by the first device that redeems it; that same device may redeem
+    // it again within `retry_window_ms` (its answer was lost) and gets a fresh token.
+    virtual Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
+                                                const std::string& device_name, const std::string& token_hash,
+                                                int64_t now_ms, int64_t retry_window_ms) = 0;
+    virtual Result<std::vector<DeviceRecord>> devices() = 0;
+    virtual Status revoke_device(const std::string& device_id, int64_t now_ms) = 0;
+
+    // ---- sync ----
+    // Merges a device's batch in one transaction. Forbidden when a change touches a row that
+    // belongs to another scope (the whole batch is refused).
+    virtual Result<PushOutcome> push(const DeviceRecord& device, const std::vector<sync::FieldChange>& changes,
+                                     int64_t now_ms) = 0;
+    // The feed of `scopes` after `after`, oldest first. Changes made by `skip_node` (the asking
+    // device, which has them) are left out of the page but still advance the cursor.
+    virtual Result<PullPage> pull(const std::vector<std::string>& scopes, int64_t after, size_t limit,
+                                  const std::string& skip_node) = 0;
+    // Checks a change against the shared schema (table, column, ids).
+    virtual Status validate(const sync::FieldChange& c) = 0;
+
+    // ---- the central office ----
+    virtual Result<size_t> write_as_centre(const std::vector<CentreWrite>& writes, const std::string& author) = 0;
+    virtual Result<std::vector<StationRecord>> stations() = 0;
+    virtual Result<StationRecord> station(const std::string& id_or_name) = 0;
+    // Current rows of `table` in `scope` (not deleted), as JSON objects.
+    virtual Result<nlohmann::json> records(const std::string& scope, const std::string& table, int64_t limit,
+                                           int64_t offset) = 0;
+    virtual Result<std::optional<std::string>> row_scope(const std::string& table, const std::string& row) = 0;
+    virtual Result<nlohmann::json> row_values(const std::string& table, const std::string& row) = 0;
+    virtual Result<nlohmann::json> statistics() = 0;
+    virtual Result<std::string> meta(const std::string& key) = 0;  // "" when unset
+    virtual Status set_meta(const std::string& key, const std::string& value) = 0;
+};
+
+struct SqliteOptions {
+    int busy_timeout_ms = 10000;
+    bool synchronous_full = false;  // NORMAL in WAL survives a process crash; FULL also power loss
+    size_t max_connections = 32;
+};
+
+Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt = {});
+
+}  // namespace liaison::server
