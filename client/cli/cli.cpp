@@ -6,6 +6,14 @@
 #include "platform/platform.h"
 
 namespace liaison::cli {
+
+// ---- sync verbs (issue 4, client/cli/verbs_sync.cpp) ----
+#ifdef LIAISON_HAVE_SYNC
+int verb_enrol(Context&, const std::vector<std::string>&);
+int verb_sync(Context&, const std::vector<std::string>&);
+#endif
+// ---- end sync verbs ----
+
 namespace {
 
 // The verb table. Each group of verbs lives in its own file (verbs_*.cpp).
@@ -25,6 +33,10 @@ const Verb kVerbs[] = {
     {"stats", verb_stats, "stats [--from D] [--to D] [--by month|category|deputy|station] [--json]"},
     {"export", verb_export, "export --format csv --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
     {"report", verb_report, "report monthly --month YYYY-MM [--out FILE] [--json]"},
+#ifdef LIAISON_HAVE_SYNC  // ---- sync verbs (issue 4) ----
+    {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
+    {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},
+#endif
 };
 
 }  // namespace

@@ -1,0 +1,102 @@
+// enrol, sync: the sync verbs (issue 4). The protocol lives in sync/client; this file only
+// parses words and prints.
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "client/cli/verbs.h"
+#include "platform/platform.h"
+#include "sync/client/curl_transport.h"
+#include "sync/client/session.h"
+#include "sync/client/worker.h"
+
+namespace liaison::cli {
+
+using nlohmann::json;
+
+// liaison enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]
+int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {"server", "code", "ca-file", "device-name"});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (a->get("server").empty() || a->get("code").empty())
+        return usage_error(ctx, "enrol --server URL --code CODE [--ca-file PEM]");
+    const std::string url = a->get("server");
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+        return usage_error(ctx, "--server must start with https:// (or http:// on a private network)");
+    auto s = open_store(ctx, true);
+    if (!s) return 1;
+    if (a->has("device-name") && !s->initialized()) (void)s->set_setting("device_name", a->get("device-name"));
+    sync::CurlOptions co;
+    co.base_url = url;
+    co.ca_file = a->get("ca-file");
+    sync::CurlTransport t(co);
+    auto r = sync::enrol(*s, t, url, a->get("code"));
+    if (!r) return fail(ctx, r.error());
+    if (!co.ca_file.empty()) (void)s->set_setting("sync_ca_file", co.ca_file);
+    ctx.out << "enrolled to station " << r->station_name << "\n";
+    if (r->adopted_rows) ctx.out << r->adopted_rows << " earlier changes moved into the station\n";
+    ctx.out << r->station_id << "\n";
+    return 0;
+}
+
+static json status_json(const sync::SyncStatus& st) {
+    return {{"pending", st.pending},
+            {"withheld", st.withheld},
+            {"conflicts", st.conflicts},
+            {"last_success", st.last_success_ms ? platform::local_datetime(st.last_success_ms) : ""},
+            {"last_success_ms", st.last_success_ms},
+            {"last_error", st.last_error},
+            {"enrolled", st.enrolled},
+            {"online", st.online}};
+}
+
+// liaison sync [--json]            one round: push the outbox, pull the station's feed
+// liaison sync --status [--json]   what the last round left behind
+int verb_sync(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {"ca-file"}, {"status", "json"});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (!a->positional.empty()) return usage_error(ctx, "sync [--status] [--json]");
+    if (a->flag("status")) {
+        auto st = sync::read_status(ctx.store_path());
+        if (!st) return fail(ctx, st.error());
+        if (a->flag("json")) {
+            ctx.out << status_json(*st).dump(2) << "\n";
+        } else {
+            ctx.out << "enrolled:      " << (st->enrolled ? "yes" : "no") << "\n"
+                    << "pending:       " << st->pending << "\n"
+                    << "conflicts:     " << st->conflicts << "\n"
+                    << "last success:  " << (st->last_success_ms ? platform::local_datetime(st->last_success_ms) : "never") << "\n"
+                    << "last error:    " << (st->last_error.empty() ? "-" : st->last_error) << "\n";
+            if (st->withheld) ctx.out << "withheld:      " << st->withheld << " (centre-only data edited here; not sent)\n";
+        }
+        return 0;
+    }
+    auto s = open_store(ctx);
+    if (!s) return 1;
+    auto dev = s->device();
+    if (!dev) return fail(ctx, dev.error());
+    auto token = s->token();
+    if (!token) return fail(ctx, token.error());
+    if (token->empty() || dev->server_url.empty())
+        return fail(ctx, Error{Error::Kind::Auth, "not enrolled: liaison enrol --server URL --code CODE"});
+    sync::CurlOptions co;
+    co.base_url = dev->server_url;
+    co.ca_file = a->has("ca-file") ? a->get("ca-file") : s->setting("sync_ca_file").value();
+    sync::CurlTransport t(co);
+    sync::SyncConfig cfg;
+    cfg.token = *token;
+    cfg.station_id = dev->station_id;
+    sync::SyncSession session(s->replica(), t, cfg);
+    auto r = session.round();
+    if (!r) return fail(ctx, r.error());
+    if (a->flag("json")) {
+        ctx.out << json({{"pushed", r->pushed}, {"pulled", r->pulled}, {"withheld", r->withheld},
+                         {"requests", r->requests}, {"cursor", r->cursor}})
+                       .dump(2)
+                << "\n";
+    } else {
+        ctx.out << "pushed " << r->pushed << ", pulled " << r->pulled << "\n";
+    }
+    return 0;
+}
+
+}  // namespace liaison::cli
