@@ -1,0 +1,155 @@
+// In-process pieces for sync tests: a central server (storage + Service) on a temporary SQLite
+// file that can be "restarted", and bare tablet replicas with the real domain schema.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "client/store/store.h"
+#include "sync/client/loopback_transport.h"
+#include "sync/client/session.h"
+#include "sync/core/wire.h"
+#include "sync/server/service.h"
+#include "sync/server/storage.h"
+
+namespace sim {
+
+inline std::filesystem::path temp_dir(const std::string& tag) {
+    static int n = 0;
+    auto p = std::filesystem::temp_directory_path() /
+             ("liaison-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::create_directories(p);
+    return p;
+}
+
+struct Central {
+    std::string path;
+    std::unique_ptr<liaison::server::Storage> storage;
+    std::unique_ptr<liaison::server::Service> service;
+
+    explicit Central(std::string p) : path(std::move(p)) { start(); }
+    void start() {
+        auto s = liaison::server::open_sqlite_storage(path);
+        REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
+        storage = std::move(*s);
+        service = std::make_unique<liaison::server::Service>(*storage, liaison::server::ServiceOptions{});
+    }
+    // Everything in memory is gone; only the database file remains.
+    void restart() {
+        service.reset();
+        storage.reset();
+        start();
+    }
+    liaison::sync::HttpResponse handle(const liaison::sync::HttpRequest& r) { return service->handle(r); }
+    std::string add_station(const std::string& name) {
+        liaison::server::StationRecord st;
+        st.name = name;
+        auto id = liaison::server::add_station(*storage, st);
+        REQUIRE(id.ok());
+        return *id;
+    }
+};
+
+// A tablet as the sync layer sees it: a file-backed replica with the domain tables.
+struct Tablet {
+    std::string path, device, station, token;
+    int64_t now;
+    std::unique_ptr<liaison::db::Db> db;
+    std::unique_ptr<liaison::sync::Replica> rep;
+
+    Tablet(std::string p, std::string dev, int64_t skew_ms)
+        : path(std::move(p)), device(std::move(dev)), now(1750000000000 + skew_ms) {
+        open();
+    }
+    void open() {
+        auto d = liaison::db::Db::open(path);
+        REQUIRE(d.ok());
+        db = std::move(*d);
+        REQUIRE(liaison::store::Store::install_schema(*db).ok());
+        if (!liaison::sync::Replica::device_id(*db).ok()) REQUIRE(liaison::sync::Replica::set_device_id(*db, device).ok());
+        auto r = liaison::sync::Replica::open(*db, [this] { return now; });
+        REQUIRE(r.ok());
+        rep = std::move(*r);
+        liaison::store::Store::register_tables(*rep);
+    }
+    // A crash between transactions: connection and in-memory state gone, the file stays.
+    void crash() {
+        rep.reset();
+        db.reset();
+        open();
+    }
+    liaison::Status write(const std::string& table, const std::string& row,
+                          const std::vector<std::pair<std::string, liaison::sync::Value>>& fields) {
+        auto tx = liaison::db::Tx::begin(*db);
+        if (!tx) return tx.error();
+        LIAISON_TRY(rep->write(table, row, station, fields));
+        return (*tx)->commit();
+    }
+    liaison::Status remove(const std::string& table, const std::string& row) {
+        auto tx = liaison::db::Tx::begin(*db);
+        if (!tx) return tx.error();
+        LIAISON_TRY(rep->remove(table, row, station));
+        return (*tx)->commit();
+    }
+    liaison::Result<liaison::sync::RoundReport> sync(liaison::sync::Transport& t, size_t batch = 2000,
+                                                     size_t page = 2000) {
+        liaison::sync::SyncConfig cfg;
+        cfg.token = token;
+        cfg.station_id = station;
+        cfg.push_batch = batch;
+        cfg.pull_page = page;
+        cfg.retry.attempts = 2;
+        cfg.retry.sleep = [](int64_t) {};
+        liaison::sync::SyncSession s(*rep, t, cfg);
+        return s.round();
+    }
+};
+
+// Enrols a tablet through the protocol (POST /v1/enrol) and sets its token and station.
+inline void enrol(Central& c, liaison::sync::Transport& t, Tablet& tab, const std::string& station_id) {
+    auto code = liaison::server::issue_enrol_code(*c.storage, station_id);
+    REQUIRE(code.ok());
+    liaison::sync::HttpRequest req;
+    req.method = "POST";
+    req.target = "/v1/enrol";
+    req.headers = {{liaison::sync::kProtocolHeader, "1"}};
+    req.body = nlohmann::json({{"code", *code}, {"device_id", tab.device}}).dump();
+    auto res = t.send(req);
+    REQUIRE(res.ok());
+    REQUIRE(res->status == 200);
+    auto j = nlohmann::json::parse(res->body);
+    tab.token = j["token"];
+    tab.station = j["station_id"];
+}
+
+// Rows, field clocks and conflicts of `scope`, as text: equal text = equal replicas.
+inline std::string dump_scope(liaison::db::Db& db, const std::string& scope) {
+    std::string out;
+    const char* queries[] = {
+        "SELECT id, _deleted, quote(subject), quote(content), quote(people), quote(station_id) FROM visits "
+        "WHERE id IN (SELECT row FROM crr_log WHERE tbl = 'visits' AND scope = ?1) ORDER BY id",
+        "SELECT id, _deleted, quote(title), quote(status), quote(department_id) FROM cases "
+        "WHERE id IN (SELECT row FROM crr_log WHERE tbl = 'cases' AND scope = ?1) ORDER BY id",
+        "SELECT tbl, row, col, hlc FROM crr_clock WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) ORDER BY 1, 2, 3",
+        "SELECT tbl, row, col, hlc, value FROM crr_conflict WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) "
+        "ORDER BY 1, 2, 3, 4"};
+    for (const char* q : queries) {
+        auto st = db.prepare(q);
+        REQUIRE(st.ok());
+        st->bind(1, scope);
+        for (;;) {
+            auto r = st->step();
+            REQUIRE(r.ok());
+            if (!*r) break;
+            for (int i = 0; i < sqlite3_column_count(st->raw()); ++i) out += st->text(i) + "|";
+            out += "\n";
+        }
+        out += "--\n";
+    }
+    return out;
+}
+
+}  // namespace sim
