@@ -1,0 +1,414 @@
+// The app root: window, ImGui, the event-driven main loop, navigation, screenshots and scripts.
+#include "client/app/app.h"
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <backends/imgui_impl_sdl.h>
+#include <backends/imgui_impl_sdlrenderer.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include "client/app/model.h"
+#include "client/app/script.h"
+#include "client/app/tuning.h"
+#include "client/app/ui_queue.h"
+#include "client/ui/ui.h"
+#include "platform/platform.h"
+#include "platform/window.h"
+
+namespace liaison::app {
+
+namespace {
+
+// ImGui context and both backends as one scope.
+class ImGuiScope {
+public:
+    explicit ImGuiScope(platform::Window& w) {
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;                // no imgui.ini next to the binary
+        io.ConfigInputTextCursorBlink = false;   // a blinking caret would wake the loop twice a second
+        io.ConfigWindowsMoveFromTitleBarOnly = true;
+        ImGui_ImplSDL2_InitForSDLRenderer(w.sdl());
+        ImGui_ImplSDLRenderer_Init(w.renderer());
+    }
+    ~ImGuiScope() {
+        ImGui_ImplSDLRenderer_Shutdown();
+        ImGui_ImplSDL2_Shutdown();
+        ImGui::DestroyContext();
+    }
+    ImGuiScope(const ImGuiScope&) = delete;
+    ImGuiScope& operator=(const ImGuiScope&) = delete;
+};
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool write_png(platform::Window& w, const std::string& path) {
+    int pw = 0, ph = 0;
+    auto px = w.read_rgba(pw, ph);
+    if (!px) {
+        std::cerr << "liaison: screenshot: " << px.error().message << "\n";
+        return false;
+    }
+    if (!stbi_write_png(path.c_str(), pw, ph, 4, px->data(), pw * 4)) {
+        std::cerr << "liaison: cannot write " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+class App {
+public:
+    App(const AppOptions& opt, platform::Window& w, ui::Glyphs& g, AppModel& m)
+        : opt_(opt), win_(w), glyphs_(g), model_(m), ui_(m.i18n, g) {}
+
+    // Runs until quit; returns the exit code. `t_start`: process start, for the cold-start figure.
+    int loop(std::optional<Script> script, std::chrono::steady_clock::time_point t_start);
+    // Wakes the loop from another thread (UiQueue).
+    static void wake();
+
+private:
+    void handle(const SDL_Event& ev);
+    void rebuild_atlas();
+    void draw();
+    void draw_content(const ui::Layout& l);
+    void draw_overlays(const ui::Layout& l);
+    void update_text_input();
+
+    const AppOptions& opt_;
+    platform::Window& win_;
+    ui::Glyphs& glyphs_;
+    AppModel& model_;
+    ui::Ui ui_;
+    bool running_ = true;
+    bool text_input_ = false;
+    ImVec2 ime_pos_{-1, -1};
+    std::string preedit_;  // IME composition, display form
+    ui::Layout style_for_{};
+    bool style_set_ = false;
+    std::vector<double> frame_ms_;
+    std::optional<Script> script_;
+    bool capture_ = false;  // --screenshot: write this frame and stop
+    bool ok_ = true;
+    double atlas_ms_ = 0;
+    int atlas_builds_ = 0;
+};
+
+void App::handle(const SDL_Event& ev) {
+    ImGuiIO& io = ImGui::GetIO();
+    switch (ev.type) {
+        case SDL_QUIT: running_ = false; return;
+        case SDL_TEXTINPUT:
+            // Map characters beyond the BMP to their stand-ins first: ImGui 1.86 would make them U+FFFD.
+            io.AddInputCharactersUTF8(glyphs_.shown(ev.text.text).c_str());
+            preedit_.clear();
+            return;
+        case SDL_TEXTEDITING: preedit_ = glyphs_.shown(ev.edit.text); return;
+        case SDL_WINDOWEVENT:
+            if (ev.window.event == SDL_WINDOWEVENT_CLOSE) running_ = false;
+            break;
+        default: break;
+    }
+    ImGui_ImplSDL2_ProcessEvent(&ev);
+}
+
+void App::rebuild_atlas() {
+    ImGuiIO& io = ImGui::GetIO();
+    const auto t0 = std::chrono::steady_clock::now();
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    if (auto st = glyphs_.build(*io.Fonts); !st) std::cerr << "liaison: fonts: " << st.error().message << "\n";
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+    io.Fonts->ClearTexData();  // the texture has it now; keep no CPU copy
+    atlas_ms_ += ms_since(t0);
+    ++atlas_builds_;
+}
+
+void App::update_text_input() {
+    // Show the platform IME / on-screen keyboard only while a text field is active, next to its caret.
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput != text_input_) {
+        text_input_ = io.WantTextInput;
+        if (text_input_)
+            SDL_StartTextInput();
+        else
+            SDL_StopTextInput();
+        if (!text_input_) preedit_.clear();
+    }
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (text_input_ && g.PlatformImePos.x != FLT_MAX &&
+        (g.PlatformImePos.x != ime_pos_.x || g.PlatformImePos.y != ime_pos_.y)) {
+        ime_pos_ = g.PlatformImePos;
+        SDL_Rect r{static_cast<int>(ime_pos_.x), static_cast<int>(ime_pos_.y), 1, static_cast<int>(model_.font_px)};
+        SDL_SetTextInputRect(&r);
+    }
+}
+
+void App::draw_content(const ui::Layout& l) {
+    switch (model_.view) {
+        case ui::View::FirstRun: ui::draw_first_run(ui_, model_.first_run); break;
+        case ui::View::Home: ui::draw_home(ui_, model_.home, model_.sync, model_.ref); break;
+        case ui::View::Visits: ui::draw_visit_list(ui_, model_.list, model_.ref); break;
+        case ui::View::VisitForm: ui::draw_visit_form(ui_, model_.form, model_.ref); break;
+        case ui::View::VisitDetail: ui::draw_visit_detail(ui_, model_.detail, model_.ref); break;
+        case ui::View::Sync: ui::draw_sync(ui_, model_.sync_view); break;
+        case ui::View::Settings:
+            ui::draw_settings(ui_, model_.settings, model_.ref, model_.i18n.lang(), model_.font_px);
+            break;
+    }
+    (void)l;
+}
+
+void App::draw_overlays(const ui::Layout& l) {
+    auto* dl = ImGui::GetForegroundDrawList();
+    if (!model_.toast.empty()) {
+        ui_.note_text(model_.toast);
+        const ImVec2 ts = ImGui::CalcTextSize(model_.toast.c_str());
+        const float bottom = l.portrait ? l.height - l.touch * 1.6f - 24 : l.height - 32;
+        const ImVec2 a((l.width - ts.x) / 2 - 24, bottom - ts.y - 24);
+        dl->AddRectFilled(a, ImVec2(a.x + ts.x + 48, bottom), IM_COL32(50, 50, 50, 235), 12);
+        dl->AddText(ImVec2(a.x + 24, a.y + 12), IM_COL32_WHITE, model_.toast.c_str());
+    }
+    // Some IMEs leave the composition to the app: show it under the caret, underlined.
+    if (!preedit_.empty() && text_input_ && ime_pos_.x >= 0) {
+        ui_.note_text(preedit_);
+        const ImVec2 ts = ImGui::CalcTextSize(preedit_.c_str());
+        const ImVec2 a(ime_pos_.x, ime_pos_.y + l.font + 8);
+        dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + ts.x + 6, a.y + ts.y + 6), IM_COL32(255, 253, 231, 255), 6);
+        dl->AddText(a, ui::color::kText, preedit_.c_str());
+        dl->AddLine(ImVec2(a.x, a.y + ts.y + 1), ImVec2(a.x + ts.x, a.y + ts.y + 1), ui::color::kPrimary, 2);
+    }
+}
+
+void App::draw() {
+    ImGuiIO& io = ImGui::GetIO();
+    const float scale = win_.pixel_scale();
+    glyphs_.set_size(model_.font_px, scale);
+    if (glyphs_.dirty()) rebuild_atlas();
+
+    ImGui_ImplSDLRenderer_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    // The SDL backend reads the GL drawable size, which is wrong for SDL_Renderer on HiDPI screens.
+    io.DisplayFramebufferScale = ImVec2(scale, scale);
+    io.FontGlobalScale = 1.0f / scale;  // the atlas is rasterised at physical pixels
+    if (script_) script_->before_frame(io, glyphs_);
+    ImGui::NewFrame();
+
+    ui::Layout l;
+    l.width = io.DisplaySize.x;
+    l.height = io.DisplaySize.y;
+    l.portrait = l.height > l.width;
+    l.font = model_.font_px;
+    l.touch = tuning::kTouchPx;
+    l.pad = l.width < 900 ? 12 : 16;
+    if (!style_set_ || l.font != style_for_.font || l.pad != style_for_.pad) {
+        ui::apply_style(l);
+        style_for_ = l;
+        style_set_ = true;
+    }
+    ui_.begin_frame(model_.i18n, l);
+
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::Begin("##root", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    const bool nav = model_.view != ui::View::FirstRun;
+    const float nav_w = std::max(120.0f, l.font * 6.5f), nav_h = l.touch * 1.6f;
+    ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.0f);
+    if (nav && !l.portrait) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 12));
+        ImGui::BeginChild("##nav", ImVec2(nav_w, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+        ui::draw_nav(ui_, model_.view, model_.sync.pending, model_.sync.conflicts);
+        ImGui::EndChild();
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor();
+        ImGui::SameLine(0, 0);
+    }
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kBackground);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(l.pad, l.pad));
+    ImGui::BeginChild("##content", ImVec2(0, nav && l.portrait ? -nav_h : 0), false,
+                      ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar();  // child border
+    ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 1.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(l.pad, l.pad * 0.75f));
+    draw_content(l);
+    ImGui::PopStyleVar(2);
+    ImGui::EndChild();
+    if (nav && l.portrait) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + l.width, p.y), ui::color::kLine);
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 8));
+        ImGui::BeginChild("##nav", ImVec2(0, nav_h), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+        ui::draw_nav(ui_, model_.view, model_.sync.pending, model_.sync.conflicts);
+        ImGui::EndChild();
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor();
+    }
+    ImGui::End();
+    draw_overlays(l);
+    ImGui::Render();
+
+    SDL_Renderer* r = win_.renderer();
+    SDL_SetRenderDrawColor(r, 245, 245, 242, 255);
+    SDL_RenderClear(r);
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    if (script_ && !script_->screenshot().empty()) {
+        if (!write_png(win_, script_->screenshot())) running_ = false;
+        script_->screenshot_taken();
+    }
+    if (capture_) {
+        ok_ = write_png(win_, opt_.screenshot);
+        running_ = false;
+    }
+    SDL_RenderPresent(r);
+
+    for (auto& i : ui_.take_intents()) model_.apply(i);
+    update_text_input();
+}
+
+void App::wake() {
+    SDL_Event ev{};
+    ev.type = SDL_USEREVENT;
+    SDL_PushEvent(&ev);  // thread safe
+}
+
+int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_point t_start) {
+    script_ = std::move(script);
+    const bool screenshot_mode = !opt_.screenshot.empty();
+    const bool driven = screenshot_mode || script_.has_value();
+    const bool report = std::getenv("LIAISON_PERF") != nullptr;  // prints start-up and frame figures
+    int frames_left = tuning::kSettleFrames;
+    int settled = 0;  // screenshot: consecutive frames with nothing left to do
+    bool first = true;
+    UiQueue queue(&App::wake);
+
+    while (running_) {
+        int timeout = 0;
+        if (!driven && frames_left <= 0) {
+            const int64_t deadline = model_.next_deadline();
+            timeout = deadline ? static_cast<int>(std::max<int64_t>(0, deadline - platform::monotonic_ms())) : -1;
+        }
+        SDL_Event ev;
+        // Sleep in the OS until input, a worker's wake-up, or the next timer: idle costs nothing.
+        const bool got = timeout < 0 ? SDL_WaitEvent(&ev) == 1 : SDL_WaitEventTimeout(&ev, timeout) == 1;
+        if (got) {
+            handle(ev);
+            while (SDL_PollEvent(&ev)) handle(ev);
+            frames_left = std::max(frames_left, tuning::kSettleFrames);
+        }
+        for (auto& task : queue.take()) task(model_);
+        if (model_.run_timers(platform::monotonic_ms())) frames_left = std::max(frames_left, 2);
+        if (model_.data_changed) {
+            model_.data_changed = false;
+            frames_left = std::max(frames_left, 2);
+        }
+        if (!running_) break;
+        if (!driven && frames_left <= 0) continue;
+
+        const auto t0 = std::chrono::steady_clock::now();
+        const bool atlas_was_dirty = glyphs_.dirty();
+        draw();
+        const double ms = ms_since(t0);
+        frame_ms_.push_back(ms);
+        if (frame_ms_.size() > 100000) frame_ms_.clear();
+        --frames_left;
+        if (first) {
+            first = false;
+            if (report)
+                std::fprintf(stderr, "perf: first frame %.1f ms after start (frame %.1f ms incl. %d atlas build(s) %.1f ms, %zu glyphs, atlas %dx%d, %s)\n",
+                             ms_since(t_start), ms, atlas_builds_, atlas_ms_, glyphs_.glyph_count(), glyphs_.texture_width(),
+                             glyphs_.texture_height(), win_.renderer_name().c_str());
+        }
+        if (ImGui::GetIO().WantTextInput) frames_left = std::max(frames_left, 0);
+
+        if (script_) {
+            script_->after_frame(ui_, model_, frame_ms_, platform::monotonic_ms());
+            if (script_->failed()) {
+                std::cerr << "liaison: " << script_->error() << "\n";
+                ok_ = false;
+                running_ = false;
+            } else if (script_->done()) {
+                running_ = false;
+            } else {
+                SDL_Delay(5);  // real time passes for debounce timers without spinning a core
+            }
+        } else if (screenshot_mode && !capture_) {
+            // Settled: glyphs built, no intents or data pending, no debounced query waiting.
+            const bool busy = atlas_was_dirty || glyphs_.dirty() || model_.data_changed || model_.list_query_due ||
+                              model_.list.want_rows;
+            settled = busy ? 0 : settled + 1;
+            if (settled >= tuning::kSettleFrames) capture_ = true;
+        }
+    }
+    model_.flush();
+    return ok_ ? 0 : 1;
+}
+
+}  // namespace
+
+int run(const AppOptions& opt) {
+    const auto t_start = std::chrono::steady_clock::now();
+    AppModel model;
+    model.assets_dir = platform::assets_dir();
+    auto glyphs = ui::Glyphs::load(model.assets_dir);
+    if (!glyphs) {
+        std::cerr << "liaison: " << glyphs.error().message << "\n";
+        return 1;
+    }
+    model.glyphs = glyphs->get();
+    model.immediate = !opt.screenshot.empty();
+    if (auto st = model.open(opt.data_dir, opt.lang, opt.demo || std::getenv("LIAISON_DEMO") != nullptr); !st) {
+        std::cerr << "liaison: " << st.error().message << "\n";
+        return 1;
+    }
+    if (model.view != ui::View::FirstRun) {
+        auto v = ui::view_from_name(opt.view);
+        if (!v) {
+            std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings)\n";
+            return 2;
+        }
+        model.navigate(*v);
+    }
+    std::optional<Script> script;
+    if (!opt.script.empty()) {
+        auto s = Script::load(opt.script);
+        if (!s) {
+            std::cerr << "liaison: " << s.error().message << "\n";
+            return 2;
+        }
+        script = std::move(*s);
+    }
+
+    platform::WindowOptions wo;
+    wo.title = model.i18n.tr("app.title");
+    wo.width = opt.width;
+    wo.height = opt.height;
+    wo.fullscreen = opt.kiosk;
+    auto win = platform::Window::open(wo);
+    if (!win) {
+        std::cerr << "liaison: " << win.error().message << "\n";
+        return 1;
+    }
+    if (std::getenv("LIAISON_PERF"))
+        std::fprintf(stderr, "perf: fonts+store+window ready %.1f ms after start\n", ms_since(t_start));
+    ImGuiScope imgui(**win);
+    App app(opt, **win, **glyphs, model);
+    return app.loop(std::move(script), t_start);
+}
+
+}  // namespace liaison::app

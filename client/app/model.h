@@ -1,0 +1,70 @@
+// The app root's state and the only code that turns intents into store calls. Runs on the UI
+// thread; workers talk to it through UiQueue.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "client/app/sync_status.h"
+#include "client/store/store.h"
+#include "client/ui/glyphs.h"
+#include "client/ui/i18n.h"
+#include "client/ui/state.h"
+
+namespace liaison::app {
+
+struct AppModel {
+    std::unique_ptr<store::Store> store;
+    ui::Glyphs* glyphs = nullptr;
+    ui::I18n i18n;
+    std::string assets_dir;
+
+    ui::View view = ui::View::Home;
+    ui::RefData ref;
+    SyncStatus sync;
+    ui::HomeState home;
+    ui::VisitListState list;
+    ui::VisitFormState form;
+    ui::VisitDetailState detail;
+    ui::SyncViewState sync_view;
+    ui::SettingsState settings;
+    ui::FirstRunState first_run;
+    float font_px = 20;
+
+    std::string toast;
+    int64_t toast_until = 0;
+    // Timers (monotonic ms, 0 = none): the event loop sleeps until the earliest.
+    int64_t list_query_due = 0, draft_due = 0, status_due = 0;
+    bool immediate = false;  // screenshots and scripts: no debounce
+    bool data_changed = false;  // something to redraw
+
+    // Loading
+    Status open(const std::string& data_dir, const std::string& lang_override, bool demo);
+    void load_ref();
+    void refresh_home();
+    void refresh_status();
+    void run_list_query();
+    void fetch_rows(int64_t first, int64_t last);
+    void open_visit(const std::string& id);
+    void navigate(ui::View v);
+    // Timers due at `now`; returns true when anything ran.
+    bool run_timers(int64_t now);
+    int64_t next_deadline() const;
+
+    // Intents
+    void apply(const ui::Intent& i);
+    void save_form();
+    void new_form();
+    void save_draft_now();
+    void restore_draft();
+    void set_language(const std::string& lang);
+    void show_toast(const std::string& key);
+    void flush();  // before exit: write a pending draft
+
+private:
+    std::string shown(const std::string& s) { return glyphs->shown(s); }
+    std::string stored(const std::string& s) const { return glyphs->stored(s); }
+    ui::VisitRowView row_view(const store::VisitRow& r);
+    std::string draft_key() const;
+};
+
+}  // namespace liaison::app

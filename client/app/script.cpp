@@ -1,0 +1,171 @@
+#include "client/app/script.h"
+
+#include <SDL.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "client/app/model.h"
+#include "client/app/tuning.h"
+#include "client/ui/ui.h"
+
+namespace liaison::app {
+
+namespace {
+constexpr int64_t kFindTimeoutMs = 3000;
+
+int scancode(const std::string& k) {
+    if (k == "Enter" || k == "Return") return SDL_SCANCODE_RETURN;
+    if (k == "Tab") return SDL_SCANCODE_TAB;
+    if (k == "Escape") return SDL_SCANCODE_ESCAPE;
+    if (k == "Backspace") return SDL_SCANCODE_BACKSPACE;
+    if (k == "Down") return SDL_SCANCODE_DOWN;
+    if (k == "Up") return SDL_SCANCODE_UP;
+    return -1;
+}
+
+const ui::WidgetRecord* find_widget(const ui::Ui& u, const std::string& what) {
+    const auto& ws = u.widgets();
+    for (const auto& w : ws)
+        if (w.id == what) return &w;
+    for (const auto& w : ws)
+        if (w.label == what) return &w;
+    for (const auto& w : ws)
+        if (!what.empty() && w.label.find(what) != std::string::npos) return &w;
+    return nullptr;
+}
+
+bool has_text(const ui::Ui& u, const std::string& t) {
+    for (const auto& s : u.texts())
+        if (s.find(t) != std::string::npos) return true;
+    return false;
+}
+}  // namespace
+
+Result<Script> Script::load(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return Error{Error::Kind::Io, "cannot read script " + path};
+    Script s;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const size_t b = line.find_first_not_of(" \t");
+        if (b == std::string::npos || line[b] == '#') continue;
+        line = line.substr(b);
+        const size_t sp = line.find(' ');
+        Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
+        static const char* known[] = {"click", "type", "key", "wait", "scroll", "view", "screenshot",
+                                      "expect-text", "expect-no-text", "frame-stats", "quit"};
+        if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
+            return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
+        if (st.cmd == "key" && scancode(st.arg) < 0)
+            return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown key '" + st.arg + "'"};
+        s.steps_.push_back(std::move(st));
+    }
+    return s;
+}
+
+void Script::next() {
+    ++pos_;
+    phase_ = 0;
+    settle_ = 0;
+    started_ = -1;
+}
+
+void Script::fail(const std::string& why) {
+    failed_ = true;
+    error_ = "script line " + std::to_string(steps_[pos_].line) + " (" + steps_[pos_].cmd + " " + steps_[pos_].arg +
+             "): " + why;
+}
+
+void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs) {
+    // The scripted pointer replaces the OS one, so a stray real mouse cannot disturb a test.
+    io.MousePos = mouse_;
+    io.MouseDown[0] = false;
+    if (done() || settle_ > 0) return;
+    const Step& s = steps_[pos_];
+    if (s.cmd == "click") {
+        if (phase_ >= 1 && phase_ <= 3) {
+            io.MousePos = mouse_ = target_;
+            io.MouseDown[0] = (phase_ == 2);  // hover, press, release: one frame each
+        }
+    } else if (s.cmd == "type" && phase_ == 0) {
+        io.AddInputCharactersUTF8(glyphs.shown(s.arg).c_str());
+    } else if (s.cmd == "key") {
+        io.KeysDown[scancode(s.arg)] = (phase_ == 0);
+    } else if (s.cmd == "scroll" && phase_ == 0) {
+        io.MousePos = mouse_ = ImVec2(io.DisplaySize.x * 0.6f, io.DisplaySize.y * 0.6f);
+        io.MouseWheel -= static_cast<float>(std::atof(s.arg.c_str()));
+    }
+}
+
+void Script::after_frame(const ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, int64_t now) {
+    if (done()) return;
+    if (settle_ > 0) {
+        if (--settle_ == 0) next();
+        return;
+    }
+    if (started_ < 0) started_ = now;
+    const Step& s = steps_[pos_];
+    const int settle = tuning::kSettleFrames;
+    if (s.cmd == "click") {
+        if (phase_ == 0) {
+            const ui::WidgetRecord* w = find_widget(u, m.glyphs->shown(s.arg));
+            if (w && w->enabled) {
+                target_ = ImVec2((w->min.x + w->max.x) / 2, (w->min.y + w->max.y) / 2);
+                phase_ = 1;
+            } else if (now - started_ > kFindTimeoutMs) {
+                fail(w ? "widget is disabled" : "no such widget on screen");
+            }
+        } else if (++phase_ > 3) {
+            settle_ = settle;
+        }
+    } else if (s.cmd == "type" || s.cmd == "scroll") {
+        settle_ = settle;
+    } else if (s.cmd == "key") {
+        if (++phase_ > 1) settle_ = settle;
+    } else if (s.cmd == "wait") {
+        if (!s.arg.empty()) {
+            if (now - started_ >= std::atoll(s.arg.c_str())) settle_ = settle;
+        } else if (m.list_query_due == 0 && m.draft_due == 0) {
+            settle_ = settle;
+        }
+    } else if (s.cmd == "view") {
+        if (auto v = ui::view_from_name(s.arg)) {
+            m.navigate(*v);
+            settle_ = settle;
+        } else {
+            fail("unknown view");
+        }
+    } else if (s.cmd == "screenshot") {
+        if (phase_ == 0) {
+            screenshot_ = s.arg;  // taken by the app during the next frame
+            phase_ = 1;
+        } else if (screenshot_.empty()) {
+            next();
+        }
+    } else if (s.cmd == "expect-text" || s.cmd == "expect-no-text") {
+        const bool want = s.cmd == "expect-text";
+        if (has_text(u, m.glyphs->shown(s.arg)) == want)
+            next();
+        else if (now - started_ > kFindTimeoutMs)
+            fail(want ? "text not shown" : "text still shown");
+    } else if (s.cmd == "frame-stats") {
+        std::vector<double> v = frame_ms;
+        frame_ms.clear();
+        if (!v.empty()) {
+            std::sort(v.begin(), v.end());
+            std::printf("frames %zu  p50 %.2f ms  p95 %.2f ms  max %.2f ms\n", v.size(), v[v.size() / 2],
+                        v[std::min(v.size() - 1, v.size() * 95 / 100)], v.back());
+            std::fflush(stdout);
+        }
+        next();
+    } else if (s.cmd == "quit") {
+        pos_ = steps_.size();
+    }
+}
+
+}  // namespace liaison::app

@@ -1,0 +1,66 @@
+// Scripted input for end-to-end tests (AppOptions::script). One step per line:
+//   click ID|LABEL       tap a widget: its stable id (nav.visits, form.save), else its label text
+//   type TEXT            type into the focused field (any UTF-8, also beyond the BMP)
+//   key Enter|Tab|Escape|Backspace|Down|Up
+//   wait [MS]            until debounced work (search, draft) ran; or MS milliseconds
+//   scroll N             mouse wheel N notches down (negative: up) over the content
+//   view NAME            go to a view directly
+//   screenshot FILE      PNG of the next frame
+//   expect-text TEXT     TEXT is drawn (waits up to 3 s); expect-no-text TEXT the opposite
+//   frame-stats          print frame times since the last frame-stats to stdout
+//   quit
+// Lines starting with # are comments. A failing step ends the app with exit code 1.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "sync/core/result.h"
+
+namespace liaison::ui {
+class Ui;
+class Glyphs;
+}  // namespace liaison::ui
+
+namespace liaison::app {
+
+struct AppModel;
+
+class Script {
+public:
+    static Result<Script> load(const std::string& path);
+
+    // Before ImGui::NewFrame: feeds this frame's input to ImGui.
+    void before_frame(ImGuiIO& io, ui::Glyphs& glyphs);
+    // After the frame: looks at what was drawn and advances.
+    void after_frame(const ui::Ui& ui, AppModel& m, std::vector<double>& frame_ms, int64_t now);
+
+    bool done() const { return pos_ >= steps_.size() || failed_; }
+    bool failed() const { return failed_; }
+    const std::string& error() const { return error_; }
+    // A screenshot requested for the coming frame ("" when none).
+    const std::string& screenshot() const { return screenshot_; }
+    void screenshot_taken() { screenshot_.clear(); }
+
+private:
+    struct Step {
+        std::string cmd, arg;
+        int line = 0;
+    };
+    void next();
+    void fail(const std::string& why);
+
+    std::vector<Step> steps_;
+    size_t pos_ = 0;
+    int phase_ = 0;
+    int settle_ = 0;
+    int64_t started_ = -1;
+    ImVec2 target_{-FLT_MAX, -FLT_MAX};
+    ImVec2 mouse_{-FLT_MAX, -FLT_MAX};
+    std::string screenshot_;
+    bool failed_ = false;
+    std::string error_;
+};
+
+}  // namespace liaison::app

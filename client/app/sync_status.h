@@ -1,0 +1,17 @@
+// What the sync worker reports to the UI. The worker fills it (posted to the UI thread through
+// app::UiQueue); until it exists the app fills `pending` and `conflicts` from the store itself.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace liaison::app {
+
+struct SyncStatus {
+    int64_t pending = 0;        // local changes not yet pushed
+    std::string last_success;   // "YYYY-MM-DD HH:MM", empty when never
+    std::string last_error;     // one line, no PII
+    int64_t conflicts = 0;      // open conflicts to review
+    bool online = false;
+};
+
+}  // namespace liaison::app

@@ -1,0 +1,56 @@
+#include "client/ui/i18n.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace liaison::ui {
+
+namespace {
+Status read_into(const std::string& path, std::unordered_map<std::string, std::string>& out, bool overwrite) {
+    std::ifstream in(path);
+    if (!in) return Error{Error::Kind::Io, "missing translation file " + path};
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return Error{Error::Kind::Corrupt, path + " is not a JSON object"};
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (!it.value().is_string()) continue;
+        if (overwrite || !out.count(it.key())) out[it.key()] = it.value().get<std::string>();
+    }
+    return {};
+}
+}  // namespace
+
+Result<I18n> I18n::load(const std::string& assets_dir, const std::string& lang) {
+    I18n t;
+    t.lang_ = (lang == "en") ? "en" : "zh";
+    LIAISON_TRY(read_into(assets_dir + "/i18n/" + t.lang_ + ".json", t.text_, true));
+    if (t.lang_ != "zh") LIAISON_TRY(read_into(assets_dir + "/i18n/zh.json", t.text_, false));
+    return t;
+}
+
+const std::string& I18n::tr(std::string_view key) const {
+    auto it = text_.find(std::string(key));
+    if (it != text_.end()) return it->second;
+    auto [m, _] = missing_.emplace(std::string(key), std::string(key));
+    return m->second;
+}
+
+bool I18n::has(std::string_view key) const { return text_.count(std::string(key)) != 0; }
+
+std::string I18n::fmt(std::string_view key, const std::vector<std::string>& args) const {
+    std::string s = tr(key);
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string ph = "{" + std::to_string(i) + "}";
+        for (size_t p = s.find(ph); p != std::string::npos; p = s.find(ph, p + args[i].size()))
+            s.replace(p, ph.size(), args[i]);
+    }
+    return s;
+}
+
+std::string I18n::all_text() const {
+    std::string s;
+    for (const auto& [k, v] : text_) s += v;
+    return s;
+}
+
+}  // namespace liaison::ui

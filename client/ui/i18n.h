@@ -1,0 +1,31 @@
+// User-visible text: every string comes from assets/i18n/<lang>.json ("nav.home": "首页").
+#pragma once
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sync/core/result.h"
+
+namespace liaison::ui {
+
+class I18n {
+public:
+    // Loads <assets>/i18n/<lang>.json; falls back to zh for keys the language lacks.
+    static Result<I18n> load(const std::string& assets_dir, const std::string& lang);
+    const std::string& lang() const { return lang_; }
+    // The text for `key`, or the key itself when missing (visible, so it gets noticed).
+    const std::string& tr(std::string_view key) const;
+    bool has(std::string_view key) const;
+    // tr(key) with {0}, {1}... replaced by args.
+    std::string fmt(std::string_view key, const std::vector<std::string>& args) const;
+    // Every value, for the glyph atlas.
+    std::string all_text() const;
+
+private:
+    std::string lang_;
+    std::unordered_map<std::string, std::string> text_;
+    mutable std::unordered_map<std::string, std::string> missing_;
+};
+
+}  // namespace liaison::ui

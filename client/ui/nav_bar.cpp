@@ -1,0 +1,79 @@
+// The navigation bar: big buttons on the left in landscape, along the bottom in portrait.
+#include <imgui_internal.h>
+
+#include "client/ui/ui.h"
+
+namespace liaison::ui {
+
+namespace {
+struct NavItem {
+    const char* id;
+    const char* key;
+    View view;
+};
+constexpr NavItem kItems[] = {
+    {"nav.home", "nav.home", View::Home},
+    {"nav.visits", "nav.visits", View::Visits},
+    {"nav.new_visit", "nav.new_visit", View::VisitForm},
+    {"nav.sync", "nav.sync", View::Sync},
+    {"nav.settings", "nav.settings", View::Settings},
+};
+
+void badge(Ui& ui, int64_t n, ImU32 col) {
+    if (n <= 0) return;
+    const std::string s = n > 999 ? "999+" : std::to_string(n);
+    ui.note_text(s);
+    const ImVec2 max = ImGui::GetItemRectMax();
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    const float h = ts.y + 4, w = std::max(h, ts.x + 12);
+    const ImVec2 a(max.x - w - 2, min.y - 2);  // top-right corner, clear of the centred label
+    auto* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(a, ImVec2(a.x + w, a.y + h), col, h / 2);
+    dl->AddText(ImVec2(a.x + (w - ts.x) / 2, a.y + 2), IM_COL32_WHITE, s.c_str());
+}
+}  // namespace
+
+void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
+    const Layout& l = ui.layout();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const int n = static_cast<int>(std::size(kItems));
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    for (int i = 0; i < n; ++i) {
+        const auto& it = kItems[i];
+        const bool active = current == it.view || (it.view == View::Visits && current == View::VisitDetail);
+        ImVec2 size;
+        if (l.portrait) {
+            size = ImVec2((avail.x - gap * (n - 1)) / n, avail.y);
+            if (i > 0) ImGui::SameLine();
+        } else {
+            size = ImVec2(avail.x, std::max(l.touch * 1.4f, 64.0f));
+        }
+        const std::string& label = ui.tr(it.key);
+        ui.note_text(label);
+        ImGui::PushStyleColor(ImGuiCol_Button, active ? color::kSelected : IM_COL32(0, 0, 0, 0));
+        ImGui::PushStyleColor(ImGuiCol_Text, active ? color::kPrimary : color::kText);
+        ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);
+        const std::string full = label + "##" + it.id;
+        if (ImGui::Button(full.c_str(), size)) {
+            if (it.view == View::VisitForm)
+                ui.emit(intent::NewVisit{});
+            else
+                ui.emit(intent::Navigate{it.view});
+        }
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor(2);
+        ui.record(it.id, label);
+        if (active) {  // a bar marks the current screen, not only the colour
+            const ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
+            auto* dl = ImGui::GetWindowDrawList();
+            if (l.portrait)
+                dl->AddRectFilled(ImVec2(mn.x + 12, mn.y), ImVec2(mx.x - 12, mn.y + 4), color::kPrimary, 2);
+            else
+                dl->AddRectFilled(ImVec2(mn.x, mn.y + 10), ImVec2(mn.x + 4, mx.y - 10), color::kPrimary, 2);
+        }
+        if (it.view == View::Sync) badge(ui, conflicts > 0 ? conflicts : pending, conflicts > 0 ? color::kError : color::kWarn);
+    }
+}
+
+}  // namespace liaison::ui

@@ -1,0 +1,69 @@
+// Settings: language and text size take effect at once; station and device as enrolled; server.
+#include <cmath>
+
+#include "client/ui/ui.h"
+
+namespace liaison::ui {
+
+void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px) {
+    const Layout& l = ui.layout();
+    ui.begin_scroll("settings.scroll", ImVec2(0, 0));
+    ui.heading(ui.tr("settings.title"));
+
+    ImGui::BeginChild("settings.display", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
+    ui.label(ui.tr("settings.language"));
+    // Each language is named in itself, so it can be found whatever the current language is.
+    if (ui.chip("settings.lang.zh", "中文", lang == "zh", l.touch * 3)) ui.emit(intent::SetLanguage{"zh"});
+    ImGui::SameLine();
+    if (ui.chip("settings.lang.en", "English", lang == "en", l.touch * 3)) ui.emit(intent::SetLanguage{"en"});
+    ui.label(ui.tr("settings.font_size"));
+    if (ui.button("settings.font.smaller", "A-", l.touch * 1.5f, Tone::Normal, font_px > 14))
+        ui.emit(intent::SetFontSize{font_px - 2});
+    ImGui::SameLine();
+    const std::string size = std::to_string(static_cast<int>(std::lround(font_px)));
+    ImGui::AlignTextToFramePadding();
+    ui.text(size);
+    ImGui::SameLine();
+    if (ui.button("settings.font.larger", "A+", l.touch * 1.5f, Tone::Normal, font_px < 32))
+        ui.emit(intent::SetFontSize{font_px + 2});
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ui.muted(ui.tr("settings.font_sample"));
+    ImGui::EndChild();
+
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::BeginChild("settings.device", ImVec2(0, 5 * line + 2 * style.WindowPadding.y), true, ImGuiWindowFlags_NoScrollbar);
+    ui.label(ui.tr("settings.device"));
+    const float lw = ImGui::GetCursorPosX() +
+                     ui.label_width({"settings.station", "settings.device_name", "settings.device_id", "settings.station_id"});
+    auto row = [&](const char* key, const std::string& v) {
+        const std::string& k = ui.tr(key);
+        ui.note_text(k);
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kMuted);
+        ImGui::TextUnformatted(k.c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine(lw);
+        ui.text(v.empty() ? "—" : v);
+    };
+    row("settings.station", ref.device.station_name);
+    row("settings.device_name", ref.device.device_name);
+    row("settings.device_id", ref.device.device_id);
+    row("settings.station_id", ref.device.station_id);
+    ImGui::EndChild();
+
+    ImGui::BeginChild("settings.server", ImVec2(0, 2 * line + ImGui::GetFrameHeightWithSpacing() + 2 * style.WindowPadding.y + 8),
+                      true, ImGuiWindowFlags_NoScrollbar);
+    ui.label(ui.tr("settings.server"));
+    const float save_w = ui.chip_width(ui.tr("settings.save")) + 16;
+    ui.input("settings.server_url", s.server_url, "https://", ImGui::GetContentRegionAvail().x - save_w - 12,
+             ImGuiInputTextFlags_CharsNoBlank);
+    ImGui::SameLine();
+    if (ui.button("settings.save_server", ui.tr("settings.save"), save_w)) ui.emit(intent::SaveServer{s.server_url});
+    ui.muted(s.message_key.empty() ? ui.tr("settings.server_hint") : ui.tr(s.message_key));
+    ImGui::EndChild();
+    ui.drag_scroll();
+    ImGui::EndChild();
+}
+
+}  // namespace liaison::ui

@@ -1,0 +1,131 @@
+// UI state as plain structs. Views read these (and edit the text buffers they own); anything
+// that touches the store or navigation is an Intent the app root applies.
+// Strings here are in display form (see Glyphs::shown): convert back with Glyphs::stored.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "client/app/sync_status.h"
+#include "client/store/domain.h"
+
+namespace liaison::ui {
+
+enum class View { FirstRun, Home, Visits, VisitForm, VisitDetail, Sync, Settings };
+const char* view_name(View v);
+std::optional<View> view_from_name(const std::string& name);
+
+struct Choice {
+    std::string id, label;
+};
+
+// Reference data, loaded once and after changes; labels already in the current language.
+struct RefData {
+    std::vector<Choice> categories, deputies;
+    store::DeviceInfo device;  // display form
+    std::string label(const std::vector<Choice>& list, const std::string& id) const {
+        for (const auto& c : list)
+            if (c.id == id) return c.label;
+        return id;
+    }
+};
+
+struct VisitRowView {
+    std::string id, received_at, category, subject, visitor, route;
+    int64_t people = 1;
+};
+
+struct HomeState {
+    std::string today;
+    int64_t today_visits = 0, today_people = 0, month_visits = 0, month_people = 0;
+    std::vector<store::DutySlot> duty;  // empty until the store has the duty roster
+    std::vector<VisitRowView> recent;
+};
+
+struct VisitListState {
+    std::string text;                  // search as you type
+    std::string from, to;              // dates, inclusive
+    std::string category, deputy_id;
+    int64_t total = 0;
+    int64_t cache_offset = 0;          // rows [cache_offset, cache_offset + cache.size())
+    std::vector<VisitRowView> cache;
+    bool want_rows = false;            // a view asked for rows outside the cache
+    bool scroll_to_top = false;
+    bool show_filters = false;
+    std::string error;
+    double last_query_ms = 0;          // how long the last fetch took (shown in settings/diagnostics)
+};
+
+struct VisitFormState {
+    std::string editing_id;  // empty for a new visit
+    std::string received_at, channel = "station", category, subject, content, route, route_reason, notes;
+    std::string visitor_name, visitor_phone;
+    int64_t people = 1;
+    std::vector<std::string> deputy_ids;
+    std::set<std::string> touched;              // fields edited: their errors show at once
+    bool tried_save = false;                    // after a save attempt every error shows
+    std::map<std::string, std::string> errors;  // field -> i18n key
+    std::string notice_key;                     // e.g. "form.draft_restored"
+    std::string save_error;                     // from the store, one line
+};
+
+struct VisitDetailState {
+    std::string id;
+    store::Visit visit;  // display form
+    std::vector<std::string> deputy_names;
+    std::vector<store::AuditEntry> audit;
+    std::string error;
+};
+
+struct ConflictEdit {
+    bool editing = false;
+    std::string merged;
+};
+
+struct SyncViewState {
+    app::SyncStatus status;
+    std::vector<store::ConflictView> conflicts;  // display form
+    std::map<std::string, ConflictEdit> edits;   // by conflict id
+    std::string message;
+};
+
+struct SettingsState {
+    std::string server_url;  // edit buffer
+    std::string message_key;
+};
+
+struct FirstRunState {
+    std::string station, device;
+    std::string error;
+};
+
+// ---- intents: what a view asks the app root to do ----
+namespace intent {
+struct Navigate { View to; };
+struct OpenVisit { std::string id; };
+struct NewVisit {};
+struct EditVisit { std::string id; };
+struct SaveVisit {};
+struct FormEdited {};
+struct DiscardForm {};
+struct ListQueryChanged { bool immediate = false; };
+struct NeedRows { int64_t first = 0, last = 0; };  // visible rows [first, last)
+struct ResolveConflict { std::string id, keep; };   // keep: mine|theirs
+struct ResolveConflictWith { std::string id, text; };
+struct SetLanguage { std::string lang; };
+struct SetFontSize { float px = 20; };
+struct SaveServer { std::string url; };
+struct SeedDemo {};
+struct InitStation { std::string station, device; };
+}  // namespace intent
+
+using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
+                            intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
+                            intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
+                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation>;
+
+}  // namespace liaison::ui

@@ -1,0 +1,353 @@
+#include <algorithm>
+#include <cmath>
+
+#include <imgui_internal.h>
+
+#include "client/store/store.h"
+#include "client/ui/ui.h"
+
+namespace liaison::ui {
+
+const char* view_name(View v) {
+    switch (v) {
+        case View::FirstRun: return "first-run";
+        case View::Home: return "home";
+        case View::Visits: return "visits";
+        case View::VisitForm: return "visit-form";
+        case View::VisitDetail: return "visit-detail";
+        case View::Sync: return "sync";
+        case View::Settings: return "settings";
+    }
+    return "home";
+}
+
+std::optional<View> view_from_name(const std::string& n) {
+    for (View v : {View::FirstRun, View::Home, View::Visits, View::VisitForm, View::VisitDetail, View::Sync,
+                   View::Settings})
+        if (n == view_name(v)) return v;
+    return std::nullopt;
+}
+
+std::string channel_key(const std::string& code) { return "channel." + code; }
+std::string route_key(const std::string& code) { return code.empty() ? "route.none" : "route." + code; }
+
+namespace {
+ImVec4 v4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
+
+// ImGui's InputText on a std::string: grow the string when ImGui needs more room.
+int resize_callback(ImGuiInputTextCallbackData* d) {
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        auto* s = static_cast<std::string*>(d->UserData);
+        s->resize(static_cast<size_t>(d->BufTextLen));
+        d->Buf = s->data();
+    }
+    return 0;
+}
+
+std::string imgui_id(std::string_view id) { return "##" + std::string(id); }
+}  // namespace
+
+void apply_style(const Layout& l) {
+    ImGuiStyle& st = ImGui::GetStyle();
+    st = ImGuiStyle();
+    ImGui::StyleColorsLight(&st);
+    const float pad_y = std::max(8.0f, std::floor((l.touch - l.font) / 2.0f));
+    st.FramePadding = ImVec2(12, pad_y);  // frame height = font + 2*pad_y >= touch
+    st.ItemSpacing = ImVec2(12, 10);
+    st.ItemInnerSpacing = ImVec2(10, 8);
+    st.WindowPadding = ImVec2(l.pad, l.pad);
+    st.ScrollbarSize = 22;  // a finger can hold it
+    st.GrabMinSize = 40;
+    st.FrameRounding = 8;
+    st.ChildRounding = 10;
+    st.PopupRounding = 8;
+    st.ScrollbarRounding = 10;
+    st.GrabRounding = 8;
+    st.WindowRounding = 0;
+    st.WindowBorderSize = 0;
+    st.ChildBorderSize = 1;
+    st.FrameBorderSize = 1;
+    st.TouchExtraPadding = ImVec2(2, 2);
+    auto* c = st.Colors;
+    c[ImGuiCol_Text] = v4(color::kText);
+    c[ImGuiCol_TextDisabled] = v4(IM_COL32(150, 150, 150, 255));
+    c[ImGuiCol_WindowBg] = v4(color::kBackground);
+    c[ImGuiCol_ChildBg] = v4(color::kCard);
+    c[ImGuiCol_PopupBg] = v4(color::kCard);
+    c[ImGuiCol_Border] = v4(color::kLine);
+    c[ImGuiCol_FrameBg] = v4(IM_COL32(255, 255, 255, 255));
+    c[ImGuiCol_FrameBgHovered] = v4(IM_COL32(250, 246, 246, 255));
+    c[ImGuiCol_FrameBgActive] = v4(IM_COL32(255, 250, 250, 255));
+    c[ImGuiCol_Button] = v4(IM_COL32(238, 238, 238, 255));
+    c[ImGuiCol_ButtonHovered] = v4(IM_COL32(224, 224, 224, 255));
+    c[ImGuiCol_ButtonActive] = v4(IM_COL32(210, 210, 210, 255));
+    c[ImGuiCol_Header] = v4(color::kSelected);
+    c[ImGuiCol_HeaderHovered] = v4(IM_COL32(250, 240, 240, 255));
+    c[ImGuiCol_HeaderActive] = v4(IM_COL32(255, 225, 225, 255));
+    c[ImGuiCol_CheckMark] = v4(color::kPrimary);
+    c[ImGuiCol_TextSelectedBg] = v4(IM_COL32(255, 205, 210, 255));
+    c[ImGuiCol_NavHighlight] = v4(color::kPrimary);
+    c[ImGuiCol_ScrollbarBg] = v4(IM_COL32(240, 240, 240, 255));
+    c[ImGuiCol_TableHeaderBg] = v4(IM_COL32(240, 240, 236, 255));
+    c[ImGuiCol_TableBorderLight] = v4(color::kLine);
+    c[ImGuiCol_TableBorderStrong] = v4(color::kLine);
+}
+
+namespace {
+// Wrap at the window/column edge unless the caller already chose a wrap position.
+bool push_wrap() {
+    if (ImGui::GetCurrentWindow()->DC.TextWrapPos >= 0.0f) return false;
+    ImGui::PushTextWrapPos(0.0f);
+    return true;
+}
+}  // namespace
+
+void Ui::note_text(const std::string& s) {
+    glyphs_->note(s);  // anything drawn gets a glyph by the next frame
+    texts_.push_back(s);
+}
+
+void Ui::record(std::string_view id, const std::string& label) {
+    widgets_.push_back({std::string(id), label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                        !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled)});
+}
+
+void Ui::text(const std::string& s) {
+    note_text(s);
+    const bool wrap = push_wrap();
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+    if (wrap) ImGui::PopTextWrapPos();
+}
+
+void Ui::heading(const std::string& s) {
+    note_text(s);
+    push_heading_font();
+    const bool wrap = push_wrap();
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+    if (wrap) ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+}
+
+void Ui::push_heading_font() {
+    ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+    ImGui::PushFont(fonts->Fonts.Size > 1 ? fonts->Fonts[1] : fonts->Fonts[0]);
+}
+
+void Ui::muted(const std::string& s) {
+    note_text(s);
+    ImGui::PushStyleColor(ImGuiCol_Text, color::kMuted);
+    const bool wrap = push_wrap();
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+    if (wrap) ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+}
+
+void Ui::error(const std::string& s) {
+    note_text(s);
+    ImGui::PushStyleColor(ImGuiCol_Text, color::kError);
+    const bool wrap = push_wrap();
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+    if (wrap) ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+}
+
+void Ui::label(const std::string& s, bool required) {
+    note_text(s);
+    ImGui::PushStyleColor(ImGuiCol_Text, color::kMuted);
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+    ImGui::PopStyleColor();
+    if (required) {
+        ImGui::SameLine(0, 4);
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kError);
+        ImGui::TextUnformatted("*");
+        ImGui::PopStyleColor();
+    }
+}
+
+void Ui::cell(const std::string& s, float width, ImU32 col) {
+    note_text(s);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float h = ImGui::GetTextLineHeight();
+    ImGui::PushStyleColor(ImGuiCol_Text, col ? col : color::kText);
+    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), pos, ImVec2(pos.x + width, pos.y + h), pos.x + width,
+                              pos.x + width, s.c_str(), s.c_str() + s.size(), nullptr);
+    ImGui::PopStyleColor();
+    ImGui::Dummy(ImVec2(width, h));
+}
+
+bool Ui::button(std::string_view id, const std::string& label, float width, Tone tone, bool enabled) {
+    note_text(label);
+    int colors = 0;
+    if (tone == Tone::Primary) {
+        ImGui::PushStyleColor(ImGuiCol_Button, color::kPrimary);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, color::kPrimaryHover);
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, color::kPrimaryHover);
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
+        colors = 4;
+    } else if (tone == Tone::Danger) {
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kError);
+        colors = 1;
+    } else if (tone == Tone::Quiet) {
+        ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(0, 0, 0, 0));
+        colors = 1;
+    }
+    if (!enabled) ImGui::BeginDisabled();
+    const std::string full = label + imgui_id(id);
+    const bool pressed = ImGui::Button(full.c_str(), ImVec2(width, std::max(layout_.touch, ImGui::GetFrameHeight())));
+    if (!enabled) ImGui::EndDisabled();
+    ImGui::PopStyleColor(colors);
+    record(id, label);
+    return pressed && enabled;
+}
+
+bool Ui::chip(std::string_view id, const std::string& label, bool selected, float width) {
+    note_text(label);
+    if (selected) {
+        ImGui::PushStyleColor(ImGuiCol_Button, color::kSelected);
+        ImGui::PushStyleColor(ImGuiCol_Border, color::kPrimary);
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kPrimary);
+    } else {
+        ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32_WHITE);
+        ImGui::PushStyleColor(ImGuiCol_Border, color::kLine);
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kText);
+    }
+    const std::string full = label + imgui_id(id);
+    const bool pressed = ImGui::Button(full.c_str(), ImVec2(width, std::max(layout_.touch, ImGui::GetFrameHeight())));
+    ImGui::PopStyleColor(3);
+    record(id, label);
+    return pressed;
+}
+
+bool Ui::input(std::string_view id, std::string& value, const std::string& hint, float width,
+               ImGuiInputTextFlags flags) {
+    note_text(value);
+    if (!hint.empty()) glyphs_->note(hint);
+    ImGui::SetNextItemWidth(width);
+    const std::string iid = imgui_id(id);
+    const bool changed = ImGui::InputTextWithHint(iid.c_str(), hint.c_str(), value.data(), value.capacity() + 1,
+                                                  flags | ImGuiInputTextFlags_CallbackResize, resize_callback, &value);
+    record(id, hint);
+    return changed;
+}
+
+bool Ui::input_multiline(std::string_view id, std::string& value, float height, float width) {
+    note_text(value);
+    const std::string iid = imgui_id(id);
+    const bool changed = ImGui::InputTextMultiline(iid.c_str(), value.data(), value.capacity() + 1,
+                                                   ImVec2(width, height), ImGuiInputTextFlags_CallbackResize,
+                                                   resize_callback, &value);
+    record(id, "");
+    return changed;
+}
+
+bool Ui::combo(std::string_view id, const std::vector<Choice>& choices, std::string& value,
+               const std::string& none_label, float width) {
+    std::string preview = none_label;
+    for (const auto& c : choices)
+        if (c.id == value) preview = c.label;
+    note_text(preview);
+    ImGui::SetNextItemWidth(width);
+    bool changed = false;
+    const std::string iid = imgui_id(id);
+    // Tall enough for a finger, not taller than the screen.
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(FLT_MAX, layout_.height * 0.6f));
+    const bool open = ImGui::BeginCombo(iid.c_str(), preview.c_str(), ImGuiComboFlags_HeightLargest);
+    record(id, preview);
+    if (open) {
+        auto item = [&](const std::string& cid, const std::string& label) {
+            note_text(label);
+            const bool sel = cid == value;
+            const std::string full = label + "##" + std::string(id) + "." + cid;
+            if (ImGui::Selectable(full.c_str(), sel, 0, ImVec2(0, layout_.touch))) {
+                changed = value != cid;
+                value = cid;
+            }
+            record(std::string(id) + "." + (cid.empty() ? "none" : cid), label);
+            if (sel) ImGui::SetItemDefaultFocus();
+        };
+        if (!none_label.empty()) item("", none_label);
+        for (const auto& c : choices) item(c.id, c.label);
+        drag_scroll();
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+bool Ui::stepper(std::string_view id, int64_t& value, int64_t min, int64_t max) {
+    bool changed = false;
+    const float t = layout_.touch;
+    if (button(std::string(id) + ".minus", "-", t, Tone::Normal, value > min)) {
+        --value;
+        changed = true;
+    }
+    ImGui::SameLine();
+    std::string num = std::to_string(value);
+    ImGui::SetNextItemWidth(t * 1.6f);
+    const std::string iid = imgui_id(id);
+    if (ImGui::InputText(iid.c_str(), num.data(), num.capacity() + 1,
+                         ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_CallbackResize, resize_callback, &num)) {
+        try {
+            value = num.empty() ? min : std::clamp<int64_t>(std::stoll(num), min, max);
+        } catch (...) {  // not a number yet: keep the old value
+        }
+        changed = true;
+    }
+    record(id, "");
+    ImGui::SameLine();
+    if (button(std::string(id) + ".plus", "+", t, Tone::Normal, value < max)) {
+        ++value;
+        changed = true;
+    }
+    return changed;
+}
+
+void Ui::drag_scroll() {
+    // A finger drag on the window scrolls it, also when it started on a button: the button then
+    // loses its press so lifting the finger does not tap it. Text fields keep their drag (selection).
+    ImGuiIO& io = ImGui::GetIO();
+    if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem | ImGuiHoveredFlags_ChildWindows))
+        return;
+    if (!ImGui::IsMouseDragging(ImGuiMouseButton_Left, layout_.touch / 4) || io.MouseDelta.y == 0.0f) return;
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.ActiveId != 0) {
+        if (io.WantTextInput || g.ActiveIdWindow != ImGui::GetCurrentWindow()) return;
+        ImGui::ClearActiveID();
+    }
+    ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+}
+
+float Ui::label_width(std::initializer_list<const char*> keys) const {
+    float w = 0;
+    for (const char* k : keys) w = std::max(w, ImGui::CalcTextSize(tr(k).c_str()).x);
+    return w + layout_.font;
+}
+
+void Ui::begin_scroll(const char* id, ImVec2 size) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
+    ImGui::BeginChild(id, size, false);
+    ImGui::PopStyleColor();
+}
+
+void Ui::flow(float item_width, bool first) {
+    // Wrap a row of chips: stay on this line while the next one fits.
+    if (first) return;
+    const float right = ImGui::GetContentRegionMaxAbs().x;  // honours table columns
+    const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+    if (x + item_width <= right) ImGui::SameLine();
+}
+
+float Ui::chip_width(const std::string& label) const {
+    return ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + 8;
+}
+
+void validate_form(VisitFormState& s) {
+    s.errors.clear();
+    if (!store::valid_datetime(s.received_at)) s.errors["received_at"] = "form.err.time";
+    if (s.category.empty()) s.errors["category"] = "form.err.category";
+    if (s.subject.empty()) s.errors["subject"] = "form.err.subject";
+    if (s.people < 1) s.errors["people"] = "form.err.people";
+    if (s.route == "legal_channel" && s.route_reason.empty()) s.errors["route_reason"] = "form.err.reason";
+    if (!s.visitor_phone.empty() && !store::valid_phone(s.visitor_phone)) s.errors["visitor_phone"] = "form.err.phone";
+}
+
+}  // namespace liaison::ui
