@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <set>
 
 #include "client/app/model.h"
 #include "client/app/script.h"
@@ -69,7 +70,15 @@ bool write_png(platform::Window& w, const std::string& path) {
 class App {
 public:
     App(const AppOptions& opt, platform::Window& w, ui::Glyphs& g, AppModel& m)
-        : opt_(opt), win_(w), glyphs_(g), model_(m), ui_(m.i18n, g) {}
+        : opt_(opt), win_(w), glyphs_(g), model_(m), ui_(m.i18n, g) {
+        // Copying from a field: stand-ins back to the real characters. (Pasting a character
+        // beyond the BMP into a field drops it: ImGui filters it before we could map it.)
+        ImGuiIO& io = ImGui::GetIO();
+        io.ClipboardUserData = &glyphs_;
+        io.SetClipboardTextFn = [](void* ud, const char* text) {
+            SDL_SetClipboardText(static_cast<ui::Glyphs*>(ud)->stored(text).c_str());
+        };
+    }
 
     // Runs until quit; returns the exit code. `t_start`: process start, for the cold-start figure.
     int loop(std::optional<Script> script, std::chrono::steady_clock::time_point t_start);
@@ -100,16 +109,16 @@ private:
     bool capture_ = false;  // --screenshot: write this frame and stop
     bool ok_ = true;
     double atlas_ms_ = 0;
+    std::set<char32_t> reported_missing_;
     int atlas_builds_ = 0;
 };
 
 void App::handle(const SDL_Event& ev) {
-    ImGuiIO& io = ImGui::GetIO();
     switch (ev.type) {
         case SDL_QUIT: running_ = false; return;
         case SDL_TEXTINPUT:
             // Map characters beyond the BMP to their stand-ins first: ImGui 1.86 would make them U+FFFD.
-            io.AddInputCharactersUTF8(glyphs_.shown(ev.text.text).c_str());
+            ui_.type_text(glyphs_.shown(ev.text.text));
             preedit_.clear();
             return;
         case SDL_TEXTEDITING: preedit_ = glyphs_.shown(ev.edit.text); return;
@@ -129,6 +138,12 @@ void App::rebuild_atlas() {
     ImGui_ImplSDLRenderer_CreateFontsTexture();
     io.Fonts->ClearTexData();  // the texture has it now; keep no CPU copy
     atlas_ms_ += ms_since(t0);
+    // Tests (LIAISON_STRICT_GLYPHS=1) fail on any character drawn as a '?' box.
+    for (char32_t cp : glyphs_.missing()) {
+        if (!reported_missing_.insert(cp).second) continue;
+        std::fprintf(stderr, "liaison: no glyph for U+%04X\n", static_cast<unsigned>(cp));
+        if (std::getenv("LIAISON_STRICT_GLYPHS")) ok_ = false;
+    }
     ++atlas_builds_;
 }
 
@@ -199,7 +214,7 @@ void App::draw() {
     // The SDL backend reads the GL drawable size, which is wrong for SDL_Renderer on HiDPI screens.
     io.DisplayFramebufferScale = ImVec2(scale, scale);
     io.FontGlobalScale = 1.0f / scale;  // the atlas is rasterised at physical pixels
-    if (script_) script_->before_frame(io, glyphs_);
+    if (script_) script_->before_frame(io, glyphs_, ui_);
     ImGui::NewFrame();
 
     ui::Layout l;
@@ -272,7 +287,7 @@ void App::draw() {
         script_->screenshot_taken();
     }
     if (capture_) {
-        ok_ = write_png(win_, opt_.screenshot);
+        if (!write_png(win_, opt_.screenshot)) ok_ = false;
         running_ = false;
     }
     SDL_RenderPresent(r);

@@ -81,7 +81,7 @@ void Script::fail(const std::string& why) {
              "): " + why;
 }
 
-void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs) {
+void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui) {
     // The scripted pointer replaces the OS one, so a stray real mouse cannot disturb a test.
     io.MousePos = mouse_;
     io.MouseDown[0] = false;
@@ -93,7 +93,7 @@ void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs) {
             io.MouseDown[0] = (phase_ == 2);  // hover, press, release: one frame each
         }
     } else if (s.cmd == "type" && phase_ == 0) {
-        io.AddInputCharactersUTF8(glyphs.shown(s.arg).c_str());
+        ui.type_text(glyphs.shown(s.arg));
     } else if (s.cmd == "key") {
         io.KeysDown[scancode(s.arg)] = (phase_ == 0);
     } else if (s.cmd == "scroll" && phase_ == 0) {
@@ -102,7 +102,7 @@ void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs) {
     }
 }
 
-void Script::after_frame(const ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, int64_t now) {
+void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, int64_t now) {
     if (done()) return;
     if (settle_ > 0) {
         if (--settle_ == 0) next();
@@ -114,9 +114,11 @@ void Script::after_frame(const ui::Ui& u, AppModel& m, std::vector<double>& fram
     if (s.cmd == "click") {
         if (phase_ == 0) {
             const ui::WidgetRecord* w = find_widget(u, m.glyphs->shown(s.arg));
-            if (w && w->enabled) {
+            if (w && w->enabled && w->visible) {
                 target_ = ImVec2((w->min.x + w->max.x) / 2, (w->min.y + w->max.y) / 2);
                 phase_ = 1;
+            } else if (w && w->enabled) {
+                u.scroll_to(w->id);  // off screen: scroll it into view first, as a person would
             } else if (now - started_ > kFindTimeoutMs) {
                 fail(w ? "widget is disabled" : "no such widget on screen");
             }

@@ -32,9 +32,9 @@ public:
     static Result<Script> load(const std::string& path);
 
     // Before ImGui::NewFrame: feeds this frame's input to ImGui.
-    void before_frame(ImGuiIO& io, ui::Glyphs& glyphs);
+    void before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui);
     // After the frame: looks at what was drawn and advances.
-    void after_frame(const ui::Ui& ui, AppModel& m, std::vector<double>& frame_ms, int64_t now);
+    void after_frame(ui::Ui& ui, AppModel& m, std::vector<double>& frame_ms, int64_t now);
 
     bool done() const { return pos_ >= steps_.size() || failed_; }
     bool failed() const { return failed_; }

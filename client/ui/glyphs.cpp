@@ -309,6 +309,12 @@ Status Glyphs::build(ImFontAtlas& atlas) {
         }
     }
     ImFont* font = body;
+    missing_.clear();
+    for (size_t i = 0; i + 1 < ranges_.size(); i += 2)
+        for (uint32_t cp = ranges_[i]; cp <= ranges_[i + 1]; ++cp)
+            if (!font->FindGlyphNoFallback(static_cast<ImWchar>(cp))) missing_.push_back(cp);
+    for (const auto& [cp, pua] : to_pua_)
+        if (!font->FindGlyphNoFallback(static_cast<ImWchar>(pua))) missing_.push_back(cp);
     count_ = static_cast<size_t>(font->Glyphs.Size);
     tex_w_ = tw;
     tex_h_ = th;

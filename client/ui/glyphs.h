@@ -67,6 +67,8 @@ public:
     size_t glyph_count() const { return count_; }
     int texture_width() const { return tex_w_; }
     int texture_height() const { return tex_h_; }
+    // Codepoints seen in shown text that neither font has (drawn as ImGui's fallback).
+    const std::vector<char32_t>& missing() const { return missing_; }
     const FontFace& latin_face() const { return latin_; }
     const FontFace& cjk_face() const { return cjk_; }
 
@@ -84,6 +86,7 @@ private:
     float px_ = 20.0f, pixel_scale_ = 1.0f;
     bool dirty_ = true;
     size_t count_ = 0;
+    std::vector<char32_t> missing_;
     int tex_w_ = 0, tex_h_ = 0;
 };
 

@@ -27,6 +27,7 @@ struct WidgetRecord {
     std::string id, label;
     ImVec2 min, max;
     bool enabled = true;
+    bool visible = true;  // its centre is inside the visible part of its window
 };
 
 enum class Tone { Normal, Primary, Danger, Quiet };
@@ -85,6 +86,14 @@ public:
     void note_text(const std::string& s);
 
     float button_height() const { return layout_.touch; }
+    // Typed text (display form) for the active field. ImGui drops Private Use Area characters
+    // typed as input, so text carrying a stand-in for a non-BMP character is inserted by the
+    // field's callback instead (see Ui::input).
+    void type_text(const std::string& display);
+    std::string take_insert() { return std::exchange(insert_, {}); }
+    // Scrolls the widget with this id into view when it is next drawn (scripts tap only what
+    // a finger could reach).
+    void scroll_to(std::string id) { scroll_to_ = std::move(id); }
     // Width of a label column: the widest of `keys`' translations plus a gap.
     float label_width(std::initializer_list<const char*> keys) const;
 
@@ -95,6 +104,8 @@ private:
     std::vector<Intent> intents_;
     std::vector<WidgetRecord> widgets_;
     std::vector<std::string> texts_;
+    std::string insert_;
+    std::string scroll_to_;
 };
 
 // Colours of the app theme.

@@ -85,7 +85,9 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref) {
         auto shown = [&](const std::string& x) { return x.empty() ? std::string("—") : (pii ? masked_phone(x) : x); };
         const std::string change = ui.fmt("detail.change", {col, shown(a.old_value), shown(a.new_value)});
         ui.text(change);
-        ImGui::Separator();
+        const ImVec2 p = ImGui::GetCursorScreenPos();  // a rule across the card (Separator stops at a group's width)
+        ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y), color::kLine);
+        ImGui::Dummy(ImVec2(0, 4));
     }
     ui.drag_scroll();
     ImGui::EndChild();

@@ -34,14 +34,38 @@ std::string route_key(const std::string& code) { return code.empty() ? "route.no
 namespace {
 ImVec4 v4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
-// ImGui's InputText on a std::string: grow the string when ImGui needs more room.
-int resize_callback(ImGuiInputTextCallbackData* d) {
+// ImGui's InputText on a std::string: grow the string when ImGui needs more room, and insert
+// text ImGui's character filter would drop (stand-ins for characters beyond the BMP).
+struct FieldData {
+    std::string* s;
+    Ui* ui;
+};
+int field_callback(ImGuiInputTextCallbackData* d) {
+    auto* f = static_cast<FieldData*>(d->UserData);
     if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        auto* s = static_cast<std::string*>(d->UserData);
-        s->resize(static_cast<size_t>(d->BufTextLen));
-        d->Buf = s->data();
+        f->s->resize(static_cast<size_t>(d->BufTextLen));
+        d->Buf = f->s->data();
+    } else if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && f->ui) {
+        const std::string ins = f->ui->take_insert();
+        if (!ins.empty()) {
+            if (d->HasSelection()) {
+                const int a = std::min(d->SelectionStart, d->SelectionEnd), b = std::max(d->SelectionStart, d->SelectionEnd);
+                d->DeleteChars(a, b - a);
+                d->CursorPos = a;
+            }
+            d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
+            d->SelectionStart = d->SelectionEnd = d->CursorPos;
+        }
     }
     return 0;
+}
+
+bool has_stand_in(const std::string& s) {
+    for (size_t i = 0; i < s.size();) {
+        const char32_t c = next_codepoint(s, i);
+        if (c >= 0xE000 && c <= 0xF8FF) return true;
+    }
+    return false;
 }
 
 std::string imgui_id(std::string_view id) { return "##" + std::string(id); }
@@ -102,14 +126,28 @@ bool push_wrap() {
 }
 }  // namespace
 
+void Ui::type_text(const std::string& display) {
+    if (has_stand_in(display))
+        insert_ += display;  // the active field's callback inserts it next frame
+    else
+        ImGui::GetIO().AddInputCharactersUTF8(display.c_str());
+}
+
 void Ui::note_text(const std::string& s) {
     glyphs_->note(s);  // anything drawn gets a glyph by the next frame
     texts_.push_back(s);
 }
 
 void Ui::record(std::string_view id, const std::string& label) {
-    widgets_.push_back({std::string(id), label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
-                        !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled)});
+    const ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
+    const ImVec2 c((mn.x + mx.x) / 2, (mn.y + mx.y) / 2);
+    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    widgets_.push_back({std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled),
+                        clip.Contains(c)});
+    if (!scroll_to_.empty() && scroll_to_ == id) {
+        ImGui::SetScrollHereY(0.5f);
+        scroll_to_.clear();
+    }
 }
 
 void Ui::text(const std::string& s) {
@@ -224,8 +262,10 @@ bool Ui::input(std::string_view id, std::string& value, const std::string& hint,
     if (!hint.empty()) glyphs_->note(hint);
     ImGui::SetNextItemWidth(width);
     const std::string iid = imgui_id(id);
-    const bool changed = ImGui::InputTextWithHint(iid.c_str(), hint.c_str(), value.data(), value.capacity() + 1,
-                                                  flags | ImGuiInputTextFlags_CallbackResize, resize_callback, &value);
+    FieldData fd{&value, this};
+    const bool changed = ImGui::InputTextWithHint(
+        iid.c_str(), hint.c_str(), value.data(), value.capacity() + 1,
+        flags | ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways, field_callback, &fd);
     record(id, hint);
     return changed;
 }
@@ -233,9 +273,10 @@ bool Ui::input(std::string_view id, std::string& value, const std::string& hint,
 bool Ui::input_multiline(std::string_view id, std::string& value, float height, float width) {
     note_text(value);
     const std::string iid = imgui_id(id);
-    const bool changed = ImGui::InputTextMultiline(iid.c_str(), value.data(), value.capacity() + 1,
-                                                   ImVec2(width, height), ImGuiInputTextFlags_CallbackResize,
-                                                   resize_callback, &value);
+    FieldData fd{&value, this};
+    const bool changed = ImGui::InputTextMultiline(
+        iid.c_str(), value.data(), value.capacity() + 1, ImVec2(width, height),
+        ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways, field_callback, &fd);
     record(id, "");
     return changed;
 }
@@ -284,8 +325,9 @@ bool Ui::stepper(std::string_view id, int64_t& value, int64_t min, int64_t max) 
     std::string num = std::to_string(value);
     ImGui::SetNextItemWidth(t * 1.6f);
     const std::string iid = imgui_id(id);
+    FieldData fd{&num, nullptr};
     if (ImGui::InputText(iid.c_str(), num.data(), num.capacity() + 1,
-                         ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_CallbackResize, resize_callback, &num)) {
+                         ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_CallbackResize, field_callback, &fd)) {
         try {
             value = num.empty() ? min : std::clamp<int64_t>(std::stoll(num), min, max);
         } catch (...) {  // not a number yet: keep the old value
