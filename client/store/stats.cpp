@@ -62,6 +62,12 @@ Result<Labels> load_labels(db::Db& db) {
     return l;
 }
 
+// The table clause for a range: wide ranges scan the table (see narrow()).
+std::string visits_from(const Range& r, const char* alias) {
+    return std::string("visits ") + alias + (narrow(r) ? "" : " NOT INDEXED");
+}
+std::string cases_from(const Range& r) { return narrow(r) ? "cases c" : "cases c NOT INDEXED"; }
+
 std::string label_of(const std::map<std::string, std::string>& m, const std::string& key, const char* none) {
     if (key.empty()) return none;
     auto it = m.find(key);
@@ -100,9 +106,9 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
         return ids;
     };
     {
-        auto& st = db.cached("SELECT " + visit_key(by) +
-                             ", count(*), sum(coalesce(v.people, 1)) FROM visits v "
-                             "WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
+        auto& st = db.cached("SELECT " + visit_key(by) + ", count(*), sum(coalesce(v.people, 1)) FROM " +
+                             visits_from(r, "v") +
+                             " WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
                              "AND (?3 = '' OR v.station_id = ?3) GROUP BY 1");
         st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
         for (;;) {
@@ -120,9 +126,10 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
             "SELECT " + case_key(by) +
             ", count(*), sum(c.status IN ('resolved', 'answered', 'rated')), "
             "sum(c.satisfaction IN ('satisfied', 'basically', 'unsatisfied')), sum(c.satisfaction = 'satisfied'), "
-            "sum(c.satisfaction = 'basically'), sum(c.satisfaction = 'unsatisfied') "
-            "FROM cases c LEFT JOIN visits cv ON cv.id = c.visit_id "
-            "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 "
+            "sum(c.satisfaction = 'basically'), sum(c.satisfaction = 'unsatisfied') FROM " + cases_from(r) +
+            // Only the deputies need the visit that raised the case.
+            (by == By::Deputy ? " LEFT JOIN visits cv ON cv.id = c.visit_id" : "") +
+            " WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 "
             "AND (?3 = '' OR c.station_id = ?3) GROUP BY 1");
         st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
         for (;;) {
@@ -155,6 +162,11 @@ std::string next_month(const std::string& ym) {
 }
 
 }  // namespace
+
+bool narrow(const Range& r) {
+    if (r.from.empty() || r.to.empty() || !valid_date(r.from) || !valid_date(r.to)) return false;
+    return cases::day_number(r.to) - cases::day_number(r.from) <= kIndexDays;
+}
 
 int64_t permille(int64_t num, int64_t den) {
     if (den <= 0) return -1;
@@ -338,16 +350,42 @@ std::string names_of(const Labels& l, const std::string& ids) {
     return out;
 }
 
+// Visitors' names and phones joined by 、 per visit, for the visits export.
+struct VisitorCells {
+    std::string names, phones;
+};
+
+Status add_visitor(VisitorCells& c, const db::Stmt& st, int name_col) {
+    const std::string name = st.text(name_col), phone = st.text(name_col + 1);
+    if (!name.empty()) c.names += (c.names.empty() ? "" : "、") + name;
+    if (!phone.empty()) c.phones += (c.phones.empty() ? "" : "、") + phone;
+    return {};
+}
+
 Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool visitor_columns) {
     Table t;
     // The header names are the ones `liaison visit import` reads, so an export imports back.
     t.header = {"接待时间", "渠道", "人数", "类别", "主题", "诉求", "接待代表", "办理方式", "原因", "备注"};
     if (visitor_columns) t.header.insert(t.header.begin() + 1, {"来访人", "联系电话"});
+    // A wide export reads every visitor in one pass (in table order) rather than one lookup per visit.
+    std::map<std::string, VisitorCells> all_visitors;
+    const bool wide = !narrow(r);
+    if (visitor_columns && wide) {
+        auto& vs = db.cached("SELECT visit_id, coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
+                             "WHERE _deleted = 0 ORDER BY visit_id, id");
+        for (;;) {
+            auto v = vs.step();
+            if (!v) return v.error();
+            if (!*v) break;
+            LIAISON_TRY(add_visitor(all_visitors[vs.text(0)], vs, 1));
+        }
+    }
     auto& st = db.cached(
         "SELECT id, coalesce(received_at, ''), coalesce(channel, ''), coalesce(people, 1), coalesce(category, ''), "
         "coalesce(subject, ''), coalesce(content, ''), coalesce(deputy_ids, ''), coalesce(route, ''), "
-        "coalesce(route_reason, ''), coalesce(notes, '') FROM visits "
-        "WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 AND (?3 = '' OR station_id = ?3) "
+        "coalesce(route_reason, ''), coalesce(notes, '') FROM " +
+        visits_from(r, "v") +
+        " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 AND (?3 = '' OR station_id = ?3) "
         "ORDER BY received_at, id");
     st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
     for (;;) {
@@ -365,18 +403,22 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
                                         st.text(9),
                                         st.text(10)};
         if (visitor_columns) {
-            std::string names, phones;
-            auto& vs = db.cached("SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
-                                 "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
-            vs.bind(1, st.text(0));
-            for (;;) {
-                auto v = vs.step();
-                if (!v) return v.error();
-                if (!*v) break;
-                if (!vs.text(0).empty()) names += (names.empty() ? "" : "、") + vs.text(0);
-                if (!vs.text(1).empty()) phones += (phones.empty() ? "" : "、") + vs.text(1);
+            VisitorCells cells;
+            if (wide) {
+                auto it = all_visitors.find(st.text(0));
+                if (it != all_visitors.end()) cells = std::move(it->second);
+            } else {
+                auto& vs = db.cached("SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
+                                     "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
+                vs.bind(1, st.text(0));
+                for (;;) {
+                    auto v = vs.step();
+                    if (!v) return v.error();
+                    if (!*v) break;
+                    LIAISON_TRY(add_visitor(cells, vs, 0));
+                }
             }
-            row.insert(row.begin() + 1, {names, phones});
+            row.insert(row.begin() + 1, {cells.names, cells.phones});
         }
         t.rows.push_back(std::move(row));
     }
@@ -399,7 +441,7 @@ Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
         "coalesce(c.deadline, ''), coalesce(c.resolved_at, ''), coalesce(c.result, ''), "
         "coalesce(c.feedback_channel, ''), coalesce(c.satisfaction, ''), coalesce(c.satisfaction_comment, ''), "
         "coalesce(cv.subject, ''), coalesce(nullif(c.deputy_ids, ''), cv.deputy_ids, '') "
-        "FROM cases c LEFT JOIN visits cv ON cv.id = c.visit_id "
+        "FROM " + cases_from(r) + " LEFT JOIN visits cv ON cv.id = c.visit_id "
         "LEFT JOIN departments d ON d.id = c.department_id AND d._deleted = 0 "
         "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 AND (?3 = '' OR c.station_id = ?3) "
         "ORDER BY c.created_at, c.id");
@@ -434,7 +476,7 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
     {
         auto& st = db.cached(
             "SELECT substr(received_at, 1, 10), coalesce(deputy_ids, ''), coalesce(people, 1), coalesce(subject, '') "
-            "FROM visits WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
+            "FROM " + visits_from(r, "v") + " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
             "AND (?3 = '' OR station_id = ?3) AND coalesce(deputy_ids, '') <> ''");
         st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
         for (;;) {
