@@ -9,6 +9,7 @@
 //   liaison-central --db FILE admin-token                 (a new admin API token; the old one stops working)
 //   liaison-central --db FILE stats
 #include <csignal>
+#include <malloc.h>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -161,7 +162,6 @@ int main(int argc, char** argv) {
     SqliteOptions so;
     so.synchronous_full = sync_full;
     so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
-    so.max_connections = static_cast<size_t>(std::max(threads, 1)) + 2;
     auto storage = open_sqlite_storage(db_path, so);
     if (!storage) return fail(storage.error());
     if (!words.empty()) return run_admin(**storage, words);
@@ -182,6 +182,11 @@ int main(int argc, char** argv) {
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+    // Request buffers of a few hundred KB come and go all the time; without these glibc hands
+    // each one back to the kernel (madvise + TLB shootdowns across the worker threads), which
+    // cost more than the sync itself under load.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
 
     std::mutex log_mu;
     ServiceOptions svo;

@@ -6,6 +6,7 @@
 // SQL here stays in the common subset of SQLite and PostgreSQL where it can (no WITHOUT ROWID on
 // srv_* tables, ON CONFLICT ... DO UPDATE, plain INTEGER/TEXT).
 #include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -66,6 +67,7 @@ public:
     Status init() {
         auto c = open_conn(true);
         if (!c) return c.error();
+        ++open_;
         release(std::move(*c));
         return {};
     }
@@ -101,6 +103,7 @@ public:
         auto c = lease();
         if (!c) return c.error();
         auto& db = *c->get().db;
+        std::lock_guard<std::mutex> writer(write_mu_);
         auto tx = db::Tx::begin(db);
         if (!tx) return tx.error();
         auto& st = db.cached("SELECT station_id, expires_ms, used_ms, used_by FROM srv_enrol_codes WHERE code_hash = ?");
@@ -183,41 +186,61 @@ public:
     }
 
     // ---- sync ----
+    // Group commit: pushes that arrive while a transaction is being written wait, and the next
+    // leader merges all of them in one transaction (a savepoint each, so one refused batch does
+    // not affect the others) with one fsync. A push is answered only after its commit.
     Result<PushOutcome> push(const DeviceRecord& device, const std::vector<FieldChange>& changes,
                              int64_t now_ms) override {
-        auto c = lease();
-        if (!c) return c.error();
-        auto& db = *c->get().db;
-        auto& rep = *c->get().replica;
-        auto tx = db::Tx::begin(db);
-        if (!tx) return tx.error();
-        // A row belongs to the scope it was created in: a device may not write into another
-        // station's row by naming its own scope on the change.
-        std::set<std::pair<std::string, std::string>> rows;
-        for (const auto& ch : changes) rows.emplace(ch.table, ch.row);
-        for (const auto& [table, row] : rows) {
-            auto scope = rep.scope_of(table, row);
-            if (scope && *scope != device.station_id) return forbidden("row " + row + " belongs to another station");
+        PushJob job{&device, &changes, now_ms};
+        std::unique_lock<std::mutex> lk(gc_mu_);
+        gc_queue_.push_back(&job);
+        while (!job.done) {
+            if (gc_leader_) {
+                gc_cv_.wait(lk);
+                continue;
+            }
+            gc_leader_ = true;
+            std::vector<PushJob*> batch;
+            batch.swap(gc_queue_);
+            lk.unlock();
+            run_push_batch(batch);
+            lk.lock();
+            gc_leader_ = false;
+            for (auto* j : batch) j->done = true;
+            gc_cv_.notify_all();
         }
-        auto stats = rep.apply_remote_in_tx(changes);
-        if (!stats) return stats.error();
-        auto& seen = db.cached("UPDATE srv_devices SET last_seen_ms = ? WHERE id = ?");
-        LIAISON_TRY(seen.bind(1, now_ms).bind(2, device.id).run());
-        LIAISON_TRY((*tx)->commit());
-        return PushOutcome{stats->applied, stats->duplicates};
+        return job.result;
     }
 
     Result<PullPage> pull(const std::vector<std::string>& scopes, int64_t after, size_t limit,
                           const std::string& skip_node) override {
         auto c = lease();
         if (!c) return c.error();
-        auto log = c->get().replica->log_after(after, scopes, limit);
-        if (!log) return log.error();
+        // One index range per scope (scope, seq), each already in seq order and stopping at the
+        // limit, then merged. A single "scope IN (...) ORDER BY seq" query sorts every matching
+        // row before it can apply the limit, which makes a new tablet's first pull of a large
+        // station quadratic.
+        std::vector<sync::OutboxEntry> merged;
+        bool full = false;
+        for (const auto& scope : scopes) {
+            auto part = c->get().replica->log_after(after, {scope}, limit);
+            if (!part) return part.error();
+            full = full || part->size() == limit;
+            merged.insert(merged.end(), std::make_move_iterator(part->begin()), std::make_move_iterator(part->end()));
+        }
+        std::sort(merged.begin(), merged.end(),
+                  [](const sync::OutboxEntry& a, const sync::OutboxEntry& b) { return a.seq < b.seq; });
+        // The first `limit` rows of the merge are a gap-free prefix of the feed: every list is
+        // complete up to its own last row, and a full list's last row bounds the cut.
+        if (merged.size() > limit) {
+            merged.resize(limit);
+            full = true;
+        }
         PullPage page;
-        page.cursor = log->empty() ? after : log->back().seq;
-        page.more = log->size() == limit;
-        page.changes.reserve(log->size());
-        for (auto& e : *log)
+        page.cursor = merged.empty() ? after : merged.back().seq;
+        page.more = full;
+        page.changes.reserve(merged.size());
+        for (auto& e : merged)
             if (skip_node.empty() || e.change.hlc.node != skip_node) page.changes.push_back(std::move(e.change));
         return page;
     }
@@ -236,6 +259,7 @@ public:
         if (!c) return c.error();
         auto& db = *c->get().db;
         auto& rep = *c->get().replica;
+        std::lock_guard<std::mutex> writer(write_mu_);
         auto tx = db::Tx::begin(db);
         if (!tx) return tx.error();
         rep.set_author(author);
@@ -418,6 +442,56 @@ private:
         std::unique_ptr<Conn> c_;
     };
 
+    struct PushJob {
+        const DeviceRecord* device;
+        const std::vector<FieldChange>* changes;
+        int64_t now_ms;
+        Result<PushOutcome> result = Error{Error::Kind::Internal, "not run"};
+        bool done = false;
+    };
+
+    // One device's batch inside the group transaction.
+    Result<PushOutcome> apply_push(Conn& c, const PushJob& job) {
+        // A row belongs to the scope it was created in: a device may not write into another
+        // station's row by naming its own scope on the change.
+        std::set<std::pair<std::string, std::string>> rows;
+        for (const auto& ch : *job.changes) rows.emplace(ch.table, ch.row);
+        for (const auto& [table, row] : rows) {
+            auto scope = c.replica->scope_of(table, row);
+            if (scope && *scope != job.device->station_id)
+                return forbidden("row " + row + " belongs to another station");
+        }
+        auto stats = c.replica->apply_remote_in_tx(*job.changes);
+        if (!stats) return stats.error();
+        auto& seen = c.db->cached("UPDATE srv_devices SET last_seen_ms = ? WHERE id = ?");
+        LIAISON_TRY(seen.bind(1, job.now_ms).bind(2, job.device->id).run());
+        return PushOutcome{stats->applied, stats->duplicates};
+    }
+
+    void run_push_batch(const std::vector<PushJob*>& batch) {
+        auto fail_all = [&](const Error& e) {
+            for (auto* j : batch) j->result = e;
+        };
+        auto c = lease();
+        if (!c) return fail_all(c.error());
+        auto& db = *c->get().db;
+        std::lock_guard<std::mutex> writer(write_mu_);
+        auto tx = db::Tx::begin(db);
+        if (!tx) return fail_all(tx.error());
+        std::vector<Result<PushOutcome>> outcomes;
+        for (auto* j : batch) {
+            if (auto st = db.exec("SAVEPOINT push"); !st) return fail_all(st.error());
+            auto r = apply_push(c->get(), *j);
+            if (!r) {
+                if (auto st = db.exec("ROLLBACK TO push"); !st) return fail_all(st.error());
+            }
+            if (auto st = db.exec("RELEASE push"); !st) return fail_all(st.error());
+            outcomes.push_back(std::move(r));
+        }
+        if (auto st = (*tx)->commit(); !st) return fail_all(st.error());
+        for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(outcomes[i]);
+    }
+
     static DeviceRecord device_from(const db::Stmt& st) {
         return DeviceRecord{st.text(0), st.text(1), st.text(2), st.i64(3), st.i64(4), st.i64(5)};
     }
@@ -444,6 +518,9 @@ private:
         if (!d) return d.error();
         auto conn = std::make_unique<Conn>();
         conn->db = std::move(*d);
+        // Pages of the database file are read through a shared memory map instead of pread
+        // into each connection's private cache.
+        LIAISON_TRY(conn->db->exec("PRAGMA mmap_size = 1073741824"));
         if (install) {
             // The very same schema as the tablets, so the same merge code runs on both.
             LIAISON_TRY(store::Store::install_schema(*conn->db));
@@ -463,31 +540,54 @@ private:
         return conn;
     }
 
+    // At most opt_.max_connections connections exist; a request waits for a free one. Few
+    // connections keep each one's page cache warm: every commit invalidates the caches of all
+    // the others, which then re-read pages from the WAL.
     Result<Lease> lease() {
         {
-            std::lock_guard<std::mutex> lk(mu_);
+            std::unique_lock<std::mutex> lk(mu_);
+            pool_cv_.wait(lk, [&] { return !idle_.empty() || open_ < opt_.max_connections; });
             if (!idle_.empty()) {
                 auto c = std::move(idle_.back());
                 idle_.pop_back();
                 return Lease(*this, std::move(c));
             }
+            ++open_;
         }
         auto c = open_conn(false);
-        if (!c) return c.error();
+        if (!c) {
+            std::lock_guard<std::mutex> lk(mu_);
+            --open_;
+            pool_cv_.notify_one();
+            return c.error();
+        }
         return Lease(*this, std::move(*c));
     }
 
     void release(std::unique_ptr<Conn> c) {
         // The next request must see the latest commits: drop any snapshot a statement still holds.
         sync::release_snapshot(*c->db);
-        std::lock_guard<std::mutex> lk(mu_);
-        if (idle_.size() < opt_.max_connections) idle_.push_back(std::move(c));
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            idle_.push_back(std::move(c));
+        }
+        pool_cv_.notify_one();
     }
 
     std::string path_;
     SqliteOptions opt_;
     std::mutex mu_;
+    std::condition_variable pool_cv_;
     std::vector<std::unique_ptr<Conn>> idle_;
+    size_t open_ = 0;  // connections in existence (idle or leased)
+    // SQLite has one writer at a time. Writers of this process queue here rather than in
+    // SQLite's busy handler, which sleeps and polls (1, 2, 5, 10 ... ms) and made tail latency
+    // under load. Other processes sharing the file still wait through the busy timeout.
+    std::mutex write_mu_;
+    std::mutex gc_mu_;  // the group commit queue
+    std::condition_variable gc_cv_;
+    std::vector<PushJob*> gc_queue_;
+    bool gc_leader_ = false;
 };
 
 }  // namespace

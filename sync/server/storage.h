@@ -13,6 +13,7 @@
 
 #include "sync/core/change.h"
 #include "sync/core/result.h"
+#include "sync/client/tuning.h"
 #include "sync/replica/replica.h"
 
 namespace liaison::server {
@@ -95,7 +96,7 @@ public:
 struct SqliteOptions {
     int busy_timeout_ms = 10000;
     bool synchronous_full = false;  // NORMAL in WAL survives a process crash; FULL also power loss
-    size_t max_connections = 32;
+    size_t max_connections = sync::tuning::kServerDbConnections;  // requests beyond wait for one
 };
 
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt = {});

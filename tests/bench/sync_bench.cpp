@@ -1,0 +1,326 @@
+// Sync benchmarks (DESIGN §7), printing figures; not a pass/fail test.
+//   bench_sync updown [N]          N changes up from one tablet and down to another, over HTTP on
+//                                  127.0.0.1 through a liaison-central process (target < 2 s for 10k)
+//   bench_sync load [DEVICES] [SECONDS] [CLIENT_THREADS]
+//                                  small syncs (push 3 changes + pull) of many devices at once
+//                                  (target > 2,000 syncs/s on 2 cores)
+// Server options after "--" go to liaison-central (e.g. -- --synchronous normal --threads 8).
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <poll.h>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/store/store.h"
+#include "platform/platform.h"
+#include "sync/client/curl_transport.h"
+#include "sync/client/session.h"
+#include "sync/core/wire.h"
+
+using namespace liaison;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// CPU seconds (user + system) a process has used so far: the machine is shared, so besides the
+// wall-clock rate the benchmark reports CPU per sync, which other load does not distort much.
+double cpu_seconds(pid_t pid) {
+    FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (!f) return 0;
+    char buf[2048];
+    const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    const char* p = std::strrchr(buf, ')');
+    if (!p) return 0;
+    unsigned long utime = 0, stime = 0;
+    // fields after the command: state(3) ... utime(14) stime(15)
+    std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::string run_central(const std::string& db, std::vector<std::string> args) {
+    int fds[2];
+    if (::pipe(fds) != 0) std::exit(1);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(fds[1], 1);
+        ::close(fds[0]);
+        std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db};
+        all.insert(all.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : all) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    ::waitpid(pid, nullptr, 0);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
+}
+
+struct Server {
+    pid_t pid = -1;
+    std::string url;
+    Server(const std::string& db, const std::vector<std::string>& extra) {
+        int fds[2];
+        if (::pipe(fds) != 0) std::exit(1);
+        pid = ::fork();
+        if (pid == 0) {
+            ::dup2(fds[1], 1);
+            ::close(fds[0]);
+            std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db, "--listen", "127.0.0.1:0"};
+            all.insert(all.end(), extra.begin(), extra.end());
+            std::vector<char*> argv;
+            for (auto& a : all) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        std::string line;
+        pollfd p{fds[0], POLLIN, 0};
+        while (line.find('\n') == std::string::npos && ::poll(&p, 1, 10000) > 0) {
+            char buf[256];
+            const ssize_t n = ::read(fds[0], buf, sizeof buf);
+            if (n <= 0) break;
+            line.append(buf, static_cast<size_t>(n));
+        }
+        ::close(fds[0]);
+        url = "http://" + line.substr(std::string("listening on ").size());
+        while (!url.empty() && url.back() == '\n') url.pop_back();
+    }
+    ~Server() {
+        ::kill(pid, SIGTERM);
+        ::waitpid(pid, nullptr, 0);
+    }
+};
+
+sync::CurlOptions curl_to(const std::string& url) {
+    sync::CurlOptions o;
+    o.base_url = url;
+    return o;
+}
+
+std::unique_ptr<store::Store> open_store(const std::string& path) {
+    store::OpenOptions o;
+    o.create = true;
+    auto s = store::Store::open(path, o);
+    if (!s) {
+        std::cerr << s.error().message << "\n";
+        std::exit(1);
+    }
+    return std::move(*s);
+}
+
+std::unique_ptr<store::Store> enrolled(const std::string& path, const std::string& url, const std::string& code) {
+    auto s = open_store(path);
+    sync::CurlTransport t(curl_to(url));
+    auto r = sync::enrol(*s, t, url, code);
+    if (!r) {
+        std::cerr << "enrol: " << r.error().message << "\n";
+        std::exit(1);
+    }
+    s.reset();
+    return open_store(path);
+}
+
+int updown(size_t n, const std::vector<std::string>& server_args) {
+    auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-sync-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string db = (dir / "central.db").string();
+    const std::string station = run_central(db, {"station", "add", "东城联络站"});
+    Server server(db, server_args);
+    auto a = enrolled((dir / "a.db").string(), server.url, run_central(db, {"enrol-code", station}));
+    auto b = enrolled((dir / "b.db").string(), server.url, run_central(db, {"enrol-code", station}));
+    // Visits of ~11 field changes each (visit row + one visitor), until n changes are pending.
+    std::vector<store::Visit> vs;
+    const size_t per = 11;
+    for (size_t i = 0; i < n / per + 1; ++i) {
+        store::Visit v;
+        v.subject = "小区路灯不亮 " + std::to_string(i);
+        v.content = "居民反映小区东门路灯已经坏了两个星期，晚上出行不便。" + std::to_string(i);
+        v.category = "urban";
+        v.received_at = "2025-03-01 09:30";
+        v.visitors.push_back(store::Visitor{"", "", "李四", "13800138000", "", ""});
+        vs.push_back(v);
+    }
+    if (!a->add_visits(vs)) return 1;
+    const int64_t changes = *a->pending_changes();
+    auto session_for = [&](store::Store& s, sync::Transport& t) {
+        sync::SyncConfig cfg;
+        cfg.token = *s.token();
+        cfg.station_id = s.station_id();
+        return sync::SyncSession(s.replica(), t, cfg);
+    };
+    sync::CurlTransport ta(curl_to(server.url)), tb(curl_to(server.url));
+    auto sa = session_for(*a, ta);
+    auto sb = session_for(*b, tb);
+    const auto t0 = Clock::now();
+    auto up = sa.push();
+    const auto t1 = Clock::now();
+    auto down = sb.pull();
+    const auto t2 = Clock::now();
+    if (!up || !down) {
+        std::cerr << "sync failed: " << (!up ? up.error().message : down.error().message) << "\n";
+        return 1;
+    }
+    std::printf("updown: %lld changes (%zu visits)\n", static_cast<long long>(changes), vs.size());
+    std::printf("  push  %6.3f s  (%zu requests, %.0f changes/s)\n", secs(t0, t1), up->requests, changes / secs(t0, t1));
+    std::printf("  pull  %6.3f s  (%zu requests, %.0f changes/s, %zu merged)\n", secs(t1, t2), down->requests,
+                down->pulled / secs(t1, t2), down->pulled);
+    std::printf("  end to end %.3f s (target < 2 s for 10k up + 10k down)\n", secs(t0, t2));
+    a.reset();
+    b.reset();
+    std::filesystem::remove_all(dir);
+    return 0;
+}
+
+struct Device {
+    std::string id, token, station;
+    int64_t cursor = 0;
+    uint32_t counter = 0;
+    std::string row;
+};
+
+int load(int devices, double seconds, int threads, const std::vector<std::string>& server_args) {
+    auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-load-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string db = (dir / "central.db").string();
+    const int stations = std::max(1, devices / 10);
+    std::vector<std::string> station_ids;
+    for (int i = 0; i < stations; ++i) station_ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
+    const std::string admin = run_central(db, {"admin-token"});
+    Server server(db, server_args);
+    sync::CurlTransport t(curl_to(server.url));
+    std::vector<Device> devs(static_cast<size_t>(devices));
+    for (int i = 0; i < devices; ++i) {
+        auto& d = devs[static_cast<size_t>(i)];
+        d.id = "bench" + std::to_string(i);
+        d.station = station_ids[static_cast<size_t>(i % stations)];
+        sync::HttpRequest req;
+        req.method = "POST";
+        req.target = "/v1/admin/stations/" + d.station + "/enrol-codes";
+        req.headers = {{"Authorization", "Bearer " + admin}};
+        auto code = t.send(req);
+        if (!code || code->status != 201) return 1;
+        req.target = "/v1/enrol";
+        req.headers = {{sync::kProtocolHeader, "1"}};
+        req.body = json({{"code", json::parse(code->body)["code"]}, {"device_id", d.id}}).dump();
+        auto e = t.send(req);
+        if (!e || e->status != 200) return 1;
+        d.token = json::parse(e->body)["token"];
+        d.row = platform::new_id();
+    }
+    std::atomic<bool> stop{false};
+    std::atomic<long> syncs{0}, failures{0}, pulled{0};
+    std::vector<std::thread> pool;
+    std::vector<std::vector<double>> lat(static_cast<size_t>(threads));
+    for (int w = 0; w < threads; ++w) {
+        pool.emplace_back([&, w] {
+            sync::CurlTransport tr(curl_to(server.url));
+            size_t k = static_cast<size_t>(w);
+            while (!stop) {
+                auto& d = devs[k];
+                k = (k + static_cast<size_t>(threads)) % devs.size();
+                const auto s0 = Clock::now();
+                // A small sync: three field changes of one visit, then the pull of what is new.
+                std::vector<sync::FieldChange> cs;
+                for (const char* col : {"subject", "content", "people"}) {
+                    sync::FieldChange c;
+                    c.hlc = sync::Hlc{platform::wall_ms(), d.counter++, d.id};
+                    c.table = "visits";
+                    c.row = d.row;
+                    c.column = col;
+                    c.value = std::string(col) == "people" ? "2" : "\"路灯 " + std::to_string(d.counter) + "\"";
+                    c.scope = d.station;
+                    cs.push_back(std::move(c));
+                }
+                sync::HttpRequest push;
+                push.method = "POST";
+                push.target = "/v1/push";
+                push.headers = {{sync::kProtocolHeader, "1"}, {"Authorization", "Bearer " + d.token},
+                                {"Content-Type", "application/json"}};
+                push.body = sync::encode_changes(cs);
+                auto r1 = tr.send(push);
+                sync::HttpRequest pull;
+                pull.target = "/v1/pull?after=" + std::to_string(d.cursor) + "&limit=500";
+                pull.headers = {{sync::kProtocolHeader, "1"}, {"Authorization", "Bearer " + d.token}};
+                auto r2 = tr.send(pull);
+                if (!r1 || !r2 || r1->status != 200 || r2->status != 200) {
+                    ++failures;
+                    continue;
+                }
+                auto j = json::parse(r2->body);
+                d.cursor = std::stoll(j["cursor"].get<std::string>());
+                pulled += static_cast<long>(j["changes"].size());
+                ++syncs;
+                lat[static_cast<size_t>(w)].push_back(secs(s0, Clock::now()) * 1000);
+            }
+        });
+    }
+    const auto t0 = Clock::now();
+    const double server_cpu0 = cpu_seconds(server.pid), client_cpu0 = cpu_seconds(::getpid());
+    const long syncs0 = syncs.load();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const double server_cpu = cpu_seconds(server.pid) - server_cpu0, client_cpu = cpu_seconds(::getpid()) - client_cpu0;
+    const long measured = syncs.load() - syncs0;
+    stop = true;
+    for (auto& th : pool) th.join();
+    const double el = secs(t0, Clock::now());
+    std::vector<double> all;
+    for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    auto pct = [&](double p) { return all.empty() ? 0.0 : all[static_cast<size_t>(p * (all.size() - 1))]; };
+    std::printf("load: %d devices in %d stations, %d client connections, %.1f s\n", devices, stations, threads, el);
+    std::printf("  %ld small syncs (push 3 changes + pull), %.0f syncs/s, %ld failed, %ld changes pulled\n",
+                syncs.load(), syncs / el, failures.load(), pulled.load());
+    std::printf("  latency per sync: p50 %.2f ms, p99 %.2f ms\n", pct(0.5), pct(0.99));
+    const double per = server_cpu / std::max(1L, measured);
+    std::printf("  server CPU %.3f ms per sync (%.2f cores busy), load generator %.3f ms per sync\n", per * 1000,
+                server_cpu / el, client_cpu / std::max(1L, measured) * 1000);
+    std::printf("  server capacity on 2 dedicated cores: %.0f syncs/s (target > 2,000)\n", 2.0 / per);
+    std::filesystem::remove_all(dir);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args, server_args;
+    bool server_part = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--" && !server_part) server_part = true;
+        else (server_part ? server_args : args).push_back(a);
+    }
+    if (args.empty() || args[0] == "updown") {
+        return updown(args.size() > 1 ? std::stoul(args[1]) : 10000, server_args);
+    }
+    if (args[0] == "load") {
+        return load(args.size() > 1 ? std::stoi(args[1]) : 200, args.size() > 2 ? std::stod(args[2]) : 5.0,
+                    args.size() > 3 ? std::stoi(args[3]) : 16, server_args);
+    }
+    std::cerr << "usage: bench_sync updown [N] | load [DEVICES] [SECONDS] [CLIENT_THREADS] [-- server options]\n";
+    return 2;
+}
