@@ -33,7 +33,13 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& opt) {
     const char* force_sw = std::getenv("LIAISON_SOFTWARE_RENDERER");
     const bool software = (driver && std::strcmp(driver, "dummy") == 0) || (force_sw && *force_sw == '1');
     if (!software) w->renderer_.reset(SDL_CreateRenderer(w->window_.get(), -1, SDL_RENDERER_ACCELERATED));
-    if (!w->renderer_) w->renderer_.reset(SDL_CreateRenderer(w->window_.get(), -1, SDL_RENDERER_SOFTWARE));
+    if (!w->renderer_) {
+        // Present the software renderer's pixels directly (X11 shared memory), not through a GL
+        // texture: SDL's default would load a GL driver (on a GPU-less box Mesa's llvmpipe,
+        // ~60 MB of LLVM) just to blit.
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        w->renderer_.reset(SDL_CreateRenderer(w->window_.get(), -1, SDL_RENDERER_SOFTWARE));
+    }
     if (!w->renderer_) return sdl_error("SDL_CreateRenderer");
     SDL_RendererInfo info{};
     if (SDL_GetRendererInfo(w->renderer_.get(), &info) == 0 && info.name) w->renderer_name_ = info.name;
