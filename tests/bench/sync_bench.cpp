@@ -176,11 +176,13 @@ int updown(size_t n, const std::vector<std::string>& server_args) {
     sync::CurlTransport ta(curl_to(server.url)), tb(curl_to(server.url));
     auto sa = session_for(*a, ta);
     auto sb = session_for(*b, tb);
+    const double c0 = cpu_seconds(::getpid()), s0 = cpu_seconds(server.pid);
     const auto t0 = Clock::now();
     auto up = sa.push();
     const auto t1 = Clock::now();
     auto down = sb.pull();
     const auto t2 = Clock::now();
+    const double c1 = cpu_seconds(::getpid()), s1 = cpu_seconds(server.pid);
     if (!up || !down) {
         std::cerr << "sync failed: " << (!up ? up.error().message : down.error().message) << "\n";
         return 1;
@@ -190,6 +192,8 @@ int updown(size_t n, const std::vector<std::string>& server_args) {
     std::printf("  pull  %6.3f s  (%zu requests, %.0f changes/s, %zu merged)\n", secs(t1, t2), down->requests,
                 down->pulled / secs(t1, t2), down->pulled);
     std::printf("  end to end %.3f s (target < 2 s for 10k up + 10k down)\n", secs(t0, t2));
+    std::printf("  CPU used: tablets %.3f s, server %.3f s (on a shared machine the wall time can exceed their sum)\n",
+                c1 - c0, s1 - s0);
     a.reset();
     b.reset();
     std::filesystem::remove_all(dir);
