@@ -184,3 +184,32 @@ void run(uint64_t seed) {
 TEST_CASE("randomized fault schedules converge with no typed value lost") {
     for (uint64_t seed = 1; seed <= 6; ++seed) run(seed);
 }
+
+TEST_CASE("unknown wire fields survive a trip through the server to another tablet") {
+    auto dir = sim::temp_dir("extra");
+    sim::Central central((dir / "central.db").string());
+    const std::string station = central.add_station("东城联络站");
+    LoopbackTransport net([&](const HttpRequest& r) { return central.handle(r); });
+    sim::Tablet a((dir / "a.db").string(), "devA", 0), b((dir / "b.db").string(), "devB", 0);
+    sim::enrol(central, net, a, station);
+    sim::enrol(central, net, b, station);
+    // A newer tablet adds a field this version does not know.
+    auto j = nlohmann::json::parse(R"({"id":"001750000000000-00000000-devA","table":"visits","row":"r1",
+        "column":"subject","value":"新字段","supersedes":[],"scope":")" + station +
+                                   R"(","x_voice_note":{"seconds":12}})");
+    HttpRequest push;
+    push.method = "POST";
+    push.target = "/v1/push";
+    push.headers = {{kProtocolHeader, "1"}, {"Authorization", "Bearer " + a.token}};
+    push.body = nlohmann::json({{"protocol", 1}, {"changes", nlohmann::json::array({j})}}).dump();
+    auto r = net.send(push);
+    REQUIRE(r.ok());
+    REQUIRE(r->status == 200);
+    REQUIRE(b.sync(net).ok());
+    auto h = b.rep->history("visits", "r1");
+    REQUIRE(h.ok());
+    REQUIRE(h->size() == 1);
+    auto extra = nlohmann::json::parse((*h)[0].extra);
+    CHECK(extra["x_voice_note"]["seconds"] == 12);
+    std::filesystem::remove_all(dir);
+}
