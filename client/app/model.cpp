@@ -123,7 +123,9 @@ void AppModel::refresh_home() {
     data_changed = true;
 }
 
-void AppModel::refresh_status() {
+bool AppModel::refresh_status() {
+    const SyncStatus before = sync;
+    const size_t conflicts_before = sync_view.conflicts.size();
     if (auto p = store->pending_changes()) sync.pending = *p;
     sync_view.conflicts.clear();
     if (auto cs = store->conflicts()) {
@@ -136,7 +138,12 @@ void AppModel::refresh_status() {
         sync.conflicts = static_cast<int64_t>(cs->size());
     }
     sync_view.status = sync;
-    data_changed = true;
+    // Redraw only when something visible changed: the periodic refresh must not cost frames.
+    const bool changed = sync.pending != before.pending || sync.conflicts != before.conflicts ||
+                         sync.online != before.online || sync.last_success != before.last_success ||
+                         sync.last_error != before.last_error || sync_view.conflicts.size() != conflicts_before;
+    if (changed) data_changed = true;
+    return changed;
 }
 
 namespace {
@@ -420,9 +427,8 @@ bool AppModel::run_timers(int64_t now) {
         ran = true;
     }
     if (status_due && now >= status_due) {
-        refresh_status();
+        ran = refresh_status() || ran;
         status_due = now + tuning::kStatusRefreshMs;
-        ran = true;
     }
     return ran;
 }

@@ -41,7 +41,7 @@ struct AppModel {
     Status open(const std::string& data_dir, const std::string& lang_override, bool demo);
     void load_ref();
     void refresh_home();
-    void refresh_status();
+    bool refresh_status();  // true when the shown status changed
     void run_list_query();
     void fetch_rows(int64_t first, int64_t last);
     void open_visit(const std::string& id);
