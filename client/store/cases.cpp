@@ -268,6 +268,17 @@ Status step(Store& s, const std::string& id, Action action, const std::string& a
     if (!cur->created_at.empty() && at->substr(0, 10) < cur->created_at.substr(0, 10))
         return invalid("the date " + at->substr(0, 10) + " is before the case was registered (" +
                        cur->created_at.substr(0, 10) + ")");
+    // A step given as a date alone on the day of the previous step keeps the timeline in order
+    // (the date means "that day", not midnight before what already happened that day).
+    if (valid_date(at_in)) {
+        auto& last = s.db().cached("SELECT coalesce(max(at), '') FROM case_events WHERE case_id = ? AND _deleted = 0");
+        last.bind(1, id);
+        auto r = last.step();
+        if (!r) return r.error();
+        const std::string prev = last.text(0);
+        last.reset();
+        if (prev.substr(0, 10) == at_in && prev > *at) *at = prev;
+    }
     if (action == Action::Close) fields.emplace_back("resolved_at", *at);
     if (set_status) fields.emplace_back("status", target_of(action));
     auto tx = db::Tx::begin(s.db());

@@ -9,7 +9,8 @@
 // Every function validates first and writes nothing on bad input, an unknown id or a refused
 // transition; each write is one transaction with its change records. Times are local
 // "YYYY-MM-DD HH:MM"; an empty `at` means now. A date alone ("YYYY-MM-DD") is accepted for
-// records entered after the fact and stored as "YYYY-MM-DD 00:00".
+// records entered after the fact and stored as "YYYY-MM-DD 00:00" (or as the time of the case's
+// latest step when that was on the same day, so the timeline stays in order).
 #pragma once
 #include <optional>
 #include <string>

@@ -189,6 +189,15 @@ TEST_CASE("a case from a visit: defaults, timeline rows, result, feedback and ra
     CHECK(c.timeline[6].note == "当面：在联络站当面答复");
     CHECK(c.timeline[7].note == "满意：很及时");
 
+    // A date alone on the day of the previous step is not put before it.
+    const std::string c3 = s.add_case("", "当天办结", "2026-03-05 15:00");
+    REQUIRE(cases::assign(*s, c3, dept, "2026-03-31", "", "2026-03-05"));
+    REQUIRE(cases::close(*s, c3, "已办", "2026-03-06"));
+    auto t3 = cases::get(*s, c3)->timeline;
+    REQUIRE(t3.size() == 3);
+    CHECK(t3[1].at == "2026-03-05 15:00");
+    CHECK(t3[2].at == "2026-03-06 00:00");
+
     // The timeline is separate rows: one change-record set per event, never rewritten.
     auto st = s->db().prepare("SELECT count(*) FROM case_events WHERE case_id = ?");
     st->bind(1, c2);
