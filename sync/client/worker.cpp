@@ -178,6 +178,9 @@ void Worker::run() {
                 auto r = session.round();
                 if (r) ok = true;
                 else failure = r.error();
+                // Close the connection now: the server gives each open connection a thread, and
+                // a round every few minutes gains nothing from keeping it.
+                transport.reset();
             }
             (void)fill_from_store(*store, st);
             release_snapshot(store->db());
