@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/app/demo.h"
+#include "client/store/stats.h"
 #include "client/ui/ui.h"
 #include "client/app/tuning.h"
 #include "platform/platform.h"
@@ -103,16 +104,16 @@ void AppModel::refresh_home() {
     home = {};
     home.today = platform::local_date(platform::wall_ms());
     if (!store->initialized()) return;
-    // Figures: batches by count, people by summing the day's/month's rows (the store has no
-    // sum yet; see docs/app.md).
+    // Exact 批次 and 人次 from the station figures (the same code the monthly report uses).
     auto figures = [&](const std::string& from, int64_t& visits, int64_t& people) {
-        store::VisitQuery q;
-        q.from = from;
-        q.to = home.today;
-        if (auto n = store->count_visits(q)) visits = *n;
-        q.limit = 20000;
-        if (auto rows = store->find_visits(q))
-            for (const auto& r : *rows) people += r.people;
+        store::stats::Range r;
+        r.from = from;
+        r.to = home.today;
+        r.station_id = store->station_id();
+        if (auto f = store::stats::figures(store->db(), r)) {
+            visits = f->total.visits;
+            people = f->total.people;
+        }
     };
     figures(home.today, home.today_visits, home.today_people);
     figures(home.today.substr(0, 8) + "01", home.month_visits, home.month_people);
