@@ -51,11 +51,7 @@ Result<json> answer_json(const HttpResponse& res) {
 
 }  // namespace
 
-void release_snapshot(db::Db& db) {
-    sqlite3* raw = db.raw();
-    for (sqlite3_stmt* s = sqlite3_next_stmt(raw, nullptr); s; s = sqlite3_next_stmt(raw, s))
-        if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
-}
+void release_snapshot(db::Db& db) { db.end_reads(); }
 
 bool centre_only_table(const std::string& t) {
     return t == "stations" || t == "categories" || t == "departments";

@@ -166,9 +166,15 @@ Stmt& Db::cached(const std::string& sql) {
     return it->second;
 }
 
+void Db::end_reads() {
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s))
+        if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+}
+
 Error Db::last_error(std::string_view what) const { return from_sqlite(sqlite3_errcode(db_), what, db_); }
 
 Result<std::unique_ptr<Tx>> Tx::begin(Db& db) {
+    db.end_reads();
     LIAISON_TRY(db.cached("BEGIN IMMEDIATE").run());
     return std::unique_ptr<Tx>(new Tx(db));
 }

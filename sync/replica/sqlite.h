@@ -73,6 +73,10 @@ public:
     Result<Stmt> prepare(std::string_view sql);
     // A statement cached on this connection (reset and cleared on each call): for hot paths.
     Stmt& cached(const std::string& sql);
+    // Resets every statement left mid-result (a single-row lookup stops at its first row), so
+    // this connection holds no read snapshot: it sees other connections' commits again, and a
+    // following BEGIN IMMEDIATE cannot fail on a stale snapshot. Tx::begin calls it.
+    void end_reads();
     Error last_error(std::string_view what) const;
     int64_t changes() const { return sqlite3_changes64(db_); }
     sqlite3* raw() const { return db_; }

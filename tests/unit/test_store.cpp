@@ -276,3 +276,16 @@ TEST_CASE("validators") {
     CHECK_FALSE(valid_utf8("\xc0\xaf"));      // overlong
     CHECK_FALSE(valid_utf8("\xe4\xb8"));      // truncated
 }
+
+TEST_CASE("a connection that did a single-row lookup still sees and writes after another connection commits") {
+    TempDir d;
+    auto a = fresh(d);
+    auto b = Store::open(d.db());
+    REQUIRE(b);
+    REQUIRE(a->add_visit(visit("一")));
+    CHECK(a->setting("station_id").value().size() == 36);  // leaves a cached lookup at its row
+    REQUIRE((*b)->add_visit(visit("二")));
+    auto again = a->add_visit(visit("三"));  // would fail on a stale snapshot
+    REQUIRE(again);
+    CHECK(a->count_visits(VisitQuery{}).value() == 3);
+}
