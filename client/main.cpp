@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
         } else if (w.rfind("--", 0) == 0) {
             std::cerr << "liaison: unknown option " << w << "\n";
             return 2;
+#ifdef LIAISON_HAVE_APP
+        } else if (w == "kiosk") {
+            app.kiosk = true;  // `liaison kiosk`: the app locked in kiosk mode
+#endif
         } else if (liaison::cli::is_verb(w)) {
             words.push_back(w);
         } else {

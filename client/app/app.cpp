@@ -84,6 +84,12 @@ public:
     int loop(std::optional<Script> script, std::chrono::steady_clock::time_point t_start);
     // Wakes the loop from another thread (UiQueue).
     static void wake();
+    // Kiosk mode: borderless full screen, the keyboard grabbed (system shortcuts swallowed).
+    void enter_kiosk_window() {
+        kiosk_window_ = true;
+        SDL_SetWindowBordered(win_.sdl(), SDL_FALSE);
+        SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_TRUE);
+    }
 
 private:
     void handle(const SDL_Event& ev);
@@ -111,11 +117,14 @@ private:
     double atlas_ms_ = 0;
     std::set<char32_t> reported_missing_;
     int atlas_builds_ = 0;
+    bool kiosk_window_ = false;  // full screen with the keyboard grabbed until the PIN is entered
 };
 
 void App::handle(const SDL_Event& ev) {
     switch (ev.type) {
-        case SDL_QUIT: running_ = false; return;
+        case SDL_QUIT:
+            if (!model_.kiosk_mode) running_ = false;  // kiosk: Alt+F4 and the like do nothing; only the PIN leaves
+            return;
         case SDL_TEXTINPUT:
             // Map characters beyond the BMP to their stand-ins first: ImGui 1.86 would make them U+FFFD.
             ui_.type_text(glyphs_.shown(ev.text.text));
@@ -123,7 +132,7 @@ void App::handle(const SDL_Event& ev) {
             return;
         case SDL_TEXTEDITING: preedit_ = glyphs_.shown(ev.edit.text); return;
         case SDL_WINDOWEVENT:
-            if (ev.window.event == SDL_WINDOWEVENT_CLOSE) running_ = false;
+            if (ev.window.event == SDL_WINDOWEVENT_CLOSE && !model_.kiosk_mode) running_ = false;
             break;
         default: break;
     }
@@ -178,6 +187,8 @@ void App::draw_content(const ui::Layout& l) {
         case ui::View::Settings:
             ui::draw_settings(ui_, model_.settings, model_.ref, model_.i18n.lang(), model_.font_px);
             break;
+        case ui::View::Kiosk: ui::draw_kiosk(ui_, model_.kiosk, model_.ref); break;
+        case ui::View::Queue: ui::draw_queue(ui_, model_.queue); break;
     }
     (void)l;
 }
@@ -222,9 +233,9 @@ void App::draw() {
     l.height = io.DisplaySize.y;
     l.portrait = l.height > l.width;
     l.font = model_.font_px;
-    l.touch = tuning::kTouchPx;
+    l.touch = model_.view == ui::View::Kiosk ? AppModel::kKioskTouchPx : tuning::kTouchPx;
     l.pad = l.width < 900 ? 12 : 16;
-    if (!style_set_ || l.font != style_for_.font || l.pad != style_for_.pad) {
+    if (!style_set_ || l.font != style_for_.font || l.pad != style_for_.pad || l.touch != style_for_.touch) {
         ui::apply_style(l);
         style_for_ = l;
         style_set_ = true;
@@ -238,7 +249,7 @@ void App::draw() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
-    const bool nav = model_.view != ui::View::FirstRun;
+    const bool nav = model_.view != ui::View::FirstRun && model_.view != ui::View::Kiosk;
     const float nav_w = std::max(120.0f, l.font * 6.5f), nav_h = l.touch * 1.6f;
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.0f);
     if (nav && !l.portrait) {
@@ -293,6 +304,12 @@ void App::draw() {
     SDL_RenderPresent(r);
 
     for (auto& i : ui_.take_intents()) model_.apply(i);
+    if (kiosk_window_ && !model_.kiosk_mode) {  // the admin's PIN: back to an ordinary window
+        kiosk_window_ = false;
+        SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_FALSE);
+        SDL_SetWindowFullscreen(win_.sdl(), 0);
+        SDL_SetWindowBordered(win_.sdl(), SDL_TRUE);
+    }
     update_text_input();
 }
 
@@ -391,12 +408,21 @@ int run(const AppOptions& opt) {
         std::cerr << "liaison: " << st.error().message << "\n";
         return 1;
     }
-    if (model.view != ui::View::FirstRun) {
-        auto v = ui::view_from_name(opt.view);
-        if (!v) {
-            std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings)\n";
+    if (opt.kiosk || (model.view != ui::View::FirstRun && ui::kiosk_step_from_name(opt.view))) {
+        // `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-pin).
+        const auto step = ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Welcome);
+        if (auto st = model.start_kiosk(step, opt.kiosk); !st) {
+            std::cerr << "liaison: kiosk: " << st.error().message << "\n";
             return 2;
         }
+        if (!opt.screenshot.empty()) model.kiosk_demo(step);
+    } else if (model.view != ui::View::FirstRun) {
+        auto v = ui::view_from_name(opt.view);
+        if (!v) {
+            std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin)\n";
+            return 2;
+        }
+        if (*v == ui::View::Queue && !opt.screenshot.empty()) model.queue_demo();
         model.navigate(*v);
     }
     std::optional<Script> script;
@@ -414,6 +440,12 @@ int run(const AppOptions& opt) {
     wo.width = opt.width;
     wo.height = opt.height;
     wo.fullscreen = opt.kiosk;
+    if (opt.kiosk) {
+        // Swallow the system's shortcuts where SDL can (Alt+Tab, the Windows key) while locked.
+        SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+        SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+        SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    }
     auto win = platform::Window::open(wo);
     if (!win) {
         std::cerr << "liaison: " << win.error().message << "\n";
@@ -423,6 +455,7 @@ int run(const AppOptions& opt) {
         std::fprintf(stderr, "perf: fonts+store+window ready %.1f ms after start\n", ms_since(t_start));
     ImGuiScope imgui(**win);
     App app(opt, **win, **glyphs, model);
+    if (opt.kiosk) app.enter_kiosk_window();
     return app.loop(std::move(script), t_start);
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/app/demo.h"
+#include "client/store/queue.h"
 #include "client/store/stats.h"
 #include "client/ui/ui.h"
 #include "client/app/tuning.h"
@@ -257,6 +258,8 @@ void AppModel::navigate(ui::View v) {
         case ui::View::Sync: refresh_status(); break;
         case ui::View::Settings: settings.server_url = ref.device.server_url; settings.message_key.clear(); break;
         case ui::View::VisitForm: new_form(); break;
+        case ui::View::Queue: refresh_queue(); break;
+        case ui::View::Kiosk: (void)start_kiosk(ui::KioskStep::Welcome, kiosk_mode); break;
         case ui::View::VisitDetail:
             if (detail.id.empty()) {  // e.g. --view visit-detail: show the newest visit
                 store::VisitQuery q;
@@ -342,6 +345,7 @@ void AppModel::save_form() {
     v.notes = stored(form.notes);
     v.people = form.people;
     v.deputy_ids = form.deputy_ids;
+    v.queue_ticket_id = form.queue_ticket_id;
     std::string id = form.editing_id;
     if (form.editing_id.empty()) {
         if (!form.visitor_name.empty() || !form.visitor_phone.empty()) {
@@ -356,6 +360,8 @@ void AppModel::save_form() {
             return;
         }
         id = *r;
+        // Started from the queue's "call next": the visit closes its ticket.
+        if (!form.queue_ticket_id.empty()) (void)store::queue::serve(*store, form.queue_ticket_id, id);
     } else {
         store::VisitPatch p;
         p.received_at = v.received_at;
@@ -379,6 +385,7 @@ void AppModel::save_form() {
     (void)store->clear_draft(draft_key());
     draft_due = 0;
     const bool was_edit = !form.editing_id.empty();
+    const bool from_queue = !form.queue_ticket_id.empty();
     form = {};
     show_toast("toast.saved");
     refresh_status();
@@ -386,6 +393,8 @@ void AppModel::save_form() {
     run_list_query();
     if (was_edit)
         open_visit(id);
+    else if (from_queue)
+        navigate(ui::View::Queue);
     else
         view = ui::View::Visits;
 }
@@ -427,6 +436,7 @@ bool AppModel::run_timers(int64_t now) {
         toast_until = 0;
         ran = true;
     }
+    if (kiosk_timers(now)) ran = true;
     if (status_due && now >= status_due) {
         ran = refresh_status() || ran;
         status_due = now + tuning::kStatusRefreshMs;
@@ -436,7 +446,7 @@ bool AppModel::run_timers(int64_t now) {
 
 int64_t AppModel::next_deadline() const {
     int64_t d = 0;
-    for (int64_t t : {list_query_due, draft_due, toast_until, status_due})
+    for (int64_t t : {list_query_due, draft_due, toast_until, status_due, kiosk_deadline()})
         if (t && (!d || t < d)) d = t;
     return d;
 }
@@ -529,6 +539,8 @@ void AppModel::apply(const ui::Intent& in) {
                 run_list_query();
                 navigate(ui::View::Home);
             },
+            [&](const ui::intent::Kiosk& k) { apply_kiosk(k); },
+            [&](const ui::intent::Queue& q) { apply_queue(q); },
             [&](const ui::intent::InitStation& i) {
                 auto st = store->init(stored(i.station), stored(i.device));
                 if (!st) {

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "client/store/kiosk_lock.h"
+
 #include "client/app/sync_status.h"
 #include "client/store/store.h"
 #include "client/ui/glyphs.h"
@@ -29,6 +31,16 @@ struct AppModel {
     ui::SettingsState settings;
     ui::FirstRunState first_run;
     float font_px = 20;
+    // Kiosk mode (client/app/model_kiosk.cpp): the visitor's steps and the desk's queue panel.
+    ui::KioskState kiosk;
+    ui::QueueState queue;
+    bool kiosk_mode = false;             // locked in: only the admin PIN leaves
+    int64_t clock_offset_ms = 0;         // scripts move the kiosk's clock forward (idle timeout)
+    int64_t kiosk_last_input = 0, kiosk_due = 0, kiosk_ticket_until = 0, kiosk_last_tap = 0;  // kiosk clock
+    float desk_font_px = 20;             // restored when the kiosk is left
+    std::unique_ptr<store::kiosk::KioskLock> kiosk_lock;
+    store::kiosk::IdlePolicy kiosk_idle;
+    static constexpr float kKioskFontPx = 26, kKioskTouchPx = 72;
 
     std::string toast;
     int64_t toast_until = 0;
@@ -59,6 +71,19 @@ struct AppModel {
     void set_language(const std::string& lang);
     void show_toast(const std::string& key);
     void flush();  // before exit: write a pending draft
+
+    // Kiosk and queue (model_kiosk.cpp)
+    Status start_kiosk(ui::KioskStep step, bool locked);
+    void kiosk_new_visitor();  // back to welcome, everything the visitor typed forgotten
+    void kiosk_demo(ui::KioskStep step);  // screenshots: sample input, a duty slot, a ticket
+    void queue_demo();
+    void apply_kiosk(const ui::intent::Kiosk& k);
+    void apply_queue(const ui::intent::Queue& q);
+    void refresh_queue();
+    void open_ticket_form(const store::QueueTicket& t);
+    bool kiosk_timers(int64_t now);
+    int64_t kiosk_deadline() const;  // monotonic ms, 0 = none
+    int64_t kiosk_now() const;
 
 private:
     std::string shown(const std::string& s) { return glyphs->shown(s); }

@@ -58,7 +58,7 @@ Result<Script> Script::load(const std::string& path) {
         const size_t sp = line.find(' ');
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
         static const char* known[] = {"click", "type", "key", "wait", "scroll", "view", "screenshot",
-                                      "expect-text", "expect-no-text", "frame-stats", "quit"};
+                                      "expect-text", "expect-no-text", "frame-stats", "quit", "advance"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)
@@ -135,6 +135,9 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
         } else if (m.list_query_due == 0 && m.draft_due == 0) {
             settle_ = settle;
         }
+    } else if (s.cmd == "advance") {
+        m.clock_offset_ms += std::atoll(s.arg.c_str());
+        settle_ = settle;
     } else if (s.cmd == "view") {
         if (auto v = ui::view_from_name(s.arg)) {
             m.navigate(*v);

@@ -3,6 +3,7 @@
 //   type TEXT            type into the focused field (any UTF-8, also beyond the BMP)
 //   key Enter|Tab|Escape|Backspace|Down|Up
 //   wait [MS]            until debounced work (search, draft) ran; or MS milliseconds
+//   advance MS           move the app's kiosk clock MS milliseconds forward (idle timeout, PIN lockout)
 //   scroll N             mouse wheel N notches down (negative: up) over the content
 //   view NAME            go to a view directly
 //   screenshot FILE      PNG of the next frame

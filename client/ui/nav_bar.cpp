@@ -15,6 +15,7 @@ constexpr NavItem kItems[] = {
     {"nav.home", "nav.home", View::Home},
     {"nav.visits", "nav.visits", View::Visits},
     {"nav.new_visit", "nav.new_visit", View::VisitForm},
+    {"nav.queue", "nav.queue", View::Queue},
     {"nav.sync", "nav.sync", View::Sync},
     {"nav.settings", "nav.settings", View::Settings},
 };

@@ -15,7 +15,7 @@
 
 namespace liaison::ui {
 
-enum class View { FirstRun, Home, Visits, VisitForm, VisitDetail, Sync, Settings };
+enum class View { FirstRun, Home, Visits, VisitForm, VisitDetail, Sync, Settings, Kiosk, Queue };
 const char* view_name(View v);
 std::optional<View> view_from_name(const std::string& name);
 
@@ -71,6 +71,7 @@ struct VisitFormState {
     std::map<std::string, std::string> errors;  // field -> i18n key
     std::string notice_key;                     // e.g. "form.draft_restored"
     std::string save_error;                     // from the store, one line
+    std::string queue_ticket_id;                // opened by the desk's "call next": saving serves it
 };
 
 struct VisitDetailState {
@@ -103,6 +104,50 @@ struct FirstRunState {
     std::string error;
 };
 
+// ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
+enum class KioskStep { Welcome, Consent, Details, Deputy, Ticket, Pin };
+const char* kiosk_step_name(KioskStep s);                            // "kiosk-welcome" ...
+std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
+
+struct KioskForm {
+    std::string name, phone, topic, category, deputy_id;  // display form
+    int64_t people = 1;
+    std::map<std::string, std::string> errors;  // field -> i18n key
+};
+
+struct KioskState {
+    KioskStep step = KioskStep::Welcome;
+    KioskStep before_pin = KioskStep::Welcome;  // where the PIN pad's "cancel" returns
+    KioskForm form;
+    int session = 0;        // new widget ids for every visitor: no earlier text can reappear
+    int drawn_session = -1;  // the view clears ImGui's active field when this differs
+    std::string lang;       // the visitor's language; back to Chinese for the next visitor
+    std::string consent;    // consent text (markdown), display form
+    std::vector<Choice> duty_deputies;  // today's duty slots: deputy id, "09:00–12:00 name"
+    std::string ticket_label;           // "A007"
+    int64_t ticket_ahead = 0;
+    int countdown_s = 0;                // idle countdown shown in its last seconds (0: none)
+    int ticket_left_s = 0;              // the ticket screen returns to welcome after this
+    std::string error;                  // store message, one line
+    // PIN pad
+    std::string pin;
+    std::string pin_message;            // translated: wrong PIN, attempts left, locked for ...
+    bool pin_locked = false;
+    int corner_taps = 0;
+};
+
+struct QueueRowView {
+    std::string id, label, status, name, phone_masked, topic, category;
+    int64_t people = 1;
+};
+
+struct QueueState {
+    std::string date;
+    std::vector<QueueRowView> rows;
+    int64_t waiting = 0;
+    std::string message;  // one line (e.g. nobody waiting)
+};
+
 // ---- intents: what a view asks the app root to do ----
 namespace intent {
 struct Navigate { View to; };
@@ -121,11 +166,17 @@ struct SetFontSize { float px = 20; };
 struct SaveServer { std::string url; };
 struct SeedDemo {};
 struct InitStation { std::string station, device; };
+enum class KioskAction { Start, Consent, Agree, Disagree, Next, Back, Take, Done, Language, CornerTap, PinDigit,
+                         PinErase, PinEnter, PinCancel, Touch };
+struct Kiosk { KioskAction action; std::string arg; };
+enum class QueueAction { CallNext, Serve, Leave, Refresh };
+struct Queue { QueueAction action; std::string id; };
 }  // namespace intent
 
 using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
                             intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
                             intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
-                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation>;
+                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
+                            intent::Kiosk, intent::Queue>;
 
 }  // namespace liaison::ui

@@ -136,6 +136,8 @@ void draw_visit_form(Ui& ui, VisitFormState& s, const RefData& ref);
 void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref);
 void draw_sync(Ui& ui, SyncViewState& s);
 void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px);
+void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref);  // full screen, no nav bar
+void draw_queue(Ui& ui, const QueueState& s);                 // the desk's queue panel
 
 // Form rules shared by the view (inline errors) and the app root (before saving).
 void validate_form(VisitFormState& s);

@@ -17,13 +17,15 @@ const char* view_name(View v) {
         case View::VisitDetail: return "visit-detail";
         case View::Sync: return "sync";
         case View::Settings: return "settings";
+        case View::Kiosk: return "kiosk";
+        case View::Queue: return "queue";
     }
     return "home";
 }
 
 std::optional<View> view_from_name(const std::string& n) {
     for (View v : {View::FirstRun, View::Home, View::Visits, View::VisitForm, View::VisitDetail, View::Sync,
-                   View::Settings})
+                   View::Settings, View::Kiosk, View::Queue})
         if (n == view_name(v)) return v;
     return std::nullopt;
 }

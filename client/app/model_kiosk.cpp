@@ -1,0 +1,403 @@
+// The app root's kiosk and queue half: the visitor's steps (welcome, consent, details, wished
+// deputy, ticket), the PIN that leaves kiosk mode, the idle reset, and the desk's queue panel.
+// docs/queue.md describes the store calls used here.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "client/app/model.h"
+#include "client/store/duty.h"
+#include "client/store/queue.h"
+#include "client/ui/ui.h"
+#include "platform/platform.h"
+
+namespace liaison::app {
+
+namespace {
+constexpr int64_t kTicketShownMs = 15000;  // the ticket screen returns to welcome after this
+constexpr int64_t kCornerTapsWithinMs = 3000;
+constexpr int kCornerTaps = 5;
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string today() { return platform::local_date(platform::wall_ms()); }
+}  // namespace
+
+int64_t AppModel::kiosk_now() const { return platform::monotonic_ms() + clock_offset_ms; }
+
+Status AppModel::start_kiosk(ui::KioskStep step, bool locked) {
+    if (!store->initialized())
+        return Error{Error::Kind::Invalid, "this tablet has no station yet: set it up in the app first"};
+    auto lock = store::kiosk::load_lock(*store);
+    if (!lock) return lock.error();
+    kiosk_lock = std::make_unique<store::kiosk::KioskLock>(std::move(*lock));
+    if (auto p = store::kiosk::idle_policy(*store)) kiosk_idle = *p;
+    kiosk_mode = locked;
+    if (view != ui::View::Kiosk) desk_font_px = font_px;
+    font_px = kKioskFontPx;
+    view = ui::View::Kiosk;
+    kiosk_new_visitor();
+    kiosk.step = step;
+    if (step == ui::KioskStep::Pin) kiosk.before_pin = ui::KioskStep::Welcome;
+    data_changed = true;
+    return {};
+}
+
+namespace {
+void load_kiosk_language(AppModel& m, const std::string& lang) {
+    if (m.i18n.lang() != lang) {
+        if (auto t = ui::I18n::load(m.assets_dir, lang)) {
+            m.i18n = std::move(*t);  // not saved: the next visitor starts in Chinese again
+            m.glyphs->note(m.i18n.all_text());
+            m.load_ref();
+        }
+    }
+    m.kiosk.lang = m.i18n.lang();
+    m.kiosk.consent = m.glyphs->shown(read_text(m.assets_dir + "/consent/consent." + m.kiosk.lang + ".md"));
+    // Today's duty slots: the deputies a visitor may ask for.
+    m.kiosk.duty_deputies.clear();
+    if (auto slots = store::duty::slots(*m.store, today(), today())) {
+        for (const auto& slot : *slots)
+            for (const auto& id : slot.deputy_ids) {
+                auto& list = m.kiosk.duty_deputies;
+                if (std::any_of(list.begin(), list.end(), [&](const ui::Choice& c) { return c.id == id; })) continue;
+                list.push_back({id, m.ref.label(m.ref.deputies, id) + "  " + slot.start + "–" + slot.end});
+            }
+    }
+}
+}  // namespace
+
+void AppModel::kiosk_new_visitor() {
+    const int session = kiosk.session + 1;
+    kiosk = {};  // every field, the ticket shown, the PIN typed
+    kiosk.session = session;
+    kiosk_ticket_until = 0;
+    kiosk_last_input = kiosk_now();
+    kiosk_due = 0;
+    load_kiosk_language(*this, "zh");
+    data_changed = true;
+}
+
+void AppModel::kiosk_demo(ui::KioskStep step) {
+    using ui::KioskStep;
+    // A duty slot today, so the deputy step has someone to offer.
+    if (auto slots = store::duty::slots(*store, today(), today()); slots && slots->empty() && !ref.deputies.empty()) {
+        store::DutySlot d;
+        d.date = today();
+        d.start = "09:00";
+        d.end = "12:00";
+        d.deputy_ids.push_back(ref.deputies.front().id);
+        if (ref.deputies.size() > 1) d.deputy_ids.push_back(ref.deputies[1].id);
+        (void)store::duty::add_slot(*store, d);
+        load_kiosk_language(*this, kiosk.lang);
+    }
+    if (step == KioskStep::Details || step == KioskStep::Deputy) {
+        kiosk.form.name = shown("王小明");
+        kiosk.form.phone = "13800138000";
+        kiosk.form.people = 2;
+        kiosk.form.topic = shown("小区门口路灯不亮 (No.3 Road)");
+        if (!ref.categories.empty()) kiosk.form.category = ref.categories.front().id;
+    }
+    if (step == KioskStep::Ticket) {
+        queue_demo();
+        store::queue::NewTicket t;
+        t.visitor_name = "王小明";
+        t.phone = "13800138000";
+        t.topic = "小区门口路灯不亮";
+        if (auto r = store::queue::take_ticket(*store, t)) {
+            kiosk.ticket_label = store::queue::label(*r);
+            if (auto n = store::queue::waiting_ahead(*store, *r)) kiosk.ticket_ahead = *n;
+        }
+        kiosk_ticket_until = kiosk_now() + kTicketShownMs;
+        kiosk.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
+    }
+}
+
+void AppModel::queue_demo() {
+    auto ts = store::queue::tickets(*store, today());
+    if (!ts || !ts->empty()) return;
+    const struct {
+        const char *name, *phone, *topic;
+        int people;
+    } demo[] = {{"李建国", "13912345678", "老旧小区加装电梯", 1},
+                {"张䶮", "010-62345678", "幼儿园学位紧张", 2},
+                {"Chen Li", "13600001111", "公交线路调整 (Bus 27)", 1},
+                {"赵喆", "13700002222", "噪音扰民", 3}};
+    for (const auto& d : demo) {
+        store::queue::NewTicket t;
+        t.visitor_name = d.name;
+        t.phone = d.phone;
+        t.topic = d.topic;
+        t.people = d.people;
+        (void)store::queue::take_ticket(*store, t);
+    }
+    if (auto first = store::queue::call_next(*store, today())) {
+        (void)first;
+        if (auto second = store::queue::call_next(*store, today())) (void)store::queue::leave(*store, second->id);
+        // the first stays "called": the desk is receiving that visitor
+    }
+}
+
+void AppModel::apply_kiosk(const ui::intent::Kiosk& k) {
+    using ui::KioskStep;
+    using A = ui::intent::KioskAction;
+    const int64_t now = kiosk_now();
+    kiosk_last_input = now;
+    kiosk.countdown_s = 0;
+    kiosk_due = 0;  // recomputed by kiosk_timers
+    auto validate_details = [&] {
+        auto& f = kiosk.form;
+        f.errors.clear();
+        if (!store::queue::validate_name(stored(f.name))) f.errors["name"] = "kiosk.err.name";
+        if (!store::queue::validate_phone(f.phone)) f.errors["phone"] = "kiosk.err.phone";
+        if (!store::queue::validate_topic(stored(f.topic))) f.errors["topic"] = "kiosk.err.topic";
+        return f.errors.empty();
+    };
+    switch (k.action) {
+        case A::Touch: break;
+        case A::Start: kiosk.step = KioskStep::Consent; break;
+        case A::Consent: kiosk.step = KioskStep::Consent; break;
+        case A::Agree: kiosk.step = KioskStep::Details; break;
+        case A::Disagree: kiosk_new_visitor(); break;  // nothing of this visitor is kept
+        case A::Next:
+            if (kiosk.step == KioskStep::Details && validate_details()) kiosk.step = KioskStep::Deputy;
+            break;
+        case A::Back:
+            if (kiosk.step == KioskStep::Deputy) kiosk.step = KioskStep::Details;
+            else if (kiosk.step == KioskStep::Details) kiosk.step = KioskStep::Consent;
+            kiosk.error.clear();
+            break;
+        case A::Take: {
+            if (!validate_details()) {
+                kiosk.step = KioskStep::Details;
+                break;
+            }
+            store::queue::NewTicket t;
+            t.visitor_name = stored(kiosk.form.name);
+            t.phone = kiosk.form.phone;
+            t.people = kiosk.form.people;
+            t.category = kiosk.form.category;
+            t.topic = stored(kiosk.form.topic);
+            t.wished_deputy_id = kiosk.form.deputy_id;
+            auto r = store::queue::take_ticket(*store, t);
+            if (!r) {
+                kiosk.error = r.error().message;
+                break;
+            }
+            kiosk.form = {};  // the ticket screen needs only the number
+            kiosk.error.clear();
+            kiosk.ticket_label = store::queue::label(*r);
+            if (auto n = store::queue::waiting_ahead(*store, *r)) kiosk.ticket_ahead = *n;
+            kiosk.step = KioskStep::Ticket;
+            kiosk_ticket_until = now + kTicketShownMs;
+            kiosk.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
+            break;
+        }
+        case A::Done: kiosk_new_visitor(); break;
+        case A::Language: load_kiosk_language(*this, k.arg == "en" ? "en" : "zh"); break;
+        case A::CornerTap:
+            if (now - kiosk_last_tap > kCornerTapsWithinMs) kiosk.corner_taps = 0;
+            kiosk_last_tap = now;
+            if (++kiosk.corner_taps >= kCornerTaps && kiosk.step != KioskStep::Pin) {
+                kiosk.corner_taps = 0;
+                kiosk.before_pin = kiosk.step;
+                kiosk.step = KioskStep::Pin;
+                kiosk.pin.clear();
+                kiosk.pin_message.clear();
+            }
+            break;
+        case A::PinDigit:
+            if (kiosk.pin.size() < store::kiosk::kMaxPinDigits) kiosk.pin += k.arg;
+            break;
+        case A::PinErase:
+            if (!kiosk.pin.empty()) kiosk.pin.pop_back();
+            break;
+        case A::PinCancel:
+            kiosk.pin.clear();
+            kiosk.pin_message.clear();
+            kiosk.step = kiosk.before_pin == KioskStep::Pin ? KioskStep::Welcome : kiosk.before_pin;
+            break;
+        case A::PinEnter: {
+            if (!kiosk_lock) break;
+            const int64_t wall = platform::wall_ms() + clock_offset_ms;
+            const auto a = kiosk_lock->enter(kiosk.pin, wall);
+            kiosk.pin.clear();
+            (void)store::kiosk::save_lock_state(*store, *kiosk_lock);
+            if (a.outcome == store::kiosk::PinOutcome::Unlocked) {
+                // Leave kiosk mode for the desk app, with no trace of the kiosk's visitor.
+                kiosk = {};
+                kiosk_mode = false;
+                kiosk_lock->relock();
+                font_px = desk_font_px;
+                if (auto t = ui::I18n::load(assets_dir, store->setting("ui.lang", "zh").value())) {
+                    i18n = std::move(*t);
+                    glyphs->note(i18n.all_text());
+                    load_ref();
+                }
+                navigate(ui::View::Home);
+                return;
+            }
+            if (a.outcome == store::kiosk::PinOutcome::LockedOut || a.attempts_left == 0) {
+                kiosk.pin_locked = true;
+            } else {
+                kiosk.pin_message = i18n.fmt("kiosk.pin_wrong", {std::to_string(a.attempts_left)});
+            }
+            break;
+        }
+    }
+    if (kiosk.step == KioskStep::Pin && kiosk_lock) {
+        const int64_t left = kiosk_lock->locked_for_ms(platform::wall_ms() + clock_offset_ms);
+        kiosk.pin_locked = left > 0;
+        if (left > 0) {
+            const int64_t s = (left + 999) / 1000;
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
+            kiosk.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
+        }
+    }
+    data_changed = true;
+}
+
+bool AppModel::kiosk_timers(int64_t mono) {
+    if (view != ui::View::Kiosk) return false;
+    using ui::KioskStep;
+    const int64_t now = mono + clock_offset_ms;
+    if (kiosk_due && now < kiosk_due) return false;
+    bool changed = false;
+    kiosk_due = 0;
+    auto sooner = [&](int64_t t) {
+        if (t > 0 && (!kiosk_due || t < kiosk_due)) kiosk_due = t;
+    };
+    if (kiosk.step == KioskStep::Ticket) {
+        if (now >= kiosk_ticket_until) {
+            kiosk_new_visitor();
+            return true;
+        }
+        const int left = static_cast<int>((kiosk_ticket_until - now + 999) / 1000);
+        if (left != kiosk.ticket_left_s) {
+            kiosk.ticket_left_s = left;
+            changed = true;
+        }
+        sooner(kiosk_ticket_until - (left - 1) * 1000);
+    } else if (kiosk.step != KioskStep::Welcome || kiosk.lang != "zh") {
+        const auto st = store::kiosk::idle_state(now, kiosk_last_input, kiosk_idle);
+        if (st.kind == store::kiosk::IdleView::Kind::Reset) {
+            kiosk_new_visitor();
+            return true;
+        }
+        const int c = st.kind == store::kiosk::IdleView::Kind::Countdown ? st.countdown_s : 0;
+        if (c != kiosk.countdown_s) {
+            kiosk.countdown_s = c;
+            changed = true;
+        }
+        sooner(st.next_change_ms);
+    }
+    if (kiosk.step == KioskStep::Pin && kiosk.pin_locked && kiosk_lock) {
+        const int64_t wall = platform::wall_ms() + clock_offset_ms;
+        const int64_t left = kiosk_lock->locked_for_ms(wall);
+        if (left <= 0) {
+            kiosk.pin_locked = false;
+            kiosk.pin_message.clear();
+        } else {
+            const int64_t s = (left + 999) / 1000;
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
+            kiosk.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
+            sooner(now + std::min<int64_t>(1000, left));
+        }
+        changed = true;
+    }
+    if (changed) data_changed = true;
+    return changed;
+}
+
+int64_t AppModel::kiosk_deadline() const {
+    if (view != ui::View::Kiosk || !kiosk_due) return 0;
+    return std::max<int64_t>(1, kiosk_due - clock_offset_ms);
+}
+
+// ---- the desk's queue panel ----
+
+void AppModel::refresh_queue() {
+    queue.date = today();
+    queue.rows.clear();
+    queue.waiting = 0;
+    auto ts = store::queue::tickets(*store, queue.date);
+    if (!ts) {
+        queue.message = ts.error().message;
+        return;
+    }
+    for (const auto& t : *ts) {
+        ui::QueueRowView r;
+        r.id = t.id;
+        r.label = store::queue::label(t);
+        r.status = t.status;
+        r.name = shown(t.visitor_name);  // staff see the full name
+        r.phone_masked = store::queue::mask_phone(t.phone);
+        r.topic = shown(t.topic);
+        r.category = t.category.empty() ? "" : ref.label(ref.categories, t.category);
+        r.people = t.people;
+        if (t.status == "waiting") ++queue.waiting;
+        queue.rows.push_back(std::move(r));
+    }
+    data_changed = true;
+}
+
+void AppModel::open_ticket_form(const store::QueueTicket& t) {
+    const store::Visit v = store::queue::prefill_visit(*store, t);
+    form = {};
+    form.received_at = v.received_at;
+    form.channel = v.channel;
+    form.category = v.category;
+    form.subject = shown(v.subject);
+    form.people = v.people;
+    form.deputy_ids = v.deputy_ids;
+    if (!v.visitors.empty()) {
+        form.visitor_name = shown(v.visitors.front().name);
+        form.visitor_phone = v.visitors.front().phone;
+    }
+    form.queue_ticket_id = t.id;
+    ui::validate_form(form);
+    view = ui::View::VisitForm;
+    data_changed = true;
+}
+
+void AppModel::apply_queue(const ui::intent::Queue& q) {
+    using A = ui::intent::QueueAction;
+    queue.message.clear();
+    switch (q.action) {
+        case A::Refresh: break;
+        case A::CallNext: {
+            auto t = store::queue::call_next(*store, today());
+            if (!t) {
+                queue.message = t.error().kind == Error::Kind::NotFound ? i18n.tr("queue.nobody") : t.error().message;
+                break;
+            }
+            open_ticket_form(*t);
+            return;
+        }
+        case A::Serve: {
+            auto t = store::queue::ticket(*store, q.id);
+            if (!t) {
+                queue.message = t.error().message;
+                break;
+            }
+            open_ticket_form(*t);
+            return;
+        }
+        case A::Leave: {
+            auto t = store::queue::leave(*store, q.id);
+            if (!t) queue.message = t.error().message;
+            break;
+        }
+    }
+    refresh_queue();
+    refresh_status();
+}
+
+}  // namespace liaison::app

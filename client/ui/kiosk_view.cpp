@@ -1,0 +1,408 @@
+// The kiosk (DESIGN §6, docs/queue.md): a visitor takes a queue number by touch alone. Full
+// screen, big type and targets, Chinese first with an English switch on every step. The view
+// shows only what this visitor typed and their own number: never the queue or anyone else.
+// The hidden way out: five taps on the top-right corner open the admin PIN pad.
+#include <algorithm>
+
+#include <imgui_internal.h>
+
+#include "client/ui/ui.h"
+
+namespace liaison::ui {
+
+const char* kiosk_step_name(KioskStep s) {
+    switch (s) {
+        case KioskStep::Welcome: return "kiosk-welcome";
+        case KioskStep::Consent: return "kiosk-consent";
+        case KioskStep::Details: return "kiosk-details";
+        case KioskStep::Deputy: return "kiosk-deputy";
+        case KioskStep::Ticket: return "kiosk-ticket";
+        case KioskStep::Pin: return "kiosk-pin";
+    }
+    return "kiosk-welcome";
+}
+
+std::optional<KioskStep> kiosk_step_from_name(const std::string& n) {
+    if (n == "kiosk") return KioskStep::Welcome;
+    for (KioskStep s : {KioskStep::Welcome, KioskStep::Consent, KioskStep::Details, KioskStep::Deputy,
+                        KioskStep::Ticket, KioskStep::Pin})
+        if (n == kiosk_step_name(s)) return s;
+    return std::nullopt;
+}
+
+namespace {
+using intent::KioskAction;
+
+struct Kiosk {
+    Ui& ui;
+    KioskState& s;
+    const RefData& ref;
+    float big() const { return ui.layout().touch * 1.25f; }  // the main button of a step
+
+    void act(KioskAction a, std::string arg = {}) { ui.emit(intent::Kiosk{a, std::move(arg)}); }
+
+    // Text in the heading font scaled by `scale`, centred in the available width.
+    void centred(const std::string& t, float scale, ImU32 col = color::kText) {
+        ui.note_text(t);
+        ui.push_heading_font();
+        ImFont* f = ImGui::GetFont();
+        const float size = ImGui::GetFontSize() * scale;
+        const float wrap = ImGui::GetContentRegionAvail().x;
+        const ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, wrap, t.c_str());
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float x = p.x + std::max(0.0f, (wrap - ts.x) / 2);
+        ImGui::GetWindowDrawList()->AddText(f, size, ImVec2(x, p.y), col, t.c_str(), nullptr, wrap);
+        ImGui::Dummy(ImVec2(wrap, ts.y));
+        ImGui::PopFont();
+    }
+    bool big_button(const char* id, const std::string& label, float w, Tone tone = Tone::Primary, bool enabled = true) {
+        ui.push_heading_font();
+        const bool r = ui.button(id, label, w, tone, enabled);
+        ImGui::PopFont();
+        return r;
+    }
+    void gap(float h) { ImGui::Dummy(ImVec2(0, h)); }
+
+    // Station name left, language switch right; the corner beyond it is the hidden way out.
+    void top_bar() {
+        const Layout& l = ui.layout();
+        const float corner = l.touch * 1.2f;
+        ImGui::BeginGroup();
+        ui.push_heading_font();
+        ui.note_text(ref.device.station_name);
+        const std::string title = ref.device.station_name.empty() ? ui.tr("app.title") : ref.device.station_name;
+        ui.note_text(title);
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (l.touch - ImGui::GetFontSize()) / 2);
+        ImGui::TextUnformatted(title.c_str());
+        ImGui::PopFont();
+        ImGui::EndGroup();
+        const std::string other = ui.tr("kiosk.other_language");
+        const float lw = ui.chip_width(other) + 16;
+        ImGui::SameLine(std::max(0.0f, ImGui::GetWindowContentRegionMax().x - lw - corner));
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().WindowPadding.y * 0);
+        if (ui.chip("kiosk.lang", other, false, lw)) act(KioskAction::Language, s.lang == "en" ? "zh" : "en");
+        // The hidden corner: an invisible button in the window's top-right corner.
+        ImGuiWindow* w = ImGui::GetCurrentWindow();
+        const ImVec2 keep = ImGui::GetCursorScreenPos();
+        ImGui::SetCursorScreenPos(ImVec2(w->Pos.x + w->Size.x - corner, w->Pos.y));
+        if (ImGui::InvisibleButton("##kiosk.corner", ImVec2(corner, corner))) act(KioskAction::CornerTap);
+        ui.record("kiosk.corner", "");
+        ImGui::SetCursorScreenPos(keep);
+        gap(4);
+    }
+
+    // A row of "back" and the step's main button along the bottom.
+    bool bottom(const char* back_id, const std::string& back, const char* next_id, const std::string& next,
+                bool& next_pressed) {
+        const float gap_x = ImGui::GetStyle().ItemSpacing.x;
+        const float w = ImGui::GetContentRegionAvail().x;
+        const float bw = (w - gap_x) / 3, nw = w - gap_x - bw;
+        const bool b = big_button(back_id, back, bw, Tone::Normal);
+        ImGui::SameLine();
+        next_pressed = big_button(next_id, next, nw);
+        return b;
+    }
+    float bottom_h() const { return big() + ImGui::GetStyle().ItemSpacing.y * 2; }
+
+    void welcome() {
+        const Layout& l = ui.layout();
+        const float h = ImGui::GetContentRegionAvail().y;
+        gap(h * (l.portrait ? 0.22f : 0.14f));
+        centred(ui.tr("kiosk.welcome"), 1.5f);
+        gap(l.font);
+        centred(ui.tr("kiosk.welcome_sub"), 0.8f, color::kMuted);
+        gap(l.font * 2);
+        const float bw = std::min(ImGui::GetContentRegionAvail().x, std::max(l.width * 0.45f, 360.0f));
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2);
+        ui.push_heading_font();
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(24, l.touch * 0.45f));
+        if (ui.button("kiosk.start", ui.tr("kiosk.start"), bw, Tone::Primary)) act(KioskAction::Start);
+        ImGui::PopStyleVar();
+        ImGui::PopFont();
+        gap(l.font * 2);
+        centred(ui.tr("kiosk.welcome_steps"), 0.7f, color::kMuted);
+    }
+
+    // The consent text: a small subset of Markdown (# headings, - items, **bold** marks dropped).
+    void consent_text() {
+        size_t p = 0;
+        const std::string& t = s.consent;
+        while (p <= t.size()) {
+            size_t e = t.find('\n', p);
+            if (e == std::string::npos) e = t.size();
+            std::string line = t.substr(p, e - p);
+            p = e + 1;
+            for (size_t b; (b = line.find("**")) != std::string::npos;) line.erase(b, 2);
+            if (line.empty()) {
+                gap(4);
+            } else if (line.rfind("# ", 0) == 0) {
+                ui.heading(line.substr(2));
+            } else if (line.rfind("## ", 0) == 0) {
+                gap(4);
+                ui.heading(line.substr(3));
+            } else if (line.rfind("- ", 0) == 0) {
+                ui.note_text("•");
+                ImGui::Bullet();
+                ImGui::SameLine();
+                ui.text(line.substr(2));
+            } else {
+                ui.text(line);
+            }
+            if (e >= t.size()) break;
+        }
+    }
+
+    void consent() {
+        ImGui::BeginChild("kiosk.consent.text", ImVec2(0, -bottom_h()), true);
+        consent_text();
+        ui.drag_scroll();
+        ImGui::EndChild();
+        gap(4);
+        bool agree = false;
+        if (bottom("kiosk.disagree", ui.tr("kiosk.disagree"), "kiosk.agree", ui.tr("kiosk.agree"), agree))
+            act(KioskAction::Disagree);
+        if (agree) act(KioskAction::Agree);
+    }
+
+    void error_of(const char* field) {
+        auto it = s.form.errors.find(field);
+        if (it != s.form.errors.end()) ui.error(ui.tr(it->second));
+    }
+
+    // The phone number: typed on a number pad (no keyboard needed), shown large.
+    void phone_pad(float width) {
+        const Layout& l = ui.layout();
+        ui.label(ui.tr("kiosk.phone"), true);
+        const std::string shown = s.form.phone.empty() ? ui.tr("kiosk.phone_hint") : s.form.phone;
+        ui.note_text(shown);
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
+        ImGui::BeginChild("kiosk.phone.box", ImVec2(width, l.touch), true, ImGuiWindowFlags_NoScrollbar);
+        ui.push_heading_font();
+        ImGui::SetCursorPosY((l.touch - ImGui::GetFontSize()) / 2 - 2);
+        ImGui::PushStyleColor(ImGuiCol_Text, s.form.phone.empty() ? color::kMuted : color::kText);
+        ImGui::TextUnformatted(shown.c_str());
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+        error_of("phone");
+        const float gx = ImGui::GetStyle().ItemSpacing.x;
+        const float kw = (width - 3 * gx) / 4;  // four keys a row: the pad fits beside the form
+        static const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-", "erase"};
+        ui.push_heading_font();
+        for (int i = 0; i < 12; ++i) {
+            if (i % 4) ImGui::SameLine();
+            const std::string k = keys[i];
+            const std::string label = k == "erase" ? ui.tr("kiosk.erase") : k == "-" ? "—" : k;
+            const std::string id = "kiosk.pad." + (k == "-" ? std::string("dash") : k);
+            if (ui.button(id, label, kw)) {
+                if (k == "erase") {
+                    if (!s.form.phone.empty()) s.form.phone.pop_back();
+                } else if (s.form.phone.size() < 16) {
+                    s.form.phone += k;
+                }
+                s.form.errors.erase("phone");
+            }
+        }
+        ImGui::PopFont();
+    }
+
+    void details() {
+        const Layout& l = ui.layout();
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
+        ImGui::BeginChild("kiosk.details", ImVec2(0, -bottom_h()), false);
+        ImGui::PopStyleColor();
+        const float gx = ImGui::GetStyle().ItemSpacing.x * 2;
+        const float avail = ImGui::GetContentRegionAvail().x;
+        const float left_w = l.portrait ? avail : (avail - gx) * 0.56f;
+        const float right_w = l.portrait ? avail : avail - gx - left_w;
+        if (l.portrait) ui.heading(ui.tr("kiosk.details_title"));
+        // Landscape: name, category, topic on the left; people, phone and its keypad on the right.
+        ImGui::BeginGroup();
+        ui.label(ui.tr("kiosk.name"), true);
+        ui.push_heading_font();
+        if (ui.input("kiosk.name", s.form.name, ui.tr("kiosk.name_hint"), left_w)) s.form.errors.erase("name");
+        ImGui::PopFont();
+        error_of("name");
+        gap(2);
+        ui.label(ui.tr("kiosk.category"));
+        bool first = true;
+        const float col_right = ImGui::GetCursorScreenPos().x + left_w;
+        for (const auto& c : ref.categories) {
+            const float cw = std::max(ui.chip_width(c.label), l.touch * 1.6f);
+            if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + cw <= col_right) ImGui::SameLine();
+            first = false;
+            if (ui.chip("kiosk.category." + c.id, c.label, s.form.category == c.id, cw)) s.form.category = c.id;
+        }
+        gap(2);
+        ui.label(ui.tr("kiosk.topic"), true);
+        if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.25f, left_w)) s.form.errors.erase("topic");
+        error_of("topic");
+        ImGui::EndGroup();
+        if (!l.portrait)
+            ImGui::SameLine(0, gx);
+        else
+            gap(8);
+        ImGui::BeginGroup();
+        ui.label(ui.tr("kiosk.people"), true);
+        ui.push_heading_font();
+        ui.stepper("kiosk.people", s.form.people, 1, 50);
+        ImGui::PopFont();
+        gap(2);
+        phone_pad(right_w);
+        ImGui::EndGroup();
+        ui.drag_scroll();
+        ImGui::EndChild();
+        gap(4);
+        bool next = false;
+        if (bottom("kiosk.back", ui.tr("kiosk.back"), "kiosk.next", ui.tr("kiosk.next"), next)) act(KioskAction::Back);
+        if (next) act(KioskAction::Next);
+    }
+
+    void deputy() {
+        const Layout& l = ui.layout();
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
+        ImGui::BeginChild("kiosk.deputy", ImVec2(0, -bottom_h()), false);
+        ImGui::PopStyleColor();
+        ui.heading(ui.tr("kiosk.deputy_title"));
+        ui.muted(ui.tr("kiosk.deputy_hint"));
+        gap(8);
+        const float w = ImGui::GetContentRegionAvail().x;
+        const float cw = l.portrait ? w : (w - ImGui::GetStyle().ItemSpacing.x) / 2;
+        int n = 0;
+        auto choice = [&](const std::string& id, const std::string& label) {
+            if (n++ % 2 && !l.portrait) ImGui::SameLine();
+            ui.push_heading_font();
+            if (ui.chip("kiosk.deputy." + (id.empty() ? std::string("none") : id), label, s.form.deputy_id == id, cw))
+                s.form.deputy_id = id;
+            ImGui::PopFont();
+        };
+        choice("", ui.tr("kiosk.deputy_any"));
+        for (const auto& d : s.duty_deputies) choice(d.id, d.label);
+        if (s.duty_deputies.empty()) {
+            gap(8);
+            ui.muted(ui.tr("kiosk.deputy_none_today"));
+        }
+        if (!s.error.empty()) {
+            gap(8);
+            ui.error(ui.tr("kiosk.take_failed") + " " + s.error);
+        }
+        ui.drag_scroll();
+        ImGui::EndChild();
+        gap(4);
+        bool take = false;
+        if (bottom("kiosk.back", ui.tr("kiosk.back"), "kiosk.take", ui.tr("kiosk.take"), take)) act(KioskAction::Back);
+        if (take) act(KioskAction::Take);
+    }
+
+    void ticket() {
+        const Layout& l = ui.layout();
+        const float h = ImGui::GetContentRegionAvail().y;
+        gap(h * (l.portrait ? 0.12f : 0.04f));
+        centred(ui.tr("kiosk.your_number"), 1.0f, color::kMuted);
+        gap(l.font * 0.5f);
+        centred(s.ticket_label, l.portrait ? 3.6f : 3.2f, color::kPrimary);
+        gap(l.font * 0.5f);
+        centred(s.ticket_ahead > 0 ? ui.fmt("kiosk.ahead", {std::to_string(s.ticket_ahead)}) : ui.tr("kiosk.ahead_none"),
+                1.0f);
+        gap(l.font * 0.5f);
+        centred(ui.tr("kiosk.ticket_hint"), 0.7f, color::kMuted);
+        gap(l.font * 1.5f);
+        const float bw = std::min(ImGui::GetContentRegionAvail().x, std::max(l.width * 0.4f, 320.0f));
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2);
+        if (big_button("kiosk.done", ui.tr("kiosk.done"), bw)) act(KioskAction::Done);
+        gap(l.font);
+        if (s.ticket_left_s > 0) centred(ui.fmt("kiosk.ticket_closes", {std::to_string(s.ticket_left_s)}), 0.6f, color::kMuted);
+    }
+
+    void pin() {
+        const Layout& l = ui.layout();
+        const float w = std::min(ImGui::GetContentRegionAvail().x, l.touch * 6.5f);
+        const float x0 = ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - w) / 2;
+        gap(l.portrait ? l.font * 3 : 0);
+        centred(ui.tr("kiosk.pin_title"), 1.0f);
+        gap(4);
+        std::string dots;
+        for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
+        if (dots.empty()) dots = ui.tr("kiosk.pin_hint");
+        centred(dots, 0.9f, s.pin.empty() ? color::kMuted : color::kText);
+        if (!s.pin_message.empty()) {
+            ui.note_text(s.pin_message);
+            centred(s.pin_message, 0.65f, color::kError);
+        }
+        gap(8);
+        const float gx = ImGui::GetStyle().ItemSpacing.x;
+        const float kw = (w - 2 * gx) / 3;
+        static const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"};
+        ui.push_heading_font();
+        for (int i = 0; i < 12; ++i) {
+            if (i % 3)
+                ImGui::SameLine();
+            else
+                ImGui::SetCursorPosX(x0);
+            const std::string k = keys[i];
+            if (k == "erase") {
+                if (ui.button("kiosk.pin.erase", ui.tr("kiosk.erase"), kw)) act(KioskAction::PinErase);
+            } else if (k == "ok") {
+                if (ui.button("kiosk.pin.ok", ui.tr("kiosk.pin_ok"), kw, Tone::Primary, !s.pin.empty() && !s.pin_locked))
+                    act(KioskAction::PinEnter);
+            } else if (ui.button("kiosk.pin." + k, k, kw, Tone::Normal, !s.pin_locked)) {
+                act(KioskAction::PinDigit, k);
+            }
+        }
+        ImGui::PopFont();
+        gap(8);
+        ImGui::SetCursorPosX(x0);
+        if (big_button("kiosk.pin.cancel", ui.tr("kiosk.pin_cancel"), w, Tone::Normal)) act(KioskAction::PinCancel);
+    }
+
+    void countdown_banner() {
+        if (s.countdown_s <= 0) return;
+        const Layout& l = ui.layout();
+        const std::string t = ui.fmt("kiosk.countdown", {std::to_string(s.countdown_s)});
+        ui.note_text(t);
+        auto* dl = ImGui::GetForegroundDrawList();
+        ImFont* f = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
+        const float size = f->FontSize * ImGui::GetIO().FontGlobalScale;
+        const ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, 0, t.c_str());
+        const float bh = ts.y + 40;
+        const ImVec2 a((l.width - ts.x) / 2 - 32, l.height * 0.5f - bh / 2);
+        dl->AddRectFilled(a, ImVec2(a.x + ts.x + 64, a.y + bh), IM_COL32(50, 50, 50, 235), 16);
+        dl->AddText(f, size, ImVec2(a.x + 32, a.y + 20), IM_COL32_WHITE, t.c_str());
+    }
+};
+
+bool any_input() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseClicked[0] || io.MouseReleased[0] || io.MouseWheel != 0.0f || io.InputQueueCharacters.Size > 0)
+        return true;
+    for (ImGuiKey k : {ImGuiKey_Backspace, ImGuiKey_Enter, ImGuiKey_Delete, ImGuiKey_LeftArrow, ImGuiKey_RightArrow,
+                       ImGuiKey_Tab, ImGuiKey_Space})
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(k))) return true;
+    return false;
+}
+}  // namespace
+
+void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref) {
+    // A new visitor: nothing ImGui holds (the active field, its edit buffer) may carry over.
+    if (s.drawn_session != s.session) {
+        ImGui::ClearActiveID();
+        s.drawn_session = s.session;
+    }
+    if (any_input()) ui.emit(intent::Kiosk{intent::KioskAction::Touch, {}});
+    Kiosk k{ui, s, ref};
+    ImGui::PushID(s.session);  // every visitor's fields have ids of their own
+    k.top_bar();
+    switch (s.step) {
+        case KioskStep::Welcome: k.welcome(); break;
+        case KioskStep::Consent: k.consent(); break;
+        case KioskStep::Details: k.details(); break;
+        case KioskStep::Deputy: k.deputy(); break;
+        case KioskStep::Ticket: k.ticket(); break;
+        case KioskStep::Pin: k.pin(); break;
+    }
+    ImGui::PopID();
+    k.countdown_banner();
+}
+
+}  // namespace liaison::ui
