@@ -381,7 +381,7 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
             }
         } else if (screenshot_mode && !capture_) {
             // Settled: glyphs built, no intents or data pending, no debounced query waiting.
-            const bool busy = atlas_was_dirty || glyphs_.dirty() || model_.data_changed || model_.list_query_due ||
+            const bool busy = atlas_was_dirty || glyphs_.dirty() || model_.data_changed || model_.list_query_due || model_.status_due ||
                               model_.list.want_rows;
             settled = busy ? 0 : settled + 1;
             if (settled >= tuning::kSettleFrames) capture_ = true;
@@ -423,7 +423,7 @@ int run(const AppOptions& opt) {
             return 2;
         }
         if (*v == ui::View::Queue && !opt.screenshot.empty()) model.queue_demo();
-        model.navigate(*v);
+        if (*v != model.view) model.navigate(*v);  // home is loaded already
     }
     std::optional<Script> script;
     if (!opt.script.empty()) {

@@ -6,7 +6,7 @@ namespace liaison::app::tuning {
 
 inline constexpr int64_t kSearchDebounceMs = 150;   // list query after the last keystroke
 inline constexpr int64_t kDraftDebounceMs = 400;    // form draft after the last change
-inline constexpr int64_t kStatusRefreshMs = 30000;  // re-read pending/conflict counts while idle
+inline constexpr int64_t kFirstStatusMs = 100;      // pending/conflict counts, just after the first frame
 inline constexpr int64_t kToastMs = 2500;
 inline constexpr int kSettleFrames = 3;             // ImGui needs a few frames after input to settle
 inline constexpr int64_t kRowMargin = 60;           // rows fetched beyond the visible window, each side
