@@ -111,6 +111,7 @@ private:
     ui::Layout style_for_{};
     bool style_set_ = false;
     std::vector<double> frame_ms_;
+    std::vector<double> render_ms_;  // of each frame: rasterising and presenting (the rest is UI + data)
     std::optional<Script> script_;
     bool capture_ = false;  // --screenshot: write this frame and stop
     bool ok_ = true;
@@ -292,6 +293,7 @@ void App::draw() {
     SDL_Renderer* r = win_.renderer();
     SDL_SetRenderDrawColor(r, 245, 245, 242, 255);
     SDL_RenderClear(r);
+    const auto t_render = std::chrono::steady_clock::now();
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     if (script_ && !script_->screenshot().empty()) {
         if (!write_png(win_, script_->screenshot())) running_ = false;
@@ -302,6 +304,8 @@ void App::draw() {
         running_ = false;
     }
     SDL_RenderPresent(r);
+    render_ms_.push_back(ms_since(t_render));
+    if (render_ms_.size() > 100000) render_ms_.clear();
 
     for (auto& i : ui_.take_intents()) model_.apply(i);
     if (kiosk_window_ && !model_.kiosk_mode) {  // the admin's PIN: back to an ordinary window
@@ -388,6 +392,14 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
         }
     }
     model_.flush();
+    if (report && !frame_ms_.empty()) {
+        auto pct = [](std::vector<double> v, double p) {
+            std::sort(v.begin(), v.end());
+            return v[std::min(v.size() - 1, static_cast<size_t>(static_cast<double>(v.size()) * p))];
+        };
+        std::fprintf(stderr, "perf: %zu frames, whole frame p50 %.1f / p95 %.1f ms, of which rendering p50 %.1f / p95 %.1f ms\n",
+                     frame_ms_.size(), pct(frame_ms_, 0.5), pct(frame_ms_, 0.95), pct(render_ms_, 0.5), pct(render_ms_, 0.95));
+    }
     return ok_ ? 0 : 1;
 }
 
