@@ -19,6 +19,7 @@
 #include "client/app/script.h"
 #include "client/app/tuning.h"
 #include "client/app/ui_queue.h"
+#include "client/ui/case_views.h"
 #include "client/ui/ui.h"
 #include "platform/platform.h"
 #include "platform/window.h"
@@ -190,6 +191,11 @@ void App::draw_content(const ui::Layout& l) {
             break;
         case ui::View::Kiosk: ui::draw_kiosk(ui_, model_.kiosk, model_.ref); break;
         case ui::View::Queue: ui::draw_queue(ui_, model_.queue); break;
+        case ui::View::CaseBoard: ui::draw_case_board(ui_, model_.case_board); break;
+        case ui::View::CaseDetail: ui::draw_case_detail(ui_, model_.case_detail, model_.ref); break;
+        case ui::View::CaseForm: ui::draw_case_form(ui_, model_.case_form, model_.ref); break;
+        case ui::View::DeputyRecord: ui::draw_deputy_record(ui_, model_.record, model_.ref); break;
+        case ui::View::Stats: ui::draw_stats(ui_, model_.stats_view); break;
     }
     (void)l;
 }
@@ -199,7 +205,7 @@ void App::draw_overlays(const ui::Layout& l) {
     if (!model_.toast.empty()) {
         ui_.note_text(model_.toast);
         const ImVec2 ts = ImGui::CalcTextSize(model_.toast.c_str());
-        const float bottom = l.portrait ? l.height - l.touch * 1.6f - 24 : l.height - 32;
+        const float bottom = l.portrait ? l.height - ui::nav_height(l) - 24 : l.height - 32;
         const ImVec2 a((l.width - ts.x) / 2 - 24, bottom - ts.y - 24);
         dl->AddRectFilled(a, ImVec2(a.x + ts.x + 48, bottom), IM_COL32(50, 50, 50, 235), 12);
         dl->AddText(ImVec2(a.x + 24, a.y + 12), IM_COL32_WHITE, model_.toast.c_str());
@@ -251,7 +257,7 @@ void App::draw() {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     const bool nav = model_.view != ui::View::FirstRun && model_.view != ui::View::Kiosk;
-    const float nav_w = std::max(120.0f, l.font * 6.5f), nav_h = l.touch * 1.6f;
+    const float nav_w = std::max(120.0f, l.font * 6.5f), nav_h = ui::nav_height(l);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.0f);
     if (nav && !l.portrait) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
@@ -431,7 +437,7 @@ int run(const AppOptions& opt) {
     } else if (model.view != ui::View::FirstRun) {
         auto v = ui::view_from_name(opt.view);
         if (!v) {
-            std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin)\n";
+            std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, case-form, deputy-record, stats)\n";
             return 2;
         }
         if (*v == ui::View::Queue && !opt.screenshot.empty()) model.queue_demo();

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "client/store/cases.h"
+#include "client/store/duty.h"
 #include "platform/platform.h"
 
 namespace liaison::app {
@@ -44,6 +46,112 @@ const char* kGiven[] = {"建国", "秀英", "桂兰", "志强", "海燕", "明",
                         "淑珍", "德胜", "晓东", "春梅", "玉兰", "国庆", "红霞", "永刚", "堃", "喆", "䶮"};
 const char* kLegalReasons[] = {"已向法院起诉，案件审理中", "已申请劳动仲裁", "已申请行政复议", "信访事项正在办理中"};
 const char* kNotes[] = {"", "", "", "请代表跟进办理结果", "来访人情绪平稳", "已留联系电话，约定一周内回复", ""};
+
+// Cases in every status (some overdue), departments, a duty roster for today and the coming
+// days, and activities: so the case board, deputy record and statistics have something to show.
+Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t now) {
+    namespace cases = store::cases;
+    const int64_t day = 86400000;
+    auto date = [&](int64_t back) { return platform::local_date(now - back * day); };
+    const char* departments[] = {"区住建局", "区城管局", "区教育局", "区卫健委", "区交通运输局", "区生态环境分局", "街道办事处", "区人社局"};
+    std::vector<std::string> deps;
+    for (const char* name : departments) {
+        auto id = s.add_department(store::Department{"", name});
+        if (!id) return id.error();
+        deps.push_back(*id);
+    }
+    struct C {
+        int topic;        // kTopics index
+        int age;          // days since registration
+        const char* status;
+        int deadline_in;  // days from today (negative: overdue)
+        int dep;
+    };
+    const C plan[] = {
+        {0, 1, "registered", 0, 0},     {14, 0, "registered", 0, 0},   {11, 2, "registered", 0, 0},
+        {2, 20, "assigned", -3, 1},     {5, 6, "assigned", 2, 2},      {12, 4, "assigned", 12, 4},
+        {7, 9, "assigned", 25, 3},      {1, 35, "in_progress", -6, 1}, {13, 28, "in_progress", -1, 5},
+        {9, 12, "in_progress", 1, 6},   {3, 15, "in_progress", 14, 6}, {18, 40, "resolved", 0, 7},
+        {8, 55, "resolved", 0, 3},      {6, 30, "resolved", 0, 2},     {15, 70, "answered", 0, 6},
+        {10, 62, "answered", 0, 6},     {4, 150, "rated", 0, 6},       {12, 120, "rated", 0, 4},
+        {17, 95, "rated", 0, 6},        {16, 80, "rated", 0, 6},
+    };
+    const char* satisfactions[] = {"satisfied", "satisfied", "basically", "unsatisfied"};
+    int rated = 0;
+    for (size_t i = 0; i < std::size(plan); ++i) {
+        const C& c = plan[i];
+        const Topic& t = kTopics[c.topic];
+        // The visit that raised it, escalated (上报·形成代表建议).
+        store::Visit v;
+        v.received_at = date(c.age) + " 10:" + (i < 10 ? "0" : "") + std::to_string(i);
+        v.category = t.category;
+        v.subject = t.subject;
+        v.content = t.content;
+        v.people = 1 + static_cast<int64_t>(i % 3);
+        v.deputy_ids = {ids[i % ids.size()]};
+        v.route = "escalated";
+        store::Visitor p;
+        p.name = std::string(kSurnames[i % std::size(kSurnames)]) + kGiven[(i * 7) % std::size(kGiven)];
+        v.visitors.push_back(p);
+        auto vid = s.add_visit(v);
+        if (!vid) return vid.error();
+        cases::NewCase nc;
+        nc.visit_id = *vid;
+        nc.title = t.subject;
+        nc.at = date(c.age) + " 11:00";
+        auto id = cases::add(s, nc);
+        if (!id) return id.error();
+        const int rank = cases::status_rank(c.status);
+        if (rank < 1) continue;
+        // Steps spread over the case's age, oldest first.
+        const int span = std::max(1, c.age);
+        auto step_at = [&](int k) { return date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30"; };
+        const std::string deadline = c.deadline_in != 0 ? date(-c.deadline_in) : date(c.age - 30);
+        LIAISON_TRY(cases::assign(s, *id, deps[static_cast<size_t>(c.dep)], deadline, "请按期办理并答复", step_at(1)));
+        if (rank < 2) continue;
+        LIAISON_TRY(cases::progress(s, *id, "已到现场查看，正在制定整改方案", step_at(2)));
+        if (rank < 3) continue;
+        LIAISON_TRY(cases::close(s, *id, "已完成整改，问题得到解决", step_at(3)));
+        if (rank < 4) continue;
+        LIAISON_TRY(cases::feedback(s, *id, i % 2 ? "phone" : "in_person", "已向来访人说明办理结果", step_at(4)));
+        if (rank < 5) continue;
+        LIAISON_TRY(cases::rate(s, *id, satisfactions[rated++ % std::size(satisfactions)], "办理及时", step_at(5)));
+    }
+    // Duty roster: today and the coming six days, morning and afternoon.
+    for (int d = 0; d < 7; ++d) {
+        store::DutySlot slot;
+        slot.date = date(-d);
+        slot.start = "09:00";
+        slot.end = "11:30";
+        slot.deputy_ids = {ids[static_cast<size_t>(d) % ids.size()], ids[static_cast<size_t>(d + 3) % ids.size()]};
+        slot.note = d == 0 ? "代表接待日" : "";
+        auto id = store::duty::add_slot(s, slot);
+        if (!id) return id.error();
+        slot.start = "14:30";
+        slot.end = "17:00";
+        slot.deputy_ids = {ids[static_cast<size_t>(d + 1) % ids.size()]};
+        slot.note.clear();
+        id = store::duty::add_slot(s, slot);
+        if (!id) return id.error();
+    }
+    // Activities of the last months.
+    const char* types[] = {"inspection", "law_check", "training", "outreach"};
+    const char* notes[][2] = {{"视察老旧小区改造项目进展", "调研农村道路建设情况"},
+                              {"参加《食品安全法》执法检查", "参加环境保护法执法检查"},
+                              {"参加市人大代表履职培训班", "参加代表联络站工作培训"},
+                              {"走访辖区困难家庭，了解养老需求", "走访企业，听取营商环境意见"}};
+    for (size_t k = 0; k < ids.size() * 4; ++k) {
+        store::Activity a;
+        a.deputy_id = ids[k % ids.size()];
+        const size_t type = (k / ids.size() + k % ids.size()) % std::size(types);
+        a.type = types[type];
+        a.date = date(static_cast<int64_t>(3 + (k * 11) % 170));
+        a.notes = notes[type][k % 2];
+        auto id = store::duty::add_activity(s, a);
+        if (!id) return id.error();
+    }
+    return {};
+}
 }  // namespace
 
 Status seed_demo(store::Store& s, size_t visits) {
@@ -132,7 +240,7 @@ Status seed_demo(store::Store& s, size_t visits) {
     v.visitors.push_back(p);
     auto id = s.add_visit(v);
     if (!id) return id.error();
-    return {};
+    return seed_cases(s, ids, now);
 }
 
 }  // namespace liaison::app

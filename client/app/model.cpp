@@ -8,8 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "client/app/demo.h"
-#include "client/store/queue.h"
 #include "client/store/stats.h"
+#include "client/store/duty.h"
+#include "client/store/queue.h"
 #include "client/ui/ui.h"
 #include "client/app/tuning.h"
 #include "platform/platform.h"
@@ -44,6 +45,7 @@ Status AppModel::open(const std::string& data_dir, const std::string& lang_overr
     auto s = store::Store::open(data_dir + "/liaison.db", oo);
     if (!s) return s.error();
     store = std::move(*s);
+    data_folder = data_dir;
 
     std::string lang = lang_override;
     if (lang.empty()) lang = store->setting("ui.lang", "zh").value();
@@ -133,6 +135,7 @@ void AppModel::refresh_home() {
     };
     figures(home.today, home.today_visits, home.today_people);
     figures(home.today.substr(0, 8) + "01", home.month_visits, home.month_people);
+    if (auto slots = store::duty::slots(*store, home.today, home.today)) home.duty = *slots;  // today's duty roster
     store::VisitQuery q;
     q.limit = tuning::kRecentVisits;
     if (auto rows = store->find_visits(q))
@@ -262,6 +265,7 @@ void AppModel::open_visit(const std::string& id) {
         }
     }
     std::reverse(detail.audit.begin(), detail.audit.end());  // newest first
+    load_visit_cases();
     view = ui::View::VisitDetail;
     data_changed = true;
 }
@@ -275,6 +279,11 @@ void AppModel::navigate(ui::View v) {
         case ui::View::VisitForm: new_form(); break;
         case ui::View::Queue: refresh_queue(); break;
         case ui::View::Kiosk: (void)start_kiosk(ui::KioskStep::Welcome, kiosk_mode); break;
+        case ui::View::CaseBoard:
+        case ui::View::CaseDetail:
+        case ui::View::CaseForm:
+        case ui::View::DeputyRecord:
+        case ui::View::Stats: navigate_cases(v); break;
         case ui::View::VisitDetail:
             if (detail.id.empty()) {  // e.g. --view visit-detail: show the newest visit
                 store::VisitQuery q;
@@ -424,6 +433,7 @@ void AppModel::set_language(const std::string& lang) {
     refresh_home();
     run_list_query();
     if (!detail.id.empty() && view == ui::View::VisitDetail) open_visit(detail.id);
+    if (is_case_view(view)) navigate_cases(view);
 }
 
 void AppModel::show_toast(const std::string& key) {
@@ -557,6 +567,7 @@ void AppModel::apply(const ui::Intent& in) {
             },
             [&](const ui::intent::Kiosk& k) { apply_kiosk(k); },
             [&](const ui::intent::Queue& q) { apply_queue(q); },
+            [&](const ui::intent::Cases& c) { apply_cases(c.v); },
             [&](const ui::intent::InitStation& i) {
                 auto st = store->init(stored(i.station), stored(i.device));
                 if (!st) {

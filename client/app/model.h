@@ -11,6 +11,8 @@
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
 #include "client/ui/state.h"
+#include "client/store/cases.h"
+#include "client/ui/case_state.h"
 
 namespace liaison::app {
 
@@ -41,6 +43,13 @@ struct AppModel {
     std::unique_ptr<store::kiosk::KioskLock> kiosk_lock;
     store::kiosk::IdlePolicy kiosk_idle;
     static constexpr float kKioskFontPx = 26, kKioskTouchPx = 72;
+    // Case screens (client/app/model_cases.cpp): board, detail, new case, deputy record, statistics.
+    ui::CaseBoardState case_board;
+    ui::CaseDetailState case_detail;
+    ui::CaseFormState case_form;
+    ui::DeputyRecordState record;
+    ui::StatsState stats_view;
+    std::string data_folder;  // where exports go (<data>/exports)
 
     std::string toast;
     int64_t toast_until = 0;
@@ -85,11 +94,26 @@ struct AppModel {
     int64_t kiosk_deadline() const;  // monotonic ms, 0 = none
     int64_t kiosk_now() const;
 
+    // Case screens (model_cases.cpp)
+    static bool is_case_view(ui::View v);
+    void navigate_cases(ui::View v);  // loads the screen's state; navigate() calls it
+    void apply_cases(const ui::intent::CaseIntent& i);
+    void refresh_cases();
+    void open_case(const std::string& id);
+    void load_visit_cases();  // detail.cases: what the open visit raised
+    void submit_case_action();
+    void refresh_record();
+    void add_activity();
+    void refresh_stats();
+    void export_report();
+
 private:
     std::string shown(const std::string& s) { return glyphs->shown(s); }
     std::string stored(const std::string& s) const { return glyphs->stored(s); }
     ui::VisitRowView row_view(const store::VisitRow& r);
     std::string draft_key() const;
+    ui::CaseRowView case_row(const store::cases::CaseRow& r);
+    std::string refusal_text(const store::cases::Refusal& r);
 };
 
 }  // namespace liaison::app

@@ -16,6 +16,9 @@ constexpr NavItem kItems[] = {
     {"nav.visits", "nav.visits", View::Visits},
     {"nav.new_visit", "nav.new_visit", View::VisitForm},
     {"nav.queue", "nav.queue", View::Queue},
+    {"nav.cases", "nav.cases", View::CaseBoard},
+    {"nav.record", "nav.record", View::DeputyRecord},
+    {"nav.stats", "nav.stats", View::Stats},
     {"nav.sync", "nav.sync", View::Sync},
     {"nav.settings", "nav.settings", View::Settings},
 };
@@ -33,7 +36,15 @@ void badge(Ui& ui, int64_t n, ImU32 col) {
     dl->AddRectFilled(a, ImVec2(a.x + w, a.y + h), col, h / 2);
     dl->AddText(ImVec2(a.x + (w - ts.x) / 2, a.y + 2), IM_COL32_WHITE, s.c_str());
 }
+// Portrait: the items in rows of at most kPerRow, so each label keeps its width.
+constexpr int kPerRow = 5;
+int nav_rows() { return (static_cast<int>(std::size(kItems)) + kPerRow - 1) / kPerRow; }
 }  // namespace
+
+float nav_height(const Layout& l) {
+    const int rows = nav_rows();
+    return l.touch * 1.6f + static_cast<float>(rows - 1) * (l.touch * 1.27f + 10);
+}
 
 void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
     const Layout& l = ui.layout();
@@ -42,11 +53,15 @@ void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     for (int i = 0; i < n; ++i) {
         const auto& it = kItems[i];
-        const bool active = current == it.view || (it.view == View::Visits && current == View::VisitDetail);
+        const bool active = current == it.view || (it.view == View::Visits && current == View::VisitDetail) ||
+                            (it.view == View::CaseBoard && (current == View::CaseDetail || current == View::CaseForm));
         ImVec2 size;
         if (l.portrait) {
-            size = ImVec2((avail.x - gap * (n - 1)) / n, avail.y);
-            if (i > 0) ImGui::SameLine();
+            const int rows = nav_rows();
+            const int row = i / kPerRow, in_row = std::min(kPerRow, n - row * kPerRow);
+            const float row_h = (avail.y - ImGui::GetStyle().ItemSpacing.y * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+            size = ImVec2((avail.x - gap * static_cast<float>(in_row - 1)) / static_cast<float>(in_row), row_h);
+            if (i % kPerRow != 0) ImGui::SameLine();
         } else {
             size = ImVec2(avail.x, std::max(l.touch * 1.4f, 64.0f));
         }

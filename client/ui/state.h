@@ -12,10 +12,12 @@
 
 #include "client/app/sync_status.h"
 #include "client/store/domain.h"
+#include "client/ui/case_intents.h"
 
 namespace liaison::ui {
 
-enum class View { FirstRun, Home, Visits, VisitForm, VisitDetail, Sync, Settings, Kiosk, Queue };
+enum class View { FirstRun, Home, Visits, VisitForm, VisitDetail, Sync, Settings, Kiosk, Queue,
+                  CaseBoard, CaseDetail, CaseForm, DeputyRecord, Stats };
 const char* view_name(View v);
 std::optional<View> view_from_name(const std::string& name);
 
@@ -79,6 +81,7 @@ struct VisitDetailState {
     store::Visit visit;  // display form
     std::vector<std::string> deputy_names;
     std::vector<store::AuditEntry> audit;
+    std::vector<CaseRowView> cases;  // the cases (意见建议) this visit raised
     std::string error;
 };
 
@@ -177,6 +180,6 @@ using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisi
                             intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
                             intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
                             intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
-                            intent::Kiosk, intent::Queue>;
+                            intent::Kiosk, intent::Queue, intent::Cases>;
 
 }  // namespace liaison::ui

@@ -68,9 +68,21 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref) {
     if (!l.portrait) ImGui::SameLine();
 
     ImGui::BeginGroup();
-    ImGui::BeginChild("detail.case", ImVec2(0, l.font * 6), true);
+    const float line_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;
+    ImGui::BeginChild("detail.case", ImVec2(0, l.font * 5 + l.touch + line_h * static_cast<float>(std::min<size_t>(s.cases.size(), 3) * 2)), true);
     ui.heading(ui.tr("detail.case"));
-    ui.muted(v.route == "escalated" ? ui.tr("detail.case_pending") : ui.tr("detail.case_none"));
+    if (s.cases.empty()) ui.muted(v.route == "escalated" ? ui.tr("detail.case_pending") : ui.tr("detail.case_none"));
+    for (const auto& c : s.cases) {  // the cases this visit raised, with status and deadline colour
+        const std::string label = c.title + "  ·  " + ui.tr("case.status." + c.status);
+        ImGui::PushID(c.id.c_str());
+        ui.note_text(label);
+        if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(0, line_h * 2 - ImGui::GetStyle().ItemSpacing.y)))
+            ui.emit(intent::Cases{intent::OpenCase{c.id}});
+        ui.record("detail.case." + c.id, c.title);
+        ImGui::PopID();
+    }
+    if (ui.button("detail.new_case", ui.tr("detail.new_case"), 0, v.route == "escalated" && s.cases.empty() ? Tone::Primary : Tone::Normal))
+        ui.emit(intent::Cases{intent::NewCase{s.id}});
     ImGui::EndChild();
 
     ImGui::BeginChild("detail.audit", ImVec2(0, l.portrait ? std::max(l.font * 16, ImGui::GetContentRegionAvail().y) : 0),

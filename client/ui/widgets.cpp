@@ -19,13 +19,19 @@ const char* view_name(View v) {
         case View::Settings: return "settings";
         case View::Kiosk: return "kiosk";
         case View::Queue: return "queue";
+        case View::CaseBoard: return "cases";
+        case View::CaseDetail: return "case-detail";
+        case View::CaseForm: return "case-form";
+        case View::DeputyRecord: return "deputy-record";
+        case View::Stats: return "stats";
     }
     return "home";
 }
 
 std::optional<View> view_from_name(const std::string& n) {
     for (View v : {View::FirstRun, View::Home, View::Visits, View::VisitForm, View::VisitDetail, View::Sync,
-                   View::Settings, View::Kiosk, View::Queue})
+                   View::Settings, View::Kiosk, View::Queue, View::CaseBoard, View::CaseDetail, View::CaseForm,
+                   View::DeputyRecord, View::Stats})
         if (n == view_name(v)) return v;
     return std::nullopt;
 }
