@@ -16,7 +16,8 @@ void draw_first_run(Ui& ui, FirstRunState& s) {
     ui.text(ui.tr("first.demo_hint"));
     if (ui.button("first.demo", ui.tr("first.demo"), w, Tone::Primary)) ui.emit(intent::SeedDemo{});
     ImGui::Dummy(ImVec2(0, l.pad));
-    ImGui::Separator();
+    const ImVec2 p = ImGui::GetCursorScreenPos();  // a rule as wide as the column (Separator spans the window)
+    ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + w, p.y), color::kLine, 1.5f);
     ImGui::Dummy(ImVec2(0, l.pad / 2));
     ui.text(ui.tr("first.own_hint"));
     ui.label(ui.tr("first.station"), true);

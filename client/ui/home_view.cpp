@@ -8,7 +8,10 @@ namespace {
 void card(Ui& ui, const char* id, const std::string& caption, const std::string& value, const std::string& sub,
           float w, ImU32 value_color) {
     const Layout& l = ui.layout();
-    ImGui::BeginChild(id, ImVec2(w, l.font * 6.2f), true, ImGuiWindowFlags_NoScrollbar);
+    // Caption, figure and a line below that may wrap to two lines.
+    const float h = ImGui::GetTextLineHeightWithSpacing() * 4.0f + l.font * (Glyphs::kHeadingScale - 1) +
+                    ImGui::GetStyle().WindowPadding.y * 2;
+    ImGui::BeginChild(id, ImVec2(w, h), true, ImGuiWindowFlags_NoScrollbar);
     ui.muted(caption);
     ui.push_heading_font();
     ImGui::PushStyleColor(ImGuiCol_Text, value_color);
