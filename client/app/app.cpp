@@ -338,6 +338,21 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
     int settled = 0;  // screenshot: consecutive frames with nothing left to do
     bool first = true;
     UiQueue queue(&App::wake);
+    // Sync in the background whenever this device is enrolled (never while screenshots or
+    // scripts drive the app: they must not depend on a network). Declared after the queue so
+    // it stops before the queue it posts to is destroyed.
+    std::unique_ptr<sync::Worker> worker;
+    if (!driven && model_.store->initialized() && !model_.store->setting("server_url").value().empty()) {
+        sync::WorkerOptions wo;
+        wo.store_path = model_.store->db().path();
+        wo.ca_file = model_.store->setting("sync_ca_file").value();
+        wo.on_status = [&queue](const sync::SyncStatus& s) {
+            queue.post([s](AppModel& m) { m.on_sync_status(s); });
+        };
+        worker = std::make_unique<sync::Worker>(std::move(wo));
+        worker->start();
+        model_.worker = worker.get();
+    }
 
     while (running_) {
         int timeout = 0;
@@ -406,6 +421,7 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
         std::fprintf(stderr, "perf: %zu frames, whole frame p50 %.1f / p95 %.1f ms, of which rendering p50 %.1f / p95 %.1f ms\n",
                      frame_ms_.size(), pct(frame_ms_, 0.5), pct(frame_ms_, 0.95), pct(render_ms_, 0.5), pct(render_ms_, 0.95));
     }
+    model_.worker = nullptr;  // the worker stops with this scope
     return ok_ ? 0 : 1;
 }
 

@@ -65,6 +65,10 @@ Status AppModel::open(const std::string& data_dir, const std::string& lang_overr
         } else {
             view = ui::View::FirstRun;
         }
+    } else if (auto n = store->count_visits(store::VisitQuery{}); demo && n && *n == 0) {
+        // An enrolled station with no records yet (scripts/start.sh enrols first): --demo still
+        // gives a newcomer a living app, in the enrolled station.
+        LIAISON_TRY(seed_demo(*store, demo_visits()));
     }
     // LIAISON_PERF=1: where start-up time goes (the first frame waits for all of this).
     const bool perf = std::getenv("LIAISON_PERF") != nullptr;
@@ -478,6 +482,14 @@ int64_t AppModel::next_deadline() const {
 }
 
 void AppModel::apply(const ui::Intent& in) {
+    // Any intent that wrote to the store (a visit, a case step, a resolution...) wakes the sync
+    // worker, which debounces bursts into one round.
+    const int64_t writes_before = store->write_count();
+    apply_intent(in);
+    if (worker && store->write_count() != writes_before) worker->notify_local_write();
+}
+
+void AppModel::apply_intent(const ui::Intent& in) {
     const int64_t now = now_ms();
     std::visit(
         Overload{

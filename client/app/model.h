@@ -7,6 +7,7 @@
 #include "client/store/kiosk_lock.h"
 
 #include "client/app/sync_status.h"
+#include "sync/client/worker.h"
 #include "client/store/store.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
@@ -71,8 +72,15 @@ struct AppModel {
     bool run_timers(int64_t now);
     int64_t next_deadline() const;
 
+    // Background sync (client/app/model_sync.cpp). The worker is owned by the event loop, which
+    // stops it before the UI queue it posts to goes away; the model only nudges it.
+    sync::Worker* worker = nullptr;
+    uint64_t sync_rounds_seen = 0;
+    void on_sync_status(const sync::SyncStatus& s);
+
     // Intents
     void apply(const ui::Intent& i);
+    void apply_intent(const ui::Intent& i);
     void save_form();
     void new_form();
     void save_draft_now();

@@ -80,6 +80,11 @@ public:
     Status resolve_conflict(const std::string& id, const std::string& keep /*mine|theirs*/);
     Status resolve_conflict_with(const std::string& id, const std::string& merged_text);
     Result<int64_t> pending_changes();
+    // Rows written through this connection so far: tells a caller whether an action wrote.
+    int64_t write_count() const { return db_->total_changes(); }
+    // Forget this connection's read snapshot so it sees what another connection (the sync
+    // worker) committed.
+    void refresh() { db_->end_reads(); }
 
     sync::Replica& replica() { return *replica_; }
     db::Db& db() { return *db_; }

@@ -79,6 +79,7 @@ public:
     void end_reads();
     Error last_error(std::string_view what) const;
     int64_t changes() const { return sqlite3_changes64(db_); }
+    int64_t total_changes() const { return sqlite3_total_changes64(db_); }
     sqlite3* raw() const { return db_; }
     const std::string& path() const { return path_; }
 
