@@ -34,6 +34,8 @@ int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
     if (!co.ca_file.empty()) (void)s->set_setting("sync_ca_file", co.ca_file);
     ctx.out << "enrolled to station " << r->station_name << "\n";
     if (r->adopted_rows) ctx.out << r->adopted_rows << " earlier changes moved into the station\n";
+    if (!r->series.empty()) ctx.out << "queue tickets of this tablet: " << r->series << "001, " << r->series << "002 ...\n";
+    if (!r->series_error.empty()) ctx.err << "no ticket series: " << r->series_error << "\n";
     ctx.out << r->station_id << "\n";
     return 0;
 }

@@ -132,6 +132,13 @@ bool valid_series(const std::string& letter) {
 
 Result<std::vector<std::pair<std::string, std::string>>> series_by_device(Store& s) { return claims(s); }
 
+std::string free_series(const std::string& wish, const std::set<std::string>& taken) {
+    if (valid_series(wish) && !taken.count(wish)) return wish;
+    for (const char* l = kSeriesLetters; *l; ++l)
+        if (!taken.count(std::string(1, *l))) return std::string(1, *l);
+    return std::string();
+}
+
 Result<std::string> series(Store& s) {
     LIAISON_TRY(require_station(s));
     auto cs = claims(s);

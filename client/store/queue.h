@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ Result<std::string> series(Store& s);
 Status set_series(Store& s, const std::string& letter, bool replace = false);
 // The letters of the station's devices as known here: device id -> letter.
 Result<std::vector<std::pair<std::string, std::string>>> series_by_device(Store& s);
+// The centre's choice at enrolment: `wish` (the letter the device already uses) when it is
+// valid and not in `taken`, else the first free letter; "" when all 24 are taken.
+std::string free_series(const std::string& wish, const std::set<std::string>& taken);
 
 // ---- tickets ----
 

@@ -91,10 +91,12 @@ public:
     const std::string& station_id() const { return station_id_; }
     int64_t now() const { return wall_(); }  // the store's wall clock (faked in tests)
 
+    // Reads the station id again after enrolment changed it in the settings.
+    Status load_identity();
+
 private:
     Store() = default;
     Status flush_search();
-    Status load_identity();
     Status validate_visit(const Visit& v);
     Status write_visit(Visit& v);
 

@@ -1,7 +1,10 @@
 #include "sync/client/session.h"
 
+#include "client/store/queue.h"
+
 #include <nlohmann/json.hpp>
 
+#include "client/store/queue.h"
 #include "client/store/store.h"
 #include "sync/core/wire.h"
 #include "platform/platform.h"
@@ -306,11 +309,19 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
     auto dev = store.device();
     if (!dev) return dev.error();
     if (code.empty() || code.size() > 64) return invalid("enrolment code is empty or too long");
+    // The letter this tablet already issues tickets under (the creator's "A"), so the centre
+    // keeps it if it is free.
+    std::string had_series;
+    if (store.initialized()) {
+        auto l = store::queue::series(store);
+        if (l) had_series = *l;
+    }
     HttpRequest req = base_request("POST", "/v1/enrol", "");
     json body = {{"protocol", kProtocolVersion},
                  {"code", code},
                  {"device_id", dev->device_id},
-                 {"device_name", dev->device_name}};
+                 {"device_name", dev->device_name},
+                 {"series", had_series}};
     LIAISON_TRY(set_json_body(req, body.dump()));
     auto res = send_with_retry(transport, req, retry);
     if (!res) return res.error();
@@ -356,9 +367,21 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
         LIAISON_TRY(sync_state::set(store.db(), "enrolled_station", out.station_id));
         LIAISON_TRY((*tx)->commit());
     }
+    LIAISON_TRY(store.load_identity());
     // A crash before this line leaves the station adopted but no token: enrolling again with the
     // same code (the server lets the same device redeem it again for a while) finishes the job.
     LIAISON_TRY(store.set_server(server_url, token));
+    // The ticket letter the centre handed out (an older server sends none: the admin gives one).
+    out.series = j->value("series", std::string());
+    if (!out.series.empty()) {
+        auto now = store::queue::series(store);
+        if (!now || *now != out.series) {
+            if (auto st = store::queue::set_series(store, out.series); !st) {
+                out.series_error = st.error().message;
+                out.series.clear();
+            }
+        }
+    }
     return out;
 }
 

@@ -77,6 +77,8 @@ Error http_error(const HttpResponse& res);
 struct EnrolResult {
     std::string station_id, station_name, device_id;
     size_t adopted_rows = 0;  // local records made before enrolment, moved into the station
+    std::string series;        // the queue ticket letter the centre gave this tablet ("" if none)
+    std::string series_error;  // why the letter could not be taken here (enrolment still done)
 };
 
 // Trades a one-time code for this device's token and station identity, stores them (server URL

@@ -88,7 +88,8 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
         auto all = s.devices();
         if (!all) return fail(all.error());
         for (const auto& d : *all)
-            std::cout << d.id << "  station " << d.station_id << "  " << (d.name.empty() ? "-" : d.name) << "  enrolled "
+            std::cout << d.id << "  station " << d.station_id << "  " << (d.name.empty() ? "-" : d.name)
+                      << "  series " << (d.series.empty() ? "-" : d.series) << "  enrolled "
                       << when(d.enrolled_ms) << "  last seen " << when(d.last_seen_ms)
                       << (d.revoked_ms ? "  REVOKED " + when(d.revoked_ms) : std::string()) << "\n";
         return 0;

@@ -231,8 +231,9 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
     std::string name = j->value("device_name", std::string());
     if (name.size() > 100) name.resize(100);
     const std::string token = new_token();
+    const std::string wish = j->contains("series") && (*j)["series"].is_string() ? (*j)["series"].get<std::string>() : "";
     auto e = storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
-                                        sha256_hex(token), platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
+                                        sha256_hex(token), wish, platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
     note = "device=" + device_id;
     if (!e) return from_error(e.error());
     note += " station=" + e->station_id;
@@ -240,7 +241,8 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
                                {"token", token},
                                {"device_id", device_id},
                                {"station_id", e->station_id},
-                               {"station_name", e->station_name}});
+                               {"station_name", e->station_name},
+                               {"series", e->series}});
 }
 
 HttpResponse Service::push(const HttpRequest& req, std::string& note) {
@@ -365,7 +367,7 @@ HttpResponse Service::admin(const HttpRequest& req, const std::string& path, std
         json arr = json::array();
         for (const auto& d : *all)
             arr.push_back({{"id", d.id}, {"station_id", d.station_id}, {"name", d.name},
-                           {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", d.last_seen_ms},
+                           {"series", d.series}, {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", d.last_seen_ms},
                            {"revoked", d.revoked_ms != 0}});
         return json_response(200, {{"devices", arr}});
     }

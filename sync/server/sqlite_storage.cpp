@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 
+#include "client/store/queue.h"
 #include "client/store/store.h"
 #include "platform/platform.h"
 #include "sync/client/session.h"
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS srv_devices(
   token_hash TEXT NOT NULL UNIQUE,
   enrolled_ms INTEGER NOT NULL,
   last_seen_ms INTEGER NOT NULL DEFAULT 0,
-  revoked_ms INTEGER NOT NULL DEFAULT 0);
+  revoked_ms INTEGER NOT NULL DEFAULT 0,
+  series TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS srv_enrol_codes(
   code_hash TEXT PRIMARY KEY,
   station_id TEXT NOT NULL,
@@ -77,7 +79,8 @@ public:
         auto c = lease();
         if (!c) return c.error();
         auto& st = c->get().db->cached(
-            "SELECT id, station_id, name, enrolled_ms, last_seen_ms, revoked_ms FROM srv_devices WHERE token_hash = ?");
+            "SELECT id, station_id, name, enrolled_ms, last_seen_ms, revoked_ms, series FROM srv_devices "
+            "WHERE token_hash = ?");
         st.bind(1, token_hash);
         auto r = st.step();
         if (!r) return r.error();
@@ -99,7 +102,8 @@ public:
 
     Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
                                         const std::string& device_name, const std::string& token_hash,
-                                        int64_t now_ms, int64_t retry_window_ms) override {
+                                        const std::string& wished_series, int64_t now_ms,
+                                        int64_t retry_window_ms) override {
         auto c = lease();
         if (!c) return c.error();
         auto& db = *c->get().db;
@@ -147,15 +151,45 @@ public:
             "last_seen_ms = excluded.last_seen_ms, revoked_ms = 0");
         LIAISON_TRY(up.bind(1, device_id).bind(2, e.station_id).bind(3, device_name).bind(4, token_hash)
                         .bind(5, now_ms).bind(6, now_ms).run());
+        auto series = device_series(db, e.station_id, device_id, wished_series);
+        if (!series) return series.error();
+        e.series = *series;
         LIAISON_TRY((*tx)->commit());
         return e;
+    }
+
+    // The device's letter: kept once given (the letter its synced claim row shows wins over the
+    // one recorded here: the admin may have changed it on the tablet). Letters of revoked devices
+    // stay taken: their tickets of the day are still in the queue.
+    static Result<std::string> device_series(db::Db& db, const std::string& station_id, const std::string& device_id,
+                                             const std::string& wish) {
+        std::set<std::string> taken;
+        std::string claimed, recorded;
+        auto& st = db.cached("SELECT id, series, 0 FROM queue_devices WHERE station_id = ? AND _deleted = 0 "
+                             "UNION ALL SELECT id, series, 1 FROM srv_devices WHERE station_id = ? AND series <> ''");
+        st.bind(1, station_id).bind(2, station_id);
+        for (;;) {
+            auto r = st.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            if (st.text(0) != device_id) taken.insert(st.text(1));
+            else (st.i64(2) == 0 ? claimed : recorded) = st.text(1);
+        }
+        const std::string mine = !claimed.empty() ? claimed : recorded;
+        const std::string letter = store::queue::free_series(mine.empty() ? wish : mine, taken);
+        if (letter != recorded) {
+            auto& up = db.cached("UPDATE srv_devices SET series = ? WHERE id = ?");
+            LIAISON_TRY(up.bind(1, letter).bind(2, device_id).run());
+        }
+        return letter;
     }
 
     Result<std::vector<DeviceRecord>> devices() override {
         auto c = lease();
         if (!c) return c.error();
         auto st = c->get().db->prepare(
-            "SELECT id, station_id, name, enrolled_ms, last_seen_ms, revoked_ms FROM srv_devices ORDER BY station_id, id");
+            "SELECT id, station_id, name, enrolled_ms, last_seen_ms, revoked_ms, series FROM srv_devices "
+            "ORDER BY station_id, id");
         if (!st) return st.error();
         std::vector<DeviceRecord> out;
         for (;;) {
@@ -492,8 +526,18 @@ private:
         for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(outcomes[i]);
     }
 
+    // Columns added after the first release: a database made by an older server gains them.
+    static Status upgrade_server_schema(db::Db& db) {
+        auto st = db.prepare("SELECT 1 FROM pragma_table_info('srv_devices') WHERE name = 'series'");
+        if (!st) return st.error();
+        auto has = st->step();
+        if (!has) return has.error();
+        if (*has) return {};
+        return db.exec("ALTER TABLE srv_devices ADD COLUMN series TEXT NOT NULL DEFAULT ''");
+    }
+
     static DeviceRecord device_from(const db::Stmt& st) {
-        return DeviceRecord{st.text(0), st.text(1), st.text(2), st.i64(3), st.i64(4), st.i64(5)};
+        return DeviceRecord{st.text(0), st.text(1), st.text(2), st.i64(3), st.i64(4), st.i64(5), st.text(6)};
     }
 
     static Result<json> row_values_on(db::Db& db, const std::string& table, const std::string& row) {
@@ -525,6 +569,7 @@ private:
             // The very same schema as the tablets, so the same merge code runs on both.
             LIAISON_TRY(store::Store::install_schema(*conn->db));
             LIAISON_TRY(conn->db->exec(kServerSchema));
+            LIAISON_TRY(upgrade_server_schema(*conn->db));
             auto id = sync::Replica::device_id(*conn->db);
             if (!id) {
                 std::string node = "central_";

@@ -21,6 +21,7 @@ namespace liaison::server {
 struct DeviceRecord {
     std::string id, station_id, name;
     int64_t enrolled_ms = 0, last_seen_ms = 0, revoked_ms = 0;  // revoked_ms 0 = active
+    std::string series;  // the queue ticket letter handed out at enrolment (docs/queue.md)
 };
 
 struct StationRecord {
@@ -40,6 +41,7 @@ struct PullPage {
 
 struct Enrolment {
     std::string station_id, station_name;
+    std::string series;  // this device's ticket letter, "" when the station has none free
 };
 
 // A write by the central office (admin API, reference data import): the fields of one row.
@@ -61,9 +63,13 @@ public:
                                   int64_t expires_ms) = 0;
     // One-time: a code is spent by the first device that redeems it; that same device may redeem
     // it again within `retry_window_ms` (its answer was lost) and gets a fresh token.
+    // It also hands the device its queue ticket letter, once and for good: the one it had, else
+    // `wished_series` if no device of the station holds it, else the first free one. The server
+    // sees every enrolment, so two tablets never get one letter even if they never sync.
     virtual Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
                                                 const std::string& device_name, const std::string& token_hash,
-                                                int64_t now_ms, int64_t retry_window_ms) = 0;
+                                                const std::string& wished_series, int64_t now_ms,
+                                                int64_t retry_window_ms) = 0;
     virtual Result<std::vector<DeviceRecord>> devices() = 0;
     virtual Status revoke_device(const std::string& device_id, int64_t now_ms) = 0;
 

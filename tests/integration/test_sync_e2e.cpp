@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -222,6 +223,24 @@ TEST_CASE("the server killed (SIGKILL) mid-push and mid-pull loses and doubles n
     };
     auto a = enrolled("a.db");
     auto b = enrolled("b.db");
+    auto session_for = [&](store::Store& st, int attempts) {
+        sync::SyncConfig cfg;
+        cfg.token = *st.token();
+        cfg.station_id = st.station_id();
+        cfg.push_batch = 300;
+        cfg.pull_page = 300;
+        cfg.retry.attempts = attempts;
+        return cfg;
+    };
+    // Each tablet's ticket letter claim (written at enrolment) is a change of the station too:
+    // b's goes up now, a's travels with the visits.
+    const int64_t b_claim = *b->pending_changes();
+    CHECK(b_claim > 0);
+    {
+        sync::CurlTransport t(curl_to(central->url()));
+        sync::SyncSession session(b->replica(), t, session_for(*b, 3));
+        REQUIRE(session.push().ok());
+    }
     std::vector<store::Visit> visits;
     for (int i = 0; i < 600; ++i) {
         store::Visit v;
@@ -254,13 +273,7 @@ TEST_CASE("the server killed (SIGKILL) mid-push and mid-pull loses and doubles n
                 }
             });
             sync::CurlTransport t(curl_to(central->url()));
-            sync::SyncConfig cfg;
-            cfg.token = *st.token();
-            cfg.station_id = st.station_id();
-            cfg.push_batch = 300;
-            cfg.pull_page = 300;
-            cfg.retry.attempts = 1;
-            sync::SyncSession session(st.replica(), t, cfg);
+            sync::SyncSession session(st.replica(), t, session_for(st, 1));
             auto r = pushing ? session.push() : session.pull();
             done = true;
             killer.join();
@@ -275,6 +288,12 @@ TEST_CASE("the server killed (SIGKILL) mid-push and mid-pull loses and doubles n
     MESSAGE("kills mid-push: " << push_kills << ", mid-pull: " << pull_kills << ", changes: " << changes);
     CHECK(push_kills > 0);
     CHECK(pull_kills > 0);
+    {
+        // a learns b's claim, so all three hold the same station.
+        sync::CurlTransport t(curl_to(central->url()));
+        sync::SyncSession session(a->replica(), t, session_for(*a, 3));
+        REQUIRE(session.pull().ok());
+    }
 
     // Nothing lost, nothing doubled: the server holds each change once, b has every visit once,
     // and a, b and the server agree row for row.
@@ -286,14 +305,63 @@ TEST_CASE("the server killed (SIGKILL) mid-push and mid-pull loses and doubles n
         REQUIRE(*st->step());
         return st->i64(0);
     };
-    CHECK(count(**server, "SELECT count(*) FROM crr_log WHERE scope = '" + s.station + "'") == changes);
+    CHECK(count(**server, "SELECT count(*) FROM crr_log WHERE scope = '" + s.station + "'") == changes + b_claim);
     CHECK(count(b->db(), "SELECT count(*) FROM visits WHERE _deleted = 0") == 600);
-    CHECK(count(b->db(), "SELECT count(*) FROM crr_log WHERE scope = '" + s.station + "'") == changes);
+    CHECK(count(b->db(), "SELECT count(*) FROM crr_log WHERE scope = '" + s.station + "'") == changes + b_claim);
     CHECK(sim::dump_scope(b->db(), s.station) == sim::dump_scope(a->db(), s.station));
     CHECK(sim::dump_scope(**server, s.station) == sim::dump_scope(a->db(), s.station));
     a.reset();
     b.reset();
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("enrolment hands every tablet of a station its own ticket letter, kept on re-enrolment") {
+    Setup s;
+    e2e::CentralProcess central(s.db);
+    CliDir kiosk, desk, early;
+    auto series_of = [&](const CliDir& t) { return cli_json(t, {"queue", "series", "--json"})["series"]; };
+    auto ticket = [&](const CliDir& t) {
+        auto r = t.run({"queue", "add", "--visitor", "王小明", "--phone", "13800138000", "--topic", "村口路灯"});
+        REQUIRE_MESSAGE(r.code == 0, r.err);
+        for (const auto& k : cli_json(t, {"queue", "list", "--json"}))
+            if (k["id"] == r.last_line()) return k["number"].get<std::string>();
+        return std::string("(not listed)");
+    };
+    // Without a letter a tablet refuses to issue tickets rather than guess one.
+    auto none = kiosk.run({"queue", "add", "--visitor", "王小明", "--phone", "13800138000", "--topic", "路灯"});
+    CHECK(none.code != 0);
+
+    auto e1 = kiosk.run({"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    REQUIRE_MESSAGE(e1.code == 0, e1.err);
+    CHECK(e1.out.find("A001") != std::string::npos);
+    cli_ok(desk, {"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    CHECK(series_of(kiosk) == "A");
+    CHECK(series_of(desk) == "B");
+    // Neither has synced, yet their numbers differ.
+    CHECK(ticket(kiosk) == "A001");
+    CHECK(ticket(desk) == "B001");
+
+    // A tablet set up offline with `init` issued tickets as the creator's "A"; the centre has
+    // already given "A" away, so it moves to a free letter and its next ticket says so.
+    cli_ok(early, {"init", "--station", "临时站"});
+    CHECK(series_of(early) == "A");
+    auto e3 = early.run({"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    REQUIRE_MESSAGE(e3.code == 0, e3.err);
+    CHECK(series_of(early) == "C");
+    CHECK(ticket(early) == "C001");
+
+    // Enrolling again (a new token) keeps the letter; the server lists it.
+    cli_ok(desk, {"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    CHECK(series_of(desk) == "B");
+    for (auto* t : {&kiosk, &desk, &early, &kiosk}) cli_ok(*t, {"sync"});
+    auto claims = cli_json(kiosk, {"queue", "series", "--json"})["devices"];
+    std::set<std::string> letters;
+    for (const auto& c : claims) letters.insert(c["series"].get<std::string>());
+    CHECK(letters == std::set<std::string>{"A", "B", "C"});
+    int code = 0;
+    auto list = e2e::run_central(s.db, {"device", "list"}, &code);
+    CHECK(code == 0);
+    CHECK(list.find("series B") != std::string::npos);
 }
 
 TEST_CASE("station B's tablet can never read or write station A's records") {

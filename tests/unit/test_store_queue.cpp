@@ -299,6 +299,20 @@ TEST_CASE("a third tablet takes a free letter; a re-installed tablet takes over 
     CHECK(all.size() == 5);
 }
 
+TEST_CASE("the centre's letter choice: the wished letter if free, else the first free one, never I or O") {
+    using store::queue::free_series;
+    CHECK(free_series("", {}) == "A");
+    CHECK(free_series("C", {"A"}) == "C");
+    CHECK(free_series("A", {"A"}) == "B");
+    CHECK(free_series("A", {"A", "B", "C", "D", "E", "F", "G", "H"}) == "J");  // I skipped
+    CHECK(free_series("I", {}) == "A");  // not a letter a voter can read: ignored
+    std::set<std::string> all;
+    for (char c : std::string("ABCDEFGHJKLMNPQRSTUVWXYZ")) all.insert(std::string(1, c));
+    CHECK(free_series("B", all) == "");
+    all.erase("P");
+    CHECK(free_series("B", all) == "P");
+}
+
 TEST_CASE("ticket lifecycle: every allowed and refused transition") {
     Device desk;
     init_station(desk);
