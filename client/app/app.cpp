@@ -449,7 +449,11 @@ int run(const AppOptions& opt) {
             std::cerr << "liaison: kiosk: " << st.error().message << "\n";
             return 2;
         }
-        if (!opt.screenshot.empty()) model.kiosk_demo(step);
+        if (!opt.screenshot.empty()) {
+            model.kiosk_demo(step);
+            // A visitor's English switch: the kiosk itself always greets in Chinese.
+            if (opt.lang == "en") model.apply_kiosk({ui::intent::KioskAction::Language, "en"});
+        }
     } else if (model.view != ui::View::FirstRun) {
         auto v = ui::view_from_name(opt.view);
         if (!v) {

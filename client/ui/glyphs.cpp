@@ -286,6 +286,19 @@ Status Glyphs::build(ImFontAtlas& atlas) {
         }
     }
 
+    {
+        static const ImWchar kDisplayRanges[] = {0x20, 0x20, 0x30, 0x39, 0x41, 0x5A, 0};
+        ImFontConfig dc;
+        dc.FontData = const_cast<unsigned char*>(latin_file_->data());
+        dc.FontDataSize = static_cast<int>(latin_file_->size());
+        dc.FontDataOwnedByAtlas = true;  // handed back by add_font(), as above
+        dc.FontNo = latin_.index;
+        dc.SizePixels = raster * kDisplayScale;
+        dc.OversampleH = 1;  // at this size a pixel of the glyph is a pixel on screen
+        dc.OversampleV = 1;
+        dc.GlyphRanges = kDisplayRanges;
+        add_font(atlas, dc);
+    }
     if (!atlas.Build()) return Error{Error::Kind::Internal, "font atlas build failed"};
     unsigned char* px = nullptr;
     int tw = 0, th = 0;

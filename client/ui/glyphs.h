@@ -45,6 +45,9 @@ struct FontFace {
 class Glyphs {
 public:
     static constexpr float kHeadingScale = 1.35f;  // atlas font 1: headings and big figures
+    // Atlas font 2: queue ticket numbers ("A007") at several times the body size, rasterised at
+    // that size (scaling the heading font up would show its pixels). Digits and capitals only.
+    static constexpr float kDisplayScale = 4.6f;
 
     // Reads assets/fonts/fonts.json and maps the first existing latin and CJK files.
     static Result<std::unique_ptr<Glyphs>> load(const std::string& assets_dir);

@@ -41,10 +41,12 @@ struct Kiosk {
 
     void act(KioskAction a, std::string arg = {}) { ui.emit(intent::Kiosk{a, std::move(arg)}); }
 
-    // Text in the heading font scaled by `scale`, centred in the available width.
-    void centred(const std::string& t, float scale, ImU32 col = color::kText) {
+    // Text in the heading font scaled by `scale` (or in the display font: the ticket number),
+    // centred in the available width.
+    void centred(const std::string& t, float scale, ImU32 col = color::kText, bool display = false) {
         ui.note_text(t);
-        ui.push_heading_font();
+        if (display) ui.push_display_font();
+        else ui.push_heading_font();
         ImFont* f = ImGui::GetFont();
         const float size = ImGui::GetFontSize() * scale;
         const float wrap = ImGui::GetContentRegionAvail().x;
@@ -301,7 +303,7 @@ struct Kiosk {
         gap(h * (l.portrait ? 0.12f : 0.04f));
         centred(ui.tr("kiosk.your_number"), 1.0f, color::kMuted);
         gap(l.font * 0.5f);
-        centred(s.ticket_label, l.portrait ? 3.6f : 3.2f, color::kPrimary);
+        centred(s.ticket_label, 1.0f, color::kPrimary, true);
         gap(l.font * 0.5f);
         centred(s.ticket_ahead > 0 ? ui.fmt("kiosk.ahead", {std::to_string(s.ticket_ahead)}) : ui.tr("kiosk.ahead_none"),
                 1.0f);

@@ -55,6 +55,7 @@ public:
     void text(const std::string& s);                 // wrapped body text
     void heading(const std::string& s);              // larger title (atlas font 1)
     void push_heading_font();                        // pair with ImGui::PopFont()
+    void push_display_font();                        // ticket numbers: digits and capitals only
     void muted(const std::string& s);                // secondary text
     void error(const std::string& s);                // red, wrapped
     void label(const std::string& s, bool required = false);  // a field's caption

@@ -179,6 +179,11 @@ void Ui::push_heading_font() {
     ImGui::PushFont(fonts->Fonts.Size > 1 ? fonts->Fonts[1] : fonts->Fonts[0]);
 }
 
+void Ui::push_display_font() {
+    ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+    ImGui::PushFont(fonts->Fonts[std::min(2, fonts->Fonts.Size - 1)]);
+}
+
 void Ui::muted(const std::string& s) {
     note_text(s);
     ImGui::PushStyleColor(ImGuiCol_Text, color::kMuted);
