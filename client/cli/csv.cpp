@@ -1,6 +1,15 @@
 #include "client/cli/csv.h"
 
+#include <cstring>
+
 namespace liaison::cli {
+
+namespace {
+// A cell starting with one of these is a formula to Excel and WPS (CSV injection): a voter's
+// "=HYPERLINK(...)" must stay text. The export puts an apostrophe before it, the import takes
+// exactly that apostrophe away again, so export and import round-trip.
+bool formula_lead(char c) { return c != '\0' && std::strchr("=+-@\t\r", c) != nullptr; }
+}  // namespace
 
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
     std::vector<CsvRecord> out;
@@ -49,13 +58,16 @@ Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
             }
         }
         rec.fields.push_back(std::move(field));
+        for (auto& f : rec.fields)
+            if (f.size() >= 2 && f[0] == '\'' && formula_lead(f[1])) f.erase(0, 1);
         const bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
         if (!blank) out.push_back(std::move(rec));
     }
     return out;
 }
 
-std::string csv_field(const std::string& s) {
+std::string csv_field(const std::string& s0) {
+    const std::string s = !s0.empty() && formula_lead(s0[0]) ? "'" + s0 : s0;
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) {

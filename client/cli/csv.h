@@ -13,6 +13,8 @@ struct CsvRecord {
 };
 
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text);
-std::string csv_field(const std::string& s);  // quoted when needed
+// Quoted when needed; a cell Excel would run as a formula (= + - @ first) gets an apostrophe
+// before it, which parse_csv takes away again.
+std::string csv_field(const std::string& s);
 
 }  // namespace liaison::cli

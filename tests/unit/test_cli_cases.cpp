@@ -269,6 +269,31 @@ TEST_CASE("stats and the monthly report on a fixed dataset built through the com
     CHECK(j["total"]["people"] == 15);
 }
 
+TEST_CASE("CSV export: text Excel would run as a formula stays text, and imports back unchanged") {
+    CliDir d = station();
+    const std::string subject = "=HYPERLINK(\"http://example.com\",\"点击\")";
+    const std::string content = "-5度也没有暖气";
+    ok(d, {"visit", "add", "--visitor", "@王五", "--phone", "13800138000", "--category", "教育", "--subject", subject,
+           "--content", content, "--at", "2026-03-03 10:00"});
+    const std::string file = (d.dir / "visits.csv").string();
+    REQUIRE(d.run({"export", "--format", "csv", "--what", "visits", file}).code == 0);
+    const std::string text = read(file);
+    // No cell of the file starts with a formula character.
+    for (const char* raw : {",\"=", ",=", ",-", ",@", ",+", "\n=", "\n-"}) CHECK(text.find(raw) == std::string::npos);
+    CHECK(text.find("\"'=HYPERLINK(") != std::string::npos);
+    CHECK(text.find(",'-5度") != std::string::npos);
+    CliDir other = station();
+    auto imp = other.run({"visit", "import", file});
+    INFO(imp.err);
+    REQUIRE(imp.code == 0);
+    auto b = json::parse(other.run({"visit", "list", "--json"}).out);
+    REQUIRE(b.size() == 1);
+    auto shown = json::parse(other.run({"visit", "show", b[0]["id"].get<std::string>(), "--json"}).out);
+    CHECK(shown["subject"] == subject);
+    CHECK(shown["content"] == content);
+    CHECK(b[0]["visitor"] == "@王五");
+}
+
 TEST_CASE("CSV export: BOM, RFC 4180 quoting of commas, quotes and newlines, read back and imported again") {
     CliDir d = station();
     ok(d, {"deputy", "add", "--name", "陈明"});
