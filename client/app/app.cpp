@@ -225,6 +225,7 @@ void App::draw() {
     ImGuiIO& io = ImGui::GetIO();
     const float scale = win_.pixel_scale();
     glyphs_.set_size(model_.font_px, scale);
+    glyphs_.set_large_titles(model_.view == ui::View::Kiosk);
     if (glyphs_.dirty()) rebuild_atlas();
 
     ImGui_ImplSDLRenderer_NewFrame();
@@ -314,6 +315,11 @@ void App::draw() {
     if (render_ms_.size() > 100000) render_ms_.clear();
 
     for (auto& i : ui_.take_intents()) model_.apply(i);
+    if (!kiosk_window_ && model_.kiosk_mode) {  // started from the settings
+        // A script keeps the size it asked for (--size), so its screenshots stay comparable.
+        if (!script_) SDL_SetWindowFullscreen(win_.sdl(), SDL_WINDOW_FULLSCREEN_DESKTOP);
+        enter_kiosk_window();
+    }
     if (kiosk_window_ && !model_.kiosk_mode) {  // the admin's PIN: back to an ordinary window
         kiosk_window_ = false;
         SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_FALSE);
@@ -413,6 +419,10 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
         }
     }
     model_.flush();
+    if (script_ && !script_->done()) {
+        std::cerr << "liaison: the app closed before its script ended\n";
+        ok_ = false;
+    }
     if (report && !frame_ms_.empty()) {
         auto pct = [](std::vector<double> v, double p) {
             std::sort(v.begin(), v.end());

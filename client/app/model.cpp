@@ -279,7 +279,14 @@ void AppModel::navigate(ui::View v) {
     switch (v) {
         case ui::View::Home: refresh_home(); break;
         case ui::View::Sync: refresh_status(); break;
-        case ui::View::Settings: settings.server_url = ref.device.server_url; settings.message_key.clear(); break;
+        case ui::View::Settings: {
+            settings.server_url = ref.device.server_url;
+            settings.message_key.clear();
+            settings.kiosk_error.clear();
+            auto letter = store::queue::series(*store);
+            settings.ticket_series = letter ? *letter : std::string();
+            break;
+        }
         case ui::View::VisitForm: new_form(); break;
         case ui::View::Queue: refresh_queue(); break;
         case ui::View::Kiosk: (void)start_kiosk(ui::KioskStep::Welcome, kiosk_mode); break;
@@ -565,6 +572,9 @@ void AppModel::apply_intent(const ui::Intent& in) {
                 auto st = store->set_server(s.url, token);
                 settings.message_key = st ? "settings.server_saved" : "settings.server_invalid";
                 load_ref();
+            },
+            [&](const ui::intent::StartKiosk&) {
+                if (auto st = start_kiosk(ui::KioskStep::Welcome, true); !st) settings.kiosk_error = st.error().message;
             },
             [&](const ui::intent::SeedDemo&) {
                 auto st = seed_demo(*store, demo_visits());

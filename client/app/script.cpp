@@ -58,7 +58,7 @@ Result<Script> Script::load(const std::string& path) {
         const size_t sp = line.find(' ');
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
         static const char* known[] = {"click", "type", "key", "wait", "scroll", "view", "screenshot",
-                                      "expect-text", "expect-no-text", "frame-stats", "quit", "advance"};
+                                      "expect-text", "expect-no-text", "frame-stats", "quit", "advance", "close"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)
@@ -96,6 +96,10 @@ void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui) {
         ui.type_text(glyphs.shown(s.arg));
     } else if (s.cmd == "key") {
         io.KeysDown[scancode(s.arg)] = (phase_ == 0);
+    } else if (s.cmd == "close" && phase_ == 0) {
+        SDL_Event quit{};
+        quit.type = SDL_QUIT;  // what Alt+F4, the window's close button or the OS send
+        SDL_PushEvent(&quit);
     } else if (s.cmd == "scroll" && phase_ == 0) {
         io.MousePos = mouse_ = ImVec2(io.DisplaySize.x * 0.6f, io.DisplaySize.y * 0.6f);
         io.MouseWheel -= static_cast<float>(std::atof(s.arg.c_str()));
@@ -117,17 +121,17 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
             if (w && w->enabled && w->visible) {
                 target_ = ImVec2((w->min.x + w->max.x) / 2, (w->min.y + w->max.y) / 2);
                 phase_ = 1;
+            } else if (now - started_ > kFindTimeoutMs) {
+                fail(!w ? "no such widget on screen" : w->enabled ? "widget stays off screen" : "widget is disabled");
             } else if (w && w->enabled) {
                 u.scroll_to(w->id);  // off screen: scroll it into view first, as a person would
-            } else if (now - started_ > kFindTimeoutMs) {
-                fail(w ? "widget is disabled" : "no such widget on screen");
             }
         } else if (++phase_ > 3) {
             settle_ = settle;
         }
     } else if (s.cmd == "type" || s.cmd == "scroll") {
         settle_ = settle;
-    } else if (s.cmd == "key") {
+    } else if (s.cmd == "key" || s.cmd == "close") {
         if (++phase_ > 1) settle_ = settle;
     } else if (s.cmd == "wait") {
         if (!s.arg.empty()) {

@@ -9,8 +9,10 @@
 //   screenshot FILE      PNG of the next frame
 //   expect-text TEXT     TEXT is drawn (waits up to 3 s); expect-no-text TEXT the opposite
 //   frame-stats          print frame times since the last frame-stats to stdout
+//   close                the OS asks the app to quit (Alt+F4, close button): SDL_QUIT
 //   quit
-// Lines starting with # are comments. A failing step ends the app with exit code 1.
+// Lines starting with # are comments. A failing step, or the app closing before the last step,
+// ends the app with exit code 1.
 #pragma once
 #include <string>
 #include <vector>

@@ -206,6 +206,20 @@ void Glyphs::set_size(float px, float pixel_scale) {
     pixel_scale_ = pixel_scale;
 }
 
+void Glyphs::add_display_font(ImFontAtlas& atlas, float raster) {
+    static const ImWchar kDisplayRanges[] = {0x20, 0x20, 0x30, 0x39, 0x41, 0x5A, 0};
+    ImFontConfig dc;
+    dc.FontData = const_cast<unsigned char*>(latin_file_->data());
+    dc.FontDataSize = static_cast<int>(latin_file_->size());
+    dc.FontDataOwnedByAtlas = true;  // handed back by add_font(), as for the text fonts
+    dc.FontNo = latin_.index;
+    dc.SizePixels = raster * kDisplayScale;
+    dc.OversampleH = 1;  // at this size a pixel of the glyph is a pixel on screen
+    dc.OversampleV = 1;
+    dc.GlyphRanges = kDisplayRanges;
+    add_font(atlas, dc);
+}
+
 Status Glyphs::build(ImFontAtlas& atlas) {
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoMouseCursors;  // the OS draws the cursor
@@ -238,7 +252,11 @@ Status Glyphs::build(ImFontAtlas& atlas) {
     // Body text and headings: two sizes of the same glyph set, so headings stay crisp (the
     // renderer's texture scaling would blur a stretched body font).
     ImFont* body = nullptr;
-    for (const float factor : {1.0f, kHeadingScale}) {
+    std::vector<float> factors = {1.0f, kHeadingScale};
+    if (large_titles_) factors.push_back(kTitleScale);
+    for (size_t fi = 0; fi < factors.size(); ++fi) {
+        if (fi == 2) add_display_font(atlas, raster);  // keeps the font order: body, heading, display, title
+        const float factor = factors[fi];
         const float size = raster * factor;
         // Give both faces the same em size: CJK fonts reserve more line height per em, so the
         // same pixel height would make Chinese look smaller than the Latin text beside it.
@@ -286,19 +304,7 @@ Status Glyphs::build(ImFontAtlas& atlas) {
         }
     }
 
-    {
-        static const ImWchar kDisplayRanges[] = {0x20, 0x20, 0x30, 0x39, 0x41, 0x5A, 0};
-        ImFontConfig dc;
-        dc.FontData = const_cast<unsigned char*>(latin_file_->data());
-        dc.FontDataSize = static_cast<int>(latin_file_->size());
-        dc.FontDataOwnedByAtlas = true;  // handed back by add_font(), as above
-        dc.FontNo = latin_.index;
-        dc.SizePixels = raster * kDisplayScale;
-        dc.OversampleH = 1;  // at this size a pixel of the glyph is a pixel on screen
-        dc.OversampleV = 1;
-        dc.GlyphRanges = kDisplayRanges;
-        add_font(atlas, dc);
-    }
+    if (factors.size() == 2) add_display_font(atlas, raster);
     if (!atlas.Build()) return Error{Error::Kind::Internal, "font atlas build failed"};
     unsigned char* px = nullptr;
     int tw = 0, th = 0;

@@ -48,6 +48,9 @@ public:
     // Atlas font 2: queue ticket numbers ("A007") at several times the body size, rasterised at
     // that size (scaling the heading font up would show its pixels). Digits and capitals only.
     static constexpr float kDisplayScale = 4.6f;
+    // Atlas font 3, only while large titles are wanted (the kiosk's welcome): every seen glyph
+    // again at twice the body size, which the desk's views do not need the memory for.
+    static constexpr float kTitleScale = 2.0f;
 
     // Reads assets/fonts/fonts.json and maps the first existing latin and CJK files.
     static Result<std::unique_ptr<Glyphs>> load(const std::string& assets_dir);
@@ -62,6 +65,10 @@ public:
     // Text size in logical points and the physical pixels per point.
     void set_size(float px, float pixel_scale);
     float size() const { return px_; }
+    void set_large_titles(bool on) {
+        if (on != large_titles_) dirty_ = true;
+        large_titles_ = on;
+    }
     float pixel_scale() const { return pixel_scale_; }
     // True when a codepoint or the size changed since the last build.
     bool dirty() const { return dirty_; }
@@ -78,6 +85,7 @@ public:
 private:
     Glyphs() = default;
     void add(char32_t cp);
+    void add_display_font(ImFontAtlas& atlas, float raster);
 
     FontFace latin_, cjk_;
     std::unique_ptr<MappedFile> latin_file_, cjk_file_;
@@ -88,6 +96,7 @@ private:
     std::vector<uint16_t> ranges_;              // ImWchar ranges handed to ImGui; must outlive the atlas
     float px_ = 20.0f, pixel_scale_ = 1.0f;
     bool dirty_ = true;
+    bool large_titles_ = false;
     size_t count_ = 0;
     std::vector<char32_t> missing_;
     int tex_w_ = 0, tex_h_ = 0;

@@ -45,10 +45,14 @@ struct Kiosk {
     // centred in the available width.
     void centred(const std::string& t, float scale, ImU32 col = color::kText, bool display = false) {
         ui.note_text(t);
-        if (display) ui.push_display_font();
-        else ui.push_heading_font();
+        float size = 0;
+        if (display) {
+            ui.push_display_font();
+            size = ImGui::GetFontSize() * scale;
+        } else {
+            size = ui.push_title_font(scale);
+        }
         ImFont* f = ImGui::GetFont();
-        const float size = ImGui::GetFontSize() * scale;
         const float wrap = ImGui::GetContentRegionAvail().x;
         const ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, wrap, t.c_str());
         const ImVec2 p = ImGui::GetCursorScreenPos();

@@ -62,6 +62,20 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     if (ui.button("settings.save_server", ui.tr("settings.save"), save_w)) ui.emit(intent::SaveServer{s.server_url});
     ui.muted(s.message_key.empty() ? ui.tr("settings.server_hint") : ui.tr(s.message_key));
     ImGui::EndChild();
+
+    // Kiosk mode for reception days: full screen, the visitor's steps only, out by the admin PIN.
+    ImGui::BeginChild("settings.kiosk", ImVec2(0, 4 * line + l.touch + 2 * style.WindowPadding.y + 8), true,
+                      ImGuiWindowFlags_NoScrollbar);
+    ui.label(ui.tr("settings.kiosk"));
+    ui.muted(ui.tr("settings.kiosk_hint"));
+    ui.muted(s.ticket_series.empty() ? ui.tr("settings.kiosk_no_series")
+                                     : ui.fmt("settings.kiosk_series", {s.ticket_series + "001"}));
+    const bool can = !s.ticket_series.empty();
+    if (ui.button("settings.kiosk.start", ui.tr("settings.kiosk_start"),
+                  std::max(ui.chip_width(ui.tr("settings.kiosk_start")) + 32, l.touch * 4), Tone::Primary, can))
+        ui.emit(intent::StartKiosk{});
+    if (!s.kiosk_error.empty()) ui.error(s.kiosk_error);
+    ImGui::EndChild();
     ui.drag_scroll();
     ImGui::EndChild();
 }

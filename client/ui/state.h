@@ -100,6 +100,8 @@ struct SyncViewState {
 struct SettingsState {
     std::string server_url;  // edit buffer
     std::string message_key;
+    std::string ticket_series;  // this tablet's queue letter, "" while it has none
+    std::string kiosk_error;    // why kiosk mode could not start
 };
 
 struct FirstRunState {
@@ -169,6 +171,7 @@ struct SetFontSize { float px = 20; };
 struct SaveServer { std::string url; };
 struct SeedDemo {};
 struct InitStation { std::string station, device; };
+struct StartKiosk {};  // settings: lock this tablet into kiosk mode until the admin PIN
 enum class KioskAction { Start, Consent, Agree, Disagree, Next, Back, Take, Done, Language, CornerTap, PinDigit,
                          PinErase, PinEnter, PinCancel, Touch };
 struct Kiosk { KioskAction action; std::string arg; };
@@ -180,6 +183,6 @@ using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisi
                             intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
                             intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
                             intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
-                            intent::Kiosk, intent::Queue, intent::Cases>;
+                            intent::StartKiosk, intent::Kiosk, intent::Queue, intent::Cases>;
 
 }  // namespace liaison::ui

@@ -153,7 +153,11 @@ void Ui::record(std::string_view id, const std::string& label) {
     widgets_.push_back({std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled),
                         clip.Contains(c)});
     if (!scroll_to_.empty() && scroll_to_ == id) {
-        ImGui::SetScrollHereY(0.5f);
+        // Scroll the nearest window that can: a fixed-size group box (a child window that
+        // fits its content) sits inside the view's scrolling region.
+        ImGuiWindow* w = ImGui::GetCurrentWindow();
+        while (w->ScrollMax.y <= 0 && (w->Flags & ImGuiWindowFlags_ChildWindow) && w->ParentWindow) w = w->ParentWindow;
+        ImGui::SetScrollFromPosY(w, c.y - w->Pos.y, 0.5f);
         scroll_to_.clear();
     }
 }
@@ -177,6 +181,16 @@ void Ui::heading(const std::string& s) {
 void Ui::push_heading_font() {
     ImFontAtlas* fonts = ImGui::GetIO().Fonts;
     ImGui::PushFont(fonts->Fonts.Size > 1 ? fonts->Fonts[1] : fonts->Fonts[0]);
+}
+
+float Ui::push_title_font(float scale) {
+    ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+    if (scale > 1.2f && fonts->Fonts.Size > 3) {
+        ImGui::PushFont(fonts->Fonts[3]);
+        return ImGui::GetFontSize() * scale * Glyphs::kHeadingScale / Glyphs::kTitleScale;
+    }
+    push_heading_font();
+    return ImGui::GetFontSize() * scale;
 }
 
 void Ui::push_display_font() {

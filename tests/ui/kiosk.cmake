@@ -7,6 +7,9 @@ set(ENV{LIAISON_STRICT_GLYPHS} 1)
 file(REMOVE_RECURSE ${DIR})
 file(MAKE_DIRECTORY ${DIR})
 set(view kiosk)
+if(MODE STREQUAL "pin")
+  set(view settings)  # staff start kiosk mode from the settings
+endif()
 if(MODE STREQUAL "call")
   set(view queue)
   # a station with demo data and one visitor waiting, issued from the command line
