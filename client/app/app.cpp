@@ -367,6 +367,8 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
             timeout = deadline ? static_cast<int>(std::max<int64_t>(0, deadline - platform::monotonic_ms())) : -1;
         }
         SDL_Event ev;
+        // Hold no read snapshot while asleep: it would pin the WAL the sync worker writes to.
+        if (timeout != 0 && model_.store) model_.store->refresh();
         // Sleep in the OS until input, a worker's wake-up, or the next timer: idle costs nothing.
         const bool got = timeout < 0 ? SDL_WaitEvent(&ev) == 1 : SDL_WaitEventTimeout(&ev, timeout) == 1;
         if (got) {

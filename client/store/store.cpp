@@ -74,10 +74,8 @@ bool valid_phone(const std::string& raw) {
     return s.size() >= 10 && s.size() <= 12 && s[0] == '0' && s[1] != '0' && digits(s, 0, s.size());
 }
 
-namespace {
-
 // "路灯 abc" -> "路 灯 a b c": every character its own token (see schema v2).
-std::string spaced(const std::string& s) {
+std::string search_text(const std::string& s) {
     std::string out;
     out.reserve(s.size() * 2);
     for (size_t i = 0; i < s.size();) {
@@ -89,6 +87,8 @@ std::string spaced(const std::string& s) {
     }
     return out;
 }
+
+namespace {
 
 // A query phrase: the characters of the text that the tokenizer keeps, quoted.
 std::string phrase(const std::string& text) {
@@ -852,7 +852,7 @@ static Status reindex_visit(db::Db& db, const std::string& visit_id) {
         names += ns.text(0) + " ";
     }
     auto& ins = db.cached("INSERT INTO visit_search(rowid, subject, content, names) VALUES(?, ?, ?, ?)");
-    return ins.bind(1, rowid).bind(2, spaced(subject)).bind(3, spaced(content)).bind(4, spaced(names)).run();
+    return ins.bind(1, rowid).bind(2, search_text(subject)).bind(3, search_text(content)).bind(4, search_text(names)).run();
 }
 
 Status Store::flush_search() {

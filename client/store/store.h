@@ -124,5 +124,7 @@ bool valid_utf8(const std::string& s);
 bool valid_date(const std::string& s);      // YYYY-MM-DD, a real calendar date
 bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
 bool valid_phone(const std::string& s);     // 11-digit mainland mobile or landline with area code
+// The search index's form of a text: every character a token of its own ("路灯" -> "路 灯").
+std::string search_text(const std::string& s);
 
 }  // namespace liaison::store

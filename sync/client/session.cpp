@@ -1,7 +1,5 @@
 #include "sync/client/session.h"
 
-#include "client/store/queue.h"
-
 #include <nlohmann/json.hpp>
 
 #include "client/store/queue.h"

@@ -180,6 +180,9 @@ Result<std::unique_ptr<Tx>> Tx::begin(Db& db) {
 }
 
 Status Tx::commit() {
+    // A statement left mid-result would keep a read snapshot open past the commit; that pins
+    // the WAL, so the checkpoint can never restart it and the -wal file grows with every save.
+    db_.end_reads();
     auto st = db_.cached("COMMIT").run();
     if (st) done_ = true;
     return st;
