@@ -20,21 +20,6 @@ namespace duty = store::duty;
 
 namespace {
 
-json figures_json(const stats::Figures& f) {
-    return {{"visits", f.visits},
-            {"people", f.people},
-            {"suggestions", f.suggestions},
-            {"resolved", f.resolved},
-            {"rated", f.rated},
-            {"satisfied", f.satisfied},
-            {"basically", f.basically},
-            {"unsatisfied", f.unsatisfied},
-            {"resolution_rate", f.resolution_rate()},
-            {"satisfaction_rate", f.satisfaction_rate()},
-            {"resolution_permille", stats::permille(f.resolved, f.suggestions)},
-            {"satisfaction_permille", stats::permille(f.satisfied + f.basically, f.rated)}};
-}
-
 std::string figures_text(const stats::Figures& f) {
     return "批次 " + std::to_string(f.visits) + "  人次 " + std::to_string(f.people) + "  意见建议 " +
            std::to_string(f.suggestions) + "  办结 " + std::to_string(f.resolved) + "  办结率 " + f.resolution_rate() +
@@ -97,14 +82,14 @@ int verb_stats(Context& ctx, const std::vector<std::string>& words) {
     if (a->flag("json")) {
         json groups = json::array();
         for (const auto& g : f->groups) {
-            json j = figures_json(g.figures);
+            json j = stats::figures_json(g.figures);
             j["key"] = g.key;
             j["label"] = g.label;
             groups.push_back(j);
         }
         json st = json::object();
         for (const auto& [k, n] : *statuses) st[k] = n;
-        ctx.out << json{{"from", r.from}, {"to", r.to}, {"by", stats::by_code(*by)}, {"total", figures_json(f->total)},
+        ctx.out << json{{"from", r.from}, {"to", r.to}, {"by", stats::by_code(*by)}, {"total", stats::figures_json(f->total)},
                         {"groups", groups}, {"cases_by_status", st}}
                        .dump(2)
                 << "\n";
@@ -157,7 +142,7 @@ int verb_report(Context& ctx, const std::vector<std::string>& words) {
     if (a->flag("json")) {
         json cats = json::array();
         for (const auto& g : rep->by_category) {
-            json j = figures_json(g.figures);
+            json j = stats::figures_json(g.figures);
             j["key"] = g.key;
             j["label"] = g.label;
             cats.push_back(j);
@@ -168,7 +153,7 @@ int verb_report(Context& ctx, const std::vector<std::string>& words) {
                     {"summary", rep->summary},
                     {"category_lines", rep->category_lines},
                     {"deputy_line", rep->deputy_line},
-                    {"total", figures_json(rep->total)},
+                    {"total", stats::figures_json(rep->total)},
                     {"by_category", cats}}
                    .dump(2) +
                "\n";

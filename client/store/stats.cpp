@@ -545,4 +545,19 @@ Result<Table> export_table(db::Db& db, Export what, const Range& r, bool visitor
     return invalid("unknown export");
 }
 
+nlohmann::json figures_json(const Figures& f) {
+    return {{"visits", f.visits},
+            {"people", f.people},
+            {"suggestions", f.suggestions},
+            {"resolved", f.resolved},
+            {"rated", f.rated},
+            {"satisfied", f.satisfied},
+            {"basically", f.basically},
+            {"unsatisfied", f.unsatisfied},
+            {"resolution_rate", f.resolution_rate()},
+            {"satisfaction_rate", f.satisfaction_rate()},
+            {"resolution_permille", permille(f.resolved, f.suggestions)},
+            {"satisfaction_permille", permille(f.satisfied + f.basically, f.rated)}};
+}
+
 }  // namespace liaison::store::stats

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "client/store/store.h"
 #include "sync/core/result.h"
 #include "sync/replica/sqlite.h"
@@ -52,6 +54,8 @@ struct Figures {
     std::string satisfaction_rate() const { return percent(satisfied + basically, rated); }
     bool empty() const { return visits == 0 && suggestions == 0; }
 };
+// The stable JSON shape of a set of figures (`liaison stats --json`, `liaison-central stats`).
+nlohmann::json figures_json(const Figures& f);
 
 enum class By { Total, Month, Category, Deputy, Station };
 Result<By> parse_by(const std::string& s);  // month, category, deputy, station ("" = total)

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "client/store/queue.h"
+#include "client/store/stats.h"
 #include "client/store/store.h"
 #include "platform/platform.h"
 #include "sync/client/session.h"
@@ -424,16 +425,17 @@ public:
             if (!n) return n.error();
             out[key] = *n;
         }
-        // Per station: visits (批次) and people (人次). Counts only, no personal data.
-        auto st = db.prepare("SELECT station_id, count(*), coalesce(sum(people), 0) FROM visits "
-                             "WHERE _deleted = 0 GROUP BY station_id ORDER BY station_id");
-        if (!st) return st.error();
+        // The station figures of DESIGN §2 (visits 批次, people 人次, suggestions, resolved,
+        // ratings) for all stations and per station, by the same code as `liaison stats`.
+        // Counts only, no personal data.
+        auto f = store::stats::figures(db, store::stats::Range{}, store::stats::By::Station);
+        if (!f) return f.error();
+        out["figures"] = store::stats::figures_json(f->total);
         json per = json::object();
-        for (;;) {
-            auto r = st->step();
-            if (!r) return r.error();
-            if (!*r) break;
-            per[st->opt_text(0).value_or("")] = {{"visits", st->i64(1)}, {"people", st->i64(2)}};
+        for (const auto& g : f->groups) {
+            json one = store::stats::figures_json(g.figures);
+            one["name"] = g.label;
+            per[g.key] = std::move(one);
         }
         out["per_station"] = std::move(per);
         return out;

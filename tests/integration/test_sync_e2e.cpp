@@ -364,6 +364,63 @@ TEST_CASE("enrolment hands every tablet of a station its own ticket letter, kept
     CHECK(list.find("series B") != std::string::npos);
 }
 
+TEST_CASE("a case travels from a visit to a rating across the tablet and the centre") {
+    Setup s;
+    const std::string admin = "e2e-admin-token-0123456789abcdef";
+    e2e::CentralProcess central(s.db, {"--admin-token", admin});
+    CliDir t;
+    cli_ok(t, {"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    const std::string visit = add_visit(t, "村口路灯不亮");
+    auto added = t.run({"case", "add", "--visit", visit, "--title", "修复村口路灯"});
+    REQUIRE_MESSAGE(added.code == 0, added.err);
+    const std::string id = added.last_line();
+    cli_ok(t, {"sync"});
+
+    // The central office assigns it (交办) to a department of its reference data.
+    json body = {{"author", "区人大常委会代表工委"},
+                 {"writes",
+                  {{{"table", "departments"}, {"row", "dep-housing"}, {"scope", "*"}, {"fields", {{"name", "区住建局"}}}},
+                   {{"table", "cases"},
+                    {"row", id},
+                    {"fields", {{"department_id", "dep-housing"}, {"deadline", "2026-12-31"}, {"status", "assigned"}}}},
+                   {{"table", "case_events"},
+                    {"row", platform::new_id()},
+                    {"scope", s.station},
+                    {"fields",
+                     {{"case_id", id}, {"at", "2026-11-23 10:00"}, {"author", "区人大常委会代表工委"},
+                      {"kind", "assigned"}, {"note", "区住建局"}}}}}}};
+    sync::CurlTransport ct(curl_to(central.url()));
+    auto r = ct.send(raw("POST", "/v1/admin/changes", admin, body.dump()));
+    REQUIRE(r.ok());
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    cli_ok(t, {"sync"});
+    auto c = cli_json(t, {"case", "show", id, "--json"});
+    CHECK(c["status"] == "assigned");
+    CHECK(c["department"]["name"] == "区住建局");
+    CHECK(c["deadline"] == "2026-12-31");
+    bool centre_event = false;
+    for (const auto& e : c["timeline"]) centre_event |= e["author"] == "区人大常委会代表工委" && e["kind"] == "assigned";
+    CHECK(centre_event);
+
+    // The station follows it up to the voter's rating; the centre's figures count it.
+    cli_ok(t, {"case", "progress", id, "--note", "已联系住建局现场查看"});
+    cli_ok(t, {"case", "close", id, "--result", "已更换路灯"});
+    cli_ok(t, {"case", "feedback", id, "--note", "电话告知选民"});
+    cli_ok(t, {"case", "rate", id, "--satisfaction", "满意", "--comment", "修得很快"});
+    cli_ok(t, {"sync"});
+    int code = 0;
+    auto stats = json::parse(e2e::run_central(s.db, {"stats"}, &code));
+    REQUIRE(code == 0);
+    const auto& mine = stats["per_station"][s.station];
+    CHECK(mine["visits"] == 1);
+    CHECK(mine["suggestions"] == 1);
+    CHECK(mine["resolved"] == 1);
+    CHECK(mine["rated"] == 1);
+    CHECK(mine["satisfied"] == 1);
+    CHECK(mine["name"] == "东城联络站");
+    CHECK(stats["figures"]["resolution_rate"] == mine["resolution_rate"]);
+}
+
 TEST_CASE("station B's tablet can never read or write station A's records") {
     Setup s;
     int code = 0;
