@@ -230,6 +230,12 @@ int verb_department(Context& ctx, const std::vector<std::string>& words) {
         if (!s) return 1;
         if (auto existing = cases::find_department(*s, a->get("name")))
             return usage_error(ctx, "department '" + a->get("name") + "' already exists: " + existing->id);
+        // Once enrolled, departments are the centre's reference data: a tablet's own would never
+        // sync (the server refuses them), so cases assigned to it would name nothing elsewhere.
+        if (auto token = s->token(); token && !token->empty())
+            return usage_error(ctx, "this tablet is enrolled: departments come from the central office "
+                                    "(liaison-central import departments FILE.csv); ask it to add '" +
+                                        a->get("name") + "'");
         auto id = s->add_department(store::Department{"", a->get("name")});
         if (!id) return fail(ctx, id.error());
         ctx.out << *id << "\n";

@@ -393,6 +393,10 @@ TEST_CASE("a case travels from a visit to a rating across the tablet and the cen
     auto r = ct.send(raw("POST", "/v1/admin/changes", admin, body.dump()));
     REQUIRE(r.ok());
     REQUIRE_MESSAGE(r->status == 200, r->body);
+    // An enrolled tablet does not make its own departments: they would never reach the centre.
+    auto own = t.run({"department", "add", "--name", "区交通局"});
+    CHECK(own.code == 2);
+    CHECK(own.err.find("central office") != std::string::npos);
     cli_ok(t, {"sync"});
     auto c = cli_json(t, {"case", "show", id, "--json"});
     CHECK(c["status"] == "assigned");
