@@ -285,6 +285,8 @@ void AppModel::navigate(ui::View v) {
             settings.kiosk_error.clear();
             auto letter = store::queue::series(*store);
             settings.ticket_series = letter ? *letter : std::string();
+            auto lock = store::kiosk::load_lock(*store);
+            settings.default_kiosk_pin = lock && lock->using_default_pin();
             break;
         }
         case ui::View::VisitForm: new_form(); break;

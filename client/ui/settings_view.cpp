@@ -64,12 +64,14 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ImGui::EndChild();
 
     // Kiosk mode for reception days: full screen, the visitor's steps only, out by the admin PIN.
-    ImGui::BeginChild("settings.kiosk", ImVec2(0, 4 * line + l.touch + 2 * style.WindowPadding.y + 8), true,
+    const float pin_lines = s.default_kiosk_pin ? 2.0f : 0.0f;
+    ImGui::BeginChild("settings.kiosk", ImVec2(0, (4 + pin_lines) * line + l.touch + 2 * style.WindowPadding.y + 8), true,
                       ImGuiWindowFlags_NoScrollbar);
     ui.label(ui.tr("settings.kiosk"));
     ui.muted(ui.tr("settings.kiosk_hint"));
     ui.muted(s.ticket_series.empty() ? ui.tr("settings.kiosk_no_series")
                                      : ui.fmt("settings.kiosk_series", {s.ticket_series + "001"}));
+    if (s.default_kiosk_pin) ui.error(ui.tr("settings.kiosk_default_pin"));
     const bool can = !s.ticket_series.empty();
     if (ui.button("settings.kiosk.start", ui.tr("settings.kiosk_start"),
                   std::max(ui.chip_width(ui.tr("settings.kiosk_start")) + 32, l.touch * 4), Tone::Primary, can))

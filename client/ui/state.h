@@ -101,6 +101,7 @@ struct SettingsState {
     std::string server_url;  // edit buffer
     std::string message_key;
     std::string ticket_series;  // this tablet's queue letter, "" while it has none
+    bool default_kiosk_pin = false;  // the admin PIN is still the new tablet's 123456
     std::string kiosk_error;    // why kiosk mode could not start
 };
 
