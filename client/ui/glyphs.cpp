@@ -249,14 +249,10 @@ Status Glyphs::build(ImFontAtlas& atlas) {
         float scale;
     };
     std::vector<Rare> rare;
-    // Body text and headings: two sizes of the same glyph set, so headings stay crisp (the
-    // renderer's texture scaling would blur a stretched body font).
+    // Body text and headings (and kiosk titles): sizes of the same glyph set, so headings stay
+    // crisp (the renderer's texture scaling would blur a stretched body font).
     ImFont* body = nullptr;
-    std::vector<float> factors = {1.0f, kHeadingScale};
-    if (large_titles_) factors.push_back(kTitleScale);
-    for (size_t fi = 0; fi < factors.size(); ++fi) {
-        if (fi == 2) add_display_font(atlas, raster);  // keeps the font order: body, heading, display, title
-        const float factor = factors[fi];
+    auto add_text_size = [&](float factor) {
         const float size = raster * factor;
         // Give both faces the same em size: CJK fonts reserve more line height per em, so the
         // same pixel height would make Chinese look smaller than the Latin text beside it.
@@ -302,9 +298,12 @@ Status Glyphs::build(ImFontAtlas& atlas) {
                                                         ImVec2(static_cast<float>(x0), 0.0f));
             rare.push_back({font, id, pua, gi, x0, y0, w, h, cscale});
         }
-    }
-
-    if (factors.size() == 2) add_display_font(atlas, raster);
+    };
+    // The order is the font index Ui pushes: body, heading, display, title.
+    add_text_size(1.0f);
+    add_text_size(kHeadingScale);
+    add_display_font(atlas, raster);
+    if (large_titles_) add_text_size(kTitleScale);
     if (!atlas.Build()) return Error{Error::Kind::Internal, "font atlas build failed"};
     unsigned char* px = nullptr;
     int tw = 0, th = 0;

@@ -42,7 +42,7 @@ struct Kiosk {
     void act(KioskAction a, std::string arg = {}) { ui.emit(intent::Kiosk{a, std::move(arg)}); }
 
     // Text in the heading font scaled by `scale` (or in the display font: the ticket number),
-    // centred in the available width.
+    // each wrapped line centred in the available width.
     void centred(const std::string& t, float scale, ImU32 col = color::kText, bool display = false) {
         ui.note_text(t);
         float size = 0;
@@ -54,11 +54,23 @@ struct Kiosk {
         }
         ImFont* f = ImGui::GetFont();
         const float wrap = ImGui::GetContentRegionAvail().x;
-        const ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, wrap, t.c_str());
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float x = p.x + std::max(0.0f, (wrap - ts.x) / 2);
-        ImGui::GetWindowDrawList()->AddText(f, size, ImVec2(x, p.y), col, t.c_str(), nullptr, wrap);
-        ImGui::Dummy(ImVec2(wrap, ts.y));
+        const char* line = t.c_str();
+        const char* const end = line + t.size();
+        float y = p.y;
+        while (line < end) {
+            const char* eol = f->CalcWordWrapPositionA(size / f->FontSize, line, end, wrap);
+            if (eol <= line) {  // a glyph wider than the line: draw it anyway
+                eol = line + 1;
+                while (eol < end && (static_cast<unsigned char>(*eol) & 0xC0) == 0x80) ++eol;
+            }
+            const float w = f->CalcTextSizeA(size, FLT_MAX, 0, line, eol).x;
+            ImGui::GetWindowDrawList()->AddText(f, size, ImVec2(p.x + std::max(0.0f, (wrap - w) / 2), y), col, line, eol);
+            y += size;
+            line = eol;
+            while (line < end && (*line == ' ' || *line == '\n')) ++line;
+        }
+        ImGui::Dummy(ImVec2(wrap, std::max(size, y - p.y)));
         ImGui::PopFont();
     }
     bool big_button(const char* id, const std::string& label, float w, Tone tone = Tone::Primary, bool enabled = true) {

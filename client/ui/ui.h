@@ -56,8 +56,9 @@ public:
     void heading(const std::string& s);              // larger title (atlas font 1)
     void push_heading_font();                        // pair with ImGui::PopFont()
     void push_display_font();                        // ticket numbers: digits and capitals only
-    // Titles at `scale` x the heading size: the large-title font when the atlas has it (kiosk),
-    // else the heading font; returns the size to draw at. Pair with ImGui::PopFont().
+    // Text at `scale` x the heading size from the font nearest that size: the large-title font
+    // when the atlas has it (kiosk), the heading font, or for small print the body font; returns
+    // the size to draw at. Pair with ImGui::PopFont().
     float push_title_font(float scale);
     void muted(const std::string& s);                // secondary text
     void error(const std::string& s);                // red, wrapped

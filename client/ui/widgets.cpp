@@ -189,6 +189,10 @@ float Ui::push_title_font(float scale) {
         ImGui::PushFont(fonts->Fonts[3]);
         return ImGui::GetFontSize() * scale * Glyphs::kHeadingScale / Glyphs::kTitleScale;
     }
+    if (scale * Glyphs::kHeadingScale <= 1.1f) {  // small print: the body font, hardly scaled
+        ImGui::PushFont(fonts->Fonts[0]);
+        return ImGui::GetFontSize() * scale * Glyphs::kHeadingScale;
+    }
     push_heading_font();
     return ImGui::GetFontSize() * scale;
 }
