@@ -191,7 +191,9 @@ Status seed_demo(store::Store& s, size_t visits) {
         const int minute = 8 * 60 + 30 + static_cast<int>(pick(9 * 60));
         char hm[8];
         std::snprintf(hm, sizeof hm, "%02d:%02d", minute / 60, minute % 60);
-        v.received_at = platform::local_date(now - back * day) + " " + hm;
+        // Today's few happened in the last hour, never later than now.
+        v.received_at = back == 0 ? platform::local_datetime(now - static_cast<int64_t>(i + 1) * 17 * 60000)
+                                  : platform::local_date(now - back * day) + " " + hm;
         const Topic& t = kTopics[pick(std::size(kTopics))];
         v.category = t.category;
         v.subject = t.subject;
