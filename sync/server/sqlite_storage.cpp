@@ -564,9 +564,10 @@ private:
         if (!d) return d.error();
         auto conn = std::make_unique<Conn>();
         conn->db = std::move(*d);
-        // Pages of the database file are read through a shared memory map instead of pread
-        // into each connection's private cache.
-        LIAISON_TRY(conn->db->exec("PRAGMA mmap_size = 1073741824"));
+        // No memory map: the file grows with every push, and each growth made every pooled
+        // connection unmap and map it again (200 devices: 1.1-1.3 ms of server CPU per sync with
+        // a 1 GB map, 0.82 ms with plain reads; 10k up + 10k down 0.62 s vs 0.74 s).
+        LIAISON_TRY(conn->db->exec("PRAGMA mmap_size = 0"));
         if (install) {
             // The very same schema as the tablets, so the same merge code runs on both.
             LIAISON_TRY(store::Store::install_schema(*conn->db));
