@@ -33,6 +33,11 @@ int64_t AppModel::kiosk_now() const { return platform::monotonic_ms() + clock_of
 Status AppModel::start_kiosk(ui::KioskStep step, bool locked) {
     if (!store->initialized())
         return Error{Error::Kind::Invalid, "this tablet has no station yet: set it up in the app first"};
+    // Refuse before a voter has typed anything rather than at the last step.
+    if (auto letter = store::queue::series(*store); letter && letter->empty())
+        return Error{Error::Kind::Invalid,
+                     "this tablet has no ticket series yet: enrol it (liaison enrol) or give it a letter "
+                     "(liaison queue series B)"};
     auto lock = store::kiosk::load_lock(*store);
     if (!lock) return lock.error();
     kiosk_lock = std::make_unique<store::kiosk::KioskLock>(std::move(*lock));
