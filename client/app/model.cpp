@@ -283,6 +283,7 @@ void AppModel::navigate(ui::View v) {
             settings.server_url = ref.device.server_url;
             settings.message_key.clear();
             settings.kiosk_error.clear();
+            settings.pin_message.clear();
             auto letter = store::queue::series(*store);
             settings.ticket_series = letter ? *letter : std::string();
             auto lock = store::kiosk::load_lock(*store);
@@ -574,6 +575,35 @@ void AppModel::apply_intent(const ui::Intent& in) {
                 auto st = store->set_server(s.url, token);
                 settings.message_key = st ? "settings.server_saved" : "settings.server_invalid";
                 load_ref();
+            },
+            [&](const ui::intent::ChangeKioskPin&) {
+                using O = store::kiosk::PinChange::Outcome;
+                auto r = store::kiosk::change_pin(*store, settings.pin_current, settings.pin_new, settings.pin_repeat,
+                                                  platform::wall_ms());
+                settings.pin_current.clear();
+                settings.pin_new.clear();
+                settings.pin_repeat.clear();
+                settings.pin_ok = r && r->outcome == O::Changed;
+                if (!r) {
+                    settings.pin_message = r.error().message;
+                    return;
+                }
+                switch (r->outcome) {
+                    case O::Changed:
+                        settings.default_kiosk_pin = false;
+                        settings.pin_message = i18n.tr("settings.pin_changed");
+                        break;
+                    case O::Mismatch: settings.pin_message = i18n.tr("settings.pin_mismatch"); break;
+                    case O::BadFormat: settings.pin_message = i18n.tr("settings.pin_format"); break;
+                    case O::DefaultPin: settings.pin_message = i18n.tr("settings.pin_default"); break;
+                    case O::Wrong:
+                        settings.pin_message = i18n.fmt("settings.pin_wrong", {std::to_string(r->attempts_left)});
+                        break;
+                    case O::LockedOut:
+                        settings.pin_message =
+                            i18n.fmt("settings.pin_locked", {std::to_string((r->locked_for_ms + 59999) / 60000)});
+                        break;
+                }
             },
             [&](const ui::intent::StartKiosk&) {
                 if (auto st = start_kiosk(ui::KioskStep::Welcome, true); !st) settings.kiosk_error = st.error().message;

@@ -189,6 +189,22 @@ Status set_pin(Store& s, const std::string& pin) {
     return s.set_setting(kPinSetting, hash_pin(pin, random_salt_hex()).encode());
 }
 
+Result<PinChange> change_pin(Store& s, const std::string& current, const std::string& next, const std::string& repeat,
+                             int64_t now_ms) {
+    using O = PinChange::Outcome;
+    if (next != repeat) return PinChange{O::Mismatch};
+    if (!valid_pin(next)) return PinChange{O::BadFormat};
+    if (next == kDefaultPin) return PinChange{O::DefaultPin};
+    auto lock = load_lock(s);
+    if (!lock) return lock.error();
+    const PinAttempt a = lock->enter(current, now_ms);
+    LIAISON_TRY(save_lock_state(s, *lock));
+    if (a.outcome == PinOutcome::LockedOut) return PinChange{O::LockedOut, 0, a.locked_for_ms};
+    if (a.outcome == PinOutcome::Wrong) return PinChange{O::Wrong, a.attempts_left, 0};
+    LIAISON_TRY(set_pin(s, next));
+    return PinChange{O::Changed};
+}
+
 Result<KioskLock> load_lock(Store& s, LockPolicy policy) {
     auto text = s.setting(kPinSetting);
     if (!text) return text.error();

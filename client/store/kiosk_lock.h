@@ -124,6 +124,16 @@ inline constexpr int kMinIdleSeconds = 20, kMaxIdleSeconds = 600;
 
 // Sets the admin PIN (refuses the documented default PIN).
 Status set_pin(Store& s, const std::string& pin);
+// The settings screen: the current PIN must be given (a wrong one counts towards the lockout,
+// like at the kiosk), the new one twice. `now_ms` is wall time. Refusals are outcomes (the
+// screen words them); only storage failures are errors.
+struct PinChange {
+    enum class Outcome { Changed, Mismatch, BadFormat, DefaultPin, Wrong, LockedOut } outcome = Outcome::Changed;
+    int attempts_left = 0;     // Wrong
+    int64_t locked_for_ms = 0;  // LockedOut
+};
+Result<PinChange> change_pin(Store& s, const std::string& current, const std::string& next, const std::string& repeat,
+                             int64_t now_ms);
 // The lock with the stored PIN (the default PIN on a new tablet) and the saved failure count.
 Result<KioskLock> load_lock(Store& s, LockPolicy policy = {});
 Status save_lock_state(Store& s, const KioskLock& lock);

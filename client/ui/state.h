@@ -102,6 +102,9 @@ struct SettingsState {
     std::string message_key;
     std::string ticket_series;  // this tablet's queue letter, "" while it has none
     bool default_kiosk_pin = false;  // the admin PIN is still the new tablet's 123456
+    std::string pin_current, pin_new, pin_repeat;  // edit buffers, cleared after each attempt
+    std::string pin_message;  // the outcome of the last change, already worded
+    bool pin_ok = false;
     std::string kiosk_error;    // why kiosk mode could not start
 };
 
@@ -173,6 +176,7 @@ struct SaveServer { std::string url; };
 struct SeedDemo {};
 struct InitStation { std::string station, device; };
 struct StartKiosk {};  // settings: lock this tablet into kiosk mode until the admin PIN
+struct ChangeKioskPin {};  // settings: the PIN fields of SettingsState
 enum class KioskAction { Start, Consent, Agree, Disagree, Next, Back, Take, Done, Language, CornerTap, PinDigit,
                          PinErase, PinEnter, PinCancel, Touch };
 struct Kiosk { KioskAction action; std::string arg; };
@@ -184,6 +188,6 @@ using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisi
                             intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
                             intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
                             intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
-                            intent::StartKiosk, intent::Kiosk, intent::Queue, intent::Cases>;
+                            intent::StartKiosk, intent::ChangeKioskPin, intent::Kiosk, intent::Queue, intent::Cases>;
 
 }  // namespace liaison::ui

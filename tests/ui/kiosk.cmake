@@ -7,7 +7,7 @@ set(ENV{LIAISON_STRICT_GLYPHS} 1)
 file(REMOVE_RECURSE ${DIR})
 file(MAKE_DIRECTORY ${DIR})
 set(view kiosk)
-if(MODE STREQUAL "pin")
+if(MODE STREQUAL "pin" OR MODE STREQUAL "pinchange")
   set(view settings)  # staff start kiosk mode from the settings
 endif()
 if(MODE STREQUAL "call")

@@ -176,6 +176,23 @@ TEST_CASE("the PIN, the failure count and the idle timeout are kept in the store
         CHECK(again->attempts_left(2000) == 0);
         CHECK(again->enter("482916", 2000).outcome == PinOutcome::LockedOut);
 
+        // Changing it on the settings screen needs the current PIN; wrong ones count too.
+        auto fresh_start = load_lock(st);
+        REQUIRE(fresh_start);
+        fresh_start->restore({});
+        REQUIRE(save_lock_state(st, *fresh_start));
+        using O = PinChange::Outcome;
+        CHECK((*change_pin(st, "482916", "135790", "135791", 10000)).outcome == O::Mismatch);
+        CHECK((*change_pin(st, "482916", "12", "12", 10000)).outcome == O::BadFormat);
+        CHECK((*change_pin(st, "482916", kDefaultPin, kDefaultPin, 10000)).outcome == O::DefaultPin);
+        auto wrong = change_pin(st, "111111", "135790", "135790", 10000);
+        REQUIRE(wrong);
+        CHECK(wrong->outcome == O::Wrong);
+        CHECK(wrong->attempts_left == 4);
+        CHECK((*load_lock(st)).enter("135790", 10500).outcome == PinOutcome::Wrong);  // unchanged
+        CHECK((*change_pin(st, "482916", "135790", "135790", 11000)).outcome == O::Changed);
+        CHECK((*load_lock(st)).enter("135790", 12000).outcome == PinOutcome::Unlocked);
+
         CHECK((*idle_policy(st)).timeout_ms == 60000);
         CHECK_FALSE(set_idle_seconds(st, 5));
         REQUIRE(set_idle_seconds(st, 90));
