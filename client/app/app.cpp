@@ -88,6 +88,10 @@ public:
     // Kiosk mode: borderless full screen, the keyboard grabbed (system shortcuts swallowed).
     void enter_kiosk_window() {
         kiosk_window_ = true;
+        // Swallow the system's shortcuts where SDL can (Alt+Tab, the Windows key) while locked,
+        // however kiosk mode was started (`liaison kiosk` or the settings).
+        SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+        SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
         SDL_SetWindowBordered(win_.sdl(), SDL_FALSE);
         SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_TRUE);
     }
@@ -325,6 +329,7 @@ void App::draw() {
         SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_FALSE);
         SDL_SetWindowFullscreen(win_.sdl(), 0);
         SDL_SetWindowBordered(win_.sdl(), SDL_TRUE);
+        SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "1");
     }
     update_text_input();
 }
@@ -490,12 +495,6 @@ int run(const AppOptions& opt) {
     wo.width = opt.width;
     wo.height = opt.height;
     wo.fullscreen = opt.kiosk;
-    if (opt.kiosk) {
-        // Swallow the system's shortcuts where SDL can (Alt+Tab, the Windows key) while locked.
-        SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
-        SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
-        SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-    }
     auto win = platform::Window::open(wo);
     if (!win) {
         std::cerr << "liaison: " << win.error().message << "\n";

@@ -1,6 +1,7 @@
 #include "client/cli/csv.h"
 
 #include <cstring>
+#include <string_view>
 
 namespace liaison::cli {
 
@@ -9,6 +10,12 @@ namespace {
 // "=HYPERLINK(...)" must stay text. The export puts an apostrophe before it, the import takes
 // exactly that apostrophe away again, so export and import round-trip.
 bool formula_lead(char c) { return c != '\0' && std::strchr("=+-@\t\r", c) != nullptr; }
+// Needs the apostrophe: a formula character after any number of apostrophes ("=x", "'=x",
+// "''=x" ...), so that text which already looks escaped also round-trips.
+bool needs_escape(std::string_view s) {
+    const size_t i = s.find_first_not_of('\'');
+    return i != std::string_view::npos && formula_lead(s[i]);
+}
 }  // namespace
 
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
@@ -59,7 +66,7 @@ Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
         }
         rec.fields.push_back(std::move(field));
         for (auto& f : rec.fields)
-            if (f.size() >= 2 && f[0] == '\'' && formula_lead(f[1])) f.erase(0, 1);
+            if (!f.empty() && f[0] == '\'' && needs_escape(std::string_view(f).substr(1))) f.erase(0, 1);
         const bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
         if (!blank) out.push_back(std::move(rec));
     }
@@ -67,7 +74,7 @@ Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
 }
 
 std::string csv_field(const std::string& s0) {
-    const std::string s = !s0.empty() && formula_lead(s0[0]) ? "'" + s0 : s0;
+    const std::string s = needs_escape(s0) ? "'" + s0 : s0;
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) {

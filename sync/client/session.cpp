@@ -374,7 +374,9 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
     if (!out.series.empty()) {
         auto now = store::queue::series(store);
         if (!now || *now != out.series) {
-            if (auto st = store::queue::set_series(store, out.series); !st) {
+            // The centre has seen every claim this tablet knows of (other devices' claims
+            // reach it only through the centre), so its choice overrides the local creator rule.
+            if (auto st = store::queue::set_series(store, out.series, /*replace=*/true); !st) {
                 out.series_error = st.error().message;
                 out.series.clear();
             }

@@ -160,22 +160,37 @@ public:
     }
 
     // The device's letter: kept once given (the letter its synced claim row shows wins over the
-    // one recorded here: the admin may have changed it on the tablet). Letters of revoked devices
-    // stay taken: their tickets of the day are still in the queue.
+    // one recorded here: the admin may have changed it on the tablet). Taken are the letters of
+    // other devices' live claim rows, and the recorded letters of devices that have no claim
+    // row yet (enrolled, not synced; revoked ones included: their tickets of the day are still
+    // in the queue). A device whose claim row was replaced or removed frees its recorded letter.
     static Result<std::string> device_series(db::Db& db, const std::string& station_id, const std::string& device_id,
                                              const std::string& wish) {
-        std::set<std::string> taken;
+        std::set<std::string> taken, with_claim_row;
+        std::vector<std::pair<std::string, std::string>> recorded_by_others;
         std::string claimed, recorded;
-        auto& st = db.cached("SELECT id, series, 0 FROM queue_devices WHERE station_id = ? AND _deleted = 0 "
-                             "UNION ALL SELECT id, series, 1 FROM srv_devices WHERE station_id = ? AND series <> ''");
+        auto& st = db.cached("SELECT id, series, _deleted, 0 FROM queue_devices WHERE station_id = ? "
+                             "UNION ALL SELECT id, series, 0, 1 FROM srv_devices WHERE station_id = ? AND series <> ''");
         st.bind(1, station_id).bind(2, station_id);
         for (;;) {
             auto r = st.step();
             if (!r) return r.error();
             if (!*r) break;
-            if (st.text(0) != device_id) taken.insert(st.text(1));
-            else (st.i64(2) == 0 ? claimed : recorded) = st.text(1);
+            const std::string dev = st.text(0), letter = st.opt_text(1).value_or("");
+            const bool deleted = st.i64(2) != 0, from_claims = st.i64(3) == 0;
+            if (from_claims) {
+                with_claim_row.insert(dev);
+                if (deleted) continue;
+                if (dev == device_id) claimed = letter;
+                else taken.insert(letter);
+            } else if (dev == device_id) {
+                recorded = letter;
+            } else {
+                recorded_by_others.emplace_back(dev, letter);
+            }
         }
+        for (const auto& [dev, letter] : recorded_by_others)
+            if (!with_claim_row.count(dev)) taken.insert(letter);
         const std::string mine = !claimed.empty() ? claimed : recorded;
         const std::string letter = store::queue::free_series(mine.empty() ? wish : mine, taken);
         if (letter != recorded) {

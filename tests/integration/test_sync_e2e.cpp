@@ -362,6 +362,18 @@ TEST_CASE("enrolment hands every tablet of a station its own ticket letter, kept
     auto list = e2e::run_central(s.db, {"device", "list"}, &code);
     CHECK(code == 0);
     CHECK(list.find("series B") != std::string::npos);
+
+    // The kiosk is re-installed: the new install gets a free letter, takes over "A" after it has
+    // synced (docs/queue.md), and keeps "A" when it enrols again (a lost token, say).
+    CliDir kiosk2;
+    cli_ok(kiosk2, {"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    CHECK(series_of(kiosk2) == "D");
+    cli_ok(kiosk2, {"sync"});
+    cli_ok(kiosk2, {"queue", "series", "A", "--replace"});
+    CHECK(ticket(kiosk2) == "A002");
+    cli_ok(kiosk2, {"sync"});
+    cli_ok(kiosk2, {"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
+    CHECK(series_of(kiosk2) == "A");
 }
 
 TEST_CASE("a case travels from a visit to a rating across the tablet and the centre") {

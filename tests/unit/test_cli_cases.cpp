@@ -273,10 +273,18 @@ TEST_CASE("CSV export: text Excel would run as a formula stays text, and imports
     CliDir d = station();
     const std::string subject = "=HYPERLINK(\"http://example.com\",\"点击\")";
     const std::string content = "-5度也没有暖气";
+    const std::string notes = "'-' 表示无";  // already looks escaped: must still come back as typed
     ok(d, {"visit", "add", "--visitor", "@王五", "--phone", "13800138000", "--category", "教育", "--subject", subject,
-           "--content", content, "--at", "2026-03-03 10:00"});
+           "--content", content, "--notes", notes, "--at", "2026-03-03 10:00"});
     const std::string file = (d.dir / "visits.csv").string();
     REQUIRE(d.run({"export", "--format", "csv", "--what", "visits", file}).code == 0);
+    {
+        auto recs = liaison::cli::parse_csv(read(file));
+        REQUIRE(recs);
+        const auto& row = (*recs)[1].fields;
+        CHECK(std::find(row.begin(), row.end(), notes) != row.end());
+        CHECK(std::find(row.begin(), row.end(), subject) != row.end());
+    }
     const std::string text = read(file);
     // No cell of the file starts with a formula character.
     for (const char* raw : {",\"=", ",=", ",-", ",@", ",+", "\n=", "\n-"}) CHECK(text.find(raw) == std::string::npos);
