@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <sstream>
 
 #include "platform/platform.h"
 
@@ -53,21 +52,6 @@ std::string name_zh(const std::vector<Name>& names, const std::string& code) {
     for (const auto& n : names)
         if (code == n.code) return n.zh;
     return code;
-}
-
-std::string join_ids(const std::vector<std::string>& ids) {
-    std::string s;
-    for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
-    return s;
-}
-
-std::vector<std::string> split_ids(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    std::string tok;
-    while (std::getline(in, tok, ','))
-        if (!tok.empty()) out.push_back(tok);
-    return out;
 }
 
 }  // namespace

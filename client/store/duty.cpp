@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
 #include "client/store/stats.h"
 #include "platform/platform.h"
@@ -12,21 +11,6 @@ namespace liaison::store::duty {
 using sync::Value;
 
 namespace {
-
-std::string join_ids(const std::vector<std::string>& ids) {
-    std::string s;
-    for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
-    return s;
-}
-
-std::vector<std::string> split_ids(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    std::string tok;
-    while (std::getline(in, tok, ','))
-        if (!tok.empty()) out.push_back(tok);
-    return out;
-}
 
 Status range_ok(const std::string& from, const std::string& to) {
     if (!from.empty() && !valid_date(from)) return invalid("--from must be YYYY-MM-DD");

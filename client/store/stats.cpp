@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <sstream>
 
 #include "client/store/cases.h"
 #include "client/store/duty.h"
@@ -10,15 +9,6 @@
 namespace liaison::store::stats {
 
 namespace {
-
-std::vector<std::string> split_ids(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    std::string tok;
-    while (std::getline(in, tok, ','))
-        if (!tok.empty()) out.push_back(tok);
-    return out;
-}
 
 std::string lo(const std::string& from) { return from.empty() ? std::string("0000") : from; }
 // '~' sorts after any "YYYY-MM-DD HH:MM" of the last day: the whole day is in.

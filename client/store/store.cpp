@@ -88,6 +88,24 @@ std::string search_text(const std::string& s) {
     return out;
 }
 
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string s;
+    for (const auto& id : ids) {
+        if (!s.empty()) s.push_back(',');
+        s += id;
+    }
+    return s;
+}
+
+std::vector<std::string> split_ids(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        if (!tok.empty()) out.push_back(tok);
+    return out;
+}
+
 namespace {
 
 // A query phrase: the characters of the text that the tokenizer keeps, quoted.
@@ -106,23 +124,6 @@ std::string phrase(const std::string& text) {
     return chars.empty() ? std::string() : "\"" + chars + "\"";
 }
 
-std::string join_ids(const std::vector<std::string>& ids) {
-    std::string s;
-    for (const auto& id : ids) {
-        if (!s.empty()) s.push_back(',');
-        s += id;
-    }
-    return s;
-}
-
-std::vector<std::string> split_ids(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    std::string tok;
-    while (std::getline(in, tok, ','))
-        if (!tok.empty()) out.push_back(tok);
-    return out;
-}
 
 std::string display(const std::string& json_text) {
     auto v = Value::parse(json_text, nullptr, false);

@@ -126,5 +126,8 @@ bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
 bool valid_phone(const std::string& s);     // 11-digit mainland mobile or landline with area code
 // The search index's form of a text: every character a token of its own ("路灯" -> "路 灯").
 std::string search_text(const std::string& s);
+// Id lists in one replicated field ("id1,id2"): a visit's deputies, a duty slot's deputies.
+std::string join_ids(const std::vector<std::string>& ids);
+std::vector<std::string> split_ids(const std::string& s);
 
 }  // namespace liaison::store
