@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <poll.h>
 #include <random>
 #include <string>
 #include <sys/wait.h>
@@ -27,6 +26,7 @@
 #include "sync/client/curl_transport.h"
 #include "sync/client/session.h"
 #include "sync/core/wire.h"
+#include "../support/central_process.h"
 
 using namespace liaison;
 using nlohmann::json;
@@ -53,28 +53,11 @@ double cpu_seconds(pid_t pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// An admin command's last line (an id, an enrolment code).
 std::string run_central(const std::string& db, std::vector<std::string> args) {
-    int fds[2];
-    if (::pipe(fds) != 0) std::exit(1);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::dup2(fds[1], 1);
-        ::close(fds[0]);
-        std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db};
-        all.insert(all.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : all) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    ::close(fds[0]);
-    ::waitpid(pid, nullptr, 0);
+    int code = 0;
+    std::string out = central_process::run(db, args, &code);
+    if (code != 0) std::exit(1);
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
 }
@@ -83,32 +66,12 @@ struct Server {
     pid_t pid = -1;
     std::string url;
     Server(const std::string& db, const std::vector<std::string>& extra) {
-        int fds[2];
-        if (::pipe(fds) != 0) std::exit(1);
-        pid = ::fork();
-        if (pid == 0) {
-            ::dup2(fds[1], 1);
-            ::close(fds[0]);
-            std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db, "--listen", "127.0.0.1:0"};
-            all.insert(all.end(), extra.begin(), extra.end());
-            std::vector<char*> argv;
-            for (auto& a : all) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
+        const std::string line = central_process::serve(db, extra, &pid);
+        if (line.rfind("listening on ", 0) != 0) {
+            std::cerr << "liaison-central did not start: " << line << "\n";
+            std::exit(1);
         }
-        ::close(fds[1]);
-        std::string line;
-        pollfd p{fds[0], POLLIN, 0};
-        while (line.find('\n') == std::string::npos && ::poll(&p, 1, 10000) > 0) {
-            char buf[256];
-            const ssize_t n = ::read(fds[0], buf, sizeof buf);
-            if (n <= 0) break;
-            line.append(buf, static_cast<size_t>(n));
-        }
-        ::close(fds[0]);
         url = "http://" + line.substr(std::string("listening on ").size());
-        while (!url.empty() && url.back() == '\n') url.pop_back();
     }
     ~Server() {
         ::kill(pid, SIGTERM);
