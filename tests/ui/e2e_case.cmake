@@ -1,26 +1,13 @@
 # End to end for the case screens: the script (e2e_case.script) opens a registered case, assigns
 # it and resolves it by touch; the command line must then show the case resolved, assigned to
 # the department, with the steps in its timeline.
-set(ENV{SDL_VIDEODRIVER} dummy)
-set(ENV{SDL_RENDER_DRIVER} software)
-set(ENV{SDL_AUDIODRIVER} dummy)
-set(ENV{LIAISON_STRICT_GLYPHS} 1)
-file(REMOVE_RECURSE ${DIR})
-file(MAKE_DIRECTORY ${DIR})
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --size ${SIZE} --script ${SCRIPT}
                 WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "script failed (${rc}): ${err}")
 endif()
-string(REPLACE "x" ";" wh ${SIZE})
-list(GET wh 0 w)
-list(GET wh 1 h)
-foreach(png e2e-case.png e2e-board.png)
-  execute_process(COMMAND ${CHECK} ${DIR}/${png} ${w} ${h} RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${png} check failed")
-  endif()
-endforeach()
+check_pngs(${SIZE} ${DIR}/e2e-case.png ${DIR}/e2e-board.png)
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data case list --json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

@@ -1,11 +1,6 @@
 # Kiosk and queue scripts: run the real app headless with a script, then check the store with
 # the command line. MODE: checkin | idle | pin | call.
-set(ENV{SDL_VIDEODRIVER} dummy)
-set(ENV{SDL_RENDER_DRIVER} software)
-set(ENV{SDL_AUDIODRIVER} dummy)
-set(ENV{LIAISON_STRICT_GLYPHS} 1)
-file(REMOVE_RECURSE ${DIR})
-file(MAKE_DIRECTORY ${DIR})
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(view kiosk)
 if(MODE STREQUAL "pin" OR MODE STREQUAL "pinchange")
   set(view settings)  # staff start kiosk mode from the settings
@@ -31,16 +26,8 @@ execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --size ${SIZE} --vi
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "script failed (${rc}): ${err}")
 endif()
-string(REPLACE "x" ";" wh ${SIZE})
-list(GET wh 0 w)
-list(GET wh 1 h)
 file(GLOB pngs ${DIR}/*.png)
-foreach(png ${pngs})
-  execute_process(COMMAND ${CHECK} ${png} ${w} ${h} RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${png} check failed")
-  endif()
-endforeach()
+check_pngs(${SIZE} ${pngs})
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data queue list --json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

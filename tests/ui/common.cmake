@@ -1,0 +1,20 @@
+# Shared by the UI test scripts (cmake -P): a headless app in a fresh folder, and the PNG check.
+set(ENV{SDL_VIDEODRIVER} dummy)
+set(ENV{SDL_RENDER_DRIVER} software)
+set(ENV{SDL_AUDIODRIVER} dummy)
+set(ENV{LIAISON_STRICT_GLYPHS} 1)  # a drawn character without a glyph fails the run
+file(REMOVE_RECURSE ${DIR})
+file(MAKE_DIRECTORY ${DIR})
+
+# Every PNG given must exist, be SIZE (WxH), not be blank (tests/ui/png_check.cpp).
+function(check_pngs size)
+  string(REPLACE "x" ";" wh ${size})
+  list(GET wh 0 w)
+  list(GET wh 1 h)
+  foreach(png ${ARGN})
+    execute_process(COMMAND ${CHECK} ${png} ${w} ${h} RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "${png} check failed")
+    endif()
+  endforeach()
+endfunction()
