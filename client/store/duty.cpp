@@ -12,6 +12,23 @@ using sync::Value;
 
 namespace {
 
+// A new row of this station, in its own transaction.
+Status write_new(Store& s, const char* table, const std::string& id, const std::vector<std::pair<std::string, Value>>& f) {
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().write(table, id, s.station_id(), f));
+    return (*tx)->commit();
+}
+
+// A tombstone in the row's own scope; `missing` is the message for an unknown id.
+Status remove_row(Store& s, const char* table, const std::string& id, const std::string& missing) {
+    if (!s.replica().exists(table, id)) return not_found(missing);
+    auto tx = db::Tx::begin(s.db());
+    if (!tx) return tx.error();
+    LIAISON_TRY(s.replica().remove(table, id, s.replica().scope_of(table, id).value_or(s.station_id())));
+    return (*tx)->commit();
+}
+
 Status range_ok(const std::string& from, const std::string& to) {
     if (!from.empty() && !valid_date(from)) return invalid("--from must be YYYY-MM-DD");
     if (!to.empty() && !valid_date(to)) return invalid("--to must be YYYY-MM-DD");
@@ -80,19 +97,12 @@ Result<std::string> add_slot(Store& s, const DutySlot& d) {
                                                     {"end_time", d.end},
                                                     {"deputy_ids", join_ids(d.deputy_ids)}};
     if (!d.note.empty()) f.emplace_back("note", d.note);
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
-    LIAISON_TRY(s.replica().write("duty_slots", id, s.station_id(), f));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(write_new(s, "duty_slots", id, f));
     return id;
 }
 
 Status remove_slot(Store& s, const std::string& id) {
-    if (!s.replica().exists("duty_slots", id)) return not_found("no duty slot " + id);
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
-    LIAISON_TRY(s.replica().remove("duty_slots", id, s.replica().scope_of("duty_slots", id).value_or(s.station_id())));
-    return (*tx)->commit();
+    return remove_row(s, "duty_slots", id, "no duty slot " + id);
 }
 
 Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std::string& to) {
@@ -147,19 +157,12 @@ Result<std::string> add_activity(Store& s, const Activity& a) {
     std::vector<std::pair<std::string, Value>> f = {
         {"deputy_id", a.deputy_id}, {"station_id", s.station_id()}, {"type", *type}, {"date", a.date}};
     if (!a.notes.empty()) f.emplace_back("notes", a.notes);
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
-    LIAISON_TRY(s.replica().write("activities", id, s.station_id(), f));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(write_new(s, "activities", id, f));
     return id;
 }
 
 Status remove_activity(Store& s, const std::string& id) {
-    if (!s.replica().exists("activities", id)) return not_found("no activity " + id);
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
-    LIAISON_TRY(s.replica().remove("activities", id, s.replica().scope_of("activities", id).value_or(s.station_id())));
-    return (*tx)->commit();
+    return remove_row(s, "activities", id, "no activity " + id);
 }
 
 static Result<std::vector<Activity>> activities_in(db::Db& db, const std::string& deputy_id, const std::string& from,
