@@ -274,6 +274,17 @@ void AppModel::open_visit(const std::string& id) {
     data_changed = true;
 }
 
+void AppModel::first_run_done(const Status& st) {
+    if (!st) {
+        first_run.error = st.error().message;
+        return;
+    }
+    load_ref();
+    refresh_status();
+    run_list_query();
+    navigate(ui::View::Home);
+}
+
 void AppModel::navigate(ui::View v) {
     view = v;
     switch (v) {
@@ -576,62 +587,18 @@ void AppModel::apply_intent(const ui::Intent& in) {
                 settings.message_key = st ? "settings.server_saved" : "settings.server_invalid";
                 load_ref();
             },
-            [&](const ui::intent::ChangeKioskPin&) {
-                using O = store::kiosk::PinChange::Outcome;
-                auto r = store::kiosk::change_pin(*store, settings.pin_current, settings.pin_new, settings.pin_repeat,
-                                                  platform::wall_ms());
-                settings.pin_current.clear();
-                settings.pin_new.clear();
-                settings.pin_repeat.clear();
-                settings.pin_ok = r && r->outcome == O::Changed;
-                if (!r) {
-                    settings.pin_message = r.error().message;
-                    return;
-                }
-                switch (r->outcome) {
-                    case O::Changed:
-                        settings.default_kiosk_pin = false;
-                        settings.pin_message = i18n.tr("settings.pin_changed");
-                        break;
-                    case O::Mismatch: settings.pin_message = i18n.tr("settings.pin_mismatch"); break;
-                    case O::BadFormat: settings.pin_message = i18n.tr("settings.pin_format"); break;
-                    case O::DefaultPin: settings.pin_message = i18n.tr("settings.pin_default"); break;
-                    case O::Wrong:
-                        settings.pin_message = i18n.fmt("settings.pin_wrong", {std::to_string(r->attempts_left)});
-                        break;
-                    case O::LockedOut:
-                        settings.pin_message =
-                            i18n.fmt("settings.pin_locked", {std::to_string((r->locked_for_ms + 59999) / 60000)});
-                        break;
-                }
-            },
+            [&](const ui::intent::ChangeKioskPin&) { change_kiosk_pin(); },
             [&](const ui::intent::StartKiosk&) {
                 if (auto st = start_kiosk(ui::KioskStep::Welcome, true); !st) settings.kiosk_error = st.error().message;
             },
             [&](const ui::intent::SeedDemo&) {
-                auto st = seed_demo(*store, demo_visits());
-                if (!st) {
-                    first_run.error = st.error().message;
-                    return;
-                }
-                load_ref();
-                refresh_status();
-                run_list_query();
-                navigate(ui::View::Home);
+                first_run_done(seed_demo(*store, demo_visits()));
             },
             [&](const ui::intent::Kiosk& k) { apply_kiosk(k); },
             [&](const ui::intent::Queue& q) { apply_queue(q); },
             [&](const ui::intent::Cases& c) { apply_cases(c.v); },
             [&](const ui::intent::InitStation& i) {
-                auto st = store->init(stored(i.station), stored(i.device));
-                if (!st) {
-                    first_run.error = st.error().message;
-                    return;
-                }
-                load_ref();
-                refresh_status();
-                run_list_query();
-                navigate(ui::View::Home);
+                first_run_done(store->init(stored(i.station), stored(i.device)));
             },
         },
         in);

@@ -68,6 +68,7 @@ struct AppModel {
     void fetch_rows(int64_t first, int64_t last);
     void open_visit(const std::string& id);
     void navigate(ui::View v);
+    void first_run_done(const Status& st);  // the station exists (demo or set up): go home
     // Timers due at `now`; returns true when anything ran.
     bool run_timers(int64_t now);
     int64_t next_deadline() const;
@@ -92,6 +93,7 @@ struct AppModel {
     // Kiosk and queue (model_kiosk.cpp)
     Status start_kiosk(ui::KioskStep step, bool locked);
     void kiosk_new_visitor();  // back to welcome, everything the visitor typed forgotten
+    void change_kiosk_pin();   // settings: the PIN fields, worded outcome in settings.pin_message
     void kiosk_demo(ui::KioskStep step);  // screenshots: sample input, a duty slot, a ticket
     void queue_demo();
     void apply_kiosk(const ui::intent::Kiosk& k);

@@ -405,4 +405,34 @@ void AppModel::apply_queue(const ui::intent::Queue& q) {
     refresh_status();
 }
 
+void AppModel::change_kiosk_pin() {
+    using O = store::kiosk::PinChange::Outcome;
+    auto r = store::kiosk::change_pin(*store, settings.pin_current, settings.pin_new, settings.pin_repeat,
+                                      platform::wall_ms());
+    settings.pin_current.clear();
+    settings.pin_new.clear();
+    settings.pin_repeat.clear();
+    settings.pin_ok = r && r->outcome == O::Changed;
+    if (!r) {
+        settings.pin_message = r.error().message;
+        return;
+    }
+    switch (r->outcome) {
+        case O::Changed:
+            settings.default_kiosk_pin = false;
+            settings.pin_message = i18n.tr("settings.pin_changed");
+            break;
+        case O::Mismatch: settings.pin_message = i18n.tr("settings.pin_mismatch"); break;
+        case O::BadFormat: settings.pin_message = i18n.tr("settings.pin_format"); break;
+        case O::DefaultPin: settings.pin_message = i18n.tr("settings.pin_default"); break;
+        case O::Wrong:
+            settings.pin_message = i18n.fmt("settings.pin_wrong", {std::to_string(r->attempts_left)});
+            break;
+        case O::LockedOut:
+            settings.pin_message =
+                i18n.fmt("settings.pin_locked", {std::to_string((r->locked_for_ms + 59999) / 60000)});
+            break;
+    }
+}
+
 }  // namespace liaison::app
