@@ -2,5 +2,10 @@
 # Configures and builds into ./build (Release with debug info), using every core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache, where installed, makes rebuilds and extra build trees cheap.
+if command -v ccache >/dev/null 2>&1; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
+  export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"

@@ -26,6 +26,7 @@ struct HttpRequest {
     std::string target;  // path and query: "/v1/pull?after=12&limit=2000"
     Headers headers;
     std::string body;
+    std::string peer;  // the client's address, set by the server's listener (throttling, logs)
     std::string header(std::string_view name) const { return header_value(headers, name); }
 };
 

@@ -7,7 +7,8 @@
 namespace liaison {
 
 struct Error {
-    enum class Kind { Invalid, NotFound, Conflict, Locked, Io, Corrupt, Network, Auth, Forbidden, Internal };
+    // Full: the disk (or quota) is full; the caller may retry later without losing anything.
+    enum class Kind { Invalid, NotFound, Conflict, Locked, Io, Full, Corrupt, Network, Auth, Forbidden, Internal };
     Kind kind = Kind::Internal;
     std::string message;  // one line, safe to show and log: never contains voter PII
 };

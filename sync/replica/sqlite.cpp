@@ -12,7 +12,7 @@ Error from_sqlite(int rc, std::string_view what, sqlite3* db) {
         case SQLITE_LOCKED:
             return {Error::Kind::Locked, "the store is locked by another process (" + msg + ")"};
         case SQLITE_FULL:
-            return {Error::Kind::Io, "the disk is full (" + msg + ")"};
+            return {Error::Kind::Full, "the disk is full (" + msg + ")"};
         case SQLITE_IOERR:
         case SQLITE_CANTOPEN:
         case SQLITE_READONLY:
