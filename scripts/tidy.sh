@@ -9,7 +9,10 @@ git rev-parse -q --verify "$BASE" >/dev/null || { echo "tidy: no base $BASE, not
 mapfile -t files < <(git diff --name-only --diff-filter=AM "$BASE" -- '*.cpp' | grep -v '^tests/fuzz/' || true)
 if [ ${#files[@]} -eq 0 ]; then echo "tidy: no changed .cpp files since $BASE"; exit 0; fi
 echo "tidy: ${#files[@]} changed file(s) since $BASE"
-"$TIDY" -p build --quiet "${files[@]}" 2>/dev/null | grep -E 'warning:|error:' || true
-# Re-run for the exit status (WarningsAsErrors).
-"$TIDY" -p build --quiet "${files[@]}" >/dev/null 2>&1 || { echo "tidy: errors above"; exit 1; }
+out=$(mktemp)
+rc=0
+"$TIDY" -p build --quiet "${files[@]}" >"$out" 2>/dev/null || rc=$?
+grep -E 'warning:|error:' "$out" || true
+rm -f "$out"
+[ "$rc" -eq 0 ] || { echo "tidy: errors above"; exit 1; }
 echo "tidy: done"
