@@ -13,7 +13,7 @@
 namespace liaison::server {
 
 // Listener threads: each serves many connections, so a few are enough (docs/server.md).
-inline constexpr int kListenThreads = 8;
+inline constexpr int kListenThreads = 16;
 
 struct ListenOptions {
     std::string host = "127.0.0.1";

@@ -168,8 +168,8 @@ HttpResponse Service::handle(const HttpRequest& req) {
     if (opt_.log && (opt_.log_all || res.status >= 400 || note.rfind("admin", 0) == 0)) {
         const std::string path = req.target.substr(0, req.target.find('?'));
         opt_.log(req.method + " " + path + " " + std::to_string(res.status) + " " +
-                 std::to_string(platform::monotonic_ms() - t0) + "ms " + (req.peer.empty() ? "" : "from " + req.peer + " ") +
-                 note);
+                 std::to_string(platform::monotonic_ms() - t0) + "ms" + (req.peer.empty() ? "" : " from " + req.peer) +
+                 (note.empty() ? "" : " " + note));
     }
     return res;
 }
