@@ -6,7 +6,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(cmake g++ make pkg-config
       libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
       libimgui-dev libsdl2-dev doctest-dev
-      libcpp-httplib-dev libmicrohttpd-dev nlohmann-json3-dev libpq-dev
+      libmicrohttpd-dev nlohmann-json3-dev libpq-dev
       fonts-noto-cjk fonts-dejavu-core)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,111 +1,292 @@
 #include "sync/server/http_server.h"
 
+#include <algorithm>
+#include <arpa/inet.h>
 #include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <netdb.h>
+#include <optional>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <utility>
+
+#include <microhttpd.h>
+#include <nlohmann/json.hpp>
 
 #include "sync/client/http.h"
 
-#include <httplib.h>
-
 namespace liaison::server {
-
-struct HttpServer::Impl {
-    Service& service;
-    ListenOptions opt;
-    httplib::Server svr;
-    std::atomic<bool> stopping{false};
-    Impl(Service& s, ListenOptions o) : service(s), opt(std::move(o)) {}
-};
-
 namespace {
 
-void reply(const httplib::Request& req, httplib::Response& out, const sync::HttpResponse& in) {
-    out.status = in.status;
-    for (const auto& [k, v] : in.headers)
-        if (k != "Content-Type") out.set_header(k, v);
-    // We gzip large answers ourselves and leave small ones alone: httplib would deflate every
-    // application/json answer, and a deflate stream costs ~300 KB of fresh memory each time,
-    // which dominated the cost of a small sync. The "; charset" form is not on httplib's list
-    // of types it compresses, so it never compresses twice.
-    const char* type = "application/json; charset=utf-8";
-    if (in.body.size() >= sync::tuning::kGzipMinBytes * 4 &&
-        req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos) {
-        if (auto z = sync::gzip_compress(in.body)) {
-            out.set_header("Content-Encoding", "gzip");
-            out.set_content(*z, type);
-            return;
-        }
+// One request as it arrives: created when its request line is read, freed when it ends however
+// it ends (MHD_OPTION_NOTIFY_COMPLETED).
+struct Exchange {
+    std::string target;  // path and query as sent
+    std::string body;
+    size_t reserved = 0;     // bytes of this body counted in Impl::body_bytes
+    bool headers_seen = false;
+    bool answered = false;  // an early answer (413, 415, 503) is queued; ignore the rest
+};
+
+// A listening socket, closed unless handed over to MHD.
+struct Socket {
+    int fd = -1;
+    Socket() = default;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    ~Socket() {
+        if (fd >= 0) ::close(fd);
     }
-    out.set_content(in.body, type);
-}
+    int release() { return std::exchange(fd, -1); }
+};
 
 std::string error_body(const std::string& code, const std::string& message) {
     return nlohmann::json({{"error", code}, {"message", message}}).dump();
 }
 
+sync::HttpResponse json_error(int status, const std::string& code, const std::string& message) {
+    sync::HttpResponse r;
+    r.status = status;
+    r.body = error_body(code, message);
+    return r;
+}
+
+std::string peer_of(MHD_Connection* conn) {
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr) return "";
+    char text[INET6_ADDRSTRLEN] = {0};
+    const sockaddr* a = info->client_addr;
+    if (a->sa_family == AF_INET)
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a)->sin_addr, text, sizeof text);
+    else if (a->sa_family == AF_INET6)
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr, text, sizeof text);
+    return text;
+}
+
+std::string header(MHD_Connection* conn, const char* name) {
+    const char* v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+    return v ? v : "";
+}
+
+MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
+    static_cast<sync::Headers*>(cls)->emplace_back(key, value ? value : "");
+    return MHD_YES;
+}
+
+// Queues `in` as the answer. Large answers are gzipped here when the client accepts it, small
+// ones are sent as they are: compressing a small answer costs more than it saves.
+MHD_Result send(MHD_Connection* conn, const sync::HttpResponse& in) {
+    const std::string* body = &in.body;
+    std::string zipped;
+    bool gzipped = false;
+    if (in.body.size() >= sync::tuning::kGzipMinBytes * 4 &&
+        header(conn, MHD_HTTP_HEADER_ACCEPT_ENCODING).find("gzip") != std::string::npos) {
+        if (auto z = sync::gzip_compress(in.body)) {
+            zipped = std::move(*z);
+            body = &zipped;
+            gzipped = true;
+        }
+    }
+    MHD_Response* r = MHD_create_response_from_buffer(body->size(), const_cast<char*>(body->data()),
+                                                      MHD_RESPMEM_MUST_COPY);
+    if (!r) return MHD_NO;
+    for (const auto& [k, v] : in.headers)
+        if (k != "Content-Type") MHD_add_response_header(r, k.c_str(), v.c_str());
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    if (gzipped) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    const MHD_Result ok = MHD_queue_response(conn, static_cast<unsigned>(in.status), r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+// The listener's own limits, checked on the headers before any body is read.
+std::optional<sync::HttpResponse> screen_headers(MHD_Connection* conn, size_t max_body) {
+    const std::string enc = header(conn, MHD_HTTP_HEADER_CONTENT_ENCODING);
+    if (!enc.empty() && enc != "gzip" && enc != "identity")
+        return json_error(415, "encoding", "unsupported content encoding (use gzip)");
+    const std::string len = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!len.empty()) {
+        char* end = nullptr;
+        errno = 0;
+        const unsigned long long n = std::strtoull(len.c_str(), &end, 10);
+        if (errno || *end || len[0] == '-') return json_error(400, "bad_request", "malformed Content-Length");
+        if (n > max_body)
+            return json_error(413, "too_large", "request body over " + std::to_string(max_body) + " bytes");
+    }
+    return std::nullopt;
+}
+
+sync::HttpResponse busy() {
+    auto r = json_error(503, "busy", "the server is busy; try again");
+    r.headers.emplace_back("Retry-After", "2");
+    return r;
+}
+
 }  // namespace
 
-HttpServer::HttpServer(Service& service, ListenOptions opt) : impl_(std::make_unique<Impl>(service, std::move(opt))) {
-    auto& svr = impl_->svr;
-    Service& svc = impl_->service;
-    auto handler = [&svc](const httplib::Request& req, httplib::Response& res) {
+struct HttpServer::Impl {
+    Service& service;
+    ListenOptions opt;
+    Socket listener;
+    MHD_Daemon* daemon = nullptr;
+    std::atomic<size_t> body_bytes{0};  // bodies being received, all connections together
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stopping = false;
+
+    Impl(Service& s, ListenOptions o) : service(s), opt(std::move(o)) {}
+    ~Impl() {
+        if (daemon) MHD_stop_daemon(daemon);
+    }
+
+    static void* on_request_line(void*, const char* uri, MHD_Connection*) {
+        auto* ex = new Exchange;
+        ex->target = uri ? uri : "";
+        return ex;
+    }
+
+    static void on_completed(void* cls, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
+        auto* self = static_cast<Impl*>(cls);
+        auto* ex = static_cast<Exchange*>(*state);
+        if (!ex) return;
+        self->body_bytes -= ex->reserved;
+        delete ex;
+        *state = nullptr;
+    }
+
+    // MHD calls this once the headers are in, once per piece of body, and once at the end.
+    static MHD_Result on_request(void* cls, MHD_Connection* conn, const char*, const char* method, const char*,
+                                 const char* data, size_t* size, void** state) {
+        auto* self = static_cast<Impl*>(cls);
+        auto* ex = static_cast<Exchange*>(*state);
+        if (!ex) return MHD_NO;
+        if (ex->answered) {
+            *size = 0;
+            return MHD_YES;
+        }
+        if (!ex->headers_seen) {
+            ex->headers_seen = true;
+            if (auto early = screen_headers(conn, self->opt.max_request_bytes)) return self->answer_early(conn, *ex, *early);
+            return MHD_YES;
+        }
+        if (*size) return self->take_body(conn, *ex, data, size);
         sync::HttpRequest r;
-        r.method = req.method;
-        r.target = req.target.empty() ? req.path : req.target;
-        for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
-        r.body = req.body;  // httplib has already unzipped a Content-Encoding: gzip body
-        reply(req, res, svc.handle(r));
-    };
-    svr.Get(R"(/.*)", handler);
-    svr.Post(R"(/.*)", handler);
-    // httplib answers some errors itself (413 over the payload limit, 415, 400 unparsable
-    // request line, 404 for other methods): give those the same JSON shape.
-    svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return;
-        const char* code = res.status == 413 ? "too_large" : res.status == 415 ? "encoding" : "bad_request";
-        std::string msg = res.status == 413   ? "request body too large"
-                          : res.status == 415 ? "unsupported content encoding (use gzip)"
-                          : res.status == 404 ? "no such endpoint"
-                                              : "malformed request";
-        res.set_content(error_body(code, msg), "application/json");
-    });
-    svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(error_body("internal", "internal server error"), "application/json");
-    });
-    svr.set_payload_max_length(impl_->opt.max_request_bytes);
-    svr.set_keep_alive_max_count(1000);  // a tablet's sync round reuses one connection
-    // A thread serves one connection while it stays open: let idle tablets go quickly.
-    svr.set_keep_alive_timeout(2);
-    svr.set_read_timeout(30);
-    svr.set_write_timeout(30);
-    svr.set_tcp_nodelay(true);
-    const size_t threads = static_cast<size_t>(std::max(1, impl_->opt.threads));
-    // httplib's API takes ownership of a raw pointer here and deletes it itself.
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-}
+        r.method = method;
+        r.target = std::move(ex->target);
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &r.headers);
+        r.body = std::move(ex->body);  // still compressed if it was: Service unzips it with a bound
+        r.peer = peer_of(conn);
+        return send(conn, self->service.handle(r));
+    }
+
+    MHD_Result answer_early(MHD_Connection* conn, Exchange& ex, const sync::HttpResponse& res) {
+        ex.answered = true;
+        return send(conn, res);
+    }
+
+    MHD_Result take_body(MHD_Connection* conn, Exchange& ex, const char* data, size_t* size) {
+        const size_t n = *size;
+        *size = 0;
+        if (ex.body.size() + n > opt.max_request_bytes)
+            return answer_early(conn, ex, json_error(413, "too_large", "request body over " +
+                                                                          std::to_string(opt.max_request_bytes) + " bytes"));
+        // All bodies in flight share one budget, so many slow uploads cannot exhaust memory.
+        if (body_bytes.fetch_add(n) + n > opt.max_body_bytes_in_flight) {
+            body_bytes -= n;
+            return answer_early(conn, ex, busy());
+        }
+        ex.reserved += n;
+        ex.body.append(data, n);
+        return MHD_YES;
+    }
+};
+
+HttpServer::HttpServer(Service& service, ListenOptions opt) : impl_(std::make_unique<Impl>(service, std::move(opt))) {}
 
 HttpServer::~HttpServer() = default;
 
+namespace {
+
+// Enough descriptors for the connection limit: the default soft limit is often 1024.
+void raise_fd_limit(rlim_t wanted) {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted) return;
+    lim.rlim_cur = std::min(wanted, lim.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+}
+
+// A bound, listening, non-blocking socket on host:port. No SO_REUSEPORT: a port another process
+// listens on is refused instead of being shared with it.
+Result<int> listen_on(const std::string& host, int port, Socket& out) {
+    const std::string where = host + ":" + std::to_string(port);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string name = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+    if (const int rc = ::getaddrinfo(name.empty() ? nullptr : name.c_str(), std::to_string(port).c_str(), &hints, &found))
+        return Error{Error::Kind::Invalid, "cannot listen on " + where + ": " + ::gai_strerror(rc)};
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, ::freeaddrinfo);
+    out.fd = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
+    if (out.fd < 0) return Error{Error::Kind::Io, "cannot listen on " + where + ": " + std::strerror(errno)};
+    const int one = 1;
+    // Lets a restarted server take its port back while old connections linger in TIME_WAIT; on
+    // Linux it does not let two processes listen on one port.
+    ::setsockopt(out.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(out.fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(out.fd, 1024) != 0) {
+        const int e = errno;
+        if (e == EADDRINUSE)
+            return Error{Error::Kind::Conflict,
+                         "cannot listen on " + where + ": the port is already in use (another server is running there)"};
+        return Error{Error::Kind::Io, "cannot listen on " + where + ": " + std::strerror(e)};
+    }
+    sockaddr_storage bound{};
+    socklen_t len = sizeof bound;
+    if (::getsockname(out.fd, reinterpret_cast<sockaddr*>(&bound), &len) != 0)
+        return Error{Error::Kind::Io, "cannot listen on " + where + ": " + std::strerror(errno)};
+    return bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                                       : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+}
+
+}  // namespace
+
 Result<int> HttpServer::bind() {
     auto& o = impl_->opt;
-    if (o.port == 0) {
-        const int p = impl_->svr.bind_to_any_port(o.host);
-        if (p <= 0) return Error{Error::Kind::Io, "cannot listen on " + o.host};
-        return p;
-    }
-    if (!impl_->svr.bind_to_port(o.host, o.port))
-        return Error{Error::Kind::Io, "cannot listen on " + o.host + ":" + std::to_string(o.port)};
-    return o.port;
+    auto port = listen_on(o.host, o.port, impl_->listener);
+    if (!port) return port.error();
+    raise_fd_limit(static_cast<rlim_t>(o.max_connections) + 64);
+    const unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+    impl_->daemon = MHD_start_daemon(
+        flags, 0, nullptr, nullptr, &Impl::on_request, impl_.get(),
+        MHD_OPTION_LISTEN_SOCKET, impl_->listener.fd,
+        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, o.threads)),
+        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(o.max_connections),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o.max_header_bytes,
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(o.idle_timeout_s),
+        MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_request_line, nullptr,
+        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, impl_.get(),
+        MHD_OPTION_END);
+    if (!impl_->daemon) return Error{Error::Kind::Io, "cannot start the HTTP listener on " + o.host};
+    impl_->listener.release();  // MHD closes it when it stops
+    return *port;
 }
 
 Status HttpServer::run() {
-    if (!impl_->svr.listen_after_bind() && !impl_->stopping) return Error{Error::Kind::Io, "the listener stopped with an error"};
+    if (!impl_->daemon) return Error{Error::Kind::Io, "the listener is not bound"};
+    std::unique_lock<std::mutex> lk(impl_->mu);
+    impl_->cv.wait(lk, [this] { return impl_->stopping; });
     return {};
 }
 
 void HttpServer::stop() {
+    std::lock_guard<std::mutex> lk(impl_->mu);
     impl_->stopping = true;
-    impl_->svr.stop();
+    impl_->cv.notify_all();
 }
 
 }  // namespace liaison::server

@@ -1,6 +1,9 @@
-// The HTTP listener: cpp-httplib in front of Service::handle.
+// The HTTP listener: libmicrohttpd in front of Service::handle. A few event-driven threads serve
+// every connection (epoll), so slow or idle clients hold a little memory each, never a thread.
+// It bounds what it reads before any handler runs: header bytes per connection, the body per
+// request (413 on Content-Length or while it arrives), all bodies in flight together (503) and
+// the number of connections. It never unzips a body: Service does that with its own bound.
 #pragma once
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -9,20 +12,28 @@
 
 namespace liaison::server {
 
+// Listener threads: each serves many connections, so a few are enough (docs/server.md).
+inline constexpr int kListenThreads = 16;
+
 struct ListenOptions {
     std::string host = "127.0.0.1";
-    int port = 0;  // 0 = any free port (reported through on_listening)
-    int threads = sync::tuning::kServerThreads;
+    int port = 0;  // 0 = any free port (reported by bind())
+    int threads = kListenThreads;
     size_t max_request_bytes = sync::tuning::kMaxRequestBytes;
+    size_t max_body_bytes_in_flight = 256u << 20;  // 503 past this, all connections together
+    size_t max_header_bytes = 32u << 10;            // request line + headers of one connection
+    unsigned max_connections = 4000;                // more are closed at once
+    unsigned idle_timeout_s = 15;                   // a connection silent this long is closed
 };
 
 class HttpServer {
 public:
     HttpServer(Service& service, ListenOptions opt);
     ~HttpServer();
-    // Binds; returns the port actually bound.
+    // Binds and starts serving; returns the port actually bound. A port already in use is an
+    // error (Conflict), never shared.
     Result<int> bind();
-    // Serves until stop() (from any thread).
+    // Blocks until stop() (from any thread).
     Status run();
     void stop();
 

@@ -1,6 +1,6 @@
 // liaison-central: the central server and its admin command line.
 //
-//   liaison-central --db FILE --listen HOST:PORT [--threads N] [--admin-token T] [--verbose]
+//   liaison-central --db FILE --listen HOST:PORT [--threads N] [--admin-token T] [--verbose] [--max-db-mb N]
 //   liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]
 //   liaison-central --db FILE station list
 //   liaison-central --db FILE enrol-code STATION          (prints the code as its last line)
@@ -33,7 +33,7 @@ namespace {
 
 const char* const kUsage =
     "usage: liaison-central --db FILE --listen HOST:PORT [--threads N] [--admin-token T] [--verbose]\n"
-    "                       [--synchronous normal|full] [--max-body BYTES]\n"
+    "                       [--synchronous normal|full] [--max-body BYTES] [--max-db-mb N]\n"
     "       liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]\n"
     "       liaison-central --db FILE station list\n"
     "       liaison-central --db FILE enrol-code STATION\n"
@@ -129,9 +129,10 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
 
 int main(int argc, char** argv) {
     std::string db_path, listen, admin_token;
-    int threads = sync::tuning::kServerThreads;
+    int threads = kListenThreads;
     bool verbose = false, sync_full = true;
     size_t max_body = sync::tuning::kMaxRequestBytes;
+    long long max_db_mb = 0;
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -153,6 +154,10 @@ int main(int argc, char** argv) {
             if (v != "normal" && v != "full") return usage("--synchronous is normal or full");
             sync_full = v == "full";
         } else if (a == "--max-body") max_body = static_cast<size_t>(std::atoll(next().c_str()));
+        else if (a == "--max-db-mb") {
+            max_db_mb = std::atoll(next().c_str());
+            if (max_db_mb <= 0) return usage("--max-db-mb takes a number of megabytes");
+        }
         else if (a == "--help" || a == "-h") {
             std::cout << kUsage;
             return 0;
@@ -163,6 +168,7 @@ int main(int argc, char** argv) {
     SqliteOptions so;
     so.synchronous_full = sync_full;
     so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
+    so.max_db_bytes = static_cast<size_t>(max_db_mb) << 20;
     auto storage = open_sqlite_storage(db_path, so);
     if (!storage) return fail(storage.error());
     if (!words.empty()) return run_admin(**storage, words);

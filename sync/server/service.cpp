@@ -29,7 +29,17 @@ HttpResponse fail(int status, const std::string& code, const std::string& messag
     return json_response(status, {{"error", code}, {"message", message}});
 }
 
+// Carries the cause of a server-side failure from from_error() to handle()'s log line; handle()
+// removes it, so it never reaches the client.
+const char* const kCauseHeader = "Liaison-Log-Cause";
+
 HttpResponse from_error(const Error& e) {
+    if (e.kind == Error::Kind::Full) {
+        auto r = fail(503, "full", "the server's disk is full; try again later");
+        r.headers.emplace_back("Retry-After", "60");
+        r.headers.emplace_back(kCauseHeader, e.message);
+        return r;
+    }
     switch (e.kind) {
         case Error::Kind::Invalid: return fail(400, "bad_request", e.message);
         case Error::Kind::Auth: return fail(401, "unauthorized", e.message);
@@ -37,7 +47,11 @@ HttpResponse from_error(const Error& e) {
         case Error::Kind::NotFound: return fail(404, "not_found", e.message);
         case Error::Kind::Conflict: return fail(409, "conflict", e.message);
         case Error::Kind::Locked: return fail(503, "busy", "the server is busy; try again");
-        default: return fail(500, "internal", "internal server error");  // details stay in the server log
+        default: {
+            auto r = fail(500, "internal", "internal server error");  // details stay in the server log
+            r.headers.emplace_back(kCauseHeader, e.message);
+            return r;
+        }
     }
 }
 
@@ -145,10 +159,17 @@ HttpResponse Service::handle(const HttpRequest& req) {
         note += " exception";
         res = fail(500, "internal", "internal server error");
     }
+    for (auto it = res.headers.begin(); it != res.headers.end(); ++it)
+        if (it->first == kCauseHeader) {
+            note += " cause: " + it->second;
+            res.headers.erase(it);
+            break;
+        }
     if (opt_.log && (opt_.log_all || res.status >= 400 || note.rfind("admin", 0) == 0)) {
         const std::string path = req.target.substr(0, req.target.find('?'));
         opt_.log(req.method + " " + path + " " + std::to_string(res.status) + " " +
-                 std::to_string(platform::monotonic_ms() - t0) + "ms " + note);
+                 std::to_string(platform::monotonic_ms() - t0) + "ms" + (req.peer.empty() ? "" : " from " + req.peer) +
+                 (note.empty() ? "" : " " + note));
     }
     return res;
 }
@@ -220,6 +241,14 @@ Result<json> body_json(const HttpRequest& req, const ServiceOptions& opt, int& s
 }  // namespace
 
 HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
+    // Guessing codes is slowed down per address; in-process callers have none and are not.
+    const int64_t now = platform::monotonic_ms();
+    if (const int64_t wait = req.peer.empty() ? 0 : enrol_guesses_.wait_s(req.peer, now)) {
+        note = "throttled";
+        auto r = fail(429, "throttled", "too many wrong enrolment codes from this address; try again later");
+        r.headers.emplace_back("Retry-After", std::to_string(wait));
+        return r;
+    }
     int status = 400;
     auto j = body_json(req, opt_, status);
     if (!j) return fail(status, status == 413 ? "too_large" : "bad_request", j.error().message);
@@ -235,7 +264,10 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
     auto e = storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
                                         sha256_hex(token), wish, platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
     note = "device=" + device_id;
-    if (!e) return from_error(e.error());
+    if (!e) {
+        if (!req.peer.empty() && e.error().kind == Error::Kind::Forbidden) enrol_guesses_.failed(req.peer, now);
+        return from_error(e.error());
+    }
     note += " station=" + e->station_id;
     return json_response(200, {{"protocol", sync::kProtocolVersion},
                                {"token", token},

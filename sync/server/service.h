@@ -8,6 +8,7 @@
 #include "sync/client/http.h"
 #include "sync/client/tuning.h"
 #include "sync/server/storage.h"
+#include "sync/server/throttle.h"
 
 namespace liaison::server {
 
@@ -20,11 +21,16 @@ struct ServiceOptions {
     // One line per request: method, route, status, device and counts. Never bodies or values.
     std::function<void(const std::string&)> log;
     bool log_all = false;     // false: only errors and admin actions
+    // Wrong enrolment codes per client address: this many at once, then one per refill period
+    // (429 with Retry-After in between).
+    int enrol_guesses = 10;
+    int64_t enrol_guess_refill_ms = 6000;
 };
 
 class Service {
 public:
-    Service(Storage& storage, ServiceOptions opt) : storage_(storage), opt_(std::move(opt)) {}
+    Service(Storage& storage, ServiceOptions opt)
+        : storage_(storage), opt_(std::move(opt)), enrol_guesses_(opt_.enrol_guesses, opt_.enrol_guess_refill_ms) {}
     sync::HttpResponse handle(const sync::HttpRequest& req);
 
 private:
@@ -36,6 +42,7 @@ private:
 
     Storage& storage_;
     ServiceOptions opt_;
+    FailureThrottle enrol_guesses_;
 };
 
 // Admin operations shared by the HTTP admin API and the liaison-central command line.

@@ -571,6 +571,17 @@ private:
         return out;
     }
 
+    // A size cap: SQLite refuses to grow the file past it (SQLITE_FULL), as on a full disk.
+    static Status cap_size(db::Db& db, size_t max_bytes) {
+        auto st = db.prepare("PRAGMA page_size");
+        if (!st) return st.error();
+        auto row = st->step();
+        if (!row) return row.error();
+        const int64_t page = *row && st->i64(0) > 0 ? st->i64(0) : 4096;
+        const int64_t pages = std::max<int64_t>(1, static_cast<int64_t>(max_bytes) / page);
+        return db.exec("PRAGMA max_page_count = " + std::to_string(pages));
+    }
+
     Result<std::unique_ptr<Conn>> open_conn(bool install) {
         db::Db::Options o;
         o.busy_timeout_ms = opt_.busy_timeout_ms;
@@ -583,6 +594,7 @@ private:
         // connection unmap and map it again (200 devices: 1.1-1.3 ms of server CPU per sync with
         // a 1 GB map, 0.82 ms with plain reads; 10k up + 10k down 0.62 s vs 0.74 s).
         LIAISON_TRY(conn->db->exec("PRAGMA mmap_size = 0"));
+        if (opt_.max_db_bytes) LIAISON_TRY(cap_size(*conn->db, opt_.max_db_bytes));
         if (install) {
             // The very same schema as the tablets, so the same merge code runs on both.
             LIAISON_TRY(store::Store::install_schema(*conn->db));

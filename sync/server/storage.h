@@ -103,6 +103,7 @@ struct SqliteOptions {
     int busy_timeout_ms = 10000;
     bool synchronous_full = false;  // NORMAL in WAL survives a process crash; FULL also power loss
     size_t max_connections = sync::tuning::kServerDbConnections;  // requests beyond wait for one
+    size_t max_db_bytes = 0;  // > 0: writes past this size fail as on a full disk (Error::Kind::Full)
 };
 
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt = {});

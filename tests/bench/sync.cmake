@@ -5,3 +5,12 @@ if(TARGET liaison_server_lib AND TARGET liaison-central)
   target_compile_definitions(bench_sync PRIVATE LIAISON_CENTRAL_BIN="$<TARGET_FILE:liaison-central>")
   add_dependencies(bench_sync liaison-central)
 endif()
+
+# The HTTP listener under hostile clients: bench_http [SLOW_CONNECTIONS].
+if(TARGET liaison-central)
+  find_package(ZLIB REQUIRED)
+  add_executable(bench_http ${CMAKE_CURRENT_LIST_DIR}/http_bench.cpp)
+  target_link_libraries(bench_http PRIVATE ZLIB::ZLIB)
+  target_compile_definitions(bench_http PRIVATE LIAISON_CENTRAL_BIN="$<TARGET_FILE:liaison-central>")
+  add_dependencies(bench_http liaison-central)
+endif()
