@@ -148,7 +148,7 @@ void AppModel::refresh_home() {
 }
 
 bool AppModel::refresh_status() {
-    const SyncStatus before = sync;
+    const ui::SyncStatus before = sync;
     const size_t conflicts_before = sync_view.conflicts.size();
     if (auto p = store->pending_changes()) sync.pending = *p;
     sync_view.conflicts.clear();

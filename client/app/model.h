@@ -6,7 +6,7 @@
 
 #include "client/store/kiosk_lock.h"
 
-#include "client/app/sync_status.h"
+#include "client/ui/sync_status.h"
 #include "sync/client/worker.h"
 #include "client/store/store.h"
 #include "client/ui/glyphs.h"
@@ -25,7 +25,7 @@ struct AppModel {
 
     ui::View view = ui::View::Home;
     ui::RefData ref;
-    SyncStatus sync;
+    ui::SyncStatus sync;
     ui::HomeState home;
     ui::VisitListState list;
     ui::VisitFormState form;
