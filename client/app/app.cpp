@@ -16,6 +16,7 @@
 #include <set>
 
 #include "client/app/model.h"
+#include "client/app/screenshot_seed.h"
 #include "client/app/script.h"
 #include "client/app/tuning.h"
 #include "client/app/ui_queue.h"
@@ -100,7 +101,12 @@ private:
     void handle(const SDL_Event& ev);
     void rebuild_atlas();
     void draw();
-    void draw_content(const ui::Layout& l);
+    ui::Layout begin_frame();
+    void draw_root(const ui::Layout& l);
+    void draw_nav_pane(const ui::Layout& l);
+    void draw_content();
+    void present();
+    void follow_kiosk_mode();
     void draw_overlays(const ui::Layout& l);
     void update_text_input();
 
@@ -182,7 +188,7 @@ void App::update_text_input() {
     }
 }
 
-void App::draw_content(const ui::Layout& l) {
+void App::draw_content() {
     switch (model_.view) {
         case ui::View::FirstRun: ui::draw_first_run(ui_, model_.first_run); break;
         case ui::View::Home: ui::draw_home(ui_, model_.home, model_.sync, model_.ref); break;
@@ -201,7 +207,6 @@ void App::draw_content(const ui::Layout& l) {
         case ui::View::DeputyRecord: ui::draw_deputy_record(ui_, model_.record, model_.ref); break;
         case ui::View::Stats: ui::draw_stats(ui_, model_.stats_view); break;
     }
-    (void)l;
 }
 
 void App::draw_overlays(const ui::Layout& l) {
@@ -225,7 +230,7 @@ void App::draw_overlays(const ui::Layout& l) {
     }
 }
 
-void App::draw() {
+ui::Layout App::begin_frame() {
     ImGuiIO& io = ImGui::GetIO();
     const float scale = win_.pixel_scale();
     glyphs_.set_size(model_.font_px, scale);
@@ -253,7 +258,28 @@ void App::draw() {
         style_set_ = true;
     }
     ui_.begin_frame(model_.i18n, l);
+    return l;
+}
 
+// The navigation pane: a column on the left in landscape, a bar at the bottom in portrait.
+void App::draw_nav_pane(const ui::Layout& l) {
+    const ImVec2 size = l.portrait ? ImVec2(0, ui::nav_height(l)) : ImVec2(std::max(120.0f, l.font * 6.5f), 0);
+    if (l.portrait) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + l.width, p.y), ui::color::kLine);
+    }
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, l.portrait ? 8 : 12));
+    ImGui::BeginChild("##nav", size, false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+    ui::draw_nav(ui_, model_.view, model_.sync.pending, model_.sync.conflicts);
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    if (!l.portrait) ImGui::SameLine(0, 0);
+}
+
+void App::draw_root(const ui::Layout& l) {
+    ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
@@ -262,45 +288,25 @@ void App::draw() {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     const bool nav = model_.view != ui::View::FirstRun && model_.view != ui::View::Kiosk;
-    const float nav_w = std::max(120.0f, l.font * 6.5f), nav_h = ui::nav_height(l);
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.0f);
-    if (nav && !l.portrait) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
-        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 12));
-        ImGui::BeginChild("##nav", ImVec2(nav_w, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
-        ui::draw_nav(ui_, model_.view, model_.sync.pending, model_.sync.conflicts);
-        ImGui::EndChild();
-        ImGui::PopStyleVar();
-        ImGui::PopStyleColor();
-        ImGui::SameLine(0, 0);
-    }
+    if (nav && !l.portrait) draw_nav_pane(l);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kBackground);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(l.pad, l.pad));
-    ImGui::BeginChild("##content", ImVec2(0, nav && l.portrait ? -nav_h : 0), false,
+    ImGui::BeginChild("##content", ImVec2(0, nav && l.portrait ? -ui::nav_height(l) : 0), false,
                       ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar();  // child border
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 1.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(l.pad, l.pad * 0.75f));
-    draw_content(l);
+    draw_content();
     ImGui::PopStyleVar(2);
     ImGui::EndChild();
-    if (nav && l.portrait) {
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + l.width, p.y), ui::color::kLine);
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
-        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 8));
-        ImGui::BeginChild("##nav", ImVec2(0, nav_h), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
-        ui::draw_nav(ui_, model_.view, model_.sync.pending, model_.sync.conflicts);
-        ImGui::EndChild();
-        ImGui::PopStyleVar();
-        ImGui::PopStyleColor();
-    }
+    if (nav && l.portrait) draw_nav_pane(l);
     ImGui::End();
-    draw_overlays(l);
-    ImGui::Render();
+}
 
+void App::present() {
     SDL_Renderer* r = win_.renderer();
     SDL_SetRenderDrawColor(r, 245, 245, 242, 255);
     SDL_RenderClear(r);
@@ -317,20 +323,32 @@ void App::draw() {
     SDL_RenderPresent(r);
     render_ms_.push_back(ms_since(t_render));
     if (render_ms_.size() > 100000) render_ms_.clear();
+}
 
-    for (auto& i : ui_.take_intents()) model_.apply(i);
-    if (!kiosk_window_ && model_.kiosk_mode) {  // started from the settings
+// The window follows kiosk mode: started from the settings, or left with the admin's PIN.
+void App::follow_kiosk_mode() {
+    if (!kiosk_window_ && model_.kiosk_mode) {
         // A script keeps the size it asked for (--size), so its screenshots stay comparable.
         if (!script_) SDL_SetWindowFullscreen(win_.sdl(), SDL_WINDOW_FULLSCREEN_DESKTOP);
         enter_kiosk_window();
     }
-    if (kiosk_window_ && !model_.kiosk_mode) {  // the admin's PIN: back to an ordinary window
+    if (kiosk_window_ && !model_.kiosk_mode) {
         kiosk_window_ = false;
         SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_FALSE);
         SDL_SetWindowFullscreen(win_.sdl(), 0);
         SDL_SetWindowBordered(win_.sdl(), SDL_TRUE);
         SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "1");
     }
+}
+
+void App::draw() {
+    const ui::Layout l = begin_frame();
+    draw_root(l);
+    draw_overlays(l);
+    ImGui::Render();
+    present();
+    for (auto& i : ui_.take_intents()) model_.apply(i);
+    follow_kiosk_mode();
     update_text_input();
 }
 
@@ -353,10 +371,15 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
     // scripts drive the app: they must not depend on a network). Declared after the queue so
     // it stops before the queue it posts to is destroyed.
     std::unique_ptr<sync::Worker> worker;
-    if (!driven && model_.store->initialized() && !model_.store->setting("server_url").value().empty()) {
+    const auto server_url = model_.store->setting("server_url");
+    const auto ca_file = model_.store->setting("sync_ca_file");
+    if (!server_url || !ca_file) {
+        std::cerr << "liaison: no background sync: "
+                  << (server_url ? ca_file.error() : server_url.error()).message << "\n";
+    } else if (!driven && model_.store->initialized() && !server_url->empty()) {
         sync::WorkerOptions wo;
         wo.store_path = model_.store->db().path();
-        wo.ca_file = model_.store->setting("sync_ca_file").value();
+        wo.ca_file = *ca_file;
         wo.on_status = [&queue](const sync::SyncStatus& s) {
             queue.post([s](AppModel& m) { m.on_sync_status(s); });
         };
@@ -467,7 +490,10 @@ int run(const AppOptions& opt) {
             return 2;
         }
         if (!opt.screenshot.empty()) {
-            model.kiosk_demo(step);
+            if (auto st = seed_kiosk_screenshot(model, step); !st) {
+                std::cerr << "liaison: kiosk sample: " << st.error().message << "\n";
+                return 1;
+            }
             // A visitor's English switch: the kiosk itself always greets in Chinese.
             if (opt.lang == "en") model.apply_kiosk({ui::intent::KioskAction::Language, "en"});
         }
@@ -477,7 +503,12 @@ int run(const AppOptions& opt) {
             std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, case-form, deputy-record, stats)\n";
             return 2;
         }
-        if (*v == ui::View::Queue && !opt.screenshot.empty()) model.queue_demo();
+        if (*v == ui::View::Queue && !opt.screenshot.empty()) {
+            if (auto st = seed_queue_screenshot(*model.store); !st) {
+                std::cerr << "liaison: queue sample: " << st.error().message << "\n";
+                return 1;
+            }
+        }
         if (*v != model.view) model.navigate(*v);  // home is loaded already
     }
     std::optional<Script> script;

@@ -1,11 +1,13 @@
 #include "client/app/demo.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "client/app/tuning.h"
 #include "client/store/cases.h"
 #include "client/store/duty.h"
 #include "platform/platform.h"
@@ -243,6 +245,15 @@ Status seed_demo(store::Store& s, size_t visits) {
     auto id = s.add_visit(v);
     if (!id) return id.error();
     return seed_cases(s, ids, now);
+}
+
+size_t demo_visit_count() {
+    // LIAISON_DEMO_VISITS=100000 seeds a large station for performance runs.
+    if (const char* e = std::getenv("LIAISON_DEMO_VISITS"); e && *e) {
+        const long n = std::strtol(e, nullptr, 10);
+        if (n > 0) return static_cast<size_t>(n);
+    }
+    return tuning::kDemoVisits;
 }
 
 }  // namespace liaison::app

@@ -1,6 +1,7 @@
 #include "client/app/model.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,13 +28,14 @@ Overload(F...) -> Overload<F...>;
 
 int64_t now_ms() { return platform::monotonic_ms(); }
 
-size_t demo_visits() {
-    // LIAISON_DEMO_VISITS=100000 seeds a large station for performance runs.
-    if (const char* e = std::getenv("LIAISON_DEMO_VISITS"); e && *e) {
-        const long n = std::strtol(e, nullptr, 10);
-        if (n > 0) return static_cast<size_t>(n);
-    }
-    return tuning::kDemoVisits;
+// The desk's font size as saved in the settings; the default when unset or unreadable.
+float saved_font_px(store::Store& s) {
+    auto text = s.setting("ui.font_px", "20");
+    if (!text) return tuning::kDefaultFontPx;
+    float px = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), px);
+    if (ec != std::errc()) return tuning::kDefaultFontPx;
+    return std::clamp(px, 14.0f, 32.0f);
 }
 }  // namespace
 
@@ -48,27 +50,27 @@ Status AppModel::open(const std::string& data_dir, const std::string& lang_overr
     data_folder = data_dir;
 
     std::string lang = lang_override;
-    if (lang.empty()) lang = store->setting("ui.lang", "zh").value();
+    if (lang.empty()) {
+        auto saved = store->setting("ui.lang", "zh");
+        if (!saved) return saved.error();
+        lang = *saved;
+    }
     auto t = ui::I18n::load(assets_dir, lang);
     if (!t) return t.error();
     i18n = std::move(*t);
     glyphs->note(i18n.all_text());
-    try {
-        font_px = std::clamp(std::stof(store->setting("ui.font_px", "20").value()), 14.0f, 32.0f);
-    } catch (...) {
-        font_px = tuning::kDefaultFontPx;
-    }
+    font_px = saved_font_px(*store);
 
     if (!store->initialized()) {
         if (demo) {
-            LIAISON_TRY(seed_demo(*store, demo_visits()));
+            LIAISON_TRY(seed_demo(*store, demo_visit_count()));
         } else {
             view = ui::View::FirstRun;
         }
     } else if (auto n = store->count_visits(store::VisitQuery{}); demo && n && *n == 0) {
         // An enrolled station with no records yet (scripts/start.sh enrols first): --demo still
         // gives a newcomer a living app, in the enrolled station.
-        LIAISON_TRY(seed_demo(*store, demo_visits()));
+        LIAISON_TRY(seed_demo(*store, demo_visit_count()));
     }
     // LIAISON_PERF=1: where start-up time goes (the first frame waits for all of this).
     const bool perf = std::getenv("LIAISON_PERF") != nullptr;
@@ -148,7 +150,7 @@ void AppModel::refresh_home() {
 }
 
 bool AppModel::refresh_status() {
-    const SyncStatus before = sync;
+    const ui::SyncStatus before = sync;
     const size_t conflicts_before = sync_view.conflicts.size();
     if (auto p = store->pending_changes()) sync.pending = *p;
     sync_view.conflicts.clear();
@@ -303,7 +305,13 @@ void AppModel::navigate(ui::View v) {
         }
         case ui::View::VisitForm: new_form(); break;
         case ui::View::Queue: refresh_queue(); break;
-        case ui::View::Kiosk: (void)start_kiosk(ui::KioskStep::Welcome, kiosk_mode); break;
+        case ui::View::Kiosk:
+            if (auto st = start_kiosk(ui::KioskStep::Welcome, kiosk_mode); !st) {
+                navigate(ui::View::Settings);  // where kiosk mode is started, with the reason it cannot
+                settings.kiosk_error = st.error().message;
+                return;
+            }
+            break;
         case ui::View::CaseBoard:
         case ui::View::CaseDetail:
         case ui::View::CaseForm:
@@ -347,7 +355,8 @@ nlohmann::json form_json(const ui::VisitFormState& f, const ui::Glyphs& g) {
 void AppModel::save_draft_now() {
     draft_due = 0;
     if (!store) return;
-    (void)store->save_draft(draft_key(), form_json(form, *glyphs).dump());
+    if (auto st = store->save_draft(draft_key(), form_json(form, *glyphs).dump()); !st)
+        form.save_error = st.error().message;
 }
 
 void AppModel::restore_draft() {
@@ -396,6 +405,7 @@ void AppModel::save_form() {
     v.deputy_ids = form.deputy_ids;
     v.queue_ticket_id = form.queue_ticket_id;
     std::string id = form.editing_id;
+    Status served;
     if (form.editing_id.empty()) {
         if (!form.visitor_name.empty() || !form.visitor_phone.empty()) {
             store::Visitor p;
@@ -410,7 +420,8 @@ void AppModel::save_form() {
         }
         id = *r;
         // Started from the queue's "call next": the visit closes its ticket.
-        if (!form.queue_ticket_id.empty()) (void)store::queue::serve(*store, form.queue_ticket_id, id);
+        if (!form.queue_ticket_id.empty())
+            if (auto t = store::queue::serve(*store, form.queue_ticket_id, id); !t) served = t.error();
     } else {
         store::VisitPatch p;
         p.received_at = v.received_at;
@@ -431,12 +442,14 @@ void AppModel::save_form() {
             return;
         }
     }
-    (void)store->clear_draft(draft_key());
+    const Status cleared = store->clear_draft(draft_key());
     draft_due = 0;
     const bool was_edit = !form.editing_id.empty();
     const bool from_queue = !form.queue_ticket_id.empty();
     form = {};
     show_toast("toast.saved");
+    report(served);   // the visit is saved; its ticket stays open on the queue panel
+    report(cleared);  // the visit is saved; only a stale draft would come back
     refresh_status();
     refresh_home();
     run_list_query();
@@ -453,7 +466,7 @@ void AppModel::set_language(const std::string& lang) {
     if (!t) return;
     i18n = std::move(*t);
     glyphs->note(i18n.all_text());
-    (void)store->set_setting("ui.lang", i18n.lang());
+    report(store->set_setting("ui.lang", i18n.lang()));
     load_ref();
     refresh_home();
     run_list_query();
@@ -463,6 +476,13 @@ void AppModel::set_language(const std::string& lang) {
 
 void AppModel::show_toast(const std::string& key) {
     toast = i18n.tr(key);
+    toast_until = now_ms() + tuning::kToastMs;
+    data_changed = true;
+}
+
+void AppModel::report(const Status& st) {
+    if (st) return;
+    toast = shown(st.error().message);
     toast_until = now_ms() + tuning::kToastMs;
     data_changed = true;
 }
@@ -549,7 +569,7 @@ void AppModel::apply_intent(const ui::Intent& in) {
             },
             [&](const ui::intent::DiscardForm&) {
                 const std::string editing = form.editing_id;
-                (void)store->clear_draft(draft_key());
+                report(store->clear_draft(draft_key()));
                 draft_due = 0;
                 form = {};
                 if (!editing.empty())
@@ -578,7 +598,7 @@ void AppModel::apply_intent(const ui::Intent& in) {
             [&](const ui::intent::SetLanguage& l) { set_language(l.lang); },
             [&](const ui::intent::SetFontSize& f) {
                 font_px = std::clamp(f.px, 14.0f, 32.0f);
-                (void)store->set_setting("ui.font_px", std::to_string(static_cast<int>(font_px)));
+                report(store->set_setting("ui.font_px", std::to_string(static_cast<int>(font_px))));
             },
             [&](const ui::intent::SaveServer& s) {
                 std::string token;
@@ -592,7 +612,7 @@ void AppModel::apply_intent(const ui::Intent& in) {
                 if (auto st = start_kiosk(ui::KioskStep::Welcome, true); !st) settings.kiosk_error = st.error().message;
             },
             [&](const ui::intent::SeedDemo&) {
-                first_run_done(seed_demo(*store, demo_visits()));
+                first_run_done(seed_demo(*store, demo_visit_count()));
             },
             [&](const ui::intent::Kiosk& k) { apply_kiosk(k); },
             [&](const ui::intent::Queue& q) { apply_queue(q); },

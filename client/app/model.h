@@ -6,7 +6,7 @@
 
 #include "client/store/kiosk_lock.h"
 
-#include "client/app/sync_status.h"
+#include "client/ui/sync_status.h"
 #include "sync/client/worker.h"
 #include "client/store/store.h"
 #include "client/ui/glyphs.h"
@@ -25,7 +25,7 @@ struct AppModel {
 
     ui::View view = ui::View::Home;
     ui::RefData ref;
-    SyncStatus sync;
+    ui::SyncStatus sync;
     ui::HomeState home;
     ui::VisitListState list;
     ui::VisitFormState form;
@@ -44,6 +44,7 @@ struct AppModel {
     std::unique_ptr<store::kiosk::KioskLock> kiosk_lock;
     store::kiosk::IdlePolicy kiosk_idle;
     static constexpr float kKioskFontPx = 26, kKioskTouchPx = 72;
+    static constexpr int64_t kTicketShownMs = 15000;  // the ticket screen returns to welcome after this
     // Case screens (client/app/model_cases.cpp): board, detail, new case, deputy record, statistics.
     ui::CaseBoardState case_board;
     ui::CaseDetailState case_detail;
@@ -88,15 +89,21 @@ struct AppModel {
     void restore_draft();
     void set_language(const std::string& lang);
     void show_toast(const std::string& key);
+    void report(const Status& st);  // a failed write the user cannot fix here: one line in the toast
     void flush();  // before exit: write a pending draft
 
     // Kiosk and queue (model_kiosk.cpp)
     Status start_kiosk(ui::KioskStep step, bool locked);
     void kiosk_new_visitor();  // back to welcome, everything the visitor typed forgotten
     void change_kiosk_pin();   // settings: the PIN fields, worded outcome in settings.pin_message
-    void kiosk_demo(ui::KioskStep step);  // screenshots: sample input, a duty slot, a ticket
-    void queue_demo();
+    void kiosk_load_language(const std::string& lang);  // the visitor's language and today's duty deputies
     void apply_kiosk(const ui::intent::Kiosk& k);
+    bool kiosk_details_valid();
+    void kiosk_take_ticket(int64_t now);
+    void kiosk_corner_tap(int64_t now);
+    bool kiosk_enter_pin();  // true: the kiosk was left
+    void leave_kiosk();
+    int64_t kiosk_show_lockout();
     void apply_queue(const ui::intent::Queue& q);
     void refresh_queue();
     void open_ticket_form(const store::QueueTicket& t);

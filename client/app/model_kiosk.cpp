@@ -14,7 +14,6 @@
 namespace liaison::app {
 
 namespace {
-constexpr int64_t kTicketShownMs = 15000;  // the ticket screen returns to welcome after this
 constexpr int64_t kCornerTapsWithinMs = 3000;
 constexpr int kCornerTaps = 5;
 
@@ -53,29 +52,27 @@ Status AppModel::start_kiosk(ui::KioskStep step, bool locked) {
     return {};
 }
 
-namespace {
-void load_kiosk_language(AppModel& m, const std::string& lang) {
-    if (m.i18n.lang() != lang) {
-        if (auto t = ui::I18n::load(m.assets_dir, lang)) {
-            m.i18n = std::move(*t);  // not saved: the next visitor starts in Chinese again
-            m.glyphs->note(m.i18n.all_text());
-            m.load_ref();
+void AppModel::kiosk_load_language(const std::string& lang) {
+    if (i18n.lang() != lang) {
+        if (auto t = ui::I18n::load(assets_dir, lang)) {
+            i18n = std::move(*t);  // not saved: the next visitor starts in Chinese again
+            glyphs->note(i18n.all_text());
+            load_ref();
         }
     }
-    m.kiosk.lang = m.i18n.lang();
-    m.kiosk.consent = m.glyphs->shown(read_text(m.assets_dir + "/consent/consent." + m.kiosk.lang + ".md"));
+    kiosk.lang = i18n.lang();
+    kiosk.consent = glyphs->shown(read_text(assets_dir + "/consent/consent." + kiosk.lang + ".md"));
     // Today's duty slots: the deputies a visitor may ask for.
-    m.kiosk.duty_deputies.clear();
-    if (auto slots = store::duty::slots(*m.store, today(), today())) {
+    kiosk.duty_deputies.clear();
+    if (auto slots = store::duty::slots(*store, today(), today())) {
         for (const auto& slot : *slots)
             for (const auto& id : slot.deputy_ids) {
-                auto& list = m.kiosk.duty_deputies;
+                auto& list = kiosk.duty_deputies;
                 if (std::any_of(list.begin(), list.end(), [&](const ui::Choice& c) { return c.id == id; })) continue;
-                list.push_back({id, m.ref.label(m.ref.deputies, id) + "  " + slot.start + "–" + slot.end});
+                list.push_back({id, ref.label(ref.deputies, id) + "  " + slot.start + "–" + slot.end});
             }
     }
 }
-}  // namespace
 
 void AppModel::kiosk_new_visitor() {
     const int session = kiosk.session + 1;
@@ -84,68 +81,103 @@ void AppModel::kiosk_new_visitor() {
     kiosk_ticket_until = 0;
     kiosk_last_input = kiosk_now();
     kiosk_due = 0;
-    load_kiosk_language(*this, "zh");
+    kiosk_load_language("zh");
     data_changed = true;
 }
 
-void AppModel::kiosk_demo(ui::KioskStep step) {
-    using ui::KioskStep;
-    // A duty slot today, so the deputy step has someone to offer.
-    if (auto slots = store::duty::slots(*store, today(), today()); slots && slots->empty() && !ref.deputies.empty()) {
-        store::DutySlot d;
-        d.date = today();
-        d.start = "09:00";
-        d.end = "12:00";
-        d.deputy_ids.push_back(ref.deputies.front().id);
-        if (ref.deputies.size() > 1) d.deputy_ids.push_back(ref.deputies[1].id);
-        (void)store::duty::add_slot(*store, d);
-        load_kiosk_language(*this, kiosk.lang);
-    }
-    if (step == KioskStep::Details || step == KioskStep::Deputy) {
-        kiosk.form.name = shown("王小明");
-        kiosk.form.phone = "13800138000";
-        kiosk.form.people = 2;
-        kiosk.form.topic = shown("小区门口路灯不亮 (No.3 Road)");
-        if (!ref.categories.empty()) kiosk.form.category = ref.categories.front().id;
-    }
-    if (step == KioskStep::Ticket) {
-        queue_demo();
-        store::queue::NewTicket t;
-        t.visitor_name = "王小明";
-        t.phone = "13800138000";
-        t.topic = "小区门口路灯不亮";
-        if (auto r = store::queue::take_ticket(*store, t)) {
-            kiosk.ticket_label = store::queue::label(*r);
-            if (auto n = store::queue::waiting_ahead(*store, *r)) kiosk.ticket_ahead = *n;
-        }
-        kiosk_ticket_until = kiosk_now() + kTicketShownMs;
-        kiosk.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
-    }
+bool AppModel::kiosk_details_valid() {
+    auto& f = kiosk.form;
+    f.errors.clear();
+    if (!store::queue::validate_name(stored(f.name))) f.errors["name"] = "kiosk.err.name";
+    if (!store::queue::validate_phone(f.phone)) f.errors["phone"] = "kiosk.err.phone";
+    if (!store::queue::validate_topic(stored(f.topic))) f.errors["topic"] = "kiosk.err.topic";
+    return f.errors.empty();
 }
 
-void AppModel::queue_demo() {
-    auto ts = store::queue::tickets(*store, today());
-    if (!ts || !ts->empty()) return;
-    const struct {
-        const char *name, *phone, *topic;
-        int people;
-    } demo[] = {{"李建国", "13912345678", "老旧小区加装电梯", 1},
-                {"张䶮", "010-62345678", "幼儿园学位紧张", 2},
-                {"Chen Li", "13600001111", "公交线路调整 (Bus 27)", 1},
-                {"赵喆", "13700002222", "噪音扰民", 3}};
-    for (const auto& d : demo) {
-        store::queue::NewTicket t;
-        t.visitor_name = d.name;
-        t.phone = d.phone;
-        t.topic = d.topic;
-        t.people = d.people;
-        (void)store::queue::take_ticket(*store, t);
+void AppModel::kiosk_take_ticket(int64_t now) {
+    if (!kiosk_details_valid()) {
+        kiosk.step = ui::KioskStep::Details;
+        return;
     }
-    if (auto first = store::queue::call_next(*store, today())) {
-        (void)first;
-        if (auto second = store::queue::call_next(*store, today())) (void)store::queue::leave(*store, second->id);
-        // the first stays "called": the desk is receiving that visitor
+    store::queue::NewTicket t;
+    t.visitor_name = stored(kiosk.form.name);
+    t.phone = kiosk.form.phone;
+    t.people = kiosk.form.people;
+    t.category = kiosk.form.category;
+    t.topic = stored(kiosk.form.topic);
+    t.wished_deputy_id = kiosk.form.deputy_id;
+    auto r = store::queue::take_ticket(*store, t);
+    if (!r) {
+        kiosk.error = r.error().message;
+        return;
     }
+    kiosk.form = {};  // the ticket screen needs only the number
+    kiosk.error.clear();
+    kiosk.ticket_label = store::queue::label(*r);
+    if (auto n = store::queue::waiting_ahead(*store, *r)) kiosk.ticket_ahead = *n;
+    kiosk.step = ui::KioskStep::Ticket;
+    kiosk_ticket_until = now + kTicketShownMs;
+    kiosk.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
+}
+
+void AppModel::kiosk_corner_tap(int64_t now) {
+    if (now - kiosk_last_tap > kCornerTapsWithinMs) kiosk.corner_taps = 0;
+    kiosk_last_tap = now;
+    if (++kiosk.corner_taps < kCornerTaps || kiosk.step == ui::KioskStep::Pin) return;
+    kiosk.corner_taps = 0;
+    kiosk.before_pin = kiosk.step;
+    kiosk.step = ui::KioskStep::Pin;
+    kiosk.pin.clear();
+    kiosk.pin_message.clear();
+}
+
+// Returns true when the PIN was right and the kiosk was left for the desk app.
+bool AppModel::kiosk_enter_pin() {
+    if (!kiosk_lock) return false;
+    const auto a = kiosk_lock->enter(kiosk.pin, platform::wall_ms() + clock_offset_ms);
+    kiosk.pin.clear();
+    if (auto st = store::kiosk::save_lock_state(*store, *kiosk_lock); !st) {
+        // Unrecorded attempts would reset the lockout on a restart: fail closed, even for the
+        // right PIN, and say why.
+        kiosk.pin_message = i18n.tr("kiosk.pin_unsaved");
+        return false;
+    }
+    if (a.outcome == store::kiosk::PinOutcome::Unlocked) {
+        leave_kiosk();
+        return true;
+    }
+    if (a.outcome == store::kiosk::PinOutcome::LockedOut || a.attempts_left == 0)
+        kiosk.pin_locked = true;
+    else
+        kiosk.pin_message = i18n.fmt("kiosk.pin_wrong", {std::to_string(a.attempts_left)});
+    return false;
+}
+
+void AppModel::leave_kiosk() {
+    // Leave kiosk mode for the desk app, with no trace of the kiosk's visitor.
+    kiosk = {};
+    kiosk_mode = false;
+    kiosk_lock->relock();
+    font_px = desk_font_px;
+    const auto lang = store->setting("ui.lang", "zh");
+    if (auto t = ui::I18n::load(assets_dir, lang ? *lang : std::string("zh"))) {
+        i18n = std::move(*t);
+        glyphs->note(i18n.all_text());
+        load_ref();
+    }
+    navigate(ui::View::Home);
+}
+
+// While locked out, the PIN pad says for how long; returns the time left (0: not locked).
+int64_t AppModel::kiosk_show_lockout() {
+    const int64_t left = kiosk_lock->locked_for_ms(platform::wall_ms() + clock_offset_ms);
+    kiosk.pin_locked = left > 0;
+    if (left <= 0) return 0;
+    const int64_t s = (left + 999) / 1000;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
+    kiosk.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
+    return left;
 }
 
 void AppModel::apply_kiosk(const ui::intent::Kiosk& k) {
@@ -155,67 +187,24 @@ void AppModel::apply_kiosk(const ui::intent::Kiosk& k) {
     kiosk_last_input = now;
     kiosk.countdown_s = 0;
     kiosk_due = 0;  // recomputed by kiosk_timers
-    auto validate_details = [&] {
-        auto& f = kiosk.form;
-        f.errors.clear();
-        if (!store::queue::validate_name(stored(f.name))) f.errors["name"] = "kiosk.err.name";
-        if (!store::queue::validate_phone(f.phone)) f.errors["phone"] = "kiosk.err.phone";
-        if (!store::queue::validate_topic(stored(f.topic))) f.errors["topic"] = "kiosk.err.topic";
-        return f.errors.empty();
-    };
     switch (k.action) {
         case A::Touch: break;
-        case A::Start: kiosk.step = KioskStep::Consent; break;
+        case A::Start:
         case A::Consent: kiosk.step = KioskStep::Consent; break;
         case A::Agree: kiosk.step = KioskStep::Details; break;
-        case A::Disagree: kiosk_new_visitor(); break;  // nothing of this visitor is kept
+        case A::Disagree:  // nothing of this visitor is kept
+        case A::Done: kiosk_new_visitor(); break;
         case A::Next:
-            if (kiosk.step == KioskStep::Details && validate_details()) kiosk.step = KioskStep::Deputy;
+            if (kiosk.step == KioskStep::Details && kiosk_details_valid()) kiosk.step = KioskStep::Deputy;
             break;
         case A::Back:
             if (kiosk.step == KioskStep::Deputy) kiosk.step = KioskStep::Details;
             else if (kiosk.step == KioskStep::Details) kiosk.step = KioskStep::Consent;
             kiosk.error.clear();
             break;
-        case A::Take: {
-            if (!validate_details()) {
-                kiosk.step = KioskStep::Details;
-                break;
-            }
-            store::queue::NewTicket t;
-            t.visitor_name = stored(kiosk.form.name);
-            t.phone = kiosk.form.phone;
-            t.people = kiosk.form.people;
-            t.category = kiosk.form.category;
-            t.topic = stored(kiosk.form.topic);
-            t.wished_deputy_id = kiosk.form.deputy_id;
-            auto r = store::queue::take_ticket(*store, t);
-            if (!r) {
-                kiosk.error = r.error().message;
-                break;
-            }
-            kiosk.form = {};  // the ticket screen needs only the number
-            kiosk.error.clear();
-            kiosk.ticket_label = store::queue::label(*r);
-            if (auto n = store::queue::waiting_ahead(*store, *r)) kiosk.ticket_ahead = *n;
-            kiosk.step = KioskStep::Ticket;
-            kiosk_ticket_until = now + kTicketShownMs;
-            kiosk.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
-            break;
-        }
-        case A::Done: kiosk_new_visitor(); break;
-        case A::Language: load_kiosk_language(*this, k.arg == "en" ? "en" : "zh"); break;
-        case A::CornerTap:
-            if (now - kiosk_last_tap > kCornerTapsWithinMs) kiosk.corner_taps = 0;
-            kiosk_last_tap = now;
-            if (++kiosk.corner_taps >= kCornerTaps && kiosk.step != KioskStep::Pin) {
-                kiosk.corner_taps = 0;
-                kiosk.before_pin = kiosk.step;
-                kiosk.step = KioskStep::Pin;
-                kiosk.pin.clear();
-                kiosk.pin_message.clear();
-            }
-            break;
+        case A::Take: kiosk_take_ticket(now); break;
+        case A::Language: kiosk_load_language(k.arg == "en" ? "en" : "zh"); break;
+        case A::CornerTap: kiosk_corner_tap(now); break;
         case A::PinDigit:
             if (kiosk.pin.size() < store::kiosk::kMaxPinDigits) kiosk.pin += k.arg;
             break;
@@ -227,44 +216,11 @@ void AppModel::apply_kiosk(const ui::intent::Kiosk& k) {
             kiosk.pin_message.clear();
             kiosk.step = kiosk.before_pin == KioskStep::Pin ? KioskStep::Welcome : kiosk.before_pin;
             break;
-        case A::PinEnter: {
-            if (!kiosk_lock) break;
-            const int64_t wall = platform::wall_ms() + clock_offset_ms;
-            const auto a = kiosk_lock->enter(kiosk.pin, wall);
-            kiosk.pin.clear();
-            (void)store::kiosk::save_lock_state(*store, *kiosk_lock);
-            if (a.outcome == store::kiosk::PinOutcome::Unlocked) {
-                // Leave kiosk mode for the desk app, with no trace of the kiosk's visitor.
-                kiosk = {};
-                kiosk_mode = false;
-                kiosk_lock->relock();
-                font_px = desk_font_px;
-                if (auto t = ui::I18n::load(assets_dir, store->setting("ui.lang", "zh").value())) {
-                    i18n = std::move(*t);
-                    glyphs->note(i18n.all_text());
-                    load_ref();
-                }
-                navigate(ui::View::Home);
-                return;
-            }
-            if (a.outcome == store::kiosk::PinOutcome::LockedOut || a.attempts_left == 0) {
-                kiosk.pin_locked = true;
-            } else {
-                kiosk.pin_message = i18n.fmt("kiosk.pin_wrong", {std::to_string(a.attempts_left)});
-            }
+        case A::PinEnter:
+            if (kiosk_enter_pin()) return;
             break;
-        }
     }
-    if (kiosk.step == KioskStep::Pin && kiosk_lock) {
-        const int64_t left = kiosk_lock->locked_for_ms(platform::wall_ms() + clock_offset_ms);
-        kiosk.pin_locked = left > 0;
-        if (left > 0) {
-            const int64_t s = (left + 999) / 1000;
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
-            kiosk.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
-        }
-    }
+    if (kiosk.step == KioskStep::Pin && kiosk_lock) kiosk_show_lockout();
     data_changed = true;
 }
 
@@ -303,18 +259,10 @@ bool AppModel::kiosk_timers(int64_t mono) {
         sooner(st.next_change_ms);
     }
     if (kiosk.step == KioskStep::Pin && kiosk.pin_locked && kiosk_lock) {
-        const int64_t wall = platform::wall_ms() + clock_offset_ms;
-        const int64_t left = kiosk_lock->locked_for_ms(wall);
-        if (left <= 0) {
-            kiosk.pin_locked = false;
-            kiosk.pin_message.clear();
-        } else {
-            const int64_t s = (left + 999) / 1000;
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
-            kiosk.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
+        if (const int64_t left = kiosk_show_lockout(); left > 0)
             sooner(now + std::min<int64_t>(1000, left));
-        }
+        else
+            kiosk.pin_message.clear();
         changed = true;
     }
     if (changed) data_changed = true;

@@ -108,8 +108,7 @@ void timeline(Ui& ui, const CaseDetailState& s, float width) {
 }
 }  // namespace
 
-void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& ref) {
-    (void)ref;
+void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& /*ref*/) {
     const Layout& l = ui.layout();
     if (ui.button("case.back", ui.tr("case.back"), 0, Tone::Quiet)) ui.emit(intent::Navigate{View::CaseBoard});
     if (!s.loaded_error.empty()) {

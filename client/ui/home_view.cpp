@@ -24,7 +24,7 @@ void card(Ui& ui, const char* id, const std::string& caption, const std::string&
 }
 }  // namespace
 
-void draw_home(Ui& ui, const HomeState& s, const app::SyncStatus& sync, const RefData& ref) {
+void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData& ref) {
     const Layout& l = ui.layout();
     ui.begin_scroll("home.scroll", ImVec2(0, 0));
     ui.heading(ref.device.station_name.empty() ? ui.tr("app.title") : ref.device.station_name);

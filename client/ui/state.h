@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "client/app/sync_status.h"
+#include "client/ui/sync_status.h"
 #include "client/store/domain.h"
 #include "client/ui/case_intents.h"
 
@@ -91,7 +91,7 @@ struct ConflictEdit {
 };
 
 struct SyncViewState {
-    app::SyncStatus status;
+    SyncStatus status;
     std::vector<store::ConflictView> conflicts;  // display form
     std::map<std::string, ConflictEdit> edits;   // by conflict id
     std::string message;

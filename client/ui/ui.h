@@ -136,7 +136,7 @@ void apply_style(const Layout& l);
 void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts);
 float nav_height(const Layout& l);  // of the bar along the bottom in portrait
 void draw_first_run(Ui& ui, FirstRunState& s);
-void draw_home(Ui& ui, const HomeState& s, const app::SyncStatus& sync, const RefData& ref);
+void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData& ref);
 void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref);
 void draw_visit_form(Ui& ui, VisitFormState& s, const RefData& ref);
 void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref);

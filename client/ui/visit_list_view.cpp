@@ -23,68 +23,114 @@ struct Column {
 };
 constexpr Column kColumns[] = {{"list.col.time", 1.35f}, {"list.col.category", 1.0f}, {"list.col.subject", 2.6f},
                                {"list.col.visitor", 1.0f}, {"list.col.people", 0.55f}, {"list.col.route", 1.3f}};
-}  // namespace
 
-void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref) {
+// Returns true when the query changed (half-typed dates wait until complete).
+bool draw_filters(Ui& ui, VisitListState& s, const RefData& ref, bool filtered) {
+    const Layout& l = ui.layout();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    bool changed = false;
+    const float w = ImGui::GetContentRegionAvail().x;
+    const int per_row = l.portrait ? 2 : 4;
+    const float fw = (w - st.ItemSpacing.x * (per_row - 1)) / per_row;
+    auto date_field = [&](const char* id, std::string& v, const char* hint_key) {
+        if (ui.input(id, v, ui.tr(hint_key), fw, ImGuiInputTextFlags_CharsNoBlank)) {
+            // Only a complete date (or none) changes the query; half-typed dates wait.
+            if (v.empty() || v.size() == 10) changed = true;
+        }
+    };
+    date_field("list.from", s.from, "list.from_hint");
+    ImGui::SameLine();
+    date_field("list.to", s.to, "list.to_hint");
+    if (per_row == 4) ImGui::SameLine();
+    if (ui.combo("list.category", ref.categories, s.category, ui.tr("list.all_categories"), fw)) changed = true;
+    ImGui::SameLine();
+    if (ui.combo("list.deputy", ref.deputies, s.deputy_id, ui.tr("list.all_deputies"), fw)) changed = true;
+    if (filtered && ui.button("list.clear", ui.tr("list.clear_filters"), 0, Tone::Quiet)) {
+        s.from.clear();
+        s.to.clear();
+        s.category.clear();
+        s.deputy_id.clear();
+        changed = true;
+    }
+    return changed;
+}
+
+void draw_search(Ui& ui, VisitListState& s, const RefData& ref) {
     const Layout& l = ui.layout();
     const ImGuiStyle& st = ImGui::GetStyle();
     bool query_changed = false;
-
-    // ---- search and filters ----
     const float filter_btn = ui.chip_width(ui.tr("list.filters")) + l.touch;
     if (ui.input("list.search", s.text, ui.tr("list.search_hint"), ImGui::GetContentRegionAvail().x - filter_btn - st.ItemSpacing.x))
         query_changed = true;
     ImGui::SameLine();
     const bool filtered = !s.from.empty() || !s.to.empty() || !s.category.empty() || !s.deputy_id.empty();
     if (ui.chip("list.filters", ui.tr("list.filters"), s.show_filters || filtered, -1)) s.show_filters = !s.show_filters;
-
-    if (s.show_filters) {
-        const float w = ImGui::GetContentRegionAvail().x;
-        const int per_row = l.portrait ? 2 : 4;
-        const float fw = (w - st.ItemSpacing.x * (per_row - 1)) / per_row;
-        auto date_field = [&](const char* id, std::string& v, const char* hint_key) {
-            if (ui.input(id, v, ui.tr(hint_key), fw, ImGuiInputTextFlags_CharsNoBlank)) {
-                // Only a complete date (or none) changes the query; half-typed dates wait.
-                if (v.empty() || v.size() == 10) query_changed = true;
-            }
-        };
-        date_field("list.from", s.from, "list.from_hint");
-        ImGui::SameLine();
-        date_field("list.to", s.to, "list.to_hint");
-        if (per_row == 4) ImGui::SameLine();
-        if (ui.combo("list.category", ref.categories, s.category, ui.tr("list.all_categories"), fw)) query_changed = true;
-        ImGui::SameLine();
-        if (ui.combo("list.deputy", ref.deputies, s.deputy_id, ui.tr("list.all_deputies"), fw)) query_changed = true;
-        if (filtered && ui.button("list.clear", ui.tr("list.clear_filters"), 0, Tone::Quiet)) {
-            s.from.clear();
-            s.to.clear();
-            s.category.clear();
-            s.deputy_id.clear();
-            query_changed = true;
-        }
-    }
+    if (s.show_filters && draw_filters(ui, s, ref, filtered)) query_changed = true;
     if (query_changed) ui.emit(intent::ListQueryChanged{});
+}
 
-    ui.muted(s.error.empty() ? ui.fmt("list.count", {std::to_string(s.total)}) : s.error);
-
-    // ---- header (landscape: a table; portrait: two-line cards need no header) ----
-    const float row_w = ImGui::GetContentRegionAvail().x - st.ScrollbarSize;
-    float total_weight = 0;
-    for (const auto& c : kColumns) total_weight += c.weight;
-    const float unit = (row_w - 16) / total_weight;
-    if (!l.portrait) {
-        ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + row_w, p.y + l.font + 12),
-                                                  IM_COL32(240, 240, 236, 255), 6);
-        float x = p.x + 8;
-        for (const auto& c : kColumns) {
-            put(ui, ImVec2(x, p.y + 6), c.weight * unit - 8, ui.tr(c.key), color::kMuted);
-            x += c.weight * unit;
-        }
-        ImGui::Dummy(ImVec2(row_w, l.font + 12));
+// Landscape: a table header; portrait: two-line cards need no header.
+void draw_header(Ui& ui, float row_w, float unit) {
+    const Layout& l = ui.layout();
+    if (l.portrait) return;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + row_w, p.y + l.font + 12), IM_COL32(240, 240, 236, 255), 6);
+    float x = p.x + 8;
+    for (const auto& c : kColumns) {
+        put(ui, ImVec2(x, p.y + 6), c.weight * unit - 8, ui.tr(c.key), color::kMuted);
+        x += c.weight * unit;
     }
+    ImGui::Dummy(ImVec2(row_w, l.font + 12));
+}
 
-    // ---- rows ----
+// The cells of one row: a line per column in landscape, a two-line card in portrait.
+void draw_row_cells(Ui& ui, const VisitRowView& r, ImVec2 p, float row_w, float row_h, float unit) {
+    const Layout& l = ui.layout();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const std::string people = std::to_string(r.people);
+    const std::string& route = ui.tr(route_key(r.route));
+    if (l.portrait) {
+        const float y1 = p.y + (row_h - st.ItemSpacing.y - 2 * l.font - 6) / 2;
+        put(ui, ImVec2(p.x + 8, y1), row_w - 16, r.subject, color::kText);
+        put(ui, ImVec2(p.x + 8, y1 + l.font + 6), row_w - 16,
+            r.received_at + "  ·  " + r.category + "  ·  " + r.visitor + "  ·  " + ui.fmt("list.people_n", {people}) +
+                "  ·  " + route,
+            color::kMuted);
+        return;
+    }
+    const float y = p.y + (row_h - st.ItemSpacing.y - l.font) / 2;
+    const std::string* cells[] = {&r.received_at, &r.category, &r.subject, &r.visitor, &people, &route};
+    float x = p.x + 8;
+    for (size_t c = 0; c < std::size(kColumns); ++c) {
+        put(ui, ImVec2(x, y), kColumns[c].weight * unit - 8, *cells[c],
+            c == 2 ? color::kText : (c == 5 && r.route.empty() ? color::kWarn : color::kText));
+        x += kColumns[c].weight * unit;
+    }
+}
+
+void draw_row(Ui& ui, const VisitListState& s, int i, float row_w, float row_h, float unit) {
+    const Layout& l = ui.layout();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const int64_t k = i - s.cache_offset;
+    const VisitRowView* r = (k >= 0 && k < static_cast<int64_t>(s.cache.size())) ? &s.cache[k] : nullptr;
+    ImGui::PushID(i);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool clicked = ImGui::Selectable("##row", false, ImGuiSelectableFlags_AllowItemOverlap,
+                                           ImVec2(row_w, row_h - st.ItemSpacing.y));
+    if (i % 2 == 1)
+        ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(0, 0, 0, 8));
+    if (r) {
+        if (clicked) ui.emit(intent::OpenVisit{r->id});
+        ui.record("list.row." + std::to_string(i), r->subject);
+        draw_row_cells(ui, *r, p, row_w, row_h, unit);
+    } else {
+        put(ui, ImVec2(p.x + 8, p.y + (row_h - l.font) / 2), row_w, "…", color::kMuted);
+    }
+    ImGui::PopID();
+}
+
+void draw_rows(Ui& ui, VisitListState& s, float row_w, float unit) {
+    const Layout& l = ui.layout();
     const float row_h = l.portrait ? std::max(l.touch, l.font * 2 + 28) : std::max(l.touch + 8, l.font + 28);
     ImGui::BeginChild("list.rows", ImVec2(0, 0), false);
     if (s.scroll_to_top) {
@@ -98,43 +144,7 @@ void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref) {
     while (clipper.Step()) {
         if (first < 0) first = clipper.DisplayStart;
         last = clipper.DisplayEnd;
-        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-            const int64_t k = i - s.cache_offset;
-            const VisitRowView* r = (k >= 0 && k < static_cast<int64_t>(s.cache.size())) ? &s.cache[k] : nullptr;
-            ImGui::PushID(i);
-            const ImVec2 p = ImGui::GetCursorScreenPos();
-            const bool clicked = ImGui::Selectable("##row", false, ImGuiSelectableFlags_AllowItemOverlap,
-                                                   ImVec2(row_w, row_h - st.ItemSpacing.y));
-            if (i % 2 == 1)
-                ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
-                                                          IM_COL32(0, 0, 0, 8));
-            if (r) {
-                if (clicked) ui.emit(intent::OpenVisit{r->id});
-                ui.record("list.row." + std::to_string(i), r->subject);
-                const std::string people = std::to_string(r->people);
-                const std::string& route = ui.tr(route_key(r->route));
-                if (l.portrait) {
-                    const float y1 = p.y + (row_h - st.ItemSpacing.y - 2 * l.font - 6) / 2;
-                    put(ui, ImVec2(p.x + 8, y1), row_w - 16, r->subject, color::kText);
-                    put(ui, ImVec2(p.x + 8, y1 + l.font + 6), row_w - 16,
-                        r->received_at + "  ·  " + r->category + "  ·  " + r->visitor + "  ·  " +
-                            ui.fmt("list.people_n", {people}) + "  ·  " + route,
-                        color::kMuted);
-                } else {
-                    const float y = p.y + (row_h - st.ItemSpacing.y - l.font) / 2;
-                    const std::string* cells[] = {&r->received_at, &r->category, &r->subject, &r->visitor, &people, &route};
-                    float x = p.x + 8;
-                    for (size_t c = 0; c < std::size(kColumns); ++c) {
-                        put(ui, ImVec2(x, y), kColumns[c].weight * unit - 8, *cells[c],
-                            c == 2 ? color::kText : (c == 5 && r->route.empty() ? color::kWarn : color::kText));
-                        x += kColumns[c].weight * unit;
-                    }
-                }
-            } else {
-                put(ui, ImVec2(p.x + 8, p.y + (row_h - l.font) / 2), row_w, "…", color::kMuted);
-            }
-            ImGui::PopID();
-        }
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_row(ui, s, i, row_w, row_h, unit);
     }
     clipper.End();
     // Ask for the visible window when the cache does not cover it; the app root fetches it (and
@@ -143,6 +153,18 @@ void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref) {
         ui.emit(intent::NeedRows{first, last});
     ui.drag_scroll();
     ImGui::EndChild();
+}
+}  // namespace
+
+void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref) {
+    draw_search(ui, s, ref);
+    ui.muted(s.error.empty() ? ui.fmt("list.count", {std::to_string(s.total)}) : s.error);
+    const float row_w = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    float total_weight = 0;
+    for (const auto& c : kColumns) total_weight += c.weight;
+    const float unit = (row_w - 16) / total_weight;
+    draw_header(ui, row_w, unit);
+    draw_rows(ui, s, row_w, unit);
 }
 
 }  // namespace liaison::ui

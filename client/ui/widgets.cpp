@@ -1,9 +1,10 @@
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include <imgui_internal.h>
 
-#include "client/store/store.h"
+#include "client/ui/field_checks.h"
 #include "client/ui/ui.h"
 
 namespace liaison::ui {
@@ -359,10 +360,13 @@ bool Ui::stepper(std::string_view id, int64_t& value, int64_t min, int64_t max) 
     FieldData fd{&num, nullptr};
     if (ImGui::InputText(iid.c_str(), num.data(), num.capacity() + 1,
                          ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_CallbackResize, field_callback, &fd)) {
-        try {
-            value = num.empty() ? min : std::clamp<int64_t>(std::stoll(num), min, max);
-        } catch (...) {  // not a number yet: keep the old value
-        }
+        int64_t typed = 0;
+        const char* first = num.data() + (!num.empty() && num[0] == '+');
+        if (num.empty())
+            value = min;
+        else if (std::from_chars(first, num.data() + num.size(), typed).ec == std::errc())
+            value = std::clamp<int64_t>(typed, min, max);
+        // else not a number yet: keep the old value
         changed = true;
     }
     record(id, "");
@@ -415,12 +419,12 @@ float Ui::chip_width(const std::string& label) const {
 
 void validate_form(VisitFormState& s) {
     s.errors.clear();
-    if (!store::valid_datetime(s.received_at)) s.errors["received_at"] = "form.err.time";
+    if (!checks::datetime(s.received_at)) s.errors["received_at"] = "form.err.time";
     if (s.category.empty()) s.errors["category"] = "form.err.category";
     if (s.subject.empty()) s.errors["subject"] = "form.err.subject";
     if (s.people < 1) s.errors["people"] = "form.err.people";
     if (s.route == "legal_channel" && s.route_reason.empty()) s.errors["route_reason"] = "form.err.reason";
-    if (!s.visitor_phone.empty() && !store::valid_phone(s.visitor_phone)) s.errors["visitor_phone"] = "form.err.phone";
+    if (!s.visitor_phone.empty() && !checks::phone(s.visitor_phone)) s.errors["visitor_phone"] = "form.err.phone";
 }
 
 }  // namespace liaison::ui

@@ -1,10 +1,10 @@
 // What the sync worker reports to the UI. The worker fills it (posted to the UI thread through
-// app::UiQueue); until it exists the app fills `pending` and `conflicts` from the store itself.
+// the app's UiQueue); until it exists the app fills `pending` and `conflicts` from the store itself.
 #pragma once
 #include <cstdint>
 #include <string>
 
-namespace liaison::app {
+namespace liaison::ui {
 
 struct SyncStatus {
     int64_t pending = 0;        // local changes not yet pushed
@@ -14,4 +14,4 @@ struct SyncStatus {
     bool online = false;
 };
 
-}  // namespace liaison::app
+}  // namespace liaison::ui

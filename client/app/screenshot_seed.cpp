@@ -1,0 +1,86 @@
+#include "client/app/screenshot_seed.h"
+
+#include "client/store/duty.h"
+#include "client/store/queue.h"
+#include "platform/platform.h"
+
+namespace liaison::app {
+
+namespace {
+std::string today() { return platform::local_date(platform::wall_ms()); }
+
+// A duty slot today, so the deputy step has someone to offer.
+Status seed_duty_slot(AppModel& m) {
+    auto slots = store::duty::slots(*m.store, today(), today());
+    if (!slots) return slots.error();
+    if (!slots->empty() || m.ref.deputies.empty()) return {};
+    store::DutySlot d;
+    d.date = today();
+    d.start = "09:00";
+    d.end = "12:00";
+    d.deputy_ids.push_back(m.ref.deputies.front().id);
+    if (m.ref.deputies.size() > 1) d.deputy_ids.push_back(m.ref.deputies[1].id);
+    LIAISON_TRY(store::duty::add_slot(*m.store, d));
+    m.kiosk_load_language(m.kiosk.lang);
+    return {};
+}
+
+Status seed_ticket(AppModel& m) {
+    LIAISON_TRY(seed_queue_screenshot(*m.store));
+    store::queue::NewTicket t;
+    t.visitor_name = "王小明";
+    t.phone = "13800138000";
+    t.topic = "小区门口路灯不亮";
+    auto r = store::queue::take_ticket(*m.store, t);
+    if (!r) return r.error();
+    m.kiosk.ticket_label = store::queue::label(*r);
+    if (auto n = store::queue::waiting_ahead(*m.store, *r)) m.kiosk.ticket_ahead = *n;
+    m.kiosk_ticket_until = m.kiosk_now() + AppModel::kTicketShownMs;
+    m.kiosk.ticket_left_s = static_cast<int>(AppModel::kTicketShownMs / 1000);
+    return {};
+}
+}  // namespace
+
+Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step) {
+    using ui::KioskStep;
+    LIAISON_TRY(seed_duty_slot(m));
+    if (step == KioskStep::Details || step == KioskStep::Deputy) {
+        auto& f = m.kiosk.form;
+        f.name = m.glyphs->shown("王小明");
+        f.phone = "13800138000";
+        f.people = 2;
+        f.topic = m.glyphs->shown("小区门口路灯不亮 (No.3 Road)");
+        if (!m.ref.categories.empty()) f.category = m.ref.categories.front().id;
+    }
+    if (step == KioskStep::Ticket) return seed_ticket(m);
+    return {};
+}
+
+Status seed_queue_screenshot(store::Store& s) {
+    auto ts = store::queue::tickets(s, today());
+    if (!ts) return ts.error();
+    if (!ts->empty()) return {};
+    const struct {
+        const char *name, *phone, *topic;
+        int people;
+    } demo[] = {{"李建国", "13912345678", "老旧小区加装电梯", 1},
+                {"张䶮", "010-62345678", "幼儿园学位紧张", 2},
+                {"Chen Li", "13600001111", "公交线路调整 (Bus 27)", 1},
+                {"赵喆", "13700002222", "噪音扰民", 3}};
+    for (const auto& d : demo) {
+        store::queue::NewTicket t;
+        t.visitor_name = d.name;
+        t.phone = d.phone;
+        t.topic = d.topic;
+        t.people = d.people;
+        if (auto r = store::queue::take_ticket(s, t); !r) return r.error();
+    }
+    // The first stays "called" (the desk is receiving that visitor); the second left.
+    if (auto first = store::queue::call_next(s, today()); !first) return first.error();
+    auto second = store::queue::call_next(s, today());
+    if (!second) return second.error();
+    if (auto left = store::queue::leave(s, second->id); !left) return left.error();
+    return {};
+}
+
+}  // namespace liaison::app
