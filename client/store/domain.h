@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/rules.h"
+
 namespace liaison::store {
 
 struct Station {
@@ -31,9 +33,9 @@ struct Category {
 };
 
 // Channels and handling routes are stable codes; the UI translates them.
-inline const char* const kChannels[] = {"station", "reception_day", "outreach", "phone", "online"};
+using domain::kChannels;
 // 当场答复 / 转街道乡镇办理 / 上报·形成代表建议 / 依法引导
-inline const char* const kRoutes[] = {"answered", "township", "escalated", "legal_channel"};
+using domain::kRoutes;
 
 struct Visitor {  // PII: only in visit_visitors, never logged
     std::string id, visit_id, name, phone, id_number, address;
@@ -78,7 +80,7 @@ struct CaseEvent {
 };
 
 // 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评
-inline const char* const kCaseStatuses[] = {"registered", "assigned", "in_progress", "resolved", "answered", "rated"};
+using domain::kCaseStatuses;
 
 struct Case {
     std::string id, station_id, visit_id, title, content, category;
@@ -93,10 +95,10 @@ struct Case {
 };
 
 // 满意 / 基本满意 / 不满意 and 当面 / 书面 / 电话 as stable codes; the UI translates them.
-inline const char* const kSatisfactions[] = {"satisfied", "basically", "unsatisfied"};
-inline const char* const kFeedbackChannels[] = {"in_person", "written", "phone"};
+using domain::kSatisfactions;
+using domain::kFeedbackChannels;
 // 接待选民 / 视察调研 / 执法检查 / 培训 / 走访. "reception" is counted from visits, not entered.
-inline const char* const kActivityTypes[] = {"reception", "inspection", "law_check", "training", "outreach"};
+using domain::kActivityTypes;
 
 struct DutySlot {
     std::string id, station_id, date, start, end;

@@ -42,12 +42,7 @@ std::string hi(const std::string& to) { return (to.empty() ? std::string("9999")
 
 }  // namespace
 
-bool valid_time(const std::string& t) {
-    if (t.size() != 5 || t[2] != ':') return false;
-    for (size_t i : {0u, 1u, 3u, 4u})
-        if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
-    return std::stoi(t.substr(0, 2)) < 24 && std::stoi(t.substr(3, 2)) < 60;
-}
+bool valid_time(const std::string& t) { return domain::valid_time(t); }
 
 Result<std::vector<std::string>> deputy_ids_from_names(Store& s, const std::string& names) {
     if (!valid_utf8(names)) return invalid("text is not valid UTF-8");

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kSeriesLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ";  // no I, no O
 constexpr const char* kCreatorSeries = "A";
-constexpr int64_t kMaxPeople = 1000;  // a whole village may come as one group, not more
+using domain::kMaxPeople;
 
 constexpr const char* kTicketCols =
     "id, station_id, date, number, visitor_name, phone, people, category, topic, wished_deputy_id, status, "
@@ -192,12 +192,7 @@ Status set_series(Store& s, const std::string& letter0, bool replace) {
 
 // ---------------------------------------------------------------- validation
 
-size_t utf8_chars(const std::string& s) {
-    size_t n = 0;
-    for (char c : s)
-        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
-    return n;
-}
+size_t utf8_chars(const std::string& s) { return domain::utf8_chars(s); }
 
 Status validate_name(const std::string& name0) {
     const std::string name = trimmed(name0);

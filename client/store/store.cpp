@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "client/store/schema.h"
+#include "domain/rules.h"
 #include "platform/platform.h"
 
 namespace liaison::store {
@@ -17,62 +18,11 @@ using sync::Value;
 
 // ---------------------------------------------------------------- validation helpers
 
-bool valid_utf8(const std::string& s) {
-    size_t i = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    while (i < s.size()) {
-        const unsigned char c = p[i];
-        int n = 0;
-        uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-        else return false;
-        for (int k = 1; k <= n; ++k) {
-            if (i + k >= s.size() || (p[i + k] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += static_cast<size_t>(n) + 1;
-    }
-    return true;
-}
-
-static bool digits(const std::string& s, size_t at, size_t n) {
-    if (at + n > s.size()) return false;
-    for (size_t i = at; i < at + n; ++i)
-        if (s[i] < '0' || s[i] > '9') return false;
-    return true;
-}
-
-bool valid_date(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4) || !digits(s, 5, 2) || !digits(s, 8, 2))
-        return false;
-    const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + ((m == 2 && leap) ? 1 : 0);
-}
-
-bool valid_datetime(const std::string& s) {
-    if (s.size() != 16 || s[10] != ' ' || s[13] != ':' || !valid_date(s.substr(0, 10)) || !digits(s, 11, 2) ||
-        !digits(s, 14, 2))
-        return false;
-    return std::stoi(s.substr(11, 2)) < 24 && std::stoi(s.substr(14, 2)) < 60;
-}
-
-bool valid_phone(const std::string& raw) {
-    std::string s;
-    for (char c : raw)
-        if (c != ' ' && c != '-') s.push_back(c);
-    if (s.size() == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' && digits(s, 0, 11)) return true;  // mobile
-    // landline with area code: 0 + 2-3 digit area code + 7-8 digit number (10 to 12 digits)
-    return s.size() >= 10 && s.size() <= 12 && s[0] == '0' && s[1] != '0' && digits(s, 0, s.size());
-}
+// The value checks are the domain's (domain/rules.h), one definition for tablet and server.
+bool valid_utf8(const std::string& s) { return domain::valid_utf8(s); }
+bool valid_date(const std::string& s) { return domain::valid_date(s); }
+bool valid_datetime(const std::string& s) { return domain::valid_datetime(s); }
+bool valid_phone(const std::string& s) { return domain::valid_phone(s); }
 
 // "路灯 abc" -> "路 灯 a b c": every character its own token (see schema v2).
 std::string search_text(const std::string& s) {
@@ -232,6 +182,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
     if (!rep) return rep.error();
     s->replica_ = std::move(*rep);
     register_tables(*s->replica_);
+    s->replica_->set_field_check(
+        [](const std::string& t, const std::string& c, const std::string& v) { return domain::check_field(t, c, v); });
     Store* self = s.get();
     s->replica_->set_hooks(
         [self](const std::string& table, const std::string& row) {
@@ -379,13 +331,13 @@ Result<std::vector<Station>> Store::stations() {
     return out;
 }
 
-static const char* const kLevels[] = {"全国", "省", "市", "县区", "乡镇"};
+using domain::kDeputyLevels;
 
 static Status validate_deputy(const Deputy& d) {
     if (d.name.empty()) return invalid("deputy name is required");
     for (const auto* f : {&d.name, &d.level, &d.group, &d.phone})
         if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
-    if (!d.level.empty() && std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return d.level == l; }))
+    if (!d.level.empty() && std::none_of(std::begin(kDeputyLevels), std::end(kDeputyLevels), [&](const char* l) { return d.level == l; }))
         return invalid("unknown deputy level '" + d.level + "' (全国/省/市/县区/乡镇)");
     if (!d.phone.empty() && !valid_phone(d.phone)) return invalid("phone number is not a mainland mobile or landline");
     return {};
@@ -494,6 +446,21 @@ Result<std::vector<Department>> Store::departments() {
 
 // ---------------------------------------------------------------- visits
 
+// The domain's per-field rules (lengths, ranges), checked before anything is written so a long
+// import names its record and writes nothing.
+static Status check_visit_fields(const Visit& v) {
+    const std::pair<const char*, const std::string*> texts[] = {
+        {"subject", &v.subject}, {"content", &v.content}, {"route_reason", &v.route_reason}, {"notes", &v.notes}};
+    for (const auto& [col, f] : texts) LIAISON_TRY(domain::check_text("visits", col, *f));
+    LIAISON_TRY(domain::check_field("visits", "people", std::to_string(v.people)));
+    for (const auto& p : v.visitors) {
+        const std::pair<const char*, const std::string*> vt[] = {
+            {"name", &p.name}, {"phone", &p.phone}, {"id_number", &p.id_number}, {"address", &p.address}};
+        for (const auto& [col, f] : vt) LIAISON_TRY(domain::check_text("visit_visitors", col, *f));
+    }
+    return {};
+}
+
 Status Store::validate_visit(const Visit& v) {
     if (!initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
     for (const auto* f : {&v.received_at, &v.channel, &v.category, &v.subject, &v.content, &v.route,
@@ -503,8 +470,7 @@ Status Store::validate_visit(const Visit& v) {
         for (const auto* f : {&p.name, &p.phone, &p.id_number, &p.address})
             if (!valid_utf8(*f)) return invalid("visitor details are not valid UTF-8");
     if (v.subject.empty()) return invalid("subject is required");
-    if (v.people < 1) return invalid("people must be a whole number of at least 1");
-    if (v.people > 100000) return invalid("people is implausibly large");
+    LIAISON_TRY(check_visit_fields(v));
     if (!valid_datetime(v.received_at)) return invalid("time must be YYYY-MM-DD HH:MM");
     if (std::none_of(std::begin(kChannels), std::end(kChannels), [&](const char* c) { return v.channel == c; }))
         return invalid("unknown channel '" + v.channel + "' (station, reception_day, outreach, phone, online)");

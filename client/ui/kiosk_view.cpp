@@ -254,7 +254,7 @@ struct Kiosk {
         }
         gap(2);
         ui.label(ui.tr("kiosk.topic"), true);
-        if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.25f, left_w)) s.form.errors.erase("topic");
+        if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.25f, left_w, domain::kShortTextChars)) s.form.errors.erase("topic");
         error_of("topic");
         ImGui::EndGroup();
         if (!l.portrait)

@@ -9,6 +9,8 @@
 
 #include <imgui.h>
 
+#include "domain/rules.h"
+
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
 #include "client/ui/state.h"
@@ -70,9 +72,11 @@ public:
     bool button(std::string_view id, const std::string& label, float width = 0, Tone tone = Tone::Normal,
                 bool enabled = true);
     bool chip(std::string_view id, const std::string& label, bool selected, float width = 0);
+    // A text field holds at most max_chars characters (the domain's limits, docs/domain.md).
     bool input(std::string_view id, std::string& value, const std::string& hint = "", float width = -1,
-               ImGuiInputTextFlags flags = 0);
-    bool input_multiline(std::string_view id, std::string& value, float height, float width = -1);
+               ImGuiInputTextFlags flags = 0, size_t max_chars = domain::kShortTextChars);
+    bool input_multiline(std::string_view id, std::string& value, float height, float width = -1,
+                         size_t max_chars = domain::kLongTextChars);
     // A touch-friendly drop-down; `none_label` is the empty choice when not empty.
     bool combo(std::string_view id, const std::vector<Choice>& choices, std::string& value,
                const std::string& none_label, float width = -1);

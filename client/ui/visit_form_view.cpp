@@ -74,7 +74,7 @@ struct Form {
     }
     void people() {
         ui.label(ui.tr("form.people"), true);
-        if (ui.stepper("form.people", s.people, 1, 100000)) touched("people");
+        if (ui.stepper("form.people", s.people, 1, domain::kMaxPeople)) touched("people");
         ImGui::SameLine();
         ui.muted(ui.tr("form.people_hint"));
         error_of("people");

@@ -48,10 +48,29 @@ ImVec4 v4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 struct FieldData {
     std::string* s;
     Ui* ui;
+    size_t max_chars = 0;  // 0: no limit
 };
+
+// Cuts the text after max_chars characters, so a paste cannot make a field the store refuses.
+void clip_field(ImGuiInputTextCallbackData* d, size_t max_chars) {
+    if (max_chars == 0 || static_cast<size_t>(d->BufTextLen) <= max_chars) return;
+    size_t chars = 0;
+    for (int i = 0; i < d->BufTextLen; ++i) {
+        if ((static_cast<unsigned char>(d->Buf[i]) & 0xc0) == 0x80) continue;
+        if (++chars > max_chars) {
+            d->DeleteChars(i, d->BufTextLen - i);
+            d->CursorPos = std::min(d->CursorPos, d->BufTextLen);
+            d->SelectionStart = d->SelectionEnd = d->CursorPos;
+            return;
+        }
+    }
+}
+
 int field_callback(ImGuiInputTextCallbackData* d) {
     auto* f = static_cast<FieldData*>(d->UserData);
-    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackEdit) {
+        clip_field(d, f->max_chars);
+    } else if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
         f->s->resize(static_cast<size_t>(d->BufTextLen));
         d->Buf = f->s->data();
     } else if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && f->ui) {
@@ -64,6 +83,7 @@ int field_callback(ImGuiInputTextCallbackData* d) {
             }
             d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
             d->SelectionStart = d->SelectionEnd = d->CursorPos;
+            clip_field(d, f->max_chars);
         }
     }
     return 0;
@@ -289,26 +309,29 @@ bool Ui::chip(std::string_view id, const std::string& label, bool selected, floa
 }
 
 bool Ui::input(std::string_view id, std::string& value, const std::string& hint, float width,
-               ImGuiInputTextFlags flags) {
+               ImGuiInputTextFlags flags, size_t max_chars) {
     note_text(value);
     if (!hint.empty()) glyphs_->note(hint);
     ImGui::SetNextItemWidth(width);
     const std::string iid = imgui_id(id);
-    FieldData fd{&value, this};
+    FieldData fd{&value, this, max_chars};
     const bool changed = ImGui::InputTextWithHint(
         iid.c_str(), hint.c_str(), value.data(), value.capacity() + 1,
-        flags | ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways, field_callback, &fd);
+        flags | ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways |
+            ImGuiInputTextFlags_CallbackEdit,
+        field_callback, &fd);
     record(id, hint);
     return changed;
 }
 
-bool Ui::input_multiline(std::string_view id, std::string& value, float height, float width) {
+bool Ui::input_multiline(std::string_view id, std::string& value, float height, float width, size_t max_chars) {
     note_text(value);
     const std::string iid = imgui_id(id);
-    FieldData fd{&value, this};
+    FieldData fd{&value, this, max_chars};
     const bool changed = ImGui::InputTextMultiline(
         iid.c_str(), value.data(), value.capacity() + 1, ImVec2(width, height),
-        ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways, field_callback, &fd);
+        ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackEdit,
+        field_callback, &fd);
     record(id, "");
     return changed;
 }

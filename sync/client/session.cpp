@@ -54,6 +54,12 @@ Result<json> answer_json(const HttpResponse& res) {
 
 void release_snapshot(db::Db& db) { db.end_reads(); }
 
+// The JSON size of a change, near enough: its value is JSON text already.
+static size_t wire_bytes(const FieldChange& c) {
+    return 160 + c.table.size() + c.row.size() + c.column.size() + c.value.size() + c.scope.size() +
+           c.author.size() + 40 * c.supersedes.size() + c.extra.size();
+}
+
 bool centre_only_table(const std::string& t) {
     return t == "stations" || t == "categories" || t == "departments";
 }
@@ -132,11 +138,17 @@ Result<RoundReport> SyncSession::push() {
         auto batch = replica_.pending(cfg_.push_batch, after);
         if (!batch) return batch.error();
         if (batch->empty()) break;
-        after = batch->back().seq;
         std::vector<FieldChange> send;
         std::vector<int64_t> seqs, withheld;
         send.reserve(batch->size());
+        size_t bytes = 0;
         for (auto& e : *batch) {
+            // A request stays under the server's body limit even when every change is at its
+            // fields' maximum (docs/domain.md); the rest goes in the next request.
+            const size_t size = wire_bytes(e.change);
+            if (!send.empty() && bytes + size > tuning::kPushBatchBytes) break;
+            bytes += size;
+            after = e.seq;
             // The server answers 403 for these; keep them local instead of retrying forever.
             if (e.change.scope != cfg_.station_id || centre_only_table(e.change.table)) {
                 withheld.push_back(e.seq);

@@ -8,6 +8,7 @@ namespace liaison::sync::tuning {
 
 // ---- batching ----
 inline constexpr size_t kPushBatch = 2000;        // changes per push request (~500 KB of JSON, ~60 KB gzipped)
+inline constexpr size_t kPushBatchBytes = 4u << 20;  // and at most this much JSON (under kMaxRequestBytes unzipped)
 inline constexpr size_t kPullPage = 2000;         // changes per pull page asked for
 inline constexpr size_t kPullPageMax = 5000;      // the server caps a page at this
 inline constexpr size_t kGzipMinBytes = 1024;     // smaller request bodies are sent as they are

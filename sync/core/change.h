@@ -1,5 +1,6 @@
 // Per-field change records: the unit of replication.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@ namespace liaison::sync {
 inline constexpr const char* kDeletedColumn = "_deleted";
 // Scope of reference data every device pulls (stations, deputies, departments, categories).
 inline constexpr const char* kReferenceScope = "*";
+// Bounds of one change on the wire (docs/domain.md). A tombstone supersedes one version per
+// column and a resolved conflict two, so a few hundred is far above any honest change.
+inline constexpr size_t kMaxAuthorBytes = 200;
+inline constexpr size_t kMaxSupersedes = 256;
 
 struct FieldChange {
     Hlc hlc;                      // the change's id and its place in time

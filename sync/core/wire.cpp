@@ -54,6 +54,8 @@ Result<FieldChange> change_from_json(const nlohmann::json& j) {
     if (j.contains("author")) {
         if (!j["author"].is_string()) return invalid("author is not a string");
         c.author = j["author"].get<std::string>();
+        if (c.author.size() > kMaxAuthorBytes)
+            return invalid("author is longer than " + std::to_string(kMaxAuthorBytes) + " bytes");
     }
     if (!valid_name(c.table)) return invalid("bad table name");
     if (c.column != kDeletedColumn && !valid_name(c.column)) return invalid("bad column name");
@@ -63,6 +65,9 @@ Result<FieldChange> change_from_json(const nlohmann::json& j) {
     c.value = v.dump();
     if (j.contains("supersedes")) {
         if (!j["supersedes"].is_array()) return invalid("supersedes is not an array");
+        // Counted before any entry is parsed: the merge compares every entry with every head.
+        if (j["supersedes"].size() > kMaxSupersedes)
+            return invalid("supersedes has more than " + std::to_string(kMaxSupersedes) + " entries");
         for (const auto& s : j["supersedes"]) {
             if (!s.is_string()) return invalid("supersedes entry is not a string");
             auto sh = Hlc::parse(s.get<std::string>());

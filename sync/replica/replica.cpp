@@ -319,6 +319,7 @@ Status Replica::write(const std::string& table, const std::string& row, const st
         if (col == kDeletedColumn || !t->second.count(col)) return invalid("unknown column '" + table + "." + col + "'");
         auto c = canonical_value(v);
         if (!c) return invalid(col + ": " + c.error().message);
+        LIAISON_TRY(check_local(table, col, *c));
         canon.push_back(std::move(*c));
     }
     LIAISON_TRY(load_clock());
@@ -371,8 +372,15 @@ Status Replica::insert_fresh(const std::string& table, const std::string& row, c
     return {};
 }
 
+Status Replica::check_local(const std::string& table, const std::string& column, const std::string& value_json) const {
+    if (author_.size() > kMaxAuthorBytes)
+        return invalid("the author's name is longer than " + std::to_string(kMaxAuthorBytes) + " bytes");
+    return field_check_ ? field_check_(table, column, value_json) : Status{};
+}
+
 Status Replica::remove(const std::string& table, const std::string& row, const std::string& scope) {
     if (!tables_.count(table)) return invalid("unknown table '" + table + "'");
+    LIAISON_TRY(check_local(table, kDeletedColumn, "1"));
     LIAISON_TRY(load_clock());
     std::vector<Hlc> seen;
     auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
@@ -617,6 +625,7 @@ Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chose
     }
     auto canon = canonical_value(chosen);
     if (!canon) return canon.error();
+    LIAISON_TRY(check_local(c.table, c.column, *canon));
     auto ch = local_change(c.table, c.row, c.column, scope, std::move(*canon), {c.loser.hlc, c.winner.hlc});
     if (!ch) return ch.error();
     LIAISON_TRY(apply_one(*ch, true, &applied));

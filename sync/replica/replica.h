@@ -118,6 +118,11 @@ public:
     // Who is typing (the unlocked deputy or staff member); recorded in each change for audit.
     void set_author(std::string author) { author_ = std::move(author); }
     const std::string& author() const { return author_; }
+    // Every value this device writes passes this check before it reaches the outbox, so the
+    // outbox never holds a change the server would refuse (the store installs the domain rules).
+    using FieldCheck = std::function<Status(const std::string& table, const std::string& column,
+                                            const std::string& value_json)>;
+    void set_field_check(FieldCheck check) { field_check_ = std::move(check); }
 
 private:
     Replica(db::Db& db, WallClock wall, std::string device, Hlc last);
@@ -144,6 +149,8 @@ private:
     std::string author_;
     RowChanged on_row_changed_;
     Flush on_flush_;
+    FieldCheck field_check_;
+    Status check_local(const std::string& table, const std::string& column, const std::string& value_json) const;
     Status flush() { return on_flush_ ? on_flush_() : Status{}; }
 };
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/rules.h"
 #include "platform/platform.h"
 #include "sync/client/session.h"
 #include "sync/core/wire.h"
@@ -113,6 +114,13 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 }  // namespace
+
+// What a device may claim in one change (docs/domain.md): a column naming a station names its
+// own, and the value obeys the domain's field rules, the same the tablet applied before writing.
+Status check_claims(const DeviceRecord& device, const sync::FieldChange& change) {
+    LIAISON_TRY(domain::check_claims(device.station_id, change));
+    return domain::check_change(change);
+}
 
 // ---------------------------------------------------------------- shared admin operations
 
@@ -297,6 +305,11 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
             return fail(403, "forbidden", "change " + std::to_string(i) + " is outside this device's station");
         if (sync::centre_only_table(c.table))
             return fail(403, "forbidden", "table '" + c.table + "' is reference data; only the centre writes it");
+        if (auto claim = check_claims(*dev, c); !claim) {
+            const bool forbidden = claim.error().kind == Error::Kind::Forbidden;
+            return fail(forbidden ? 403 : 400, forbidden ? "forbidden" : "bad_request",
+                        "change " + std::to_string(i) + ": " + claim.error().message);
+        }
     }
     auto out = storage_.push(*dev, *changes, platform::wall_ms());
     note += " changes=" + std::to_string(changes->size());

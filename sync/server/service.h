@@ -45,6 +45,10 @@ private:
     FailureThrottle enrol_guesses_;
 };
 
+// Refuses a pushed change that claims another station or breaks a field rule (one Status per
+// change, so a push can refuse the whole batch or only the bad changes).
+Status check_claims(const DeviceRecord& device, const sync::FieldChange& change);
+
 // Admin operations shared by the HTTP admin API and the liaison-central command line.
 Result<std::string> issue_enrol_code(Storage& s, const std::string& station_id);  // the code, in clear
 Result<std::string> add_station(Storage& s, const StationRecord& st);            // the new id

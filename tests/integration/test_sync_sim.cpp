@@ -11,6 +11,7 @@
 #include <set>
 
 #include "sim_device.h"
+#include "domain/rules.h"
 
 using namespace liaison;
 using namespace liaison::sync;
@@ -211,5 +212,34 @@ TEST_CASE("unknown wire fields survive a trip through the server to another tabl
     REQUIRE(h->size() == 1);
     auto extra = nlohmann::json::parse((*h)[0].extra);
     CHECK(extra["x_voice_note"]["seconds"] == 12);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an outbox full of texts at their maximum length still pushes: requests stay under the body limit") {
+    auto dir = sim::temp_dir("longtexts");
+    sim::Central central((dir / "central.db").string());
+    const std::string station = central.add_station("东城联络站");
+    LoopbackTransport net([&](const HttpRequest& r) { return central.handle(r); });
+    sim::Tablet a((dir / "a.db").string(), "devA", 0);
+    sim::enrol(central, net, a, station);
+    // Random CJK text barely compresses: 600 visits of 10,000 characters are ~18 MB of JSON.
+    std::mt19937 rng(7);
+    const int visits = 600;
+    for (int i = 0; i < visits; ++i) {
+        std::string content;
+        for (size_t k = 0; k < liaison::domain::kLongTextChars; ++k) {
+            const uint32_t cp = 0x4e00 + rng() % 0x5000;
+            content += static_cast<char>(0xe0 | (cp >> 12));
+            content += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+            content += static_cast<char>(0x80 | (cp & 0x3f));
+        }
+        REQUIRE(a.write("visits", "v" + std::to_string(i), {{"station_id", station}, {"content", content}}).ok());
+    }
+    auto r = a.sync(net);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    CHECK(r->pushed == static_cast<size_t>(2 * visits));
+    auto left = a.rep->pending_count();
+    REQUIRE(left.ok());
+    CHECK(*left == 0);
     std::filesystem::remove_all(dir);
 }

@@ -63,3 +63,25 @@ TEST_CASE("uuid v7 layout") {
     // time ordered
     CHECK(make_uuid_v7(1000, r) < make_uuid_v7(1001, r));
 }
+
+TEST_CASE("a change's author and supersedes list are bounded on the wire") {
+    FieldChange c;
+    c.hlc = Hlc{1700000000000, 2, "dev1"};
+    c.table = "visits";
+    c.row = "r1";
+    c.column = "subject";
+    c.value = "\"x\"";
+    c.scope = "st1";
+    c.author = std::string(kMaxAuthorBytes, 'a');
+    c.supersedes.assign(kMaxSupersedes, Hlc{1600000000000, 0, "dev2"});
+    CHECK(decode_changes(encode_changes({c})).ok());
+    c.author.push_back('a');
+    auto long_author = decode_changes(encode_changes({c}));
+    REQUIRE_FALSE(long_author.ok());
+    CHECK(long_author.error().message.find("author") != std::string::npos);
+    c.author = "张三";
+    c.supersedes.push_back(Hlc{1600000000000, 1, "dev2"});
+    auto many = decode_changes(encode_changes({c}));
+    REQUIRE_FALSE(many.ok());
+    CHECK(many.error().message.find("supersedes") != std::string::npos);
+}
