@@ -7,6 +7,7 @@ PKGS=(cmake g++ make pkg-config
       libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
       libimgui-dev libsdl2-dev doctest-dev
       libmicrohttpd-dev nlohmann-json3-dev libpq-dev
+      clang libclang-rt-14-dev clang-format clang-tidy   # libFuzzer, sanitizer runtimes, format and tidy checks
       fonts-noto-cjk fonts-dejavu-core)
 missing=()
 for p in "${PKGS[@]}"; do

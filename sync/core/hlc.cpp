@@ -15,12 +15,14 @@ std::string Hlc::str() const {
 
 std::optional<Hlc> Hlc::parse(std::string_view t) {
     // 15 digits, '-', 8 hex digits, '-', node (non-empty)
-    if (t.size() < 26 || t[15] != '-' || t[24] != '-') return std::nullopt;
+    if (t.size() < 26 || t[15] != '-' || t[24] != '-' || t[0] == '-') return std::nullopt;  // no sign: "-0..." read as 0
     Hlc h;
     auto r1 = std::from_chars(t.data(), t.data() + 15, h.wall_ms);
     if (r1.ec != std::errc() || r1.ptr != t.data() + 15 || h.wall_ms < 0) return std::nullopt;
     auto r2 = std::from_chars(t.data() + 16, t.data() + 24, h.counter, 16);
     if (r2.ec != std::errc() || r2.ptr != t.data() + 24) return std::nullopt;
+    // Lower-case hex only, as str() writes it: one text per stamp, since stamps compare as text.
+    if (std::any_of(t.begin() + 16, t.begin() + 24, [](char c) { return c >= 'A' && c <= 'F'; })) return std::nullopt;
     h.node = std::string(t.substr(25));
     for (char c : h.node)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) return std::nullopt;
