@@ -40,10 +40,23 @@ int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
     return 0;
 }
 
+// "+3 d 0 h 0 min" style: the server's clock minus this tablet's.
+static std::string clock_offset_text(int64_t ms) {
+    if (ms == 0) return "0 (agrees with the server)";
+    const int64_t a = ms < 0 ? -ms : ms;
+    std::string out = std::to_string(a / 1000) + " s";
+    if (a >= 3600000) out = std::to_string(a / 86400000) + " d " + std::to_string(a / 3600000 % 24) + " h " + std::to_string(a / 60000 % 60) + " min";
+    else if (a >= 60000) out = std::to_string(a / 60000) + " min " + std::to_string(a / 1000 % 60) + " s";
+    return out + (ms > 0 ? " (this tablet's clock is behind)" : " (this tablet's clock is ahead)");
+}
+
 static json status_json(const sync::SyncStatus& st) {
     return {{"pending", st.pending},
             {"withheld", st.withheld},
             {"conflicts", st.conflicts},
+            {"refused", st.refused},
+            {"skipped", st.skipped},
+            {"clock_offset_ms", st.clock_offset_ms},
             {"last_success", st.last_success_ms ? platform::local_datetime(st.last_success_ms) : ""},
             {"last_success_ms", st.last_success_ms},
             {"last_error", st.last_error},
@@ -68,6 +81,9 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
                     << "conflicts:     " << st->conflicts << "\n"
                     << "last success:  " << (st->last_success_ms ? platform::local_datetime(st->last_success_ms) : "never") << "\n"
                     << "last error:    " << (st->last_error.empty() ? "-" : st->last_error) << "\n";
+            ctx.out << "clock offset:  " << clock_offset_text(st->clock_offset_ms) << "\n";
+            if (st->refused) ctx.out << "refused:       " << st->refused << " (set aside: the server refused them; kept here)\n";
+            if (st->skipped) ctx.out << "skipped:       " << st->skipped << " (set aside: received changes this version cannot merge)\n";
             if (st->withheld) ctx.out << "withheld:      " << st->withheld << " (centre-only data edited here; not sent)\n";
         }
         return 0;
@@ -92,6 +108,7 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
     if (!r) return fail(ctx, r.error());
     if (a->flag("json")) {
         ctx.out << json({{"pushed", r->pushed}, {"pulled", r->pulled}, {"withheld", r->withheld},
+                         {"refused", r->refused}, {"skipped", r->skipped}, {"restamped", r->restamped},
                          {"requests", r->requests}, {"cursor", r->cursor}})
                        .dump(2)
                 << "\n";

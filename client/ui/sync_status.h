@@ -12,6 +12,7 @@ struct SyncStatus {
     std::string last_error;     // one line, no PII
     int64_t conflicts = 0;      // open conflicts to review
     bool online = false;
+    int64_t clock_off_min = 0;  // how far this tablet's clock is from the server's, in minutes, when over a minute
 };
 
 }  // namespace liaison::ui

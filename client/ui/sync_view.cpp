@@ -29,6 +29,11 @@ void draw_sync(Ui& ui, SyncViewState& s) {
     row(ui.tr("sync.last_error"), st.last_error.empty() ? "—" : st.last_error,
         st.last_error.empty() ? color::kText : color::kError);
     ImGui::EndChild();
+    if (st.clock_off_min > 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kWarn);
+        ui.text(ui.fmt("sync.clock_off", {std::to_string(st.clock_off_min)}));
+        ImGui::PopStyleColor();
+    }
 
     ui.heading(ui.fmt("sync.conflicts", {std::to_string(s.conflicts.size())}));
     if (!s.message.empty()) ui.muted(s.message);

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +58,11 @@ struct RetryPolicy {
 // Retries network failures and 429/502/503/504 with exponential backoff and full jitter.
 // Safe for every sync request: push is idempotent by change id and pull is a read.
 Result<HttpResponse> send_with_retry(Transport& t, const HttpRequest& req, const RetryPolicy& policy);
+
+// The HTTP `Date` header (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT"): the server
+// sends its time with every answer and clients correct their clock from it.
+std::string http_date(int64_t unix_ms);
+std::optional<int64_t> parse_http_date(std::string_view text);  // unix ms of the second's start
 
 // gzip (RFC 1952) with zlib. inflate stops with an error past `limit` bytes of output, so a small
 // compressed body cannot blow up into gigabytes (a "gzip bomb").

@@ -1,5 +1,7 @@
 #include "sync/client/session.h"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "client/store/queue.h"
@@ -64,6 +66,14 @@ bool centre_only_table(const std::string& t) {
     return t == "stations" || t == "categories" || t == "departments";
 }
 
+std::optional<int64_t> server_clock_offset(const HttpResponse& res, int64_t sent_ms, int64_t received_ms) {
+    auto server = parse_http_date(res.header("Date"));
+    if (!server) return std::nullopt;
+    // The header has whole seconds: the server's time was somewhere in that second, taken to be
+    // its middle, and the device's is the middle of the exchange.
+    return *server + 500 - (sent_ms + (received_ms - sent_ms) / 2);
+}
+
 Error http_error(const HttpResponse& res) {
     std::string msg;
     auto j = json::parse(res.body, nullptr, false);
@@ -84,7 +94,13 @@ Error http_error(const HttpResponse& res) {
 namespace sync_state {
 
 Status install(db::Db& db) {
-    return db.exec("CREATE TABLE IF NOT EXISTS sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+    // sync_setaside: why a change was set aside. kind 'push': ref is the crr_log seq of a local
+    // change the server refused (the change itself stays in the log, pushed = 3); kind 'pull':
+    // ref is the change id and body the change as received.
+    return db.exec("CREATE TABLE IF NOT EXISTS sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                   "CREATE TABLE IF NOT EXISTS sync_setaside(kind TEXT NOT NULL, ref TEXT NOT NULL, "
+                   "reason TEXT NOT NULL, at_ms INTEGER NOT NULL, body TEXT NOT NULL DEFAULT '', "
+                   "PRIMARY KEY(kind, ref)) WITHOUT ROWID");
 }
 
 Result<std::string> get(db::Db& db, const std::string& key, const std::string& fallback) {
@@ -114,6 +130,33 @@ Result<int64_t> withheld_count(db::Db& db) {
     return n;
 }
 
+namespace {
+Result<int64_t> count_of(db::Db& db, const std::string& sql) {
+    LIAISON_TRY(install(db));
+    auto& st = db.cached(sql);
+    auto r = st.step();
+    if (!r) return r.error();
+    const int64_t n = st.i64(0);
+    st.reset();
+    return n;
+}
+
+Status set_aside(db::Db& db, const std::string& kind, const std::string& ref, const std::string& reason,
+                 const std::string& body) {
+    LIAISON_TRY(install(db));
+    auto& st = db.cached("INSERT OR REPLACE INTO sync_setaside(kind, ref, reason, at_ms, body) VALUES(?, ?, ?, ?, ?)");
+    return st.bind(1, kind).bind(2, ref).bind(3, reason.substr(0, 300)).bind(4, platform::wall_ms()).bind(5, body).run();
+}
+}  // namespace
+
+Result<int64_t> refused_count(db::Db& db) {
+    return count_of(db, "SELECT count(*) FROM crr_log WHERE local = 1 AND pushed = 3");
+}
+
+Result<int64_t> skipped_count(db::Db& db) {
+    return count_of(db, "SELECT count(*) FROM sync_setaside WHERE kind = 'pull'");
+}
+
 }  // namespace sync_state
 
 // ---------------------------------------------------------------- session
@@ -123,16 +166,70 @@ SyncSession::SyncSession(Replica& replica, Transport& transport, SyncConfig cfg)
 
 Result<HttpResponse> SyncSession::call(const HttpRequest& req, RoundReport& rep) {
     ++rep.requests;
+    const int64_t sent = replica_.raw_wall_ms();
     auto res = send_with_retry(transport_, req, cfg_.retry);
     if (!res) return res.error();
+    if (auto off = server_clock_offset(*res, sent, replica_.raw_wall_ms())) measured_offset_ = off;
     if (res->status < 200 || res->status > 299) return http_error(*res);
     return res;
+}
+
+Status SyncSession::correct_clock(RoundReport& rep) {
+    if (!measured_offset_) return {};
+    auto n = replica_.correct_clock(*measured_offset_, tuning::kClockToleranceMs);
+    if (!n) return n.error();
+    rep.restamped += *n;
+    return {};
+}
+
+// A device that never compared its clock with the server's does so before its first push, so
+// changes it stamped with a clock days off are re-stamped instead of refused.
+Status SyncSession::check_clock_once(RoundReport& rep) {
+    db::Db& db = replica_.db();
+    auto checked = sync_state::get(db, "clock_checked", "");
+    if (!checked) return checked.error();
+    if (!checked->empty()) return {};
+    HttpRequest req = base_request("GET", "/v1/ping", "");
+    auto res = call(req, rep);
+    if (!res) return res.error();
+    auto tx = db::Tx::begin(db);
+    if (!tx) return tx.error();
+    LIAISON_TRY(correct_clock(rep));
+    if (measured_offset_) LIAISON_TRY(sync_state::set(db, "clock_checked", "1"));
+    return (*tx)->commit();
+}
+
+// The server's answer to one batch: the changes it refused one by one (`rejected`) are set
+// aside, the others marked pushed, in one transaction.
+Status SyncSession::settle_batch(const std::vector<int64_t>& seqs, const json& answer, RoundReport& rep) {
+    std::map<size_t, std::string> refused;
+    if (answer.contains("rejected") && answer["rejected"].is_array())
+        for (const auto& r : answer["rejected"])
+            if (r.is_object() && r.contains("index") && r["index"].is_number_unsigned() &&
+                r["index"].get<size_t>() < seqs.size())
+                refused[r["index"].get<size_t>()] =
+                    r.contains("reason") && r["reason"].is_string() ? r["reason"].get<std::string>() : "refused";
+    db::Db& db = replica_.db();
+    auto tx = db::Tx::begin(db);
+    if (!tx) return tx.error();
+    for (size_t i = 0; i < seqs.size(); ++i) {
+        auto it = refused.find(i);
+        auto& st = db.cached("UPDATE crr_log SET pushed = ? WHERE seq = ?");
+        LIAISON_TRY(st.bind(1, static_cast<int64_t>(it == refused.end() ? 1 : 3)).bind(2, seqs[i]).run());
+        if (it != refused.end()) LIAISON_TRY(sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, ""));
+    }
+    LIAISON_TRY(correct_clock(rep));
+    LIAISON_TRY((*tx)->commit());
+    rep.refused += refused.size();
+    rep.pushed += seqs.size() - refused.size();
+    return {};
 }
 
 Result<RoundReport> SyncSession::push() {
     RoundReport rep;
     db::Db& db = replica_.db();
     release_snapshot(db);
+    LIAISON_TRY(check_clock_once(rep));
     int64_t after = 0;
     for (;;) {
         auto batch = replica_.pending(cfg_.push_batch, after);
@@ -182,12 +279,34 @@ Result<RoundReport> SyncSession::push() {
         if (!j) return j.error();
         if (!j->contains("accepted") || !(*j)["accepted"].is_number_integer())
             return Error{Error::Kind::Network, "incomplete answer from the server"};
-        LIAISON_TRY(replica_.mark_pushed(seqs));
-        rep.pushed += send.size();
+        LIAISON_TRY(settle_batch(seqs, *j, rep));
         if (j->contains("duplicates") && (*j)["duplicates"].is_number_integer())
             rep.push_duplicates += (*j)["duplicates"].get<size_t>();
     }
     return rep;
+}
+
+// The changes of a pull page this device can merge. One it cannot (it does not parse, or names a
+// table or column this version does not know) is set aside with its reason and the page goes on
+// without it, so one bad change never stops the feed.
+Result<std::vector<FieldChange>> SyncSession::mergeable(const json& arr, RoundReport& rep) {
+    std::vector<FieldChange> out;
+    out.reserve(arr.size());
+    for (const auto& item : arr) {
+        auto c = change_from_json(item);
+        Status ok = c ? replica_.validate(*c) : Status(c.error());
+        if (ok) {
+            out.push_back(std::move(*c));
+            continue;
+        }
+        const std::string id = item.is_object() && item.contains("id") && item["id"].is_string()
+                                   ? item["id"].get<std::string>().substr(0, 100)
+                                   : "?";
+        LIAISON_TRY(sync_state::set_aside(replica_.db(), "pull", id, ok.error().message,
+                                          item.dump(-1, ' ', false, json::error_handler_t::replace)));
+        ++rep.skipped;
+    }
+    return out;
 }
 
 Result<RoundReport> SyncSession::pull() {
@@ -208,14 +327,16 @@ Result<RoundReport> SyncSession::pull() {
         if (!j->contains("cursor") || !(*j)["cursor"].is_string() || !j->contains("changes") ||
             !j->contains("more") || !(*j)["more"].is_boolean())
             return Error{Error::Kind::Network, "incomplete answer from the server"};
-        auto changes = changes_from_json_array((*j)["changes"]);
-        if (!changes) return Error{Error::Kind::Invalid, "the server sent a bad change: " + changes.error().message};
+        if (!(*j)["changes"].is_array()) return Error{Error::Kind::Network, "incomplete answer from the server"};
         const std::string next = (*j)["cursor"].get<std::string>();
         if (next.empty() || next.size() > 64) return Error{Error::Kind::Invalid, "the server sent a bad cursor"};
         // Merge the page and move the cursor in one transaction (DESIGN §3.7).
         {
             auto tx = db::Tx::begin(db);
             if (!tx) return tx.error();
+            LIAISON_TRY(correct_clock(rep));
+            auto changes = mergeable((*j)["changes"], rep);
+            if (!changes) return changes.error();
             auto stats = replica_.apply_remote_in_tx(*changes);
             if (!stats) return stats.error();
             LIAISON_TRY(sync_state::set(db, "pull_cursor", next));
@@ -249,6 +370,8 @@ Result<RoundReport> SyncSession::round() {
     rep.pushed = up->pushed;
     rep.push_duplicates = up->push_duplicates;
     rep.withheld = up->withheld;
+    rep.refused = up->refused;
+    rep.restamped += up->restamped;
     rep.requests += up->requests;
     (void)sync_state::set(db, "last_success_ms", std::to_string(platform::wall_ms()));
     (void)sync_state::set(db, "last_error", "");
@@ -333,8 +456,10 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
                  {"device_name", dev->device_name},
                  {"series", had_series}};
     LIAISON_TRY(set_json_body(req, body.dump()));
+    const int64_t sent = store.replica().raw_wall_ms();
     auto res = send_with_retry(transport, req, retry);
     if (!res) return res.error();
+    const auto offset = server_clock_offset(*res, sent, store.replica().raw_wall_ms());
     if (res->status < 200 || res->status > 299) {
         if (res->status == 403 || res->status == 404) {
             auto e = http_error(*res);
@@ -375,6 +500,12 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
             LIAISON_TRY(store.set_setting("station_id", out.station_id));
         }
         LIAISON_TRY(sync_state::set(store.db(), "enrolled_station", out.station_id));
+        if (offset) {
+            // Records made before enrolment with a clock days off are re-stamped now (docs/replication.md).
+            auto restamped = store.replica().correct_clock(*offset, tuning::kClockToleranceMs);
+            if (!restamped) return restamped.error();
+            LIAISON_TRY(sync_state::set(store.db(), "clock_checked", "1"));
+        }
         LIAISON_TRY((*tx)->commit());
     }
     LIAISON_TRY(store.load_identity());

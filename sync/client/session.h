@@ -3,7 +3,10 @@
 // same code runs in the `liaison sync` verb, the background worker and the simulation tests.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "sync/client/http.h"
 #include "sync/client/tuning.h"
@@ -29,6 +32,9 @@ struct RoundReport {
     size_t pulled = 0;           // changes merged here
     size_t pull_duplicates = 0;  // already known here
     size_t withheld = 0;         // local changes this device may not push (centre-only data)
+    size_t refused = 0;          // local changes the server refused one by one; set aside, kept here
+    size_t skipped = 0;          // pulled changes this device cannot merge; set aside, the rest applied
+    size_t restamped = 0;        // never-pushed changes given corrected stamps (clock was wrong)
     size_t requests = 0;
     int64_t cursor = 0;          // server feed position after the round
 };
@@ -52,6 +58,13 @@ public:
 
 private:
     Result<HttpResponse> call(const HttpRequest& req, RoundReport& rep);
+    // Moves this device's clock to the server's time last measured by call() (docs/replication.md,
+    // "Clock bounds"), inside a transaction the caller holds.
+    Status correct_clock(RoundReport& rep);
+    Status check_clock_once(RoundReport& rep);
+    Status settle_batch(const std::vector<int64_t>& seqs, const nlohmann::json& answer, RoundReport& rep);
+    Result<std::vector<FieldChange>> mergeable(const nlohmann::json& arr, RoundReport& rep);
+    std::optional<int64_t> measured_offset_;
     Replica& replica_;
     Transport& transport_;
     SyncConfig cfg_;
@@ -63,12 +76,20 @@ Status install(db::Db& db);
 Result<std::string> get(db::Db& db, const std::string& key, const std::string& fallback = "");
 Status set(db::Db& db, const std::string& key, const std::string& value);
 Result<int64_t> withheld_count(db::Db& db);
+// Changes set aside: local ones the server refused (`refused`), pulled ones this device could
+// not merge (`skipped`). Both are kept (docs/protocol.md, "Refused changes").
+Result<int64_t> refused_count(db::Db& db);
+Result<int64_t> skipped_count(db::Db& db);
 }  // namespace sync_state
 
 // Resets every statement of the connection that is still mid-step. A cached SELECT left on its
 // row keeps a read transaction open, which pins the connection to an old snapshot: a long-lived
 // connection (the worker's, the server's pool) would stop seeing other connections' commits.
 void release_snapshot(db::Db& db);
+
+// This device's clock offset to the server's (server minus device), from an answer's `Date` header
+// and the device times the request left and the answer came back; nullopt without a header.
+std::optional<int64_t> server_clock_offset(const HttpResponse& res, int64_t sent_ms, int64_t received_ms);
 
 // One line for an HTTP answer that is not 2xx: the server's JSON message when there is one.
 Error http_error(const HttpResponse& res);

@@ -20,6 +20,10 @@ inline constexpr int kRetryAttempts = 4;            // tries per request within 
 inline constexpr int64_t kRetryBaseMs = 250;        // first backoff; doubles per try, full jitter
 inline constexpr int64_t kRetryMaxMs = 8000;
 
+// ---- clocks (docs/replication.md, "Clock bounds"; the server's bound is kMaxClockAheadMs in hlc.h) ----
+inline constexpr int64_t kClockToleranceMs = 2000;   // offsets to the server's clock below this are left alone
+inline constexpr int64_t kClockWarnMs = 60 * 1000;   // the app warns when the tablet's clock is off by more
+
 // ---- background worker ----
 inline constexpr int64_t kDebounceMs = 1500;        // quiet time after a local write before pushing
 inline constexpr int64_t kMaxDebounceMs = 10000;    // a stream of writes still syncs this often

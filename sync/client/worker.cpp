@@ -31,6 +31,13 @@ Status fill_from_store(store::Store& s, SyncStatus& out) {
     auto withheld = sync_state::withheld_count(s.db());
     if (!withheld) return withheld.error();
     out.withheld = *withheld;
+    auto refused = sync_state::refused_count(s.db());
+    if (!refused) return refused.error();
+    out.refused = *refused;
+    auto skipped = sync_state::skipped_count(s.db());
+    if (!skipped) return skipped.error();
+    out.skipped = *skipped;
+    out.clock_offset_ms = s.replica().clock_offset_ms();
     auto token = s.token();
     if (!token) return token.error();
     out.enrolled = !token->empty();

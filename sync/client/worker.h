@@ -21,6 +21,9 @@ struct SyncStatus {
     int64_t pending = 0;           // local changes not yet on the server
     int64_t withheld = 0;          // local edits of centre-only data, never sent
     int64_t conflicts = 0;         // open conflicts to review
+    int64_t refused = 0;           // local changes the server refused; set aside, kept here
+    int64_t skipped = 0;           // pulled changes this device could not merge; set aside
+    int64_t clock_offset_ms = 0;   // server clock minus this device's, as last measured (0 = within tolerance)
     int64_t last_success_ms = 0;   // unix ms of the last complete round, 0 = never
     int64_t last_attempt_ms = 0;
     std::string last_error;        // one line, no PII; "" after a success

@@ -33,28 +33,48 @@ HlcClock::HlcClock(std::string node, Hlc last) : node_(std::move(node)), last_(s
     last_.node = node_;
 }
 
+namespace {
+// The stamp after `h` at the same or a later wall time, without wrapping the counter.
+void step_counter(Hlc& h) {
+    if (h.counter < UINT32_MAX) {
+        ++h.counter;
+    } else if (h.wall_ms < kMaxWallMs) {
+        ++h.wall_ms;
+        h.counter = 0;
+    }  // else saturated: nothing can be later; callers keep stamps far from here (kMaxClockAheadMs)
+}
+}  // namespace
+
 Hlc HlcClock::tick(int64_t wall_ms) {
+    wall_ms = std::min(wall_ms, kMaxWallMs);
     if (wall_ms > last_.wall_ms) {
         last_.wall_ms = wall_ms;
         last_.counter = 0;
     } else {
-        ++last_.counter;
+        step_counter(last_);
     }
     last_.node = node_;
     return last_;
 }
 
-void HlcClock::observe(const Hlc& remote, int64_t wall_ms) {
+bool HlcClock::observe(const Hlc& remote, int64_t wall_ms, int64_t max_ahead_ms) {
+    wall_ms = std::min(wall_ms, kMaxWallMs);
+    if (remote.wall_ms > wall_ms && remote.wall_ms - wall_ms > max_ahead_ms) return false;
     const int64_t w = std::max({wall_ms, last_.wall_ms, remote.wall_ms});
-    if (w == last_.wall_ms && w == remote.wall_ms)
-        last_.counter = std::max(last_.counter, remote.counter) + 1;
-    else if (w == last_.wall_ms)
-        ++last_.counter;
-    else if (w == remote.wall_ms)
-        last_.counter = remote.counter + 1;
-    else
+    if (w == last_.wall_ms && w == remote.wall_ms) {
+        last_.counter = std::max(last_.counter, remote.counter);
+        step_counter(last_);
+    } else if (w == last_.wall_ms) {
+        step_counter(last_);
+    } else if (w == remote.wall_ms) {
+        last_.wall_ms = w;
+        last_.counter = remote.counter;
+        step_counter(last_);
+    } else {
+        last_.wall_ms = w;
         last_.counter = 0;
-    last_.wall_ms = w;
+    }
+    return true;
 }
 
 }  // namespace liaison::sync

@@ -9,6 +9,14 @@
 
 namespace liaison::sync {
 
+// The largest wall time the fixed-width text form holds (15 digits).
+inline constexpr int64_t kMaxWallMs = 999999999999999;
+// How far ahead of the server's clock a pushed stamp may be (docs/replication.md, "Clock bounds").
+inline constexpr int64_t kMaxClockAheadMs = 5 * 60 * 1000;
+// A replica does not move its clock to a stamp further ahead of its own (corrected) wall time:
+// the server's bound plus room for the error of a tablet's corrected clock.
+inline constexpr int64_t kObserveMaxAheadMs = 2 * kMaxClockAheadMs;
+
 struct Hlc {
     int64_t wall_ms = 0;
     uint32_t counter = 0;
@@ -32,11 +40,14 @@ struct Hlc {
 class HlcClock {
 public:
     explicit HlcClock(std::string node, Hlc last = {});
-    // Stamp a local event.
+    // Stamp a local event. The counter never wraps: when it is full the logical wall moves on
+    // by one millisecond, so every stamp is later than the one before.
     Hlc tick(int64_t wall_ms);
     // Advance past a received stamp so that anything written afterwards is causally later,
-    // even when this device's wall clock is a day behind.
-    void observe(const Hlc& remote, int64_t wall_ms);
+    // even when this device's wall clock is a day behind. A stamp more than `max_ahead_ms`
+    // ahead of `wall_ms` is not adopted (false): one device's wrong clock must not move
+    // everyone's.
+    bool observe(const Hlc& remote, int64_t wall_ms, int64_t max_ahead_ms = kObserveMaxAheadMs);
     const Hlc& last() const { return last_; }
     const std::string& node() const { return node_; }
 

@@ -149,13 +149,27 @@ void Replica::register_table(TableSpec spec) {
 
 Status Replica::load_clock() {
     // Several connections of one device (UI, sync worker) share the persisted clock; each write
-    // transaction reloads it so no two changes ever get the same stamp.
-    auto& st = db_.cached("SELECT value FROM crr_meta WHERE key = 'hlc'");
-    auto r = st.step();
-    if (!r) return r.error();
-    Hlc last;
-    if (*r) last = Hlc::parse(st.text(0)).value_or(Hlc{});
-    if (clock_.last() < last || clock_.last().empty()) clock_ = HlcClock(device_, last);
+    // transaction reloads it so no two changes ever get the same stamp. The persisted value is
+    // taken even when lower than this connection's: only a clock correction lowers it, and it
+    // saved the latest stamp it kept.
+    auto& st = db_.cached("SELECT key, value FROM crr_meta WHERE key IN ('hlc', 'clock_offset_ms')");
+    std::optional<Hlc> last;
+    for (;;) {
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) break;
+        if (st.text(0) == "hlc") last = Hlc::parse(st.text(1));
+        else offset_ms_ = std::strtoll(st.text(1).c_str(), nullptr, 10);
+    }
+    if (last) clock_ = HlcClock(device_, *last);
+    return {};
+}
+
+Status Replica::set_clock_offset(int64_t offset_ms) {
+    auto& st = db_.cached("INSERT INTO crr_meta(key, value) VALUES('clock_offset_ms', ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    LIAISON_TRY(st.bind(1, std::to_string(offset_ms)).run());
+    offset_ms_ = offset_ms;
     return {};
 }
 
@@ -305,8 +319,22 @@ Result<FieldChange> Replica::local_change(const std::string& table, const std::s
     std::sort(supersedes.begin(), supersedes.end());
     supersedes.erase(std::unique(supersedes.begin(), supersedes.end()), supersedes.end());
     c.supersedes = std::move(supersedes);
-    c.hlc = clock_.tick(wall_());
+    stamp_after_superseded(c);
     return c;
+}
+
+// An edit must be stamped after every version it replaces, also one a little ahead of this
+// device's clock. A version further ahead than kObserveMaxAheadMs came from a clock that was
+// wrong: following it would stamp every later edit there too (and the server refuses those),
+// so the edit does not claim to replace it. Both stay heads, shown as a conflict: nothing lost.
+void Replica::stamp_after_superseded(FieldChange& c) {
+    const int64_t now = wall_ms();
+    for (const auto& s : c.supersedes)
+        if (!(s < clock_.last())) clock_.observe(s, now);
+    c.hlc = clock_.tick(now);
+    c.supersedes.erase(std::remove_if(c.supersedes.begin(), c.supersedes.end(),
+                                      [&](const Hlc& s) { return !(s < c.hlc); }),
+                       c.supersedes.end());
 }
 
 Status Replica::write(const std::string& table, const std::string& row, const std::string& scope,
@@ -358,7 +386,7 @@ Status Replica::insert_fresh(const std::string& table, const std::string& row, c
     for (size_t i = 0; i < canon.size(); ++i) LIAISON_TRY(bind_json(ins, static_cast<int>(i) + 2, canon[i]));
     LIAISON_TRY(ins.run());
     for (size_t i = 0; i < fields.size(); ++i) {
-        const Hlc h = clock_.tick(wall_());
+        const Hlc h = clock_.tick(wall_ms());
         const std::string hs = h.str();
         auto& ck = db_.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?)");
         LIAISON_TRY(ck.bind(1, table).bind(2, row).bind(3, fields[i].first).bind(4, hs).run());
@@ -433,7 +461,7 @@ Result<ApplyStats> Replica::apply_remote_in_tx(const std::vector<FieldChange>& c
         LIAISON_TRY(apply_one(c, false, &applied));
         if (applied) {
             ++stats.applied;
-            clock_.observe(c.hlc, wall_());
+            clock_.observe(c.hlc, wall_ms());
         } else {
             ++stats.duplicates;
         }
@@ -441,6 +469,90 @@ Result<ApplyStats> Replica::apply_remote_in_tx(const std::vector<FieldChange>& c
     LIAISON_TRY(flush());
     LIAISON_TRY(save_clock());
     return stats;
+}
+
+namespace {
+// The stamps of crr_* tables that name a version, rewritten from the map crr_restamp(old, new).
+// The new text goes in behind a '#' first (it sorts before every digit) so that no unique key
+// sees an old and a new stamp collide half-way, then the mark is taken off.
+Status apply_restamp_map(db::Db& db) {
+    for (const char* t : {"crr_log", "crr_clock", "crr_conflict", "crr_superseded"}) {
+        const std::string tbl = t;
+        LIAISON_TRY(db.exec("UPDATE " + tbl + " SET hlc = '#' || (SELECT new FROM crr_restamp WHERE old = " + tbl +
+                            ".hlc) WHERE hlc IN (SELECT old FROM crr_restamp)"));
+        LIAISON_TRY(db.exec("UPDATE " + tbl + " SET hlc = substr(hlc, 2) WHERE hlc < '0'"));
+    }
+    return {};
+}
+}  // namespace
+
+Result<size_t> Replica::restamp_unsent(int64_t shift_ms) {
+    LIAISON_TRY(load_clock());
+    struct Unsent {
+        int64_t seq;
+        Hlc hlc;
+        std::vector<Hlc> supersedes;
+    };
+    std::vector<Unsent> unsent;
+    {
+        auto& st = db_.cached("SELECT seq, hlc, supersedes FROM crr_log WHERE local = 1 AND pushed <> 1 ORDER BY seq");
+        for (;;) {
+            auto r = st.step();
+            if (!r) return r.error();
+            if (!*r) break;
+            auto h = Hlc::parse(st.text(1));
+            if (!h) return Error{Error::Kind::Corrupt, "bad change id in the log"};
+            unsent.push_back(Unsent{st.i64(0), *h, split_hlcs(st.text(2))});
+        }
+    }
+    // The new stamps start after the latest one that stays and is within reach of the corrected
+    // clock (a stamp further ahead came from a wrong clock and must not pull these along).
+    const int64_t now = wall_ms();
+    Hlc floor;
+    {
+        auto& st = db_.cached("SELECT max(hlc) FROM crr_log WHERE NOT (local = 1 AND pushed <> 1) AND hlc < ?");
+        st.bind(1, Hlc{std::min(now + kObserveMaxAheadMs + 1, kMaxWallMs), 0, ""}.str());
+        auto r = st.step();
+        if (!r) return r.error();
+        if (*r && st.type(0) != SQLITE_NULL) floor = Hlc::parse(st.text(0)).value_or(Hlc{});
+        st.reset();
+    }
+    HlcClock fresh(device_, floor);
+    if (unsent.empty()) {
+        clock_ = fresh;
+        LIAISON_TRY(save_clock());
+        return size_t{0};
+    }
+    LIAISON_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS crr_restamp(old TEXT PRIMARY KEY, new TEXT NOT NULL); "
+                         "DELETE FROM crr_restamp"));
+    std::map<Hlc, Hlc> renamed;
+    for (auto& u : unsent) {
+        const int64_t moved = std::clamp<int64_t>(u.hlc.wall_ms + shift_ms, 0, now);
+        const Hlc h = fresh.tick(moved);
+        renamed[u.hlc] = h;
+        for (auto& s : u.supersedes)
+            if (auto it = renamed.find(s); it != renamed.end()) s = it->second;
+        auto& up = db_.cached("UPDATE crr_log SET supersedes = ?, pushed = 0 WHERE seq = ? AND pushed = 3");
+        LIAISON_TRY(up.bind(1, join_hlcs(u.supersedes)).bind(2, u.seq).run());
+        auto& sup = db_.cached("UPDATE crr_log SET supersedes = ? WHERE seq = ?");
+        LIAISON_TRY(sup.bind(1, join_hlcs(u.supersedes)).bind(2, u.seq).run());
+        auto& map = db_.cached("INSERT INTO crr_restamp(old, new) VALUES(?, ?)");
+        LIAISON_TRY(map.bind(1, u.hlc.str()).bind(2, h.str()).run());
+    }
+    LIAISON_TRY(apply_restamp_map(db_));
+    LIAISON_TRY(db_.exec("DELETE FROM crr_restamp"));
+    clock_ = HlcClock(device_, fresh.last());
+    LIAISON_TRY(save_clock());
+    return unsent.size();
+}
+
+Result<size_t> Replica::correct_clock(int64_t measured_offset_ms, int64_t tolerance_ms) {
+    LIAISON_TRY(load_clock());
+    const int64_t delta = measured_offset_ms - offset_ms_;
+    if (delta >= -tolerance_ms && delta <= tolerance_ms) return size_t{0};
+    LIAISON_TRY(set_clock_offset(measured_offset_ms));
+    if (delta >= -kMaxClockAheadMs && delta <= kMaxClockAheadMs) return size_t{0};
+    return restamp_unsent(delta);
 }
 
 Result<std::vector<OutboxEntry>> Replica::pending(size_t limit, int64_t after_seq) {

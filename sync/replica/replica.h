@@ -106,6 +106,24 @@ public:
     Status resolve_in_tx(const std::string& conflict_id, const Value& chosen);
 
     Hlc clock() const { return clock_.last(); }
+    // ---- clock correction (docs/replication.md, "Clock bounds") ----
+    // This device's wall clock as the OS reports it, and corrected by the offset to the
+    // server's clock measured by the sync client (kept in crr_meta, so every connection of the
+    // device stamps with it).
+    int64_t raw_wall_ms() const { return wall_(); }
+    int64_t wall_ms() const { return wall_() + offset_ms_; }
+    int64_t clock_offset_ms() const { return offset_ms_; }
+    Status set_clock_offset(int64_t offset_ms);
+    // Gives the changes that never left this device (local, not pushed) new stamps moved by
+    // `shift_ms` from the corrected clock, in their order, and rewrites every reference to them
+    // (log, field clocks, conflicts, superseded versions, supersedes lists). Then the clock
+    // restarts from the latest stamp kept. Inside a transaction the caller holds; returns the
+    // number of changes re-stamped.
+    Result<size_t> restamp_unsent(int64_t shift_ms);
+    // Takes `measured_offset_ms` as the correction when it differs from the current one by more
+    // than `tolerance_ms`. A jump beyond kMaxClockAheadMs also re-stamps the unsent changes: they
+    // were stamped by a clock that far off. Caller holds the transaction; returns re-stamped count.
+    Result<size_t> correct_clock(int64_t measured_offset_ms, int64_t tolerance_ms);
     // Derived data (search index, figures) follows every change to a domain row, local or
     // remote: `changed` is told each row whose value moved, `flush` runs once before the
     // operation's transaction ends.
@@ -128,6 +146,7 @@ private:
     Replica(db::Db& db, WallClock wall, std::string device, Hlc last);
     Status load_clock();
     Status save_clock();
+    void stamp_after_superseded(FieldChange& c);
     Status apply_one(const FieldChange& c, bool local, bool* applied);
     Result<FieldHeads> load_heads(const FieldChange& c);
     Status insert_fresh(const std::string& table, const std::string& row, const std::string& scope,
@@ -145,6 +164,7 @@ private:
     WallClock wall_;
     std::string device_;
     HlcClock clock_;
+    int64_t offset_ms_ = 0;
     std::map<std::string, std::set<std::string>> tables_;
     std::string author_;
     RowChanged on_row_changed_;

@@ -116,10 +116,10 @@ std::vector<std::string> split_path(const std::string& path) {
 }  // namespace
 
 // What a device may claim in one change (docs/domain.md): a column naming a station names its
-// own, and the value obeys the domain's field rules, the same the tablet applied before writing.
+// own. A claim on another station is hostile and refuses the whole push; a value that breaks a
+// field rule is refused alone (screen_changes), so one bad change never blocks an outbox.
 Status check_claims(const DeviceRecord& device, const sync::FieldChange& change) {
-    LIAISON_TRY(domain::check_claims(device.station_id, change));
-    return domain::check_change(change);
+    return domain::check_claims(device.station_id, change);
 }
 
 // ---------------------------------------------------------------- shared admin operations
@@ -173,6 +173,7 @@ HttpResponse Service::handle(const HttpRequest& req) {
             res.headers.erase(it);
             break;
         }
+    res.headers.emplace_back("Date", sync::http_date(platform::wall_ms()));  // clients correct their clock by it
     if (opt_.log && (opt_.log_all || res.status >= 400 || note.rfind("admin", 0) == 0)) {
         const std::string path = req.target.substr(0, req.target.find('?'));
         opt_.log(req.method + " " + path + " " + std::to_string(res.status) + " " +
@@ -246,6 +247,36 @@ Result<json> body_json(const HttpRequest& req, const ServiceOptions& opt, int& s
     return j;
 }
 
+// Stamps and device identity, change by change (docs/protocol.md, "Refused changes"): a change
+// that does not parse, carries an id that is not the pushing device's, or is stamped more than
+// kMaxClockAheadMs ahead of this server's clock is refused alone; the rest of the batch goes on.
+struct Screened {
+    std::vector<sync::FieldChange> changes;
+    std::vector<size_t> index;  // position of each kept change in the request
+    json rejected = json::array();
+};
+
+Screened screen_changes(const json& arr, const std::string& device_id, int64_t now_ms) {
+    Screened out;
+    auto refuse = [&](size_t i, const char* code, const std::string& reason) {
+        out.rejected.push_back({{"index", i}, {"code", code}, {"reason", reason}});
+    };
+    for (size_t i = 0; i < arr.size(); ++i) {
+        auto c = sync::change_from_json(arr[i]);
+        if (!c) refuse(i, "bad_change", c.error().message);
+        else if (c->hlc.node != device_id) refuse(i, "not_this_device", "the change id names another device");
+        else if (c->hlc.wall_ms > now_ms + sync::kMaxClockAheadMs)
+            refuse(i, "clock_ahead", "stamped ahead of the server's clock; correct the device's clock");
+        else if (auto rule = domain::check_change(*c); !rule)
+            refuse(i, "bad_value", rule.error().message);
+        else {
+            out.changes.push_back(std::move(*c));
+            out.index.push_back(i);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
@@ -265,6 +296,7 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
     const std::string device_id = (*j)["device_id"].get<std::string>();
     if (device_id.empty() || device_id.size() > 64 || !sync::Hlc::parse("000000000000000-00000000-" + device_id))
         return fail(400, "bad_request", "bad device id");
+    if (device_id.rfind("central_", 0) == 0) return fail(400, "bad_request", "device ids starting with central_ are the centre's");
     std::string name = j->value("device_name", std::string());
     if (name.size() > 100) name.resize(100);
     const std::string token = new_token();
@@ -295,29 +327,28 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
     if (!j->contains("changes")) return fail(400, "bad_request", "body lacks 'changes'");
     if ((*j)["changes"].is_array() && (*j)["changes"].size() > opt_.max_changes_per_push)
         return fail(413, "too_large", "more than " + std::to_string(opt_.max_changes_per_push) + " changes in one push");
-    auto changes = sync::changes_from_json_array((*j)["changes"]);
-    if (!changes) return fail(400, "bad_request", changes.error().message);
+    if (!(*j)["changes"].is_array()) return fail(400, "bad_request", "'changes' is not an array");
+    auto screened = screen_changes((*j)["changes"], dev->id, platform::wall_ms());
+    const auto* changes = &screened.changes;
     // Table and column names are checked by the storage as it merges (400 for an unknown one).
     for (size_t i = 0; i < changes->size(); ++i) {
         const auto& c = (*changes)[i];
         // DESIGN §3.8: a device writes its own station's records, nothing else.
         if (c.scope != dev->station_id)
-            return fail(403, "forbidden", "change " + std::to_string(i) + " is outside this device's station");
+            return fail(403, "forbidden", "change " + std::to_string(screened.index[i]) + " is outside this device's station");
         if (sync::centre_only_table(c.table))
             return fail(403, "forbidden", "table '" + c.table + "' is reference data; only the centre writes it");
-        if (auto claim = check_claims(*dev, c); !claim) {
-            const bool forbidden = claim.error().kind == Error::Kind::Forbidden;
-            return fail(forbidden ? 403 : 400, forbidden ? "forbidden" : "bad_request",
-                        "change " + std::to_string(i) + ": " + claim.error().message);
-        }
+        if (auto claim = check_claims(*dev, c); !claim)
+            return fail(403, "forbidden", "change " + std::to_string(screened.index[i]) + ": " + claim.error().message);
     }
     auto out = storage_.push(*dev, *changes, platform::wall_ms());
     note += " changes=" + std::to_string(changes->size());
     if (!out) return from_error(out.error());
-    note += " new=" + std::to_string(out->accepted);
+    note += " new=" + std::to_string(out->accepted) + " refused=" + std::to_string(screened.rejected.size());
     return json_response(200, {{"protocol", sync::kProtocolVersion},
                                {"accepted", out->accepted},
-                               {"duplicates", out->duplicates}});
+                               {"duplicates", out->duplicates},
+                               {"rejected", std::move(screened.rejected)}});
 }
 
 HttpResponse Service::pull(const HttpRequest& req, std::string& note) {

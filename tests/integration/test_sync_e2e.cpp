@@ -511,7 +511,19 @@ TEST_CASE("bad requests get clear 4xx answers and the server keeps serving") {
     };
     expect(raw("POST", "/v1/push", token, "{\"protocol\":1,\"changes\":[{\"id\":"), 400, "bad_request");
     expect(raw("POST", "/v1/push", token, "[1,2,3]"), 400, "bad_request");
-    expect(raw("POST", "/v1/push", token, "{\"protocol\":1,\"changes\":[{\"id\":\"x\"}]}"), 400, "bad_request");
+    {
+        // A change that does not parse is refused alone (docs/protocol.md, "Refused changes"),
+        // and the answer carries the server's time through the real listener.
+        auto r = t.send(raw("POST", "/v1/push", token, "{\"protocol\":1,\"changes\":[{\"id\":\"x\"}]}"));
+        REQUIRE(r.ok());
+        CHECK(r->status == 200);
+        auto j = json::parse(r->body, nullptr, false);
+        REQUIRE(j.is_object());
+        CHECK(j["rejected"][0]["code"] == "bad_change");
+        auto date = sync::parse_http_date(r->header("Date"));
+        REQUIRE(date);
+        CHECK(*date > platform::wall_ms() - 60000);
+    }
     expect(raw("POST", "/v1/push", token, std::string(200000, ' ')), 413, "too_large");
     {
         // A gzip bomb: 50 MB of spaces in ~50 KB on the wire.
@@ -548,6 +560,9 @@ TEST_CASE("bad requests get clear 4xx answers and the server keeps serving") {
     CHECK(r.err.find("enrol again") != std::string::npos);
     auto status = cli_json(ta, {"sync", "--status", "--json"});
     CHECK(status["pending"].get<int64_t>() > 0);
+    CHECK(status["refused"] == 0);
+    CHECK(status["clock_offset_ms"].get<int64_t>() > -60000);  // this tablet's clock is right
+    CHECK(status["clock_offset_ms"].get<int64_t>() < 60000);
     CHECK(status["last_error"].get<std::string>().find("revoked") != std::string::npos);
 }
 

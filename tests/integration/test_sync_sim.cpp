@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "platform/platform.h"
 #include "sim_device.h"
 #include "domain/rules.h"
 
@@ -242,4 +243,251 @@ TEST_CASE("an outbox full of texts at their maximum length still pushes: request
     REQUIRE(left.ok());
     CHECK(*left == 0);
     std::filesystem::remove_all(dir);
+}
+
+// ---------------------------------------------------------------- hostile and wrong clocks
+
+namespace {
+
+const int64_t kDay = 86400000;
+
+HttpResponse raw_push(LoopbackTransport& net, const std::string& token, const nlohmann::json& changes) {
+    HttpRequest push;
+    push.method = "POST";
+    push.target = "/v1/push";
+    push.headers = {{kProtocolHeader, "1"}, {"Authorization", "Bearer " + token}};
+    push.body = nlohmann::json({{"protocol", 1}, {"changes", changes}}).dump();
+    auto r = net.send(push);
+    REQUIRE(r.ok());
+    return *r;
+}
+
+nlohmann::json visit_change(const std::string& id, const std::string& row, const std::string& station,
+                            const std::string& subject) {
+    return {{"id", id}, {"table", "visits"}, {"row", row}, {"column", "subject"}, {"value", subject},
+            {"supersedes", nlohmann::json::array()}, {"scope", station}};
+}
+
+std::string stamp_now(const std::string& node, int64_t shift_ms = 0) {
+    return Hlc{platform::wall_ms() + shift_ms, 0, node}.str();
+}
+
+std::set<size_t> rejected_indexes(const HttpResponse& r, const std::string& code) {
+    std::set<size_t> out;
+    auto j = nlohmann::json::parse(r.body);
+    if (j.contains("rejected"))
+        for (const auto& x : j["rejected"])
+            if (x.value("code", "") == code) out.insert(x["index"].get<size_t>());
+    return out;
+}
+
+struct Station {
+    std::filesystem::path dir = sim::temp_dir("hostile");
+    sim::Central central{(dir / "central.db").string()};
+    std::string id = central.add_station("东城联络站");
+    LoopbackTransport net{[this](const HttpRequest& r) { return central.handle(r); }};
+    ~Station() { std::filesystem::remove_all(dir); }
+    std::unique_ptr<sim::Tablet> tablet(const std::string& device, int64_t clock_off_ms = 0) {
+        auto t = std::make_unique<sim::Tablet>((dir / (device + ".db")).string(), device, 0);
+        t->now = platform::wall_ms() + clock_off_ms;
+        sim::enrol(central, net, *t, id);
+        return t;
+    }
+    // The server's own log rows of a row, as (id, value).
+    std::vector<std::pair<std::string, std::string>> server_log(const std::string& row) {
+        auto d = db::Db::open(central.path);
+        REQUIRE(d.ok());
+        auto st = (*d)->prepare("SELECT hlc, value FROM crr_log WHERE row = ? ORDER BY hlc");
+        REQUIRE(st.ok());
+        st->bind(1, row);
+        std::vector<std::pair<std::string, std::string>> out;
+        for (;;) {
+            auto r = st->step();
+            REQUIRE(r.ok());
+            if (!*r) break;
+            out.emplace_back(st->text(0), st->text(1));
+        }
+        return out;
+    }
+};
+
+std::string subject_of(sim::Tablet& t, const std::string& row) {
+    auto& st = t.db->cached("SELECT subject FROM visits WHERE id = ?");
+    st.bind(1, row);
+    auto r = st.step();
+    REQUIRE(r.ok());
+    std::string v = *r ? st.text(0) : "<none>";
+    st.reset();
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("a max-range stamp pushed by a hostile device is refused alone; the station's tablets keep syncing") {
+    Station s;
+    auto a = s.tablet("devA"), b = s.tablet("devB"), h = s.tablet("devH");
+    REQUIRE(a->write("visits", "v1", {{"station_id", s.id}, {"subject", "路灯不亮"}}).ok());
+    REQUIRE(a->sync(s.net).ok());
+    REQUIRE(b->sync(s.net).ok());
+    auto first = a->rep->history("visits", "v1");
+    REQUIRE(first.ok());
+    // The hostile device replaces the subject with a stamp at the very end of the clock range,
+    // in the same batch as an ordinary change.
+    nlohmann::json bad = visit_change("999999999999999-ffffffff-devH", "v1", s.id, "坏");
+    for (const auto& c : *first)
+        if (c.column == "subject") bad["supersedes"] = {c.hlc.str()};
+    auto res = raw_push(s.net, h->token,
+                        nlohmann::json::array({bad, visit_change(stamp_now("devH"), "v2", s.id, "正常的")}));
+    REQUIRE(res.status == 200);
+    CHECK(rejected_indexes(res, "clock_ahead") == std::set<size_t>{0});
+    CHECK(nlohmann::json::parse(res.body)["accepted"] == 1);
+    // The honest tablets go on editing that very field and syncing, and lose nothing.
+    for (int i = 0; i < 3; ++i) {
+        auto& t = i % 2 ? *b : *a;
+        a->now += 1000;
+        b->now += 1000;
+        REQUIRE(t.write("visits", "v1", {{"subject", "第" + std::to_string(i) + "稿"}}).ok());
+        auto r1 = t.sync(s.net);
+        REQUIRE_MESSAGE(r1.ok(), (r1.ok() ? "" : r1.error().message));
+        auto r2 = (i % 2 ? *a : *b).sync(s.net);
+        REQUIRE_MESSAGE(r2.ok(), (r2.ok() ? "" : r2.error().message));
+        CHECK(subject_of(*a, "v1") == "第" + std::to_string(i) + "稿");
+        CHECK(subject_of(*b, "v1") == subject_of(*a, "v1"));
+    }
+    CHECK(subject_of(*b, "v2") == "正常的");
+    CHECK(a->rep->clock().wall_ms < platform::wall_ms() + kDay);
+    CHECK(*a->rep->pending_count() == 0);
+    CHECK(*sync_state::refused_count(*a->db) == 0);
+}
+
+TEST_CASE("a change id naming another device or the centre is refused change by change") {
+    Station s;
+    auto a = s.tablet("devA"), h = s.tablet("devH");
+    const std::string forged = stamp_now("devA"), central_id = stamp_now("central_0123456789abcdef");
+    auto res = raw_push(s.net, h->token,
+                        nlohmann::json::array({visit_change(forged, "v1", s.id, "冒名"),
+                                               visit_change(central_id, "v2", s.id, "冒充中心"),
+                                               visit_change(stamp_now("devH"), "v3", s.id, "自己的")}));
+    REQUIRE(res.status == 200);
+    CHECK(rejected_indexes(res, "not_this_device") == std::set<size_t>{0, 1});
+    CHECK(nlohmann::json::parse(res.body)["accepted"] == 1);
+    CHECK(s.server_log("v1").empty());
+    CHECK(s.server_log("v2").empty());
+    // The real device's change with that very id is stored, not answered "duplicate".
+    auto mine = raw_push(s.net, a->token, nlohmann::json::array({visit_change(forged, "v1", s.id, "本人")}));
+    REQUIRE(mine.status == 200);
+    CHECK(nlohmann::json::parse(mine.body)["accepted"] == 1);
+    REQUIRE(s.server_log("v1").size() == 1);
+    CHECK(s.server_log("v1")[0].second == "\"本人\"");
+    // And no device can enrol under the centre's name.
+    auto code = server::issue_enrol_code(*s.central.storage, s.id);
+    REQUIRE(code.ok());
+    HttpRequest req;
+    req.method = "POST";
+    req.target = "/v1/enrol";
+    req.headers = {{kProtocolHeader, "1"}};
+    req.body = nlohmann::json({{"code", *code}, {"device_id", "central_0123456789abcdef"}}).dump();
+    auto e = s.net.send(req);
+    REQUIRE(e.ok());
+    CHECK(e->status == 400);
+}
+
+TEST_CASE("a change the server refuses is set aside and counted; the rest of the outbox syncs") {
+    Station s;
+    auto a = s.tablet("devA"), b = s.tablet("devB");
+    REQUIRE(a->write("visits", "v1", {{"station_id", s.id}, {"subject", "一"}}).ok());
+    // A change in the outbox the server will refuse (here: another device's id, as a corrupt
+    // store could hold), between two good ones.
+    REQUIRE(a->db->exec("INSERT INTO crr_log(hlc, tbl, row, col, value, scope, local) VALUES('" + stamp_now("devZ") +
+                        "', 'visits', 'v9', 'subject', '\"坏\"', '" + s.id + "', 1)")
+                .ok());
+    REQUIRE(a->write("visits", "v2", {{"station_id", s.id}, {"subject", "二"}}).ok());
+    auto r = a->sync(s.net);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    CHECK(r->refused == 1);
+    CHECK(*sync_state::refused_count(*a->db) == 1);
+    CHECK(*a->rep->pending_count() == 0);
+    // Kept in the store, not sent again.
+    auto again = a->sync(s.net);
+    REQUIRE(again.ok());
+    CHECK(again->refused == 0);
+    CHECK(again->pushed == 0);
+    CHECK(*sync_state::refused_count(*a->db) == 1);
+    REQUIRE(b->sync(s.net).ok());
+    CHECK(subject_of(*b, "v1") == "一");
+    CHECK(subject_of(*b, "v2") == "二");
+    CHECK(subject_of(*b, "v9") == "<none>");
+}
+
+TEST_CASE("a pull page with a change this tablet cannot merge: the rest applies and the cursor moves on") {
+    Station s;
+    auto a = s.tablet("devA"), b = s.tablet("devB");
+    REQUIRE(a->write("visits", "v1", {{"station_id", s.id}, {"subject", "一"}}).ok());
+    REQUIRE(a->sync(s.net).ok());
+    // A newer server version sends a table this tablet does not know, and a garbled change.
+    LoopbackTransport tampered([&](const HttpRequest& r) {
+        auto res = s.central.handle(r);
+        if (r.target.rfind("/v1/pull", 0) != 0 || res.status != 200) return res;
+        auto j = nlohmann::json::parse(res.body);
+        if (j["changes"].empty()) return res;
+        auto future = visit_change(stamp_now("devA"), "x1", s.id, "新表");
+        future["table"] = "x_future_table";
+        j["changes"].insert(j["changes"].begin(), nlohmann::json{{"id", "garbled"}});
+        j["changes"].insert(j["changes"].begin(), future);
+        res.body = j.dump();
+        return res;
+    });
+    auto r = b->sync(tampered);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    CHECK(r->skipped == 2);
+    CHECK(*sync_state::skipped_count(*b->db) == 2);
+    CHECK(subject_of(*b, "v1") == "一");
+    CHECK(*sync_state::get(*b->db, "pull_cursor") != "0");
+}
+
+TEST_CASE("tablets whose clocks are three days ahead or behind sync, lose nothing, and stamp today") {
+    for (int64_t off : {3 * kDay, -3 * kDay}) {
+        CAPTURE(off);
+        Station s;
+        auto t = s.tablet("devT", off), b = s.tablet("devB");
+        // Typed before the tablet ever talked to the server, with the wrong clock.
+        REQUIRE(t->write("visits", "v1", {{"station_id", s.id}, {"subject", "第一稿"}, {"content", "内容"}}).ok());
+        REQUIRE(t->write("visits", "v1", {{"subject", "第二稿"}}).ok());
+        auto r = t->sync(s.net);
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+        CHECK(r->refused == 0);
+        CHECK(r->restamped == 4);
+        CHECK(t->rep->clock_offset_ms() < -off + 60000);
+        CHECK(t->rep->clock_offset_ms() > -off - 60000);
+        // Typed afterwards: the clock is still wrong, the stamps are not.
+        t->now += 1000;
+        REQUIRE(t->write("visits", "v1", {{"content", "补充"}}).ok());
+        REQUIRE(t->sync(s.net).ok());
+        REQUIRE(b->sync(s.net).ok());
+        CHECK(subject_of(*b, "v1") == "第二稿");
+        const auto log = s.server_log("v1");
+        REQUIRE(log.size() == 5);
+        for (const auto& [id, value] : log) {
+            const auto h = Hlc::parse(id);
+            REQUIRE(h);
+            CHECK(h->wall_ms > platform::wall_ms() - 60000);
+            CHECK(h->wall_ms < platform::wall_ms() + 60000);
+        }
+        CHECK(*t->rep->pending_count() == 0);
+        CHECK(*sync_state::refused_count(*t->db) == 0);
+    }
+}
+
+TEST_CASE("every answer of the server carries its time in a Date header") {
+    Station s;
+    HttpRequest ping;
+    ping.target = "/v1/ping";
+    auto r = s.net.send(ping);
+    REQUIRE(r.ok());
+    auto when = parse_http_date(r->header("Date"));
+    REQUIRE(when);
+    CHECK(*when > platform::wall_ms() - 5000);
+    CHECK(*when <= platform::wall_ms());
+    CHECK(http_date(784111777000) == "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == std::optional<int64_t>(784111777000));
 }

@@ -66,12 +66,32 @@ TEST_CASE("concurrent edits of one field: one value everywhere, the other kept a
 TEST_CASE("a causally later edit wins even from a tablet whose clock is a day behind") {
     const int64_t day = 86400000;
     TestReplica ahead("A", +day), behind("B", -day);
+    // As the sync client does from the server's Date header (both clocks corrected to the centre's).
+    for (auto* t : {&ahead, &behind}) {
+        auto tx = db::Tx::begin(*t->db);
+        REQUIRE(tx.ok());
+        REQUIRE(t->rep->correct_clock(t == &ahead ? -day : day, 2000).ok());
+        REQUIRE((*tx)->commit().ok());
+    }
     REQUIRE(ahead.write("r1", "title", "from the future"));
     REQUIRE(behind.rep->apply_remote(ahead.local_changes()));
     REQUIRE(behind.write("r1", "title", "correction"));
     REQUIRE(ahead.rep->apply_remote(behind.local_changes()));
     CHECK(ahead.value("r1", "title") == "correction");
     CHECK(ahead.rep->conflicts()->empty());
+}
+
+TEST_CASE("with a clock two days off and not corrected, a later edit is a conflict, not lost") {
+    const int64_t day = 86400000;
+    TestReplica ahead("A", +day), behind("B", -day);
+    REQUIRE(ahead.write("r1", "title", "from the future"));
+    REQUIRE(behind.rep->apply_remote(ahead.local_changes()));
+    CHECK(behind.rep->clock().wall_ms < 1700000000000);  // the far stamp did not move this clock
+    REQUIRE(behind.write("r1", "title", "correction"));
+    REQUIRE(ahead.rep->apply_remote(behind.local_changes()));
+    auto conflicts = ahead.rep->conflicts();
+    REQUIRE(conflicts->size() == 1);
+    CHECK((*conflicts)[0].loser.value == "\"correction\"");
 }
 
 TEST_CASE("an edit concurrent with a delete is a conflict that can restore the row") {
@@ -106,4 +126,90 @@ TEST_CASE("invalid values and unknown columns are refused and nothing is written
     bad.column = "x";
     bad.scope = "s1";
     CHECK_FALSE(a.rep->apply_remote({bad}));
+}
+
+namespace {
+// Every stamp the crr_* tables name, checked to be a change of the log.
+int64_t dangling_stamps(db::Db& db) {
+    int64_t n = 0;
+    for (const char* q : {"SELECT count(*) FROM crr_clock WHERE hlc NOT IN (SELECT hlc FROM crr_log)",
+                          "SELECT count(*) FROM crr_conflict WHERE hlc NOT IN (SELECT hlc FROM crr_log)",
+                          "SELECT count(*) FROM crr_superseded WHERE hlc NOT IN (SELECT hlc FROM crr_log)"}) {
+        auto st = db.prepare(q);
+        REQUIRE(st.ok());
+        REQUIRE(*st->step());
+        n += st->i64(0);
+    }
+    return n;
+}
+}  // namespace
+
+TEST_CASE("a tablet three days ahead re-stamps its unsent changes to today, every reference kept") {
+    const int64_t day = 86400000;
+    TestReplica tab("T", 3 * day), other("O");
+    REQUIRE(other.write("r1", "title", "中心的标题"));
+    REQUIRE(tab.rep->apply_remote(other.local_changes()));
+    // Typed while the clock read three days ahead: an edit of a received field, a new row, an
+    // edit of that row, a delete, and a conflict with a concurrent edit from elsewhere.
+    REQUIRE(tab.write("r1", "title", "平板改的"));
+    REQUIRE(tab.write("r2", "title", "第一稿"));
+    REQUIRE(tab.write("r2", "title", "第二稿"));
+    REQUIRE(tab.write("r2", "body", "内容"));
+    REQUIRE(tab.remove("r2"));
+    REQUIRE(other.write("r1", "body", "并发"));
+    REQUIRE(tab.write("r1", "body", "平板并发"));
+    REQUIRE(tab.rep->apply_remote({other.local_changes().back()}));
+    REQUIRE(tab.rep->conflicts()->size() == 1);
+    const std::string before = tab.dump();
+    auto before_log = tab.local_changes();
+
+    auto tx = db::Tx::begin(*tab.db);
+    REQUIRE(tx.ok());
+    auto n = tab.rep->correct_clock(-3 * day, 2000);
+    REQUIRE(n.ok());
+    REQUIRE((*tx)->commit().ok());
+    CHECK(*n == before_log.size());
+
+    auto after = tab.local_changes();
+    REQUIRE(after.size() == before_log.size());
+    for (size_t i = 0; i < after.size(); ++i) {
+        CHECK(after[i].hlc.wall_ms <= 1700000000000 + 1000);  // today, not in three days
+        if (i) CHECK(after[i - 1].hlc < after[i].hlc);          // the order of typing is kept
+        for (const auto& s : after[i].supersedes) CHECK(s < after[i].hlc);
+        CHECK(after[i].value == before_log[i].value);
+    }
+    // The second draft supersedes the first one's new stamp.
+    REQUIRE(after[2].supersedes.size() == 1);
+    CHECK(after[2].supersedes[0] == after[1].hlc);
+    CHECK(dangling_stamps(*tab.db) == 0);
+    CHECK(tab.value("r1", "title") == "平板改的");
+    CHECK(tab.rep->conflicts()->size() == 1);
+    CHECK(tab.dump() != before);  // the stamps did move
+    // The next edit is stamped today too, and both replicas converge after the exchange.
+    REQUIRE(tab.write("r3", "title", "之后"));
+    CHECK(tab.local_changes().back().hlc.wall_ms < 1700000000000 + 1000);
+    REQUIRE(other.rep->apply_remote(tab.local_changes()));
+    REQUIRE(tab.rep->apply_remote(other.local_changes()));
+    CHECK(tab.dump() == other.dump());
+    CHECK(dangling_stamps(*other.db) == 0);
+}
+
+TEST_CASE("a stamp far in the future does not move a replica's clock; an edit of that field still follows it") {
+    TestReplica tab("T");
+    FieldChange hostile;
+    hostile.hlc = Hlc{999999999999999, 0xffffffffu, "H"};
+    hostile.table = "notes";
+    hostile.row = "r1";
+    hostile.column = "title";
+    hostile.value = "\"坏\"";
+    hostile.scope = "s1";
+    REQUIRE(tab.rep->apply_remote({hostile}));
+    CHECK(tab.rep->clock().wall_ms < 1700000000000 + 1000);
+    REQUIRE(tab.write("r2", "title", "正常"));
+    CHECK(tab.local_changes().back().hlc.wall_ms == 1700000000000);
+    // The end of the clock range cannot be followed: the edit stays a concurrent head, nothing lost.
+    REQUIRE(tab.write("r1", "title", "改"));
+    const auto last = tab.local_changes().back();
+    for (const auto& s : last.supersedes) CHECK(s < last.hlc);
+    CHECK(tab.rep->conflicts()->size() == 1);
 }
