@@ -28,6 +28,9 @@ struct Args {
     }
 };
 
+// A whole number written with digits only, within [min, max]; otherwise "--NAME must be ...".
+Result<int64_t> parse_count(const std::string& name, const std::string& text, int64_t min, int64_t max);
+
 // `valued` options take the next word; `flags` stand alone; anything else is an error.
 Result<Args> parse_args(const std::vector<std::string>& words, const std::set<std::string>& valued,
                         const std::set<std::string>& flags = {});

@@ -11,6 +11,7 @@ namespace liaison::cli {
 #ifdef LIAISON_HAVE_SYNC
 int verb_enrol(Context&, const std::vector<std::string>&);
 int verb_sync(Context&, const std::vector<std::string>&);
+int verb_recover(Context&, const std::vector<std::string>&);
 #endif
 // ---- end sync verbs ----
 
@@ -33,9 +34,13 @@ const Verb kVerbs[] = {
     {"stats", verb_stats, "stats [--from D] [--to D] [--by month|category|deputy|station] [--json]"},
     {"export", verb_export, "export --format csv --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
     {"report", verb_report, "report monthly --month YYYY-MM [--out FILE] [--json]"},
+    {"check", verb_check, "check [--quick]   (SQLite's integrity check of the store)"},
+    {"backup", verb_backup, "backup FILE   (a consistent copy, also while the app runs)"},
+    {"restore", verb_restore, "restore FILE [--force]   (set the store up from a backup)"},
 #ifdef LIAISON_HAVE_SYNC  // ---- sync verbs (issue 4) ----
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
     {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},
+    {"recover", verb_recover, "recover [--server URL --code CODE]   (rebuild a damaged or lost store from the centre)"},
 #endif
 };
 
@@ -71,6 +76,7 @@ std::unique_ptr<store::Store> open_store(Context& ctx, bool create) {
     }
     store::OpenOptions opt;
     opt.create = create;
+    opt.verify = true;  // a damaged store is refused before anything is read, written or pushed
     auto s = store::Store::open(ctx.store_path(), opt);
     if (!s) {
         fail(ctx, s.error());
@@ -80,6 +86,11 @@ std::unique_ptr<store::Store> open_store(Context& ctx, bool create) {
 }
 
 int fail(Context& ctx, const Error& e) {
+    // SQLite's own words for damage (found mid-verb) get the same recovery advice as the open check.
+    if (e.kind == Error::Kind::Corrupt && e.message.find("liaison recover") == std::string::npos) {
+        ctx.err << "liaison: " << store::damaged_store(ctx.store_path(), e.message).message << "\n";
+        return 1;
+    }
     ctx.err << "liaison: " << e.message << "\n";
     return e.kind == Error::Kind::Invalid || e.kind == Error::Kind::NotFound ? 2 : 1;
 }

@@ -112,16 +112,14 @@ int verb_conflicts(Context& ctx, const std::vector<std::string>& words) {
 int verb_changes(Context& ctx, const std::vector<std::string>& words) {
     auto a = parse_args(words, {"limit"}, {"json"});
     if (!a) return usage_error(ctx, a.error().message);
-    auto s = open_store(ctx);
-    if (!s) return 1;
     int64_t limit = 1000;
     if (a->has("limit")) {
-        try {
-            limit = std::stoll(a->get("limit"));
-        } catch (...) {
-            return usage_error(ctx, "--limit must be a number");
-        }
+        auto n = parse_count("limit", a->get("limit"), 0, 1000000000);
+        if (!n) return usage_error(ctx, n.error().message);
+        limit = *n;
     }
+    auto s = open_store(ctx);
+    if (!s) return 1;
     auto count = s->pending_changes();
     if (!count) return fail(ctx, count.error());
     auto p = s->replica().pending(static_cast<size_t>(limit));

@@ -72,7 +72,10 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
     if (!a->positional.empty()) return usage_error(ctx, "sync [--status] [--json]");
     if (a->flag("status")) {
         auto st = sync::read_status(ctx.store_path());
-        if (!st) return fail(ctx, st.error());
+        if (!st) {
+            (void)fail(ctx, st.error());
+            return 1;  // the store cannot be read: a failure, not bad input (as open_store)
+        }
         if (a->flag("json")) {
             ctx.out << status_json(*st).dump(2) << "\n";
         } else {

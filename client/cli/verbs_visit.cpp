@@ -24,10 +24,8 @@ const char* const kVisitUsage =
     "visit import FILE.csv\n";
 
 Result<int64_t> parse_people(const std::string& s) {
-    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789-") != std::string::npos)
-        return invalid("--people must be a whole number of at least 1");
-    const int64_t n = std::stoll(s);
-    if (n < 1) return invalid("--people must be a whole number of at least 1");
+    auto n = parse_count("people", s, 1, 999999999);
+    if (!n) return invalid("--people must be a whole number of at least 1");
     return n;
 }
 
@@ -121,11 +119,11 @@ int visit_list(Context& ctx, const std::vector<std::string>& words) {
     q.category = a->get("category");
     q.route = a->get("route");
     q.limit = 1000000;
-    try {
-        if (a->has("limit")) q.limit = std::stoll(a->get("limit"));
-        if (a->has("offset")) q.offset = std::stoll(a->get("offset"));
-    } catch (...) {
-        return usage_error(ctx, "--limit and --offset must be numbers");
+    for (const char* k : {"limit", "offset"}) {
+        if (!a->has(k)) continue;
+        auto n = parse_count(k, a->get(k), 0, 1000000000);
+        if (!n) return usage_error(ctx, n.error().message);
+        (std::string(k) == "limit" ? q.limit : q.offset) = *n;
     }
     if (a->has("deputy")) {
         auto ids = deputy_ids(*s, a->get("deputy"));

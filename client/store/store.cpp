@@ -10,6 +10,7 @@
 
 #include "client/store/schema.h"
 #include "domain/rules.h"
+#include "sync/replica/backup.h"
 #include "platform/platform.h"
 
 namespace liaison::store {
@@ -149,18 +150,45 @@ Status Store::migrate_to(db::Db& db, int upto) {
 
 Status Store::install_schema(db::Db& db) { return migrate_to(db, kSchemaVersion); }
 
+Error damaged_store(const std::string& path, const std::string& what) {
+    return Error{Error::Kind::Corrupt, "the store " + path + " is damaged (" + what +
+                                           "): restore a backup with `liaison restore FILE --force` or rebuild it "
+                                           "from the centre with `liaison recover`"};
+}
+
+// A -wal file with content when the store is opened: the last process did not close it (or
+// another one has it open). Either way a quick check is cheap insurance.
+static bool unclean_exit_signal(const std::string& path) {
+    std::error_code ec;
+    const auto wal = std::filesystem::file_size(path + "-wal", ec);
+    return !ec && wal > 0;
+}
+
+Status Store::check(bool full) {
+    auto st = db::check_integrity(*db_, full);
+    if (!st) return damaged_store(db_->path(), st.error().message);
+    return {};
+}
+
+Status Store::backup(const std::string& dest) { return db::backup_to(*db_, dest); }
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions opt) {
     std::error_code ec;
     const bool exists = path == ":memory:" || std::filesystem::exists(path, ec);
     if (!exists && !opt.create) return not_found("no Liaison store at " + path + ": run `liaison init` first");
+    // SQLite would quietly make an empty file a fresh database; only the set-up verbs may.
+    if (exists && !opt.create && path != ":memory:" && std::filesystem::file_size(path, ec) == 0 && !ec)
+        return damaged_store(path, "the file is empty");
+    const bool verify = opt.verify || (exists && path != ":memory:" && unclean_exit_signal(path));
     db::Db::Options dbo;
     dbo.synchronous_full = opt.synchronous_full;
     dbo.busy_timeout_ms = opt.busy_timeout_ms;
     auto db = db::Db::open(path, dbo);
-    if (!db) return db.error();
+    if (!db) return db.error().kind == Error::Kind::Corrupt ? damaged_store(path, db.error().message) : db.error();
     std::unique_ptr<Store> s(new Store());
     s->db_ = std::move(*db);
     s->wall_ = opt.wall ? opt.wall : sync::WallClock(platform::wall_ms);
+    if (verify) LIAISON_TRY(s->check(false));
     // Refuse a foreign SQLite file rather than adding our tables to it.
     {
         auto& st = s->db_->cached(

@@ -17,6 +17,9 @@ inline constexpr int kSchemaVersion = 4;
 
 struct OpenOptions {
     bool create = false;            // create the file if missing (init)
+    // Run SQLite's quick check on open (the command line, before anything is read or pushed).
+    // Without it the check still runs when a -wal file left by an unclean exit is found.
+    bool verify = false;
     bool synchronous_full = false;
     int busy_timeout_ms = 3000;
     sync::WallClock wall;           // defaults to the platform clock
@@ -91,6 +94,11 @@ public:
     const std::string& station_id() const { return station_id_; }
     int64_t now() const { return wall_(); }  // the store's wall clock (faked in tests)
 
+    // SQLite's integrity check (full) or quick check; a damage report says how to recover.
+    Status check(bool full);
+    // A consistent single-file copy at `dest` while other connections keep writing.
+    Status backup(const std::string& dest);
+
     // Reads the station id again after enrolment changed it in the settings.
     Status load_identity();
 
@@ -118,6 +126,9 @@ private:
         Store& s_;
     };
 };
+
+// The one-line report for a damaged store: what happened and how to recover.
+Error damaged_store(const std::string& path, const std::string& what);
 
 // Validation helpers shared by the CLI, the form and the kiosk.
 bool valid_utf8(const std::string& s);

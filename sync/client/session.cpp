@@ -316,8 +316,13 @@ Result<RoundReport> SyncSession::pull() {
     auto saved = sync_state::get(db, "pull_cursor", "0");
     if (!saved) return saved.error();
     std::string cursor = *saved;
+    // Set by `liaison restore` and `liaison recover`: this device's own changes come back too.
+    auto own = sync_state::get(db, "pull_include_own", "0");
+    if (!own) return own.error();
+    const std::string own_param = *own == "1" ? "&include_own=1" : "";
+    size_t page = cfg_.pull_page;
     for (;;) {
-        HttpRequest req = base_request("GET", "/v1/pull?after=" + cursor + "&limit=" + std::to_string(cfg_.pull_page),
+        HttpRequest req = base_request("GET", "/v1/pull?after=" + cursor + "&limit=" + std::to_string(page) + own_param,
                                        cfg_.token);
         req.headers.emplace_back("Accept-Encoding", "gzip");
         auto res = call(req, rep);
@@ -330,8 +335,9 @@ Result<RoundReport> SyncSession::pull() {
         if (!(*j)["changes"].is_array()) return Error{Error::Kind::Network, "incomplete answer from the server"};
         const std::string next = (*j)["cursor"].get<std::string>();
         if (next.empty() || next.size() > 64) return Error{Error::Kind::Invalid, "the server sent a bad cursor"};
-        // Merge the page and move the cursor in one transaction (DESIGN §3.7).
-        {
+        const bool more = (*j)["more"].get<bool>();
+        // Merge the page and move the cursor in one transaction (docs/protocol.md).
+        auto stored = [&]() -> Status {
             auto tx = db::Tx::begin(db);
             if (!tx) return tx.error();
             LIAISON_TRY(correct_clock(rep));
@@ -340,12 +346,23 @@ Result<RoundReport> SyncSession::pull() {
             auto stats = replica_.apply_remote_in_tx(*changes);
             if (!stats) return stats.error();
             LIAISON_TRY(sync_state::set(db, "pull_cursor", next));
+            if (!more && !own_param.empty()) LIAISON_TRY(sync_state::set(db, "pull_include_own", "0"));
             LIAISON_TRY((*tx)->commit());
             rep.pulled += stats->applied;
             rep.pull_duplicates += stats->duplicates;
+            return {};
+        }();
+        if (!stored && stored.error().kind == Error::Kind::Full) {
+            // The page rolled back whole; a smaller one may still fit in what the disk has left.
+            if (page <= 1 || changes->size() <= 1)
+                return Error{Error::Kind::Full, "disk full: the tablet has no room for the centre's changes; free "
+                                                "some space and sync again (nothing was lost)"};
+            page = std::max<size_t>(1, std::min(page, changes->size()) / 2);
+            continue;
         }
+        if (!stored) return stored.error();
         cursor = next;
-        if (!(*j)["more"].get<bool>()) break;
+        if (!more) break;
     }
     try {
         rep.cursor = std::stoll(cursor);

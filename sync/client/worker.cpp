@@ -163,6 +163,8 @@ void Worker::run() {
                 failure = !dev ? dev.error() : token.error();
             } else if (token->empty() || dev->server_url.empty()) {
                 failure = Error{Error::Kind::Auth, "not enrolled: enrol this tablet with a code from the centre"};
+            } else if (auto sound = store->check(false); !sound) {
+                failure = sound.error();  // never push from a damaged store
             } else {
                 if (!transport || transport_url != dev->server_url) {
                     if (opt_.make_transport) transport = opt_.make_transport(dev->server_url);

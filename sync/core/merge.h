@@ -19,8 +19,12 @@ struct FieldHeads {
 };
 
 // Apply one incoming change to a field. `incoming_superseded` tells whether a change already
-// known for this field lists the incoming Hlc in its `supersedes` (it arrived after its successor).
-// A change whose Hlc is already a head is a duplicate and leaves the state unchanged.
+// known for this field lists the incoming Hlc in its `supersedes` (it arrived after its successor),
+// or holds the same value with a later Hlc (it is hidden by an equal value).
+// A change whose Hlc is already a head is a duplicate and leaves the state unchanged. Heads with
+// the incoming value and an earlier Hlc are dropped: equal concurrent values are not a conflict.
+// So the heads are: the changes no known change supersedes and no known change with the same
+// value and a later Hlc hides, a function of the set of changes received.
 FieldHeads merge_field(FieldHeads current, const FieldChange& incoming, bool incoming_superseded);
 
 }  // namespace liaison::sync

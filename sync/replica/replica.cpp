@@ -276,8 +276,17 @@ Status Replica::apply_one(const FieldChange& c, bool local, bool* applied) {
     sup.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.hlc.str());
     auto superseded = sup.step();
     if (!superseded) return superseded.error();
-    const bool is_superseded = *superseded;
+    bool is_superseded = *superseded;
     sup.reset();
+    if (!is_superseded) {
+        // A known change of the field with the same value and a later stamp hides this one.
+        auto& same = db_.cached("SELECT 1 FROM crr_log WHERE tbl = ? AND row = ? AND col = ? AND value = ? AND hlc > ?");
+        same.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.value).bind(5, c.hlc.str());
+        auto hidden = same.step();
+        if (!hidden) return hidden.error();
+        is_superseded = *hidden;
+        same.reset();
+    }
 
     auto before = load_heads(c);
     if (!before) return before.error();

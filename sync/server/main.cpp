@@ -8,7 +8,9 @@
 //   liaison-central --db FILE import stations|deputies|departments|categories FILE.csv
 //   liaison-central --db FILE admin-token                 (a new admin API token; the old one stops working)
 //   liaison-central --db FILE stats
+//   liaison-central --db FILE backup DEST                 (a consistent copy while the server runs)
 #include <csignal>
+#include <filesystem>
 #include <malloc.h>
 #include <cstring>
 #include <fstream>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "platform/platform.h"
+#include "sync/replica/backup.h"
 #include "sync/server/http_server.h"
 #include "sync/server/import.h"
 #include "sync/server/service.h"
@@ -40,7 +43,8 @@ const char* const kUsage =
     "       liaison-central --db FILE device list | device revoke ID\n"
     "       liaison-central --db FILE import stations|deputies|departments|categories FILE.csv\n"
     "       liaison-central --db FILE admin-token\n"
-    "       liaison-central --db FILE stats\n";
+    "       liaison-central --db FILE stats\n"
+    "       liaison-central --db FILE backup DEST\n";
 
 int fail(const Error& e) {
     std::cerr << "liaison-central: " << e.message << "\n";
@@ -53,6 +57,19 @@ int usage(const std::string& why) {
 }
 
 std::string when(int64_t ms) { return ms ? platform::local_datetime(ms) : "-"; }
+
+// A copy through SQLite's backup API on a connection of its own: the running server keeps
+// answering while the copy is taken (docs/server.md, "Backups and recovery").
+int run_backup(const std::string& db_path, const std::vector<std::string>& w) {
+    if (w.size() != 2) return usage("backup DEST");
+    std::error_code ec;
+    if (std::filesystem::equivalent(w[1], db_path, ec)) return usage("the backup cannot be the database itself");
+    auto db = db::Db::open(db_path);
+    if (!db) return fail(db.error());
+    if (auto st = db::backup_to(**db, w[1]); !st) return fail(st.error());
+    std::cout << "backup written to " << w[1] << " (" << std::filesystem::file_size(w[1], ec) << " bytes)\n";
+    return 0;
+}
 
 int run_admin(Storage& s, const std::vector<std::string>& w) {
     auto opt = [&](const std::string& name) -> std::string {
@@ -171,6 +188,7 @@ int main(int argc, char** argv) {
     so.max_db_bytes = static_cast<size_t>(max_db_mb) << 20;
     auto storage = open_sqlite_storage(db_path, so);
     if (!storage) return fail(storage.error());
+    if (!words.empty() && words[0] == "backup") return run_backup(db_path, words);
     if (!words.empty()) return run_admin(**storage, words);
     if (listen.empty()) return usage("--listen HOST:PORT or a command is required");
     const auto colon = listen.rfind(':');

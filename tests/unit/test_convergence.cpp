@@ -1,6 +1,6 @@
 // Randomized property test: replicas that edit offline and receive the same changes in random
 // orders, batches, duplicates and replays end byte-identical, and every version that no writer
-// superseded is still present, as the value or as a conflict.
+// superseded (and no equal later value hides) is still present, as the value or as a conflict.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,15 +16,22 @@ using testing_support::TestReplica;
 
 namespace {
 
-// Oracle: the heads of every field, computed from the whole set of changes.
+// Oracle: the heads of every field, computed from the whole set of changes: those that no change
+// supersedes and no change with the same value and a later stamp hides.
 std::map<std::string, std::set<std::string>> expected_heads(const std::vector<FieldChange>& all) {
     std::set<std::string> superseded;  // key|hlc
-    for (const auto& c : all)
-        for (const auto& s : c.supersedes) superseded.insert(c.table + "/" + c.row + "/" + c.column + "|" + s.str());
+    std::map<std::string, std::string> latest;  // key|value -> the latest stamp with that value
+    for (const auto& c : all) {
+        const std::string key = c.table + "/" + c.row + "/" + c.column;
+        for (const auto& s : c.supersedes) superseded.insert(key + "|" + s.str());
+        auto& l = latest[key + "|" + c.value];
+        l = std::max(l, c.hlc.str());
+    }
     std::map<std::string, std::set<std::string>> heads;
     for (const auto& c : all) {
         const std::string key = c.table + "/" + c.row + "/" + c.column;
-        if (!superseded.count(key + "|" + c.hlc.str())) heads[key].insert(c.hlc.str());
+        if (!superseded.count(key + "|" + c.hlc.str()) && latest[key + "|" + c.value] == c.hlc.str())
+            heads[key].insert(c.hlc.str());
     }
     return heads;
 }

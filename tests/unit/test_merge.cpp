@@ -66,3 +66,18 @@ TEST_CASE("a resolution superseding both heads settles the conflict") {
     REQUIRE(h.heads.size() == 1);
     CHECK(h.winner()->value == "\"merged\"");
 }
+
+TEST_CASE("equal values typed concurrently collapse to one head in either order") {
+    auto base = ch(1, "A", "\"base\"");
+    auto x = ch(5, "A", "\"same\"", {base.hlc});
+    auto y = ch(4, "B", "\"same\"", {base.hlc});
+    FieldHeads h0 = merge_field({}, base, false);
+    FieldHeads h1 = merge_field(merge_field(h0, x, false), y, /*incoming_superseded=*/false);
+    FieldHeads h2 = merge_field(merge_field(h0, y, false), x, false);
+    REQUIRE(h2.heads.size() == 1);
+    CHECK(h2.winner()->hlc == x.hlc);
+    // The replica tells merge_field that y is hidden by x (a known equal value with a later stamp).
+    FieldHeads h3 = merge_field(merge_field(h0, x, false), y, /*incoming_superseded=*/true);
+    CHECK(h3.heads == h2.heads);
+    CHECK(h1.heads.size() == 2);  // without that word from the replica, y is still a head
+}

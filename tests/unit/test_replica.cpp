@@ -63,6 +63,31 @@ TEST_CASE("concurrent edits of one field: one value everywhere, the other kept a
     }
 }
 
+TEST_CASE("the same value typed on two tablets is not a conflict, whatever the order it arrives in") {
+    TestReplica a("A"), b("B"), c("C");
+    REQUIRE(a.write("r1", "title", "base"));
+    const auto base = a.local_changes();
+    REQUIRE(b.rep->apply_remote(base));
+    REQUIRE(c.rep->apply_remote(base));
+    REQUIRE(a.rep->mark_pushed({1}));
+    a.now += 10;
+    b.now += 20;
+    REQUIRE(a.write("r1", "title", "路灯已修"));
+    REQUIRE(b.write("r1", "title", "路灯已修"));
+    const auto from_a = a.local_changes(), from_b = b.local_changes();
+    REQUIRE(a.rep->apply_remote(from_b));
+    REQUIRE(b.rep->apply_remote(from_a));
+    std::vector<FieldChange> both = from_b;
+    both.insert(both.end(), from_a.begin(), from_a.end());
+    REQUIRE(c.rep->apply_remote(both));
+    for (TestReplica* r : {&a, &b, &c}) {
+        CHECK(r->value("r1", "title") == "路灯已修");
+        CHECK(r->rep->conflicts()->empty());
+    }
+    CHECK(a.dump() == b.dump());
+    CHECK(a.dump() == c.dump());
+}
+
 TEST_CASE("a causally later edit wins even from a tablet whose clock is a day behind") {
     const int64_t day = 86400000;
     TestReplica ahead("A", +day), behind("B", -day);

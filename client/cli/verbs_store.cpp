@@ -1,0 +1,113 @@
+// check, backup, restore: the safety of the store file itself (docs/backup.md).
+#include <filesystem>
+#include <ostream>
+
+#include "client/cli/verbs.h"
+#include "platform/platform.h"
+#include "sync/replica/backup.h"
+#ifdef LIAISON_HAVE_SYNC
+#include "sync/client/session.h"
+#endif
+
+namespace liaison::cli {
+
+namespace fs = std::filesystem;
+
+// liaison check [--quick]: SQLite's full integrity check (or the quick one) of the store.
+int verb_check(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {}, {"quick"});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (!a->positional.empty()) return usage_error(ctx, "check [--quick]");
+    auto s = open_store(ctx);
+    if (!s) return 1;
+    if (auto st = s->check(!a->flag("quick")); !st) return fail(ctx, st.error());
+    ctx.out << "the store is sound\n";
+    return 0;
+}
+
+// liaison backup FILE: a consistent copy while the app and the sync worker keep writing.
+int verb_backup(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (a->positional.size() != 1) return usage_error(ctx, "backup FILE");
+    const std::string dest = a->positional[0];
+    std::error_code ec;
+    if (fs::equivalent(dest, ctx.store_path(), ec)) return usage_error(ctx, "the backup cannot be the store itself");
+    auto s = open_store(ctx);
+    if (!s) return 1;
+    if (auto st = s->backup(dest); !st) return fail(ctx, st.error());
+    ctx.out << "backup written to " << dest << " (" << fs::file_size(dest, ec) << " bytes)\n";
+    return 0;
+}
+
+// Moves the store's files (db, -wal, -shm) to `to`: the old store is kept, never deleted.
+Status move_store_aside(const std::string& store, const std::string& to) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        if (!fs::exists(store + suffix, ec)) continue;
+        fs::rename(store + suffix, to + suffix, ec);
+        if (ec) return Error{Error::Kind::Io, "cannot move " + store + suffix + " aside: " + ec.message()};
+    }
+    return {};
+}
+
+std::string aside_name(const std::string& store, const std::string& why) {
+    std::string stamp = platform::local_datetime(platform::wall_ms());
+    for (char& c : stamp)
+        if (c == ' ' || c == ':') c = '-';
+    return store + "." + why + "-" + stamp;
+}
+
+namespace {
+
+// Copies a checked backup to `part` and makes sure it is a set-up Liaison store.
+Status stage_restore(const std::string& file, const std::string& part) {
+    auto checked = db::check_file(file);
+    if (!checked) return invalid(file + " is not a usable backup (" + checked.error().message + ")");
+    db::Db::Options ro;
+    ro.read_only = true;
+    auto src = db::Db::open(file, ro);
+    if (!src) return invalid(file + " is not a usable backup (" + src.error().message + ")");
+    LIAISON_TRY(db::backup_to(**src, part));
+    store::OpenOptions opt;
+    auto s = store::Store::open(part, opt);
+    if (!s) return invalid(file + " is not a Liaison store (" + s.error().message + ")");
+    if (!(*s)->initialized()) return invalid(file + " is not a set-up Liaison store");
+#ifdef LIAISON_HAVE_SYNC
+    // Whatever this tablet sent after the backup was taken comes back with the next pull.
+    return sync::sync_state::set((*s)->db(), "pull_include_own", "1");
+#else
+    return {};
+#endif
+}
+
+}  // namespace
+
+// liaison restore FILE [--force]: sets the store up from a backup; an existing store is kept
+// beside it (liaison.db.before-restore-...) and only replaced with --force.
+int verb_restore(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {}, {"force"});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (a->positional.size() != 1) return usage_error(ctx, "restore FILE [--force]");
+    const std::string file = a->positional[0], store = ctx.store_path();
+    std::error_code ec;
+    const bool live = fs::exists(store, ec) && fs::file_size(store, ec) > 0;
+    if (live && !a->flag("force"))
+        return usage_error(ctx, "a store already exists at " + store +
+                                    ": close the app and add --force to replace it (the old one is kept beside it)");
+    if (!platform::ensure_dir(ctx.data_dir)) return fail(ctx, Error{Error::Kind::Io, "cannot create " + ctx.data_dir});
+    const std::string part = store + ".restoring";
+    auto staged = stage_restore(file, part);
+    if (!staged) {
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(part + suffix, ec);
+        return fail(ctx, staged.error());
+    }
+    const std::string aside = aside_name(store, "before-restore");
+    if (auto st = move_store_aside(store, aside); !st) return fail(ctx, st.error());
+    if (auto st = move_store_aside(part, store); !st) return fail(ctx, st.error());
+    ctx.out << "restored from " << file << "\n";
+    if (live) ctx.out << "the previous store is kept as " << aside << "\n";
+    return 0;
+}
+
+}  // namespace liaison::cli
