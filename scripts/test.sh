@@ -20,11 +20,25 @@ phase_done() {  # a closing line per phase, repeated together at the end
   summary+=("$line")
 }
 failed=0
+passed_n=0 failed_n=0
+run_ctest() {  # ctest with its output kept, adding its counts to the closing total
+  local log rc=0
+  log=$(mktemp)
+  ctest "$@" 2>&1 | tee "$log" || rc=$?
+  local line
+  line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1 || true)
+  if [[ $line =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+    failed_n=$(( failed_n + BASH_REMATCH[1] ))
+    passed_n=$(( passed_n + BASH_REMATCH[2] - BASH_REMATCH[1] ))
+  fi
+  rm -f "$log"
+  return $rc
+}
 
 if [[ $phases == *1* ]]; then
   t0=$SECONDS
   LIAISON_WERROR=ON ./scripts/build.sh
-  if ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600; then
+  if run_ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600; then
     phase_done "tests (build/)" "passed" $t0
   else
     phase_done "tests (build/)" "FAILED" $t0; failed=1
@@ -36,7 +50,7 @@ if [[ $phases == *2* ]]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_SANITIZE=ON -DLIAISON_WERROR=ON >/dev/null
   cmake --build build-asan -j"$(nproc)" --target headless_tests
   export UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1
-  if ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 900 -L "unit|integration|fuzz" -LE ui; then
+  if run_ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 900 -L "unit|integration|fuzz" -LE ui; then
     phase_done "sanitizers (build-asan/: unit, integration, fuzz corpora)" "passed" $t0
   else
     phase_done "sanitizers (build-asan/: unit, integration, fuzz corpora)" "FAILED" $t0; failed=1
@@ -53,4 +67,5 @@ if [[ $phases == *3* ]]; then
 fi
 
 printf '%s\n' "${summary[@]}"
+echo "total: $passed_n passed, $failed_n failed"
 exit $failed
