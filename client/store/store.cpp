@@ -165,8 +165,10 @@ static bool unclean_exit_signal(const std::string& path) {
 }
 
 Status Store::check(bool full) {
+    if (!full && quick_checked_) return {};
     auto st = db::check_integrity(*db_, full);
     if (!st) return damaged_store(db_->path(), st.error().message);
+    quick_checked_ = true;
     return {};
 }
 

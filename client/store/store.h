@@ -95,6 +95,9 @@ public:
     int64_t now() const { return wall_(); }  // the store's wall clock (faked in tests)
 
     // SQLite's integrity check (full) or quick check; a damage report says how to recover.
+    // A quick check that passed once is not repeated on this connection: it reads the whole
+    // file, and the sync worker asks before every round. Damage met later surfaces as SQLite's
+    // corruption error on the page it hits.
     Status check(bool full);
     // A consistent single-file copy at `dest` while other connections keep writing.
     Status backup(const std::string& dest);
@@ -114,6 +117,7 @@ private:
     std::string station_id_;
     std::set<std::string> dirty_visits_, dirty_visitors_;  // search index to refresh this transaction
     bool defer_search_ = false;
+    bool quick_checked_ = false;
     std::vector<Category> category_cache_;
     // Holds back the per-write index refresh while one operation writes several rows, so each
     // visit is indexed once; the operation calls flush_search() before it commits.
