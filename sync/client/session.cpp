@@ -336,6 +336,8 @@ Result<RoundReport> SyncSession::pull() {
         const std::string next = (*j)["cursor"].get<std::string>();
         if (next.empty() || next.size() > 64) return Error{Error::Kind::Invalid, "the server sent a bad cursor"};
         const bool more = (*j)["more"].get<bool>();
+        const size_t received = (*j)["changes"].size();
+        const RoundReport before = rep;  // a page rolled back counts nothing
         // Merge the page and move the cursor in one transaction (docs/protocol.md).
         auto stored = [&]() -> Status {
             auto tx = db::Tx::begin(db);
@@ -352,12 +354,13 @@ Result<RoundReport> SyncSession::pull() {
             rep.pull_duplicates += stats->duplicates;
             return {};
         }();
+        if (!stored) rep = before;
         if (!stored && stored.error().kind == Error::Kind::Full) {
             // The page rolled back whole; a smaller one may still fit in what the disk has left.
-            if (page <= 1 || changes->size() <= 1)
+            if (page <= 1 || received <= 1)
                 return Error{Error::Kind::Full, "disk full: the tablet has no room for the centre's changes; free "
                                                 "some space and sync again (nothing was lost)"};
-            page = std::max<size_t>(1, std::min(page, changes->size()) / 2);
+            page = std::max<size_t>(1, std::min(page, received) / 2);
             continue;
         }
         if (!stored) return stored.error();
