@@ -7,7 +7,7 @@
 
 namespace liaison::cli {
 
-// ---- sync verbs (issue 4, client/cli/verbs_sync.cpp) ----
+// ---- sync verbs (client/cli/verbs_sync.cpp) ----
 #ifdef LIAISON_HAVE_SYNC
 int verb_enrol(Context&, const std::vector<std::string>&);
 int verb_sync(Context&, const std::vector<std::string>&);
@@ -33,7 +33,7 @@ const Verb kVerbs[] = {
     {"stats", verb_stats, "stats [--from D] [--to D] [--by month|category|deputy|station] [--json]"},
     {"export", verb_export, "export --format csv --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
     {"report", verb_report, "report monthly --month YYYY-MM [--out FILE] [--json]"},
-#ifdef LIAISON_HAVE_SYNC  // ---- sync verbs (issue 4) ----
+#ifdef LIAISON_HAVE_SYNC  // ---- sync verbs ----
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
     {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},
 #endif

@@ -212,7 +212,7 @@ Result<RoundReport> SyncSession::pull() {
         if (!changes) return Error{Error::Kind::Invalid, "the server sent a bad change: " + changes.error().message};
         const std::string next = (*j)["cursor"].get<std::string>();
         if (next.empty() || next.size() > 64) return Error{Error::Kind::Invalid, "the server sent a bad cursor"};
-        // Merge the page and move the cursor in one transaction (DESIGN §3.7).
+        // Merge the page and move the cursor in one transaction (docs/design.md §3, rule 7).
         {
             auto tx = db::Tx::begin(db);
             if (!tx) return tx.error();
