@@ -14,18 +14,12 @@
 #include "client/store/queue.h"
 #include "client/ui/ui.h"
 #include "client/app/tuning.h"
+#include "client/app/overload.h"
 #include "platform/platform.h"
 
 namespace liaison::app {
 
 namespace {
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
-
 int64_t now_ms() { return platform::monotonic_ms(); }
 
 // The desk's font size as saved in the settings; the default when unset or unreadable.

@@ -1,4 +1,4 @@
-// The app root's part for the case screens (issue 6): fills the case board, case detail, new
+// The app root's part for the case screens (docs/cases.md): fills the case board, case detail, new
 // case form, deputy record and statistics states from the store, and applies their intents.
 // Only here do those screens touch the store (client/store/cases.h, duty.h, stats.h).
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include "client/store/cases.h"
 #include "client/store/duty.h"
 #include "client/store/stats.h"
+#include "client/app/overload.h"
 #include "platform/platform.h"
 
 namespace liaison::app {
@@ -16,13 +17,6 @@ namespace liaison::app {
 namespace cases = store::cases;
 
 namespace {
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
-
 constexpr size_t kRecordEntries = 200;  // entries shown on the record screen
 
 std::string add_days(const std::string& date, int64_t n) { return cases::date_of_day(cases::day_number(date) + n); }

@@ -67,9 +67,9 @@ void AppModel::kiosk_load_language(const std::string& lang) {
     if (auto slots = store::duty::slots(*store, today(), today())) {
         for (const auto& slot : *slots)
             for (const auto& id : slot.deputy_ids) {
-                auto& list = kiosk.duty_deputies;
-                if (std::any_of(list.begin(), list.end(), [&](const ui::Choice& c) { return c.id == id; })) continue;
-                list.push_back({id, ref.label(ref.deputies, id) + "  " + slot.start + "–" + slot.end});
+                auto& duty = kiosk.duty_deputies;
+                if (std::any_of(duty.begin(), duty.end(), [&](const ui::Choice& c) { return c.id == id; })) continue;
+                duty.push_back({id, ref.label(ref.deputies, id) + "  " + slot.start + "–" + slot.end});
             }
     }
 }

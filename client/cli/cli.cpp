@@ -7,7 +7,7 @@
 
 namespace liaison::cli {
 
-// ---- sync verbs (issue 4, client/cli/verbs_sync.cpp) ----
+// ---- sync verbs (client/cli/verbs_sync.cpp) ----
 #ifdef LIAISON_HAVE_SYNC
 int verb_enrol(Context&, const std::vector<std::string>&);
 int verb_sync(Context&, const std::vector<std::string>&);
@@ -37,7 +37,7 @@ const Verb kVerbs[] = {
     {"check", verb_check, "check [--quick]   (SQLite's integrity check of the store)"},
     {"backup", verb_backup, "backup FILE   (a consistent copy, also while the app runs)"},
     {"restore", verb_restore, "restore FILE [--force]   (set the store up from a backup)"},
-#ifdef LIAISON_HAVE_SYNC  // ---- sync verbs (issue 4) ----
+#ifdef LIAISON_HAVE_SYNC  // ---- sync verbs ----
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
     {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},
     {"recover", verb_recover, "recover [--server URL --code CODE]   (rebuild a damaged or lost store from the centre)"},

@@ -1,17 +1,16 @@
-// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. A UTF-8 BOM is skipped.
+// CSV for the CLI's export and import: RFC 4180 (sync/core/csv.h) plus the apostrophe that keeps a
+// cell Excel would run as a formula text.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "sync/core/result.h"
+#include "sync/core/csv.h"
 
 namespace liaison::cli {
 
-struct CsvRecord {
-    size_t line = 0;  // line number where the record starts (1-based), for error messages
-    std::vector<std::string> fields;
-};
+using sync::CsvRecord;
 
+// sync::parse_csv, then the export's apostrophe taken away again.
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text);
 // Quoted when needed; a cell Excel would run as a formula (= + - @ first) gets an apostrophe
 // before it, which parse_csv takes away again.

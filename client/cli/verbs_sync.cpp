@@ -1,4 +1,4 @@
-// enrol, sync: the sync verbs (issue 4). The protocol lives in sync/client; this file only
+// enrol, sync: the sync verbs (docs/protocol.md). The protocol lives in sync/client; this file only
 // parses words and prints.
 #include <nlohmann/json.hpp>
 #include <ostream>

@@ -4,7 +4,7 @@
 // Events are separate rows that are written once and never edited, so two devices adding steps
 // to the same case never conflict over the timeline. The status itself is a field: when two
 // devices move the same case concurrently the replica keeps one value and a conflict for review,
-// like any other field (DESIGN §3.5).
+// like any other field (docs/design.md §3, rule 5).
 //
 // Every function validates first and writes nothing on bad input, an unknown id or a refused
 // transition; each write is one transaction with its change records. Times are local

@@ -1,4 +1,4 @@
-// The nouns of DESIGN §2 as plain structs. Times are local "YYYY-MM-DD HH:MM", dates "YYYY-MM-DD".
+// The nouns of docs/design.md §2 as plain structs. Times are local "YYYY-MM-DD HH:MM", dates "YYYY-MM-DD".
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "client/store/date_bounds.h"
 #include "client/store/stats.h"
 #include "platform/platform.h"
 
@@ -34,11 +35,6 @@ Status range_ok(const std::string& from, const std::string& to) {
     if (!to.empty() && !valid_date(to)) return invalid("--to must be YYYY-MM-DD");
     return {};
 }
-
-// Bounds for comparing "YYYY-MM-DD[ HH:MM]" text: open ends become the extremes, and the
-// upper bound takes in the whole last day ('~' sorts after any time of day).
-std::string lo(const std::string& from) { return from.empty() ? std::string("0000") : from; }
-std::string hi(const std::string& to) { return (to.empty() ? std::string("9999") : to) + "~"; }
 
 }  // namespace
 
@@ -106,7 +102,7 @@ Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std
         "SELECT id, coalesce(station_id, ''), coalesce(date, ''), coalesce(start_time, ''), coalesce(end_time, ''), "
         "coalesce(deputy_ids, ''), coalesce(note, '') FROM duty_slots "
         "WHERE _deleted = 0 AND date >= ? AND date < ? ORDER BY date, start_time, id");
-    st.bind(1, lo(from)).bind(2, hi(to));
+    st.bind(1, date_lo(from)).bind(2, date_hi(to));
     std::vector<DutySlot> out;
     for (;;) {
         auto r = st.step();
@@ -167,7 +163,7 @@ static Result<std::vector<Activity>> activities_in(db::Db& db, const std::string
         "SELECT id, coalesce(deputy_id, ''), coalesce(type, ''), coalesce(date, ''), coalesce(notes, '') "
         "FROM activities WHERE _deleted = 0 AND (?1 = '' OR deputy_id = ?1) AND date >= ?2 AND date < ?3 "
         "ORDER BY date DESC, id DESC");
-    st.bind(1, deputy_id).bind(2, lo(from)).bind(3, hi(to));
+    st.bind(1, deputy_id).bind(2, date_lo(from)).bind(3, date_hi(to));
     std::vector<Activity> out;
     for (;;) {
         auto r = st.step();
@@ -220,7 +216,7 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
             (narrow ? "" : " NOT INDEXED") +
             " WHERE _deleted = 0 AND received_at >= ?2 AND received_at < ?3 "
             "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");
-        st.bind(1, deputy_id).bind(2, lo(from)).bind(3, hi(to));
+        st.bind(1, deputy_id).bind(2, date_lo(from)).bind(3, date_hi(to));
         for (;;) {
             auto r = st.step();
             if (!r) return r.error();
@@ -242,7 +238,7 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
             "SELECT id, date, coalesce(start_time, '') || '-' || coalesce(end_time, '') FROM duty_slots "
             "WHERE _deleted = 0 AND date >= ?2 AND date < ?3 "
             "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");
-        st.bind(1, deputy_id).bind(2, lo(from)).bind(3, hi(to));
+        st.bind(1, deputy_id).bind(2, date_lo(from)).bind(3, date_hi(to));
         for (;;) {
             auto r = st.step();
             if (!r) return r.error();

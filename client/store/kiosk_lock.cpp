@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "client/store/digest.h"
 #include "client/store/store.h"
 
 namespace liaison::store::kiosk {
@@ -20,17 +21,6 @@ constexpr const char* kPinSetting = "kiosk.pin_hash";
 constexpr const char* kLockSetting = "kiosk.lock_state";  // "FAILURES LOCKED_UNTIL_MS"
 constexpr const char* kIdleSetting = "kiosk.idle_seconds";
 constexpr const char* kHashScheme = "pbkdf2-sha256";
-
-std::string hex(const uint8_t* p, size_t n) {
-    static const char* const digits = "0123456789abcdef";
-    std::string s;
-    s.reserve(n * 2);
-    for (size_t i = 0; i < n; ++i) {
-        s.push_back(digits[p[i] >> 4]);
-        s.push_back(digits[p[i] & 15]);
-    }
-    return s;
-}
 
 std::string random_salt_hex() {
     std::random_device rd;  // the OS entropy source
@@ -49,13 +39,6 @@ PinHash default_pin_hash() {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (EVP_Digest(data.data(), data.size(), d, &n, EVP_sha256(), nullptr) != 1) return {};
-    return hex(d, n);
-}
 
 std::string pbkdf2_sha256_hex(std::string_view password, std::string_view salt, int iterations, size_t bytes) {
     std::vector<unsigned char> out(bytes);
@@ -110,10 +93,7 @@ PinHash hash_pin(const std::string& pin, const std::string& salt, int iterations
 bool pin_matches(const PinHash& stored, const std::string& pin) {
     if (!valid_pin(pin)) return false;
     const std::string got = pbkdf2_sha256_hex(pin, stored.salt_hex, stored.iterations, 32);
-    if (got.size() != stored.hash_hex.size()) return false;
-    unsigned diff = 0;
-    for (size_t i = 0; i < got.size(); ++i) diff |= static_cast<unsigned>(got[i] ^ stored.hash_hex[i]);
-    return diff == 0;
+    return same_secret(got, stored.hash_hex);
 }
 
 // ---------------------------------------------------------------- the lock

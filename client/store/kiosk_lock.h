@@ -1,4 +1,4 @@
-// Kiosk mode's way out and its idle reset (DESIGN §6), as pure state the screens drive.
+// Kiosk mode's way out and its idle reset (docs/design.md §6), as pure state the screens drive.
 //
 // KioskLock: the admin PIN that leaves kiosk mode. Only a salted PBKDF2-HMAC-SHA256 hash is kept
 // (a local setting, never replicated). Five wrong PINs lock it for five minutes; the screen shows
@@ -43,7 +43,6 @@ PinHash hash_pin(const std::string& pin, const std::string& salt, int iterations
 // Compares in constant time.
 bool pin_matches(const PinHash& stored, const std::string& pin);
 // Exposed for the tests' known-answer vectors.
-std::string sha256_hex(std::string_view data);
 std::string pbkdf2_sha256_hex(std::string_view password, std::string_view salt, int iterations, size_t bytes);
 
 struct LockPolicy {

@@ -43,7 +43,7 @@ CREATE INDEX queue_tickets_date ON queue_tickets(date, number);
 CREATE INDEX duty_slots_date ON duty_slots(date);
 CREATE INDEX activities_deputy ON activities(deputy_id, date);
 
--- The ten categories of DESIGN §2, the same fixed ids on every device and on the server.
+-- The ten categories of docs/design.md §2, the same fixed ids on every device and on the server.
 INSERT INTO categories(id, name_zh, name_en, sort) VALUES
   ('urban', '城乡建设', 'Urban & rural construction', 1),
   ('rural', '乡村振兴', 'Rural revitalisation', 2),

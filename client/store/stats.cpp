@@ -4,15 +4,12 @@
 #include <map>
 
 #include "client/store/cases.h"
+#include "client/store/date_bounds.h"
 #include "client/store/duty.h"
 
 namespace liaison::store::stats {
 
 namespace {
-
-std::string lo(const std::string& from) { return from.empty() ? std::string("0000") : from; }
-// '~' sorts after any "YYYY-MM-DD HH:MM" of the last day: the whole day is in.
-std::string hi(const std::string& to) { return (to.empty() ? std::string("9999") : to) + "~"; }
 
 Status range_ok(const Range& r) {
     if (!r.from.empty() && !valid_date(r.from)) return invalid("--from must be YYYY-MM-DD");
@@ -100,7 +97,7 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
                              visits_from(r, "v") +
                              " WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
                              "AND (?3 = '' OR v.station_id = ?3) GROUP BY 1");
-        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
             auto more = st.step();
             if (!more) return more.error();
@@ -121,7 +118,7 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
             (by == By::Deputy ? " LEFT JOIN visits cv ON cv.id = c.visit_id" : "") +
             " WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 "
             "AND (?3 = '' OR c.station_id = ?3) GROUP BY 1");
-        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
             auto more = st.step();
             if (!more) return more.error();
@@ -243,7 +240,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db,
     std::map<std::string, int64_t> n;
     auto& st = db.cached("SELECT coalesce(status, ''), count(*) FROM cases WHERE _deleted = 0 "
                          "AND created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR station_id = ?3) GROUP BY 1");
-    st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+    st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
     for (;;) {
         auto more = st.step();
         if (!more) return more.error();
@@ -377,7 +374,7 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
         visits_from(r, "v") +
         " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 AND (?3 = '' OR station_id = ?3) "
         "ORDER BY received_at, id");
-    st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+    st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
     for (;;) {
         auto more = st.step();
         if (!more) return more.error();
@@ -435,7 +432,7 @@ Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
         "LEFT JOIN departments d ON d.id = c.department_id AND d._deleted = 0 "
         "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 AND (?3 = '' OR c.station_id = ?3) "
         "ORDER BY c.created_at, c.id");
-    st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+    st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
     for (;;) {
         auto more = st.step();
         if (!more) return more.error();
@@ -468,7 +465,7 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             "SELECT substr(received_at, 1, 10), coalesce(deputy_ids, ''), coalesce(people, 1), coalesce(subject, '') "
             "FROM " + visits_from(r, "v") + " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
             "AND (?3 = '' OR station_id = ?3) AND coalesce(deputy_ids, '') <> ''");
-        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
             auto more = st.step();
             if (!more) return more.error();
@@ -484,7 +481,7 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
         auto& st = db.cached(
             "SELECT coalesce(date, ''), coalesce(deputy_id, ''), coalesce(type, ''), coalesce(notes, '') "
             "FROM activities WHERE _deleted = 0 AND date >= ?1 AND date < ?2 AND (?3 = '' OR station_id = ?3)");
-        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
             auto more = st.step();
             if (!more) return more.error();
@@ -499,7 +496,7 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             "SELECT coalesce(date, ''), coalesce(deputy_ids, ''), coalesce(start_time, '') || '-' || "
             "coalesce(end_time, ''), coalesce(note, '') FROM duty_slots "
             "WHERE _deleted = 0 AND date >= ?1 AND date < ?2 AND (?3 = '' OR station_id = ?3)");
-        st.bind(1, lo(r.from)).bind(2, hi(r.to)).bind(3, r.station_id);
+        st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
             auto more = st.step();
             if (!more) return more.error();

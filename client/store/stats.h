@@ -1,4 +1,4 @@
-// The figures stations report (DESIGN §2), the monthly work summary and the CSV export tables.
+// The figures stations report (docs/design.md §2), the monthly work summary and the CSV export tables.
 //
 // Every function here reads a `db::Db&` holding the station schema (Store::install_schema), so
 // the central server runs the same code on its own database: pass `station_id` in the Range to
@@ -37,7 +37,8 @@ struct Range {
 
 // Whether a date range is narrow enough (both ends given, at most kIndexDays days) that the date
 // indexes beat a table scan. A wide range read through an index visits the rows in date order,
-// one random page each: on 100k visits that is 10x slower than reading the table in order.
+// one random page each, far slower than reading the table in order (docs/performance.md,
+// "Date ranges").
 inline constexpr int kIndexDays = 92;
 bool narrow(const Range& r);
 

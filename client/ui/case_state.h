@@ -1,4 +1,4 @@
-// UI state of the case screens (issue 6): case board, case detail with its timeline and
+// UI state of the case screens (docs/cases.md): case board, case detail with its timeline and
 // transition forms, a new case from a visit, the deputy's record and the statistics.
 // Plain structs in display form (see Glyphs::shown); the app root (client/app/model_cases.cpp)
 // fills them from the store and applies the intents of case_intents.h.

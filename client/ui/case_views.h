@@ -1,4 +1,4 @@
-// The case screens (issue 6): one view per file, drawn with the Ui context of ui.h.
+// The case screens (docs/cases.md): one view per file, drawn with the Ui context of ui.h.
 #pragma once
 #include <string>
 

@@ -1,4 +1,4 @@
-// The kiosk (DESIGN §6, docs/queue.md): a visitor takes a queue number by touch alone. Full
+// The kiosk (docs/design.md §6, docs/queue.md): a visitor takes a queue number by touch alone. Full
 // screen, big type and targets, Chinese first with an English switch on every step. The view
 // shows only what this visitor typed and their own number: never the queue or anyone else.
 // The hidden way out: five taps on the top-right corner open the admin PIN pad.

@@ -338,7 +338,7 @@ Result<RoundReport> SyncSession::pull() {
         const bool more = (*j)["more"].get<bool>();
         const size_t received = (*j)["changes"].size();
         const RoundReport before = rep;  // a page rolled back counts nothing
-        // Merge the page and move the cursor in one transaction (docs/protocol.md).
+        // Merge the page and move the cursor in one transaction (docs/design.md §3, rule 7).
         auto stored = [&]() -> Status {
             auto tx = db::Tx::begin(db);
             if (!tx) return tx.error();

@@ -1,4 +1,4 @@
-// Every tuning number of the sync client and the central server, in one place (DESIGN §3.9).
+// Every tuning number of the sync client and the central server, in one place (docs/design.md §3, rule 9).
 // Tests shorten the timing ones through the option structs that start from these defaults.
 #pragma once
 #include <cstddef>

@@ -15,6 +15,10 @@
 #include "sync/client/tuning.h"
 #include "sync/core/result.h"
 
+namespace liaison::store {
+class Store;
+}
+
 namespace liaison::sync {
 
 struct SyncStatus {
@@ -66,7 +70,12 @@ public:
     SyncStatus status() const;  // a copy, safe from any thread
 
 private:
+    struct Loop;  // the worker thread's own state between rounds (worker.cpp)
     void run();
+    bool wait_for_reason(Loop& loop);  // false: stop() was called
+    Status round(Loop& loop);
+    Status exchange(Loop& loop, store::Store& store);
+    void schedule_next(Loop& loop, const Status& result);
     void publish(const SyncStatus& s);
 
     WorkerOptions opt_;

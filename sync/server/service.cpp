@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -333,7 +334,7 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
     // Table and column names are checked by the storage as it merges (400 for an unknown one).
     for (size_t i = 0; i < changes->size(); ++i) {
         const auto& c = (*changes)[i];
-        // DESIGN §3.8: a device writes its own station's records, nothing else.
+        // docs/design.md §3, rule 8: a device writes its own station's records, nothing else.
         if (c.scope != dev->station_id)
             return fail(403, "forbidden", "change " + std::to_string(screened.index[i]) + " is outside this device's station");
         if (sync::centre_only_table(c.table))
@@ -375,118 +376,200 @@ HttpResponse Service::pull(const HttpRequest& req, std::string& note) {
 
 // ---------------------------------------------------------------- admin API
 
-HttpResponse Service::admin(const HttpRequest& req, const std::string& path, std::string& note) {
-    const std::string presented = bearer(req);
-    bool ok = !presented.empty() && !opt_.admin_token.empty() && same_secret(presented, opt_.admin_token);
-    if (!ok && !presented.empty()) {
-        auto h = storage_.meta("admin_token_hash");
-        if (!h) return from_error(h.error());
-        ok = !h->empty() && same_secret(sha256_hex(presented), *h);
-    }
-    if (!ok) return fail(401, "unauthorized", "admin token required");
-    const auto parts = split_path(path);  // v1 admin ...
-    const auto q = query_params(req.target);
-    auto body = [&](json& out) -> std::optional<HttpResponse> {
+namespace {
+
+// One admin request as its handler sees it: the {id} of the path and the log line's note.
+struct AdminCall {
+    Storage& storage;
+    const ServiceOptions& opt;
+    const HttpRequest& req;
+    std::string id;
+    std::string& note;
+
+    // The body as a JSON object, or the response that refuses it.
+    std::optional<HttpResponse> body(json& out) const {
         int status = 400;
-        auto j = body_json(req, opt_, status);
+        auto j = body_json(req, opt, status);
         if (!j) return fail(status, "bad_request", j.error().message);
         out = std::move(*j);
         return std::nullopt;
-    };
+    }
+};
+
+// GET /v1/admin/stations
+HttpResponse list_stations(AdminCall& c) {
+    auto all = c.storage.stations();
+    if (!all) return from_error(all.error());
+    json arr = json::array();
+    for (const auto& s : *all)
+        arr.push_back({{"id", s.id}, {"name", s.name}, {"kind", s.kind}, {"district", s.district},
+                       {"township", s.township}, {"address", s.address}});
+    return json_response(200, {{"stations", arr}});
+}
+
+// POST /v1/admin/stations {"name", "kind", "district", "township", "address"}
+HttpResponse create_station(AdminCall& c) {
+    json j;
+    if (auto bad = c.body(j)) return *bad;
+    StationRecord s;
+    s.name = j.value("name", "");
+    s.kind = j.value("kind", "");
+    s.district = j.value("district", "");
+    s.township = j.value("township", "");
+    s.address = j.value("address", "");
+    auto id = add_station(c.storage, s);
+    if (!id) return from_error(id.error());
+    c.note += " station add " + *id;
+    return json_response(201, {{"id", *id}});
+}
+
+// POST /v1/admin/stations/{id}/enrol-codes
+HttpResponse create_enrol_code(AdminCall& c) {
+    auto code = issue_enrol_code(c.storage, c.id);
+    if (!code) return from_error(code.error());
+    c.note += " enrol-code for " + c.id;
+    return json_response(201, {{"code", *code}, {"ttl_ms", sync::tuning::kEnrolCodeTtlMs}});
+}
+
+// GET /v1/admin/stations/{id}/records?table=visits&limit=&offset=  (scope "*" = reference data)
+HttpResponse read_records(AdminCall& c) {
+    const auto q = query_params(c.req.target);
+    int64_t limit = 500, offset = 0;
+    if (q.count("limit") && !parse_i64(q.at("limit"), limit)) return fail(400, "bad_request", "bad limit");
+    if (q.count("offset") && !parse_i64(q.at("offset"), offset)) return fail(400, "bad_request", "bad offset");
+    const std::string table = q.count("table") ? q.at("table") : "visits";
+    auto rows = c.storage.records(c.id, table, std::min<int64_t>(limit, 5000), offset);
+    if (!rows) return from_error(rows.error());
+    c.note += " read " + table + " of " + c.id + " rows=" + std::to_string(rows->size());
+    return json_response(200, {{"table", table}, {"records", *rows}});
+}
+
+// GET /v1/admin/devices
+HttpResponse list_devices(AdminCall& c) {
+    auto all = c.storage.devices();
+    if (!all) return from_error(all.error());
+    json arr = json::array();
+    for (const auto& d : *all)
+        arr.push_back({{"id", d.id}, {"station_id", d.station_id}, {"name", d.name},
+                       {"series", d.series}, {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", d.last_seen_ms},
+                       {"revoked", d.revoked_ms != 0}});
+    return json_response(200, {{"devices", arr}});
+}
+
+// POST /v1/admin/devices/{id}/revoke
+HttpResponse revoke_device(AdminCall& c) {
+    auto st = c.storage.revoke_device(c.id, platform::wall_ms());
+    if (!st) return from_error(st.error());
+    c.note += " revoke " + c.id;
+    return json_response(200, {{"revoked", c.id}});
+}
+
+// The "writes" of a POST /v1/admin/changes body.
+Result<std::vector<CentreWrite>> centre_writes(const json& j) {
+    if (!j.contains("writes") || !j["writes"].is_array()) return invalid("body lacks 'writes'");
+    std::vector<CentreWrite> writes;
+    for (const auto& w : j["writes"]) {
+        if (!w.is_object() || !w.contains("table") || !w["table"].is_string() || !w.contains("row") ||
+            !w["row"].is_string())
+            return invalid("each write needs 'table' and 'row'");
+        CentreWrite cw;
+        cw.table = w["table"].get<std::string>();
+        cw.row = w["row"].get<std::string>();
+        cw.scope = w.value("scope", "");
+        cw.remove = w.value("delete", false);
+        if (w.contains("fields")) {
+            if (!w["fields"].is_object()) return invalid("'fields' must be an object");
+            for (auto it = w["fields"].begin(); it != w["fields"].end(); ++it)
+                cw.fields.emplace_back(it.key(), it.value());
+        }
+        writes.push_back(std::move(cw));
+    }
+    return writes;
+}
+
+// POST /v1/admin/changes {"author": "...", "writes": [{"table", "row", "scope"?, "fields": {...}, "delete"?}]}
+HttpResponse write_changes(AdminCall& c) {
+    json j;
+    if (auto bad = c.body(j)) return *bad;
+    auto writes = centre_writes(j);
+    if (!writes) return fail(400, "bad_request", writes.error().message);
+    std::string author = j.value("author", "centre");
+    if (author.empty() || author.size() > 100) author = "centre";
+    auto n = c.storage.write_as_centre(*writes, author);
+    if (!n) return from_error(n.error());
+    c.note += " wrote fields=" + std::to_string(*n);
+    return json_response(200, {{"written", *n}});
+}
+
+// GET /v1/admin/stats
+HttpResponse statistics(AdminCall& c) {
+    auto s = c.storage.statistics();
+    if (!s) return from_error(s.error());
+    return json_response(200, *s);
+}
+
+// The admin API, one row per endpoint: the path below /v1/admin/, where {id} stands for any one
+// segment. A path that matches with another method is answered 405, never run.
+struct AdminRoute {
+    const char* method;
+    const char* pattern;
+    HttpResponse (*handler)(AdminCall&);
+};
+
+const AdminRoute kAdminRoutes[] = {
+    {"GET", "stations", list_stations},
+    {"POST", "stations", create_station},
+    {"POST", "stations/{id}/enrol-codes", create_enrol_code},
+    {"GET", "stations/{id}/records", read_records},
+    {"GET", "devices", list_devices},
+    {"POST", "devices/{id}/revoke", revoke_device},
+    {"POST", "changes", write_changes},
+    {"GET", "stats", statistics},
+};
+
+// Whether the segments below /v1/admin/ fit the pattern; the {id} segment goes to id.
+bool matches(const char* pattern, const std::vector<std::string>& segments, std::string& id) {
+    const auto want = split_path(pattern);
+    if (want.size() != segments.size()) return false;
+    for (size_t i = 0; i < want.size(); ++i) {
+        if (want[i] == "{id}")
+            id = segments[i];
+        else if (want[i] != segments[i])
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+// The --admin-token given at start, or the one whose hash the database keeps.
+Result<bool> Service::admin_authorised(const HttpRequest& req) {
+    const std::string presented = bearer(req);
+    if (presented.empty()) return false;
+    if (!opt_.admin_token.empty() && same_secret(presented, opt_.admin_token)) return true;
+    auto h = storage_.meta("admin_token_hash");
+    if (!h) return h.error();
+    return !h->empty() && same_secret(sha256_hex(presented), *h);
+}
+
+HttpResponse Service::admin(const HttpRequest& req, const std::string& path, std::string& note) {
+    auto ok = admin_authorised(req);
+    if (!ok) return from_error(ok.error());
+    if (!*ok) return fail(401, "unauthorized", "admin token required");
+    auto segments = split_path(path);
+    segments.erase(segments.begin(), segments.begin() + 2);  // "v1", "admin"
     note = "admin";
-    // GET /v1/admin/stations, POST /v1/admin/stations {"name", "kind", ...}
-    if (parts.size() == 3 && parts[2] == "stations") {
-        if (req.method == "GET") {
-            auto all = storage_.stations();
-            if (!all) return from_error(all.error());
-            json arr = json::array();
-            for (const auto& s : *all)
-                arr.push_back({{"id", s.id}, {"name", s.name}, {"kind", s.kind}, {"district", s.district},
-                               {"township", s.township}, {"address", s.address}});
-            return json_response(200, {{"stations", arr}});
+    std::string allowed;
+    for (const auto& route : kAdminRoutes) {
+        std::string id;
+        if (!matches(route.pattern, segments, id)) continue;
+        if (req.method == route.method) {
+            AdminCall call{storage_, opt_, req, std::move(id), note};
+            return route.handler(call);
         }
-        json j;
-        if (auto bad = body(j)) return *bad;
-        StationRecord s;
-        s.name = j.value("name", "");
-        s.kind = j.value("kind", "");
-        s.district = j.value("district", "");
-        s.township = j.value("township", "");
-        s.address = j.value("address", "");
-        auto id = add_station(storage_, s);
-        if (!id) return from_error(id.error());
-        note += " station add " + *id;
-        return json_response(201, {{"id", *id}});
+        allowed += (allowed.empty() ? "" : " or ") + std::string(route.method);
     }
-    // POST /v1/admin/stations/{id}/enrol-codes
-    if (parts.size() == 5 && parts[2] == "stations" && parts[4] == "enrol-codes" && req.method == "POST") {
-        auto code = issue_enrol_code(storage_, parts[3]);
-        if (!code) return from_error(code.error());
-        note += " enrol-code for " + parts[3];
-        return json_response(201, {{"code", *code}, {"ttl_ms", sync::tuning::kEnrolCodeTtlMs}});
-    }
-    // GET /v1/admin/stations/{id}/records?table=visits&limit=&offset=  (scope "*" = reference data)
-    if (parts.size() == 5 && parts[2] == "stations" && parts[4] == "records" && req.method == "GET") {
-        int64_t limit = 500, offset = 0;
-        if (q.count("limit") && !parse_i64(q.at("limit"), limit)) return fail(400, "bad_request", "bad limit");
-        if (q.count("offset") && !parse_i64(q.at("offset"), offset)) return fail(400, "bad_request", "bad offset");
-        const std::string table = q.count("table") ? q.at("table") : "visits";
-        auto rows = storage_.records(parts[3], table, std::min<int64_t>(limit, 5000), offset);
-        if (!rows) return from_error(rows.error());
-        note += " read " + table + " of " + parts[3] + " rows=" + std::to_string(rows->size());
-        return json_response(200, {{"table", table}, {"records", *rows}});
-    }
-    // GET /v1/admin/devices, POST /v1/admin/devices/{id}/revoke
-    if (parts.size() == 3 && parts[2] == "devices" && req.method == "GET") {
-        auto all = storage_.devices();
-        if (!all) return from_error(all.error());
-        json arr = json::array();
-        for (const auto& d : *all)
-            arr.push_back({{"id", d.id}, {"station_id", d.station_id}, {"name", d.name},
-                           {"series", d.series}, {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", d.last_seen_ms},
-                           {"revoked", d.revoked_ms != 0}});
-        return json_response(200, {{"devices", arr}});
-    }
-    if (parts.size() == 5 && parts[2] == "devices" && parts[4] == "revoke" && req.method == "POST") {
-        auto st = storage_.revoke_device(parts[3], platform::wall_ms());
-        if (!st) return from_error(st.error());
-        note += " revoke " + parts[3];
-        return json_response(200, {{"revoked", parts[3]}});
-    }
-    // POST /v1/admin/changes {"author": "...", "writes": [{"table", "row", "scope"?, "fields": {...}, "delete"?}]}
-    if (parts.size() == 3 && parts[2] == "changes" && req.method == "POST") {
-        json j;
-        if (auto bad = body(j)) return *bad;
-        if (!j.contains("writes") || !j["writes"].is_array()) return fail(400, "bad_request", "body lacks 'writes'");
-        std::vector<CentreWrite> writes;
-        for (const auto& w : j["writes"]) {
-            if (!w.is_object() || !w.contains("table") || !w["table"].is_string() || !w.contains("row") ||
-                !w["row"].is_string())
-                return fail(400, "bad_request", "each write needs 'table' and 'row'");
-            CentreWrite cw;
-            cw.table = w["table"].get<std::string>();
-            cw.row = w["row"].get<std::string>();
-            cw.scope = w.value("scope", "");
-            cw.remove = w.value("delete", false);
-            if (w.contains("fields")) {
-                if (!w["fields"].is_object()) return fail(400, "bad_request", "'fields' must be an object");
-                for (auto it = w["fields"].begin(); it != w["fields"].end(); ++it)
-                    cw.fields.emplace_back(it.key(), it.value());
-            }
-            writes.push_back(std::move(cw));
-        }
-        std::string author = j.value("author", "centre");
-        if (author.empty() || author.size() > 100) author = "centre";
-        auto n = storage_.write_as_centre(writes, author);
-        if (!n) return from_error(n.error());
-        note += " wrote fields=" + std::to_string(*n);
-        return json_response(200, {{"written", *n}});
-    }
-    if (parts.size() == 3 && parts[2] == "stats" && req.method == "GET") {
-        auto s = storage_.statistics();
-        if (!s) return from_error(s.error());
-        return json_response(200, *s);
-    }
+    if (!allowed.empty()) return fail(405, "method", "use " + allowed);
     return fail(404, "not_found", "no such admin endpoint");
 }
 

@@ -38,6 +38,7 @@ private:
     sync::HttpResponse enrol(const sync::HttpRequest& req, std::string& note);
     sync::HttpResponse push(const sync::HttpRequest& req, std::string& note);
     sync::HttpResponse pull(const sync::HttpRequest& req, std::string& note);
+    Result<bool> admin_authorised(const sync::HttpRequest& req);
     sync::HttpResponse admin(const sync::HttpRequest& req, const std::string& path, std::string& note);
 
     Storage& storage_;

@@ -440,7 +440,7 @@ public:
             if (!n) return n.error();
             out[key] = *n;
         }
-        // The station figures of DESIGN §2 (visits 批次, people 人次, suggestions, resolved,
+        // The station figures of docs/design.md §2 (visits 批次, people 人次, suggestions, resolved,
         // ratings) for all stations and per station, by the same code as `liaison stats`.
         // Counts only, no personal data.
         auto f = store::stats::figures(db, store::stats::Range{}, store::stats::By::Station);
@@ -591,8 +591,8 @@ private:
         auto conn = std::make_unique<Conn>();
         conn->db = std::move(*d);
         // No memory map: the file grows with every push, and each growth made every pooled
-        // connection unmap and map it again (200 devices: 1.1-1.3 ms of server CPU per sync with
-        // a 1 GB map, 0.82 ms with plain reads; 10k up + 10k down 0.62 s vs 0.74 s).
+        // connection unmap and map it again, which cost more than plain reads save
+        // (docs/performance.md, "Server memory map").
         LIAISON_TRY(conn->db->exec("PRAGMA mmap_size = 0"));
         if (opt_.max_db_bytes) LIAISON_TRY(cap_size(*conn->db, opt_.max_db_bytes));
         if (install) {

@@ -1,6 +1,6 @@
-// The central server's storage, behind one interface. SQLite (sqlite_storage.cpp) is the
-// embedded default; a PostgreSQL backend implements the same calls for a province. The server
-// keeps no state outside it: several liaison-central processes may share one database.
+// The central server's storage, behind one interface. SQLite (sqlite_storage.cpp) is the only
+// backend today; the interface is what another database (for a whole province) would implement.
+// The server keeps no state outside it: several liaison-central processes may share one database.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-// Store benchmark: prints figures next to the DESIGN §7 targets. Not a pass/fail test.
+// Store benchmark: prints figures next to the targets of docs/performance.md. Not a pass/fail test.
 //   bench_store [--visits N] [--dir DIR]
 #include <algorithm>
 #include <chrono>
@@ -82,7 +82,7 @@ std::unique_ptr<store::Store> open_fresh(const std::string& path, bool full) {
     return std::move(*s);
 }
 
-// Baseline of DESIGN §7: raw SQLite, one visit row plus six clock rows per transaction.
+// The reference baseline of docs/performance.md: raw SQLite, one visit row plus six clock rows per transaction.
 std::vector<double> raw_baseline(const std::string& path, bool full, int n) {
     std::filesystem::remove(path);
     db::Db::Options o;
@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
         std::printf("save visit, synchronous=%s (%d): p50 %.3f ms  p99 %.3f ms\n", mode, n, pct(lat, 0.5), pct(lat, 0.99));
         std::printf("  raw SQLite, the same %s rows (27 + FTS): p50 %.3f ms  p99 %.3f ms | store/raw p50 %.2fx  p99 %.2fx (target <= 2x)\n",
                     mode, pct(same, 0.5), pct(same, 0.99), pct(lat, 0.5) / pct(same, 0.5), pct(lat, 0.99) / pct(same, 0.99));
-        std::printf("  raw SQLite, DESIGN's reference (visit + 6 clock rows): p50 %.3f ms  p99 %.3f ms | store/reference p99 %.2fx\n",
+        std::printf("  raw SQLite, the reference baseline (visit + 6 clock rows): p50 %.3f ms  p99 %.3f ms | store/reference p99 %.2fx\n",
                     pct(raw, 0.5), pct(raw, 0.99), pct(lat, 0.99) / pct(raw, 0.99));
     }
 

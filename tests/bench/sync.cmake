@@ -1,4 +1,4 @@
-# Sync benchmarks (issue 4): bench_sync updown | load. Prints figures; not registered with ctest.
+# Sync benchmarks: bench_sync updown | load. Prints figures; not registered with ctest.
 if(TARGET liaison_server_lib AND TARGET liaison-central)
   add_executable(bench_sync ${CMAKE_CURRENT_LIST_DIR}/sync_bench.cpp)
   target_link_libraries(bench_sync PRIVATE liaison_sync_client liaison_store)

@@ -1,4 +1,4 @@
-// Sync benchmarks (DESIGN §7), printing figures; not a pass/fail test.
+// Sync benchmarks (targets and figures in docs/performance.md), printing figures; not a pass/fail test.
 //   bench_sync updown [N]          N changes up from one tablet and down to another, over HTTP on
 //                                  127.0.0.1 through a liaison-central process (target < 2 s for 10k)
 //   bench_sync load [DEVICES] [SECONDS] [CLIENT_THREADS]

@@ -40,33 +40,11 @@ struct Central {
     }
     // Starts `liaison-central --db DB ARGS...`; returns its first stdout line (empty if none in 10 s).
     std::string start(const std::vector<std::string>& args, const std::string& db_path = "") {
-        int fds[2];
-        REQUIRE(::pipe(fds) == 0);
-        pid = ::fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            ::dup2(fds[1], 1);
-            const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-            ::dup2(err, 2);
-            ::close(fds[0]);
-            std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db_path.empty() ? db : db_path};
-            all.insert(all.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (auto& a : all) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-        ::close(fds[1]);
-        out = fds[0];
-        std::string line;
-        pollfd p{out, POLLIN, 0};
-        while (line.find('\n') == std::string::npos && ::poll(&p, 1, 10000) > 0) {
-            char buf[256];
-            const ssize_t n = ::read(out, buf, sizeof buf);
-            if (n <= 0) break;
-            line.append(buf, static_cast<size_t>(n));
-        }
+        const auto child = central_process::spawn(db_path.empty() ? db : db_path, args, log);
+        REQUIRE(child.pid >= 0);
+        pid = child.pid;
+        out = child.out;
+        const std::string line = central_process::first_line(out);
         if (line.rfind("listening on 127.0.0.1:", 0) == 0) port = std::stoi(line.substr(line.rfind(':') + 1));
         return line;
     }

@@ -1,6 +1,7 @@
 // Starting liaison-central as a child process for integration tests and benchmarks (no test
 // framework here: callers check the results). LIAISON_CENTRAL_BIN is set by CMake.
 #pragma once
+#include <fcntl.h>
 #include <poll.h>
 #include <string>
 #include <sys/wait.h>
@@ -14,8 +15,9 @@ struct Child {
     int out = -1;    // the read end of its standard output
 };
 
-// liaison-central --db DB ARGS..., its standard output on a pipe.
-inline Child spawn(const std::string& db, const std::vector<std::string>& args) {
+// liaison-central --db DB ARGS..., its standard output on a pipe; its standard error appended to
+// stderr_log when one is named.
+inline Child spawn(const std::string& db, const std::vector<std::string>& args, const std::string& stderr_log = "") {
     int fds[2];
     if (::pipe(fds) != 0) return {};
     const pid_t pid = ::fork();
@@ -26,6 +28,7 @@ inline Child spawn(const std::string& db, const std::vector<std::string>& args) 
     }
     if (pid == 0) {
         ::dup2(fds[1], 1);
+        if (!stderr_log.empty()) ::dup2(::open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644), 2);
         ::close(fds[0]);
         std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db};
         all.insert(all.end(), args.begin(), args.end());
@@ -57,6 +60,19 @@ inline std::string run(const std::string& db, const std::vector<std::string>& ar
     return out;
 }
 
+// The first line a child prints (with its '\n'), waiting at most 10 s for it.
+inline std::string first_line(int out) {
+    std::string line;
+    pollfd p{out, POLLIN, 0};
+    while (line.find('\n') == std::string::npos && ::poll(&p, 1, 10000) > 0) {
+        char buf[256];
+        const ssize_t n = ::read(out, buf, sizeof buf);
+        if (n <= 0) break;
+        line.append(buf, static_cast<size_t>(n));
+    }
+    return line;
+}
+
 // Starts a server on 127.0.0.1 and a free port; returns its first line ("listening on
 // 127.0.0.1:PORT", or whatever it printed before failing), waiting at most 10 s.
 inline std::string serve(const std::string& db, std::vector<std::string> extra, pid_t* pid) {
@@ -65,14 +81,7 @@ inline std::string serve(const std::string& db, std::vector<std::string> extra, 
     Child c = spawn(db, args);
     *pid = c.pid;
     if (c.pid < 0) return {};
-    std::string line;
-    pollfd p{c.out, POLLIN, 0};
-    while (line.find('\n') == std::string::npos && ::poll(&p, 1, 10000) > 0) {
-        char buf[256];
-        const ssize_t n = ::read(c.out, buf, sizeof buf);
-        if (n <= 0) break;
-        line.append(buf, static_cast<size_t>(n));
-    }
+    std::string line = first_line(c.out);
     ::close(c.out);
     while (!line.empty() && line.back() == '\n') line.pop_back();
     return line;

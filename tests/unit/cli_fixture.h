@@ -6,6 +6,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
 #include "client/cli/cli.h"
 
 namespace testing_support {
@@ -47,5 +50,19 @@ struct CliDir {
         return p.string();
     }
 };
+
+// A data directory after `liaison init` for one station's desk device.
+inline CliDir station() {
+    CliDir d;
+    REQUIRE(d.run({"init", "--station", "东湖街道代表联络站", "--device-name", "desk"}).code == 0);
+    return d;
+}
+
+// The changes in the outbox, waiting to be pushed.
+inline int64_t pending(const CliDir& d) {
+    auto r = d.run({"changes", "--json"});
+    REQUIRE(r.code == 0);
+    return static_cast<int64_t>(nlohmann::json::parse(r.out).size());
+}
 
 }  // namespace testing_support

@@ -10,24 +10,16 @@
 
 using nlohmann::json;
 using testing_support::CliDir;
+using testing_support::pending;
+using testing_support::station;
 
 namespace {
-CliDir set_up() {
-    CliDir d;
-    REQUIRE(d.run({"init", "--station", "东湖街道代表联络站", "--device-name", "desk"}).code == 0);
-    return d;
-}
-size_t outbox(const CliDir& d) {
-    auto r = d.run({"changes", "--json"});
-    REQUIRE(r.code == 0);
-    return json::parse(r.out).size();
-}
 size_t lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 }  // namespace
 
 TEST_CASE("visit add with a subject over 200 characters exits 2 with one line and writes nothing") {
-    CliDir d = set_up();
-    const size_t before = outbox(d);
+    CliDir d = station();
+    const int64_t before = pending(d);
     std::string subject;
     for (int i = 0; i < 201; ++i) subject += "灯";
     auto r = d.run({"visit", "add", "--visitor", "王五", "--category", "urban", "--subject", subject});
@@ -35,7 +27,7 @@ TEST_CASE("visit add with a subject over 200 characters exits 2 with one line an
     CHECK(lines(r.err) == 1);
     CHECK(r.err.find("subject") != std::string::npos);
     CHECK(r.err.find("200") != std::string::npos);
-    CHECK(outbox(d) == before);
+    CHECK(pending(d) == before);
     CHECK(json::parse(d.run({"visit", "list", "--json"}).out).empty());
 
     subject.resize(subject.size() - 3);  // exactly 200 characters is fine
@@ -43,7 +35,7 @@ TEST_CASE("visit add with a subject over 200 characters exits 2 with one line an
 }
 
 TEST_CASE("visit add with content over 10,000 characters or a 40+ character phone is refused") {
-    CliDir d = set_up();
+    CliDir d = station();
     auto r = d.run({"visit", "add", "--visitor", "王五", "--category", "urban", "--subject", "路灯", "--content",
                     std::string(10001, 'x')});
     CHECK(r.code == 2);
@@ -55,8 +47,8 @@ TEST_CASE("visit add with content over 10,000 characters or a 40+ character phon
 }
 
 TEST_CASE("CSV import of a 15 MB cell fails naming the line and imports nothing") {
-    CliDir d = set_up();
-    const size_t before = outbox(d);
+    CliDir d = station();
+    const int64_t before = pending(d);
     const std::string csv = "visitor,category,subject,content\n甲,教育,校门口拥堵,短\n乙,urban,路灯,\"" +
                             std::string(15u << 20, 'x') + "\"\n";
     auto r = d.run({"visit", "import", d.file("big.csv", csv)});
@@ -65,6 +57,6 @@ TEST_CASE("CSV import of a 15 MB cell fails naming the line and imports nothing"
     CHECK(r.err.find("line 3") != std::string::npos);
     CHECK(r.err.find("content") != std::string::npos);
     CHECK(r.err.size() < 300);
-    CHECK(outbox(d) == before);
+    CHECK(pending(d) == before);
     CHECK(json::parse(d.run({"visit", "list", "--json"}).out).empty());
 }

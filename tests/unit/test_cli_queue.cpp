@@ -8,19 +8,9 @@
 
 using nlohmann::json;
 using testing_support::CliDir;
+using testing_support::pending;
+using testing_support::station;
 
-namespace {
-CliDir station() {
-    CliDir d;
-    REQUIRE(d.run({"init", "--station", "东湖街道代表联络站", "--device-name", "desk"}).code == 0);
-    return d;
-}
-int64_t pending(const CliDir& d) {
-    auto r = d.run({"changes", "--json"});
-    REQUIRE(r.code == 0);
-    return static_cast<int64_t>(json::parse(r.out).size());
-}
-}  // namespace
 
 TEST_CASE("queue add, list, call, serve, leave through the command line") {
     CliDir d = station();

@@ -6,23 +6,12 @@
 
 using nlohmann::json;
 using testing_support::CliDir;
+using testing_support::pending;
+using testing_support::station;
 
-namespace {
-CliDir initialised() {
-    CliDir d;
-    auto r = d.run({"init", "--station", "东湖街道代表联络站", "--device-name", "desk"});
-    REQUIRE(r.code == 0);
-    return d;
-}
-int64_t pending(const CliDir& d) {
-    auto r = d.run({"changes", "--json"});
-    REQUIRE(r.code == 0);
-    return static_cast<int64_t>(json::parse(r.out).size());
-}
-}  // namespace
 
 TEST_CASE("visit add, list, show, edit, delete through the command line") {
-    CliDir d = initialised();
+    CliDir d = station();
     REQUIRE(d.run({"deputy", "add", "--name", "陈明", "--level", "县区", "--phone", "13912345678"}).code == 0);
     auto add = d.run({"visit", "add", "--visitor", "王五", "--phone", "13800138000", "--people", "3", "--category",
                       "城乡建设", "--subject", "村口路灯不亮", "--content", "晚上出行不便", "--deputy", "陈明",
@@ -65,7 +54,7 @@ TEST_CASE("visit add, list, show, edit, delete through the command line") {
 }
 
 TEST_CASE("bad input: one line on stderr, non-zero exit, nothing written") {
-    CliDir d = initialised();
+    CliDir d = station();
     const int64_t before = pending(d);
     const std::vector<std::vector<std::string>> bad = {
         {"visit", "add", "--category", "教育", "--subject", "s"},                                  // no visitor
@@ -100,7 +89,7 @@ TEST_CASE("commands before init say what to do") {
 }
 
 TEST_CASE("CSV import: documented columns, Chinese headers, quoted fields; errors name the line") {
-    CliDir d = initialised();
+    CliDir d = station();
     REQUIRE(d.run({"deputy", "add", "--name", "陈明"}).code == 0);
     const std::string good = d.file("ledger.csv",
                                     "\xEF\xBB\xBF时间,来访人,电话,人数,类别,主题,诉求,接待代表\n"
@@ -134,7 +123,7 @@ TEST_CASE("CSV import: documented columns, Chinese headers, quoted fields; error
 }
 
 TEST_CASE("deputy list json shape") {
-    CliDir d = initialised();
+    CliDir d = station();
     REQUIRE(d.run({"deputy", "add", "--name", "李䶮", "--level", "乡镇"}).code == 0);
     CHECK(d.run({"deputy", "add", "--name", "x", "--level", "村"}).code == 2);
     auto arr = json::parse(d.run({"deputy", "list", "--json"}).out);

@@ -1,0 +1,60 @@
+#include "sync/core/csv.h"
+
+namespace liaison::sync {
+
+namespace {
+
+// Reads one record from text at i; line counts the line breaks passed, quoted ones included.
+Result<CsvRecord> read_record(const std::string& text, size_t& i, size_t& line) {
+    CsvRecord rec;
+    rec.line = line;
+    std::string field;
+    bool in_quotes = false, quoted = false;
+    while (i < text.size()) {
+        const char c = text[i++];
+        if (in_quotes) {
+            if (c == '"' && i < text.size() && text[i] == '"') {
+                field.push_back('"');
+                ++i;
+            } else if (c == '"') {
+                in_quotes = false;
+            } else {
+                if (c == '\n') ++line;
+                field.push_back(c);
+            }
+        } else if (c == '"') {
+            if (!field.empty() || quoted) return invalid("line " + std::to_string(line) + ": stray quote inside a field");
+            in_quotes = quoted = true;
+        } else if (c == ',') {
+            rec.fields.push_back(std::move(field));
+            field.clear();
+            quoted = false;
+        } else if (c == '\n') {
+            ++line;
+            break;
+        } else if (c != '\r') {  // a '\r' is part of "\r\n"
+            if (quoted) return invalid("line " + std::to_string(line) + ": text after a closing quote");
+            field.push_back(c);
+        }
+    }
+    if (in_quotes) return invalid("line " + std::to_string(rec.line) + ": unterminated quoted field");
+    rec.fields.push_back(std::move(field));
+    return rec;
+}
+
+}  // namespace
+
+Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
+    std::vector<CsvRecord> out;
+    size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+    size_t line = 1;
+    while (i < text.size()) {
+        auto rec = read_record(text, i, line);
+        if (!rec) return rec.error();
+        const bool blank = rec->fields.size() == 1 && rec->fields[0].empty();
+        if (!blank) out.push_back(std::move(*rec));
+    }
+    return out;
+}
+
+}  // namespace liaison::sync
