@@ -20,7 +20,6 @@
 #include "client/app/script.h"
 #include "client/app/tuning.h"
 #include "client/app/ui_queue.h"
-#include "client/ui/case_views.h"
 #include "client/ui/ui.h"
 #include "platform/platform.h"
 #include "platform/window.h"
@@ -104,11 +103,17 @@ private:
     ui::Layout begin_frame();
     void draw_root(const ui::Layout& l);
     void draw_nav_pane(const ui::Layout& l);
-    void draw_content();
     void present();
     void follow_kiosk_mode();
     void draw_overlays(const ui::Layout& l);
     void update_text_input();
+    bool driven() const { return !opt_.screenshot.empty() || script_.has_value(); }
+    std::unique_ptr<sync::Worker> start_worker(UiQueue& queue);
+    void wait_for_work(UiQueue& queue);
+    bool frame();
+    void follow_script();
+    void check_settled(bool atlas_was_dirty);
+    void finish();
 
     const AppOptions& opt_;
     platform::Window& win_;
@@ -130,12 +135,17 @@ private:
     std::set<char32_t> reported_missing_;
     int atlas_builds_ = 0;
     bool kiosk_window_ = false;  // full screen with the keyboard grabbed until the PIN is entered
+    std::chrono::steady_clock::time_point t_start_;
+    const bool perf_ = std::getenv("LIAISON_PERF") != nullptr;  // prints start-up and frame figures
+    int frames_left_ = tuning::kSettleFrames;
+    int settled_ = 0;  // screenshot: consecutive frames with nothing left to do
+    bool first_ = true;
 };
 
 void App::handle(const SDL_Event& ev) {
     switch (ev.type) {
         case SDL_QUIT:
-            if (!model_.kiosk_mode) running_ = false;  // kiosk: Alt+F4 and the like do nothing; only the PIN leaves
+            if (!model_.kiosk.locked()) running_ = false;  // kiosk: Alt+F4 and the like do nothing; only the PIN leaves
             return;
         case SDL_TEXTINPUT:
             // Map characters beyond the BMP to their stand-ins first: ImGui 1.86 would make them U+FFFD.
@@ -144,7 +154,7 @@ void App::handle(const SDL_Event& ev) {
             return;
         case SDL_TEXTEDITING: preedit_ = glyphs_.shown(ev.edit.text); return;
         case SDL_WINDOWEVENT:
-            if (ev.window.event == SDL_WINDOWEVENT_CLOSE && !model_.kiosk_mode) running_ = false;
+            if (ev.window.event == SDL_WINDOWEVENT_CLOSE && !model_.kiosk.locked()) running_ = false;
             break;
         default: break;
     }
@@ -183,41 +193,20 @@ void App::update_text_input() {
     if (text_input_ && g.PlatformImePos.x != FLT_MAX &&
         (g.PlatformImePos.x != ime_pos_.x || g.PlatformImePos.y != ime_pos_.y)) {
         ime_pos_ = g.PlatformImePos;
-        SDL_Rect r{static_cast<int>(ime_pos_.x), static_cast<int>(ime_pos_.y), 1, static_cast<int>(model_.font_px)};
+        SDL_Rect r{static_cast<int>(ime_pos_.x), static_cast<int>(ime_pos_.y), 1, static_cast<int>(model_.font_px())};
         SDL_SetTextInputRect(&r);
-    }
-}
-
-void App::draw_content() {
-    switch (model_.view) {
-        case ui::View::FirstRun: ui::draw_first_run(ui_, model_.first_run); break;
-        case ui::View::Home: ui::draw_home(ui_, model_.home, model_.sync, model_.ref); break;
-        case ui::View::Visits: ui::draw_visit_list(ui_, model_.list, model_.ref); break;
-        case ui::View::VisitForm: ui::draw_visit_form(ui_, model_.form, model_.ref); break;
-        case ui::View::VisitDetail: ui::draw_visit_detail(ui_, model_.detail, model_.ref); break;
-        case ui::View::Sync: ui::draw_sync(ui_, model_.sync_view); break;
-        case ui::View::Settings:
-            ui::draw_settings(ui_, model_.settings, model_.ref, model_.i18n.lang(), model_.font_px);
-            break;
-        case ui::View::Kiosk: ui::draw_kiosk(ui_, model_.kiosk, model_.ref); break;
-        case ui::View::Queue: ui::draw_queue(ui_, model_.queue); break;
-        case ui::View::CaseBoard: ui::draw_case_board(ui_, model_.case_board); break;
-        case ui::View::CaseDetail: ui::draw_case_detail(ui_, model_.case_detail, model_.ref); break;
-        case ui::View::CaseForm: ui::draw_case_form(ui_, model_.case_form, model_.ref); break;
-        case ui::View::DeputyRecord: ui::draw_deputy_record(ui_, model_.record, model_.ref); break;
-        case ui::View::Stats: ui::draw_stats(ui_, model_.stats_view); break;
     }
 }
 
 void App::draw_overlays(const ui::Layout& l) {
     auto* dl = ImGui::GetForegroundDrawList();
-    if (!model_.toast.empty()) {
-        ui_.note_text(model_.toast);
-        const ImVec2 ts = ImGui::CalcTextSize(model_.toast.c_str());
+    if (!model_.toast().empty()) {
+        ui_.note_text(model_.toast());
+        const ImVec2 ts = ImGui::CalcTextSize(model_.toast().c_str());
         const float bottom = l.portrait ? l.height - ui::nav_height(l) - 24 : l.height - 32;
         const ImVec2 a((l.width - ts.x) / 2 - 24, bottom - ts.y - 24);
         dl->AddRectFilled(a, ImVec2(a.x + ts.x + 48, bottom), IM_COL32(50, 50, 50, 235), 12);
-        dl->AddText(ImVec2(a.x + 24, a.y + 12), IM_COL32_WHITE, model_.toast.c_str());
+        dl->AddText(ImVec2(a.x + 24, a.y + 12), IM_COL32_WHITE, model_.toast().c_str());
     }
     // Some IMEs leave the composition to the app: show it under the caret, underlined.
     if (!preedit_.empty() && text_input_ && ime_pos_.x >= 0) {
@@ -233,8 +222,8 @@ void App::draw_overlays(const ui::Layout& l) {
 ui::Layout App::begin_frame() {
     ImGuiIO& io = ImGui::GetIO();
     const float scale = win_.pixel_scale();
-    glyphs_.set_size(model_.font_px, scale);
-    glyphs_.set_large_titles(model_.view == ui::View::Kiosk);
+    glyphs_.set_size(model_.font_px(), scale);
+    glyphs_.set_large_titles(model_.view() == ui::View::Kiosk);
     if (glyphs_.dirty()) rebuild_atlas();
 
     ImGui_ImplSDLRenderer_NewFrame();
@@ -249,8 +238,8 @@ ui::Layout App::begin_frame() {
     l.width = io.DisplaySize.x;
     l.height = io.DisplaySize.y;
     l.portrait = l.height > l.width;
-    l.font = model_.font_px;
-    l.touch = model_.view == ui::View::Kiosk ? AppModel::kKioskTouchPx : tuning::kTouchPx;
+    l.font = model_.font_px();
+    l.touch = model_.view() == ui::View::Kiosk ? KioskScreen::kTouchPx : tuning::kTouchPx;
     l.pad = l.width < 900 ? 12 : 16;
     if (!style_set_ || l.font != style_for_.font || l.pad != style_for_.pad || l.touch != style_for_.touch) {
         ui::apply_style(l);
@@ -271,7 +260,7 @@ void App::draw_nav_pane(const ui::Layout& l) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, l.portrait ? 8 : 12));
     ImGui::BeginChild("##nav", size, false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
-    ui::draw_nav(ui_, model_.view, model_.sync.pending, model_.sync.conflicts);
+    ui::draw_nav(ui_, model_.view(), model_.sync.status().pending, model_.sync.status().conflicts);
     ImGui::EndChild();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
@@ -287,7 +276,7 @@ void App::draw_root(const ui::Layout& l) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
-    const bool nav = model_.view != ui::View::FirstRun && model_.view != ui::View::Kiosk;
+    const bool nav = model_.view() != ui::View::FirstRun && model_.view() != ui::View::Kiosk;
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.0f);
     if (nav && !l.portrait) draw_nav_pane(l);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kBackground);
@@ -299,7 +288,7 @@ void App::draw_root(const ui::Layout& l) {
     ImGui::PopStyleVar();  // child border
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 1.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(l.pad, l.pad * 0.75f));
-    draw_content();
+    model_.draw(ui_);
     ImGui::PopStyleVar(2);
     ImGui::EndChild();
     if (nav && l.portrait) draw_nav_pane(l);
@@ -327,12 +316,12 @@ void App::present() {
 
 // The window follows kiosk mode: started from the settings, or left with the admin's PIN.
 void App::follow_kiosk_mode() {
-    if (!kiosk_window_ && model_.kiosk_mode) {
+    if (!kiosk_window_ && model_.kiosk.locked()) {
         // A script keeps the size it asked for (--size), so its screenshots stay comparable.
         if (!script_) SDL_SetWindowFullscreen(win_.sdl(), SDL_WINDOW_FULLSCREEN_DESKTOP);
         enter_kiosk_window();
     }
-    if (kiosk_window_ && !model_.kiosk_mode) {
+    if (kiosk_window_ && !model_.kiosk.locked()) {
         kiosk_window_ = false;
         SDL_SetWindowKeyboardGrab(win_.sdl(), SDL_FALSE);
         SDL_SetWindowFullscreen(win_.sdl(), 0);
@@ -358,102 +347,101 @@ void App::wake() {
     SDL_PushEvent(&ev);  // thread safe
 }
 
-int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_point t_start) {
-    script_ = std::move(script);
-    const bool screenshot_mode = !opt_.screenshot.empty();
-    const bool driven = screenshot_mode || script_.has_value();
-    const bool report = std::getenv("LIAISON_PERF") != nullptr;  // prints start-up and frame figures
-    int frames_left = tuning::kSettleFrames;
-    int settled = 0;  // screenshot: consecutive frames with nothing left to do
-    bool first = true;
-    UiQueue queue(&App::wake);
-    // Sync in the background whenever this device is enrolled (never while screenshots or
-    // scripts drive the app: they must not depend on a network). Declared after the queue so
-    // it stops before the queue it posts to is destroyed.
-    std::unique_ptr<sync::Worker> worker;
+// Sync in the background whenever this device is enrolled (never while screenshots or scripts
+// drive the app: they must not depend on a network).
+std::unique_ptr<sync::Worker> App::start_worker(UiQueue& queue) {
     const auto server_url = model_.store->setting("server_url");
     const auto ca_file = model_.store->setting("sync_ca_file");
     if (!server_url || !ca_file) {
         std::cerr << "liaison: no background sync: "
                   << (server_url ? ca_file.error() : server_url.error()).message << "\n";
-    } else if (!driven && model_.store->initialized() && !server_url->empty()) {
-        sync::WorkerOptions wo;
-        wo.store_path = model_.store->db().path();
-        wo.ca_file = *ca_file;
-        wo.on_status = [&queue](const sync::SyncStatus& s) {
-            queue.post([s](AppModel& m) { m.on_sync_status(s); });
-        };
-        worker = std::make_unique<sync::Worker>(std::move(wo));
-        worker->start();
-        model_.worker = worker.get();
+        return nullptr;
     }
+    if (driven() || !model_.store->initialized() || server_url->empty()) return nullptr;
+    sync::WorkerOptions wo;
+    wo.store_path = model_.store->db().path();
+    wo.ca_file = *ca_file;
+    wo.on_status = [&queue](const sync::SyncStatus& s) {
+        queue.post([s](AppModel& m) { m.on_sync_status(s); });
+    };
+    auto worker = std::make_unique<sync::Worker>(std::move(wo));
+    worker->start();
+    model_.worker = worker.get();
+    return worker;
+}
 
-    while (running_) {
-        int timeout = 0;
-        if (!driven && frames_left <= 0) {
-            const int64_t deadline = model_.next_deadline();
-            timeout = deadline ? static_cast<int>(std::max<int64_t>(0, deadline - platform::monotonic_ms())) : -1;
-        }
-        SDL_Event ev;
-        // Hold no read snapshot while asleep: it would pin the WAL the sync worker writes to.
-        if (timeout != 0 && model_.store) model_.store->refresh();
-        // Sleep in the OS until input, a worker's wake-up, or the next timer: idle costs nothing.
-        const bool got = timeout < 0 ? SDL_WaitEvent(&ev) == 1 : SDL_WaitEventTimeout(&ev, timeout) == 1;
-        if (got) {
-            handle(ev);
-            while (SDL_PollEvent(&ev)) handle(ev);
-            frames_left = std::max(frames_left, tuning::kSettleFrames);
-        }
-        for (auto& task : queue.take()) task(model_);
-        if (model_.run_timers(platform::monotonic_ms())) frames_left = std::max(frames_left, 2);
-        if (model_.data_changed) {
-            model_.data_changed = false;
-            frames_left = std::max(frames_left, 2);
-        }
-        if (!running_) break;
-        if (!driven && frames_left <= 0) continue;
-
-        const auto t0 = std::chrono::steady_clock::now();
-        const bool atlas_was_dirty = glyphs_.dirty();
-        draw();
-        const double ms = ms_since(t0);
-        frame_ms_.push_back(ms);
-        if (frame_ms_.size() > 100000) frame_ms_.clear();
-        --frames_left;
-        if (first) {
-            first = false;
-            if (report)
-                std::fprintf(stderr, "perf: first frame %.1f ms after start (frame %.1f ms incl. %d atlas build(s) %.1f ms, %zu glyphs, atlas %dx%d, %s)\n",
-                             ms_since(t_start), ms, atlas_builds_, atlas_ms_, glyphs_.glyph_count(), glyphs_.texture_width(),
-                             glyphs_.texture_height(), win_.renderer_name().c_str());
-        }
-        if (ImGui::GetIO().WantTextInput) frames_left = std::max(frames_left, 0);
-
-        if (script_) {
-            script_->after_frame(ui_, model_, frame_ms_, platform::monotonic_ms());
-            if (script_->failed()) {
-                std::cerr << "liaison: " << script_->error() << "\n";
-                ok_ = false;
-                running_ = false;
-            } else if (script_->done()) {
-                running_ = false;
-            } else {
-                SDL_Delay(5);  // real time passes for debounce timers without spinning a core
-            }
-        } else if (screenshot_mode && !capture_) {
-            // Settled: glyphs built, no intents or data pending, no debounced query waiting.
-            const bool busy = atlas_was_dirty || glyphs_.dirty() || model_.data_changed || model_.list_query_due || model_.status_due ||
-                              model_.list.want_rows;
-            settled = busy ? 0 : settled + 1;
-            if (settled >= tuning::kSettleFrames) capture_ = true;
-        }
+// Sleeps until there is something to do, then does it: input, the workers' results, timers.
+void App::wait_for_work(UiQueue& queue) {
+    int timeout = 0;
+    if (!driven() && frames_left_ <= 0) {
+        const int64_t deadline = model_.next_deadline();
+        timeout = deadline ? static_cast<int>(std::max<int64_t>(0, deadline - platform::monotonic_ms())) : -1;
     }
+    SDL_Event ev;
+    // Hold no read snapshot while asleep: it would pin the WAL the sync worker writes to.
+    if (timeout != 0 && model_.store) model_.store->refresh();
+    // Sleep in the OS until input, a worker's wake-up, or the next timer: idle costs nothing.
+    const bool got = timeout < 0 ? SDL_WaitEvent(&ev) == 1 : SDL_WaitEventTimeout(&ev, timeout) == 1;
+    if (got) {
+        handle(ev);
+        while (SDL_PollEvent(&ev)) handle(ev);
+        frames_left_ = std::max(frames_left_, tuning::kSettleFrames);
+    }
+    for (auto& task : queue.take()) task(model_);
+    if (model_.run_timers(platform::monotonic_ms())) frames_left_ = std::max(frames_left_, 2);
+    if (model_.data_changed) {
+        model_.data_changed = false;
+        frames_left_ = std::max(frames_left_, 2);
+    }
+}
+
+// Draws one frame and records its time; true when the glyph atlas was rebuilt for it.
+bool App::frame() {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool atlas_was_dirty = glyphs_.dirty();
+    draw();
+    const double ms = ms_since(t0);
+    frame_ms_.push_back(ms);
+    if (frame_ms_.size() > 100000) frame_ms_.clear();
+    --frames_left_;
+    if (first_) {
+        first_ = false;
+        if (perf_)
+            std::fprintf(stderr, "perf: first frame %.1f ms after start (frame %.1f ms incl. %d atlas build(s) %.1f ms, %zu glyphs, atlas %dx%d, %s)\n",
+                         ms_since(t_start_), ms, atlas_builds_, atlas_ms_, glyphs_.glyph_count(), glyphs_.texture_width(),
+                         glyphs_.texture_height(), win_.renderer_name().c_str());
+    }
+    if (ImGui::GetIO().WantTextInput) frames_left_ = std::max(frames_left_, 0);
+    return atlas_was_dirty;
+}
+
+void App::follow_script() {
+    script_->after_frame(ui_, model_, frame_ms_, platform::monotonic_ms());
+    if (script_->failed()) {
+        std::cerr << "liaison: " << script_->error() << "\n";
+        ok_ = false;
+        running_ = false;
+    } else if (script_->done()) {
+        running_ = false;
+    } else {
+        SDL_Delay(5);  // real time passes for debounce timers without spinning a core
+    }
+}
+
+// --screenshot: capture once glyphs are built and no intents, data or debounced query are pending.
+void App::check_settled(bool atlas_was_dirty) {
+    const bool busy = atlas_was_dirty || glyphs_.dirty() || !model_.settled();
+    settled_ = busy ? 0 : settled_ + 1;
+    if (settled_ >= tuning::kSettleFrames) capture_ = true;
+}
+
+void App::finish() {
     model_.flush();
     if (script_ && !script_->done()) {
         std::cerr << "liaison: the app closed before its script ended\n";
         ok_ = false;
     }
-    if (report && !frame_ms_.empty()) {
+    if (perf_ && !frame_ms_.empty()) {
         auto pct = [](std::vector<double> v, double p) {
             std::sort(v.begin(), v.end());
             return v[std::min(v.size() - 1, static_cast<size_t>(static_cast<double>(v.size()) * p))];
@@ -461,8 +449,64 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
         std::fprintf(stderr, "perf: %zu frames, whole frame p50 %.1f / p95 %.1f ms, of which rendering p50 %.1f / p95 %.1f ms\n",
                      frame_ms_.size(), pct(frame_ms_, 0.5), pct(frame_ms_, 0.95), pct(render_ms_, 0.5), pct(render_ms_, 0.95));
     }
+}
+
+int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_point t_start) {
+    script_ = std::move(script);
+    t_start_ = t_start;
+    UiQueue queue(&App::wake);
+    // Declared after the queue so it stops before the queue it posts to is destroyed.
+    const std::unique_ptr<sync::Worker> worker = start_worker(queue);
+    while (running_) {
+        wait_for_work(queue);
+        if (!running_) break;
+        if (!driven() && frames_left_ <= 0) continue;
+        const bool atlas_was_dirty = frame();
+        if (script_)
+            follow_script();
+        else if (!opt_.screenshot.empty() && !capture_)
+            check_settled(atlas_was_dirty);
+    }
+    finish();
     model_.worker = nullptr;  // the worker stops with this scope
     return ok_ ? 0 : 1;
+}
+
+// `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-pin).
+int start_kiosk_view(AppModel& model, const AppOptions& opt) {
+    const auto step = ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Welcome);
+    if (auto st = model.start_kiosk(step, opt.kiosk); !st) {
+        std::cerr << "liaison: kiosk: " << st.error().message << "\n";
+        return 2;
+    }
+    if (opt.screenshot.empty()) return 0;
+    if (auto st = seed_kiosk_screenshot(model, step); !st) {
+        std::cerr << "liaison: kiosk sample: " << st.error().message << "\n";
+        return 1;
+    }
+    // A visitor's English switch: the kiosk itself always greets in Chinese.
+    if (opt.lang == "en") model.apply(ui::intent::Kiosk{ui::intent::KioskAction::Language, "en"});
+    return 0;
+}
+
+// The view asked for on the command line; 0, or the exit code when it cannot be shown.
+int start_view(AppModel& model, const AppOptions& opt) {
+    if (opt.kiosk || (model.view() != ui::View::FirstRun && ui::kiosk_step_from_name(opt.view)))
+        return start_kiosk_view(model, opt);
+    if (model.view() == ui::View::FirstRun) return 0;
+    auto v = ui::view_from_name(opt.view);
+    if (!v) {
+        std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, case-form, deputy-record, stats)\n";
+        return 2;
+    }
+    if (*v == ui::View::Queue && !opt.screenshot.empty()) {
+        if (auto st = seed_queue_screenshot(*model.store); !st) {
+            std::cerr << "liaison: queue sample: " << st.error().message << "\n";
+            return 1;
+        }
+    }
+    if (*v != model.view()) model.navigate(*v);  // home is loaded already
+    return 0;
 }
 
 }  // namespace
@@ -482,35 +526,7 @@ int run(const AppOptions& opt) {
         std::cerr << "liaison: " << st.error().message << "\n";
         return 1;
     }
-    if (opt.kiosk || (model.view != ui::View::FirstRun && ui::kiosk_step_from_name(opt.view))) {
-        // `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-pin).
-        const auto step = ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Welcome);
-        if (auto st = model.start_kiosk(step, opt.kiosk); !st) {
-            std::cerr << "liaison: kiosk: " << st.error().message << "\n";
-            return 2;
-        }
-        if (!opt.screenshot.empty()) {
-            if (auto st = seed_kiosk_screenshot(model, step); !st) {
-                std::cerr << "liaison: kiosk sample: " << st.error().message << "\n";
-                return 1;
-            }
-            // A visitor's English switch: the kiosk itself always greets in Chinese.
-            if (opt.lang == "en") model.apply_kiosk({ui::intent::KioskAction::Language, "en"});
-        }
-    } else if (model.view != ui::View::FirstRun) {
-        auto v = ui::view_from_name(opt.view);
-        if (!v) {
-            std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, case-form, deputy-record, stats)\n";
-            return 2;
-        }
-        if (*v == ui::View::Queue && !opt.screenshot.empty()) {
-            if (auto st = seed_queue_screenshot(*model.store); !st) {
-                std::cerr << "liaison: queue sample: " << st.error().message << "\n";
-                return 1;
-            }
-        }
-        if (*v != model.view) model.navigate(*v);  // home is loaded already
-    }
+    if (const int rc = start_view(model, opt); rc != 0) return rc;
     std::optional<Script> script;
     if (!opt.script.empty()) {
         auto s = Script::load(opt.script);
@@ -520,13 +536,8 @@ int run(const AppOptions& opt) {
         }
         script = std::move(*s);
     }
-
-    platform::WindowOptions wo;
-    wo.title = model.i18n.tr("app.title");
-    wo.width = opt.width;
-    wo.height = opt.height;
-    wo.fullscreen = opt.kiosk;
-    auto win = platform::Window::open(wo);
+    auto win = platform::Window::open(
+        {.title = model.i18n.tr("app.title"), .width = opt.width, .height = opt.height, .fullscreen = opt.kiosk});
     if (!win) {
         std::cerr << "liaison: " << win.error().message << "\n";
         return 1;

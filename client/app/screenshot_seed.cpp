@@ -21,7 +21,9 @@ Status seed_duty_slot(AppModel& m) {
     d.deputy_ids.push_back(m.ref.deputies.front().id);
     if (m.ref.deputies.size() > 1) d.deputy_ids.push_back(m.ref.deputies[1].id);
     LIAISON_TRY(store::duty::add_slot(*m.store, d));
-    m.kiosk_load_language(m.kiosk.lang);
+    const std::string lang = m.kiosk.lang();
+    Context c = m.context();
+    m.kiosk.load_language(lang, c);
     return {};
 }
 
@@ -33,10 +35,8 @@ Status seed_ticket(AppModel& m) {
     t.topic = "小区门口路灯不亮";
     auto r = store::queue::take_ticket(*m.store, t);
     if (!r) return r.error();
-    m.kiosk.ticket_label = store::queue::label(*r);
-    if (auto n = store::queue::waiting_ahead(*m.store, *r)) m.kiosk.ticket_ahead = *n;
-    m.kiosk_ticket_until = m.kiosk_now() + AppModel::kTicketShownMs;
-    m.kiosk.ticket_left_s = static_cast<int>(AppModel::kTicketShownMs / 1000);
+    Context c = m.context();
+    m.kiosk.show_ticket(*r, c);
     return {};
 }
 }  // namespace
@@ -45,12 +45,13 @@ Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step) {
     using ui::KioskStep;
     LIAISON_TRY(seed_duty_slot(m));
     if (step == KioskStep::Details || step == KioskStep::Deputy) {
-        auto& f = m.kiosk.form;
+        ui::KioskForm f;
         f.name = m.glyphs->shown("王小明");
         f.phone = "13800138000";
         f.people = 2;
         f.topic = m.glyphs->shown("小区门口路灯不亮 (No.3 Road)");
         if (!m.ref.categories.empty()) f.category = m.ref.categories.front().id;
+        m.kiosk.set_form(std::move(f));
     }
     if (step == KioskStep::Ticket) return seed_ticket(m);
     return {};

@@ -136,11 +136,11 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
     } else if (s.cmd == "wait") {
         if (!s.arg.empty()) {
             if (now - started_ >= std::atoll(s.arg.c_str())) settle_ = settle;
-        } else if (m.list_query_due == 0 && m.draft_due == 0) {
+        } else if (!m.visits.debouncing()) {
             settle_ = settle;
         }
     } else if (s.cmd == "advance") {
-        m.clock_offset_ms += std::atoll(s.arg.c_str());
+        m.kiosk.advance_clock(std::atoll(s.arg.c_str()));
         settle_ = settle;
     } else if (s.cmd == "view") {
         if (auto v = ui::view_from_name(s.arg)) {

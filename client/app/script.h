@@ -28,7 +28,7 @@ class Glyphs;
 
 namespace liaison::app {
 
-struct AppModel;
+class AppModel;
 
 class Script {
 public:

@@ -8,7 +8,7 @@
 
 namespace liaison::app {
 
-struct AppModel;
+class AppModel;
 
 class UiQueue {
 public:

@@ -1,0 +1,525 @@
+// The case screens: fills the case board, case detail, new case form, deputy record and
+// statistics states from the store, and applies their intents.
+#include "client/app/cases_screen.h"
+#include "client/app/overload.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "client/store/duty.h"
+#include "client/store/stats.h"
+#include "platform/platform.h"
+
+namespace liaison::app {
+
+namespace cases = store::cases;
+
+namespace {
+constexpr size_t kRecordEntries = 200;  // entries shown on the record screen
+
+std::string add_days(const std::string& date, int64_t n) { return cases::date_of_day(cases::day_number(date) + n); }
+
+// "YYYY-MM" moved by n months.
+std::string add_months(const std::string& ym, int n) {
+    int y = std::atoi(ym.substr(0, 4).c_str()), m = std::atoi(ym.substr(5, 2).c_str()) - 1 + n;
+    y += m >= 0 ? m / 12 : (m - 11) / 12;
+    m = ((m % 12) + 12) % 12;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m + 1);
+    return buf;
+}
+std::string month_end(const std::string& ym) { return add_days(add_months(ym, 1) + "-01", -1); }
+
+std::optional<cases::Action> action_of(const std::string& code) {
+    for (auto a : {cases::Action::Assign, cases::Action::Progress, cases::Action::Close, cases::Action::Feedback,
+                   cases::Action::Rate})
+        if (code == cases::action_code(a)) return a;
+    return std::nullopt;
+}
+
+std::string refusal_text(const cases::Refusal& r, const ui::I18n& i18n) {
+    const std::string from = i18n.tr("case.status." + r.from), to = i18n.tr("case.status." + r.to);
+    if (r.needs.empty()) return i18n.fmt("case.refused_past", {from, to});
+    return i18n.fmt("case.refused", {from, to, i18n.tr("case.status." + r.needs)});
+}
+
+// Why the open transition form cannot be applied yet ("" when it can).
+std::string missing_field(cases::Action a, const ui::CaseDetailState& d, const ui::I18n& i18n) {
+    switch (a) {
+        case cases::Action::Assign:
+            if (d.department_id.empty()) return i18n.tr("case.err.department");
+            if (!store::valid_date(d.deadline)) return i18n.tr("case.err.deadline");
+            return "";
+        case cases::Action::Progress: return d.note.empty() ? i18n.tr("case.err.note") : "";
+        case cases::Action::Close: return d.result.empty() ? i18n.tr("case.err.result") : "";
+        case cases::Action::Feedback: return "";
+        case cases::Action::Rate: return d.satisfaction.empty() ? i18n.tr("case.err.satisfaction") : "";
+    }
+    return "";
+}
+
+Status apply_action(cases::Action a, const ui::CaseDetailState& d, Context& c) {
+    switch (a) {
+        case cases::Action::Assign: return cases::assign(c.store, d.id, d.department_id, d.deadline, c.stored(d.note));
+        case cases::Action::Progress: return cases::progress(c.store, d.id, c.stored(d.note));
+        case cases::Action::Close: return cases::close(c.store, d.id, c.stored(d.result));
+        case cases::Action::Feedback: return cases::feedback(c.store, d.id, d.channel, c.stored(d.note));
+        case cases::Action::Rate: return cases::rate(c.store, d.id, d.satisfaction, c.stored(d.comment));
+    }
+    return {};
+}
+}  // namespace
+
+ui::CaseRowView case_row(const cases::CaseRow& r, const Context& c) {
+    ui::CaseRowView v;
+    v.id = r.id;
+    v.title = c.shown(r.title);
+    v.category = c.ref.label(c.ref.categories, r.category);
+    v.status = r.status;
+    v.department = c.shown(r.department_name);
+    v.deadline = r.deadline;
+    v.created_at = r.created_at;
+    v.deadline_state = cases::deadline_code(r.deadline_state);
+    return v;
+}
+
+std::vector<ui::CaseRowView> cases_of_visit(const std::string& visit_id, const Context& c) {
+    std::vector<ui::CaseRowView> out;
+    if (visit_id.empty()) return out;
+    cases::CaseQuery q;
+    q.visit_id = visit_id;
+    if (auto rows = cases::list(c.store, q))
+        for (const auto& r : *rows) out.push_back(case_row(r, c));
+    return out;
+}
+
+bool CasesScreen::owns(ui::View v) {
+    return v == ui::View::CaseBoard || v == ui::View::CaseDetail || v == ui::View::CaseForm ||
+           v == ui::View::DeputyRecord || v == ui::View::Stats;
+}
+
+void CasesScreen::draw(ui::Ui& u, ui::View v, const Context& c) {
+    switch (v) {
+        case ui::View::CaseBoard: ui::draw_case_board(u, board_); break;
+        case ui::View::CaseDetail: ui::draw_case_detail(u, detail_, c.ref); break;
+        case ui::View::CaseForm: ui::draw_case_form(u, form_, c.ref); break;
+        case ui::View::DeputyRecord: ui::draw_deputy_record(u, record_, c.ref); break;
+        case ui::View::Stats: ui::draw_stats(u, stats_); break;
+        default: break;
+    }
+}
+
+void CasesScreen::refresh_board(Context& c) {
+    auto& b = board_;
+    b.columns.clear();
+    b.all.clear();
+    b.overdue = 0;
+    b.error.clear();
+    if (!c.store.initialized()) return;
+    b.today = cases::today(c.store);
+    auto board = cases::board(c.store, b.today);
+    if (!board) {
+        b.error = board.error().message;
+        return;
+    }
+    for (const auto& col : *board) {
+        ui::CaseBoardState::Column column;
+        column.status = col.status;
+        for (const auto& r : col.cases) column.cases.push_back(case_row(r, c));
+        b.columns.push_back(std::move(column));
+    }
+    cases::CaseQuery q;
+    q.today = b.today;
+    if (auto all = cases::list(c.store, q))
+        for (const auto& r : *all) {
+            b.all.push_back(case_row(r, c));
+            if (r.deadline_state == cases::DeadlineState::Overdue) ++b.overdue;
+        }
+    c.app.changed();
+}
+
+void CasesScreen::open_case(const std::string& id, Context& c) {
+    const std::string keep_action = detail_.id == id ? detail_.action : "";
+    detail_ = {};
+    detail_.id = id;
+    c.app.show(ui::View::CaseDetail);
+    c.app.changed();
+    auto k = cases::get(c.store, id);
+    if (!k) {
+        detail_.loaded_error = k.error().message;
+        return;
+    }
+    fill_detail(*k, c);
+    auto& d = detail_;
+    if (std::find(d.allowed.begin(), d.allowed.end(), keep_action) != d.allowed.end()) d.action = keep_action;
+}
+
+void CasesScreen::fill_detail(const store::Case& k, Context& c) {
+    auto& d = detail_;
+    const std::string today = cases::today(c.store);
+    for (const auto& e : k.timeline) d.timeline.push_back({e.at, c.shown(e.author), e.kind, c.shown(e.note)});
+    d.c = k;
+    d.c.timeline.clear();
+    for (auto* f : {&d.c.title, &d.c.content, &d.c.result, &d.c.satisfaction_comment}) *f = c.shown(*f);
+    d.category = c.ref.label(c.ref.categories, k.category);
+    if (auto deps = c.store.departments()) {
+        for (const auto& dep : *deps) {
+            d.departments.push_back({dep.id, c.shown(dep.name)});
+            if (dep.id == k.department_id) d.department = c.shown(dep.name);
+        }
+    }
+    std::vector<std::string> deputy_ids = k.deputy_ids;
+    if (!k.visit_id.empty()) {
+        if (auto v = c.store.visit(k.visit_id)) {
+            d.visit_subject = c.shown(v->subject);
+            if (deputy_ids.empty()) deputy_ids = v->deputy_ids;
+        }
+    }
+    for (const auto& dep : deputy_ids) d.deputies += (d.deputies.empty() ? "" : "、") + c.ref.label(c.ref.deputies, dep);
+    d.deadline_state = cases::deadline_code(cases::deadline_state(k.status, k.deadline, today));
+    for (auto a : cases::allowed_actions(k.status)) d.allowed.push_back(cases::action_code(a));
+    for (int n : {7, 15, 30})
+        d.quick_deadlines.push_back({add_days(today, n), c.i18n.fmt("case.in_days", {std::to_string(n)})});
+    // Re-assigning keeps the current department and deadline as the starting point.
+    d.department_id = k.department_id;
+    d.deadline = k.deadline;
+}
+
+// E.g. --view case-detail: a case in progress, else the first on the board.
+void CasesScreen::open_some_case(Context& c) {
+    refresh_board(c);
+    std::string id;
+    for (const auto& r : board_.all)
+        if (r.status == "in_progress" && id.empty()) id = r.id;
+    if (id.empty() && !board_.all.empty()) id = board_.all.front().id;
+    if (!id.empty())
+        open_case(id, c);
+    else
+        detail_.loaded_error = c.i18n.tr("case.none");
+}
+
+void CasesScreen::submit_action(Context& c) {
+    auto& d = detail_;
+    d.error.clear();
+    const auto action = action_of(d.action);
+    if (!action) return;
+    // The status may have moved since the buttons were drawn (another tablet, a sync): ask again.
+    auto cur = cases::get(c.store, d.id);
+    if (!cur) {
+        d.error = cur.error().message;
+        return;
+    }
+    if (auto refusal = cases::check(cur->status, *action)) {
+        d.error = refusal_text(*refusal, c.i18n);
+        return;
+    }
+    if (d.error = missing_field(*action, d, c.i18n); !d.error.empty()) return;
+    if (auto st = apply_action(*action, d, c); !st) {
+        d.error = c.shown(st.error().message);
+        return;
+    }
+    const std::string id = d.id;
+    detail_.action.clear();
+    open_case(id, c);
+    refresh_board(c);
+    c.app.refresh_status();
+    c.app.show_toast("toast.saved");
+}
+
+void CasesScreen::new_case(const ui::intent::NewCase& n, Context& c) {
+    form_ = {};
+    form_.visit_id = n.visit_id;
+    if (!n.visit_id.empty()) {
+        if (auto v = c.store.visit(n.visit_id)) {
+            form_.visit_subject = c.shown(v->subject);
+            form_.title = c.shown(v->subject);
+            form_.content = c.shown(v->content);
+            form_.category = v->category;
+        }
+    }
+    c.app.show(ui::View::CaseForm);
+}
+
+void CasesScreen::save_case(Context& c) {
+    cases::NewCase nc;
+    nc.visit_id = form_.visit_id;
+    nc.title = c.stored(form_.title);
+    nc.content = c.stored(form_.content);
+    nc.category = form_.category;
+    auto id = cases::add(c.store, nc);
+    if (!id) {
+        form_.error = c.shown(id.error().message);
+        return;
+    }
+    form_ = {};
+    refresh_board(c);
+    c.app.refresh_status();
+    open_case(*id, c);
+    c.app.show_toast("toast.saved");
+}
+
+// The record's dates for its period ("" = open).
+void CasesScreen::record_period(const std::string& today) {
+    auto& r = record_;
+    r.from.clear();
+    r.to.clear();
+    if (r.period == "month") {
+        r.from = today.substr(0, 8) + "01";
+        r.to = today;
+    } else if (r.period == "quarter") {
+        r.from = add_days(today, -90);
+        r.to = today;
+    } else if (r.period == "year") {
+        r.from = today.substr(0, 5) + "01-01";
+        r.to = today;
+    }
+}
+
+void CasesScreen::refresh_record(Context& c) {
+    auto& r = record_;
+    const std::string today = cases::today(c.store);
+    if (r.act_date.empty()) r.act_date = today;
+    record_period(today);
+    r.visits = r.people = r.duty_slots = r.activities = 0;
+    r.by_type.clear();
+    r.entries.clear();
+    r.upcoming.clear();
+    if (r.deputy_id.empty()) return;
+    auto rec = store::duty::deputy_record(c.store, r.deputy_id, r.from, r.to);
+    if (!rec) {
+        r.error = rec.error().message;
+        return;
+    }
+    r.visits = rec->visits;
+    r.people = rec->people;
+    r.duty_slots = rec->duty_slots;
+    r.activities = rec->activity_count();
+    for (const auto& t : store::duty::activity_types()) {
+        auto it = rec->by_type.find(t.code);
+        r.by_type.push_back({t.code, it == rec->by_type.end() ? 0 : it->second});
+    }
+    for (const auto& e : rec->entries) {
+        if (r.entries.size() >= kRecordEntries) break;
+        r.entries.push_back({e.date, e.type, c.shown(e.text), e.type == "reception" ? e.people : 0});
+    }
+    if (auto slots = store::duty::slots(c.store, today, add_days(today, 14)))
+        for (const auto& s : *slots)
+            if (std::find(s.deputy_ids.begin(), s.deputy_ids.end(), r.deputy_id) != s.deputy_ids.end()) {
+                auto v = s;
+                v.note = c.shown(v.note);
+                r.upcoming.push_back(std::move(v));
+            }
+    c.app.changed();
+}
+
+void CasesScreen::add_activity(Context& c) {
+    auto& r = record_;
+    r.error.clear();
+    store::Activity a;
+    a.deputy_id = r.deputy_id;
+    a.type = r.act_type;
+    a.date = r.act_date;
+    a.notes = c.stored(r.act_notes);
+    if (!store::valid_date(a.date)) {
+        r.error = c.i18n.tr("case.err.date");
+        return;
+    }
+    auto id = store::duty::add_activity(c.store, a);
+    if (!id) {
+        r.error = c.shown(id.error().message);
+        return;
+    }
+    r.adding = false;
+    r.act_notes.clear();
+    refresh_record(c);
+    c.app.refresh_status();
+    c.app.show_toast("toast.saved");
+}
+
+void CasesScreen::stats_period(const ui::intent::StatsPeriod& p, Context& c) {
+    auto& s = stats_;
+    if (p.period != s.period) {
+        s.period = p.period;
+        s.anchor.clear();
+    } else if (p.step != 0 && !s.anchor.empty()) {
+        if (s.period == "month")
+            s.anchor = add_months(s.anchor, p.step);
+        else
+            s.anchor = std::to_string(std::atoi(s.anchor.c_str()) + p.step);
+    }
+    refresh_stats(c);
+}
+
+// The shown period's dates from its anchor; returns where the month chart starts.
+std::string CasesScreen::stats_range(const std::string& today) {
+    auto& s = stats_;
+    if (s.anchor.empty() || (s.period == "month") != (s.anchor.size() == 7))
+        s.anchor = s.period == "month" ? today.substr(0, 7) : today.substr(0, 4);
+    if (s.period == "month") {
+        s.from = s.anchor + "-01";
+        s.to = month_end(s.anchor);
+        return add_months(s.anchor, -11) + "-01";
+    }
+    s.from = s.anchor + "-01-01";
+    s.to = s.anchor + "-12-31";
+    return s.from;
+}
+
+void CasesScreen::refresh_stats(Context& c) {
+    namespace stats = store::stats;
+    auto& s = stats_;
+    const std::string chart_from = stats_range(cases::today(c.store));
+    s.error.clear();
+    s.message.clear();
+    s.by_month.clear();
+    s.by_category.clear();
+    s.by_status.clear();
+    s.report_lines.clear();
+    if (!c.store.initialized()) return;
+    auto total = stats::figures(c.store.db(), {s.from, s.to, c.store.station_id()}, stats::By::Category);
+    if (!total) {
+        s.error = total.error().message;
+        return;
+    }
+    const auto& f = total->total;
+    s.visits = f.visits;
+    s.people = f.people;
+    s.suggestions = f.suggestions;
+    s.resolved = f.resolved;
+    s.resolution_rate = f.resolution_rate();
+    s.satisfaction_rate = f.satisfaction_rate();
+    for (const auto& g : total->groups) {
+        if (g.figures.visits == 0) continue;
+        ui::ChartBar b;
+        b.label = c.ref.label(c.ref.categories, g.key);
+        b.value = g.figures.visits;
+        b.permille = stats::permille(g.figures.visits, f.visits);
+        b.percent = stats::percent(g.figures.visits, f.visits);
+        s.by_category.push_back(std::move(b));
+    }
+    std::stable_sort(s.by_category.begin(), s.by_category.end(),
+                     [](const ui::ChartBar& a, const ui::ChartBar& b) { return a.value > b.value; });
+    stats_charts(chart_from, c);
+    stats_report(f, c);
+    c.app.changed();
+}
+
+// Visits per month up to the period's end, and the period's cases by status.
+void CasesScreen::stats_charts(const std::string& chart_from, Context& c) {
+    namespace stats = store::stats;
+    auto& s = stats_;
+    if (auto months = stats::figures(c.store.db(), {chart_from, s.to, c.store.station_id()}, stats::By::Month))
+        for (const auto& g : months->groups) {
+            ui::ChartBar b;
+            b.label = c.i18n.tr("month." + std::to_string(std::atoi(g.key.substr(5, 2).c_str())));
+            b.value = g.figures.visits;
+            s.by_month.push_back(std::move(b));
+        }
+    if (auto st = stats::cases_by_status(c.store.db(), {s.from, s.to, c.store.station_id()})) {
+        for (const auto& [code, n] : *st) {
+            ui::ChartBar b;
+            b.label = c.i18n.tr("case.status." + code);
+            b.value = n;
+            b.percent = s.suggestions ? stats::percent(n, s.suggestions) : "";
+            s.by_status.push_back(std::move(b));
+        }
+    }
+}
+
+// The work summary: the store's monthly report, or the year's summary sentence.
+void CasesScreen::stats_report(const store::stats::Figures& f, Context& c) {
+    namespace stats = store::stats;
+    auto& s = stats_;
+    if (s.period == "month") {
+        if (auto rep = stats::monthly_report(c.store.db(), c.store.station_id(), s.anchor)) {
+            s.report_title = c.shown(rep->title);
+            s.report_lines.push_back(c.shown(rep->summary));
+            for (const auto& line : rep->category_lines) s.report_lines.push_back(c.shown(line));
+            if (!rep->deputy_line.empty()) s.report_lines.push_back(c.shown(rep->deputy_line));
+            s.report_text = c.shown(rep->text());
+        }
+        return;
+    }
+    s.report_title = c.i18n.fmt("stats.year_report_title", {c.ref.device.station_name, s.anchor});
+    s.report_lines.push_back(c.shown(stats::summary_sentence(f, "本年")));
+    s.report_text = s.report_title + "\n" + s.report_lines.front() + "\n";
+}
+
+void CasesScreen::export_report(Context& c) {
+    auto& s = stats_;
+    const std::string dir = c.data_folder + "/exports";
+    if (!platform::ensure_dir(dir)) {
+        s.message = c.i18n.fmt("stats.export_failed", {dir});
+        return;
+    }
+    const std::string path = dir + "/report-" + s.anchor + ".txt";
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << c.stored(s.report_text);
+        if (!out.good()) {
+            s.message = c.i18n.fmt("stats.export_failed", {path});
+            return;
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        s.message = c.i18n.fmt("stats.export_failed", {path});
+        return;
+    }
+    s.message = c.i18n.fmt("stats.exported", {path});
+}
+
+void CasesScreen::enter(ui::View v, Context& c) {
+    switch (v) {
+        case ui::View::CaseBoard: refresh_board(c); break;
+        case ui::View::CaseDetail:
+            if (detail_.id.empty())
+                open_some_case(c);
+            else
+                open_case(detail_.id, c);
+            break;
+        case ui::View::DeputyRecord:
+            if (record_.deputy_id.empty() && !c.ref.deputies.empty()) record_.deputy_id = c.ref.deputies.front().id;
+            refresh_record(c);
+            break;
+        case ui::View::Stats: refresh_stats(c); break;
+        default: break;
+    }
+    c.app.show(v);
+    c.app.changed();
+}
+
+void CasesScreen::handle(const ui::intent::Cases& in, Context& c) {
+    namespace it = ui::intent;
+    std::visit(Overload{
+                   [&](const it::OpenCase& o) { open_case(o.id, c); },
+                   [&](const it::CaseFilter& f) { board_.filter = f.status; },
+                   [&](const it::CaseOpenAction& a) {
+                       detail_.action = a.action;
+                       detail_.error.clear();
+                   },
+                   [&](const it::CaseSubmit&) { submit_action(c); },
+                   [&](const it::NewCase& n) { new_case(n, c); },
+                   [&](const it::SaveCase&) { save_case(c); },
+                   [&](const it::PickDeputy& p) {
+                       record_.deputy_id = p.id;
+                       record_.adding = false;
+                       record_.error.clear();
+                       refresh_record(c);
+                   },
+                   [&](const it::RecordPeriod& p) {
+                       record_.period = p.period;
+                       refresh_record(c);
+                   },
+                   [&](const it::AddActivity&) { add_activity(c); },
+                   [&](const it::StatsPeriod& p) { stats_period(p, c); },
+                   [&](const it::ExportReport&) { export_report(c); },
+                   [&](const it::CopiedReport&) { c.app.show_toast("stats.copied"); },
+               },
+               in.v);
+    c.app.changed();
+}
+
+}  // namespace liaison::app

@@ -1,0 +1,385 @@
+// Kiosk mode (the visitor's steps, the PIN, the idle reset) and the desk's queue panel.
+#include "client/app/kiosk_screen.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "client/store/duty.h"
+#include "platform/platform.h"
+
+namespace liaison::app {
+
+namespace {
+constexpr int64_t kCornerTapsWithinMs = 3000;
+constexpr int kCornerTaps = 5;
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string today() { return platform::local_date(platform::wall_ms()); }
+}  // namespace
+
+int64_t KioskScreen::now() const { return platform::monotonic_ms() + clock_offset_ms_; }
+
+void KioskScreen::draw(ui::Ui& u, ui::View v, const Context& c) {
+    if (v == ui::View::Kiosk)
+        ui::draw_kiosk(u, kiosk_, c.ref);
+    else if (v == ui::View::Queue)
+        ui::draw_queue(u, queue_);
+}
+
+Status KioskScreen::enter(ui::View v, Context& c) {
+    if (v == ui::View::Queue) {
+        refresh_queue(c);
+        return {};
+    }
+    return start(ui::KioskStep::Welcome, locked_, c);
+}
+
+Status KioskScreen::start(ui::KioskStep step, bool locked, Context& c) {
+    if (!c.store.initialized())
+        return Error{Error::Kind::Invalid, "this tablet has no station yet: set it up in the app first"};
+    // Refuse before a voter has typed anything rather than at the last step.
+    if (auto letter = store::queue::series(c.store); letter && letter->empty())
+        return Error{Error::Kind::Invalid,
+                     "this tablet has no ticket series yet: enrol it (liaison enrol) or give it a letter "
+                     "(liaison queue series B)"};
+    auto lock = store::kiosk::load_lock(c.store);
+    if (!lock) return lock.error();
+    lock_ = std::make_unique<store::kiosk::KioskLock>(std::move(*lock));
+    if (auto p = store::kiosk::idle_policy(c.store)) idle_ = *p;
+    locked_ = locked;
+    if (c.app.view() != ui::View::Kiosk) desk_font_px_ = c.app.font_px();
+    c.app.set_font_px(kFontPx);
+    c.app.show(ui::View::Kiosk);
+    new_visitor(c);
+    kiosk_.step = step;
+    if (step == ui::KioskStep::Pin) kiosk_.before_pin = ui::KioskStep::Welcome;
+    c.app.changed();
+    return {};
+}
+
+void KioskScreen::load_language(const std::string& lang, Context& c) {
+    if (c.i18n.lang() != lang) c.app.use_language(lang);  // not saved: the next visitor starts in Chinese again
+    kiosk_.lang = c.i18n.lang();
+    kiosk_.consent = c.shown(read_text(c.assets_dir + "/consent/consent." + kiosk_.lang + ".md"));
+    // Today's duty slots: the deputies a visitor may ask for.
+    kiosk_.duty_deputies.clear();
+    if (auto slots = store::duty::slots(c.store, today(), today())) {
+        for (const auto& slot : *slots)
+            for (const auto& id : slot.deputy_ids) {
+                auto& list = kiosk_.duty_deputies;
+                if (std::any_of(list.begin(), list.end(), [&](const ui::Choice& x) { return x.id == id; })) continue;
+                list.push_back({id, c.ref.label(c.ref.deputies, id) + "  " + slot.start + "–" + slot.end});
+            }
+    }
+}
+
+void KioskScreen::new_visitor(Context& c) {
+    const int session = kiosk_.session + 1;
+    kiosk_ = {};  // every field, the ticket shown, the PIN typed
+    kiosk_.session = session;
+    ticket_until_ = 0;
+    last_input_ = now();
+    due_ = 0;
+    load_language("zh", c);
+    c.app.changed();
+}
+
+bool KioskScreen::details_valid(Context& c) {
+    auto& f = kiosk_.form;
+    f.errors.clear();
+    if (!store::queue::validate_name(c.stored(f.name))) f.errors["name"] = "kiosk.err.name";
+    if (!store::queue::validate_phone(f.phone)) f.errors["phone"] = "kiosk.err.phone";
+    if (!store::queue::validate_topic(c.stored(f.topic))) f.errors["topic"] = "kiosk.err.topic";
+    return f.errors.empty();
+}
+
+void KioskScreen::take_ticket(Context& c) {
+    if (!details_valid(c)) {
+        kiosk_.step = ui::KioskStep::Details;
+        return;
+    }
+    store::queue::NewTicket t;
+    t.visitor_name = c.stored(kiosk_.form.name);
+    t.phone = kiosk_.form.phone;
+    t.people = kiosk_.form.people;
+    t.category = kiosk_.form.category;
+    t.topic = c.stored(kiosk_.form.topic);
+    t.wished_deputy_id = kiosk_.form.deputy_id;
+    auto r = store::queue::take_ticket(c.store, t);
+    if (!r) {
+        kiosk_.error = r.error().message;
+        return;
+    }
+    kiosk_.form = {};  // the ticket screen needs only the number
+    kiosk_.error.clear();
+    kiosk_.step = ui::KioskStep::Ticket;
+    show_ticket(*r, c);
+}
+
+void KioskScreen::show_ticket(const store::QueueTicket& t, Context& c) {
+    kiosk_.ticket_label = store::queue::label(t);
+    if (auto n = store::queue::waiting_ahead(c.store, t)) kiosk_.ticket_ahead = *n;
+    ticket_until_ = now() + kTicketShownMs;
+    kiosk_.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
+}
+
+void KioskScreen::corner_tap(int64_t now) {
+    if (now - last_tap_ > kCornerTapsWithinMs) kiosk_.corner_taps = 0;
+    last_tap_ = now;
+    if (++kiosk_.corner_taps < kCornerTaps || kiosk_.step == ui::KioskStep::Pin) return;
+    kiosk_.corner_taps = 0;
+    kiosk_.before_pin = kiosk_.step;
+    kiosk_.step = ui::KioskStep::Pin;
+    kiosk_.pin.clear();
+    kiosk_.pin_message.clear();
+}
+
+// Returns true when the PIN was right and the kiosk was left for the desk app.
+bool KioskScreen::enter_pin(Context& c) {
+    if (!lock_) return false;
+    const auto a = lock_->enter(kiosk_.pin, platform::wall_ms() + clock_offset_ms_);
+    kiosk_.pin.clear();
+    if (auto st = store::kiosk::save_lock_state(c.store, *lock_); !st) {
+        // Unrecorded attempts would reset the lockout on a restart: fail closed, even for the
+        // right PIN, and say why.
+        kiosk_.pin_message = c.i18n.tr("kiosk.pin_unsaved");
+        return false;
+    }
+    if (a.outcome == store::kiosk::PinOutcome::Unlocked) {
+        leave(c);
+        return true;
+    }
+    if (a.outcome == store::kiosk::PinOutcome::LockedOut || a.attempts_left == 0)
+        kiosk_.pin_locked = true;
+    else
+        kiosk_.pin_message = c.i18n.fmt("kiosk.pin_wrong", {std::to_string(a.attempts_left)});
+    return false;
+}
+
+void KioskScreen::leave(Context& c) {
+    // Leave kiosk mode for the desk app, with no trace of the kiosk's visitor.
+    kiosk_ = {};
+    locked_ = false;
+    lock_->relock();
+    c.app.set_font_px(desk_font_px_);
+    const auto lang = c.store.setting("ui.lang", "zh");
+    c.app.use_language(lang ? *lang : std::string("zh"));
+    c.app.navigate(ui::View::Home);
+}
+
+// While locked out, the PIN pad says for how long; returns the time left (0: not locked).
+int64_t KioskScreen::show_lockout(const ui::I18n& i18n) {
+    const int64_t left = lock_->locked_for_ms(platform::wall_ms() + clock_offset_ms_);
+    kiosk_.pin_locked = left > 0;
+    if (left <= 0) return 0;
+    const int64_t s = (left + 999) / 1000;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
+    kiosk_.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
+    return left;
+}
+
+bool KioskScreen::pin_action(const ui::intent::Kiosk& k, Context& c) {
+    using A = ui::intent::KioskAction;
+    switch (k.action) {
+        case A::PinDigit:
+            if (kiosk_.pin.size() < store::kiosk::kMaxPinDigits) kiosk_.pin += k.arg;
+            break;
+        case A::PinErase:
+            if (!kiosk_.pin.empty()) kiosk_.pin.pop_back();
+            break;
+        case A::PinCancel:
+            kiosk_.pin.clear();
+            kiosk_.pin_message.clear();
+            kiosk_.step = kiosk_.before_pin == ui::KioskStep::Pin ? ui::KioskStep::Welcome : kiosk_.before_pin;
+            break;
+        case A::PinEnter: return enter_pin(c);
+        default: break;
+    }
+    return false;
+}
+
+void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
+    using ui::KioskStep;
+    using A = ui::intent::KioskAction;
+    const int64_t t = now();
+    last_input_ = t;
+    kiosk_.countdown_s = 0;
+    due_ = 0;  // recomputed by run_timers
+    switch (k.action) {
+        case A::Touch: break;
+        case A::Start:
+        case A::Consent: kiosk_.step = KioskStep::Consent; break;
+        case A::Agree: kiosk_.step = KioskStep::Details; break;
+        case A::Disagree:  // nothing of this visitor is kept
+        case A::Done: new_visitor(c); break;
+        case A::Next:
+            if (kiosk_.step == KioskStep::Details && details_valid(c)) kiosk_.step = KioskStep::Deputy;
+            break;
+        case A::Back:
+            if (kiosk_.step == KioskStep::Deputy) kiosk_.step = KioskStep::Details;
+            else if (kiosk_.step == KioskStep::Details) kiosk_.step = KioskStep::Consent;
+            kiosk_.error.clear();
+            break;
+        case A::Take: take_ticket(c); break;
+        case A::Language: load_language(k.arg == "en" ? "en" : "zh", c); break;
+        case A::CornerTap: corner_tap(t); break;
+        case A::PinDigit:
+        case A::PinErase:
+        case A::PinCancel:
+        case A::PinEnter:
+            if (pin_action(k, c)) return;
+            break;
+    }
+    if (kiosk_.step == KioskStep::Pin && lock_) show_lockout(c.i18n);
+    c.app.changed();
+}
+
+void KioskScreen::sooner(int64_t t) {
+    if (t > 0 && (!due_ || t < due_)) due_ = t;
+}
+
+// The ticket screen's countdown; true when it changed (or went back to welcome).
+bool KioskScreen::ticket_timer(int64_t now, Context& c) {
+    if (now >= ticket_until_) {
+        new_visitor(c);
+        return true;
+    }
+    const int left = static_cast<int>((ticket_until_ - now + 999) / 1000);
+    sooner(ticket_until_ - (left - 1) * 1000);
+    if (left == kiosk_.ticket_left_s) return false;
+    kiosk_.ticket_left_s = left;
+    return true;
+}
+
+// The idle countdown of a visitor's steps; true when it changed (or the kiosk was reset).
+bool KioskScreen::idle_timer(int64_t now, Context& c) {
+    const auto st = store::kiosk::idle_state(now, last_input_, idle_);
+    if (st.kind == store::kiosk::IdleView::Kind::Reset) {
+        new_visitor(c);
+        return true;
+    }
+    const int countdown = st.kind == store::kiosk::IdleView::Kind::Countdown ? st.countdown_s : 0;
+    sooner(st.next_change_ms);
+    if (countdown == kiosk_.countdown_s) return false;
+    kiosk_.countdown_s = countdown;
+    return true;
+}
+
+// The PIN pad's lockout message, each second until PINs may be tried again.
+bool KioskScreen::lockout_timer(int64_t now, Context& c) {
+    if (const int64_t left = show_lockout(c.i18n); left > 0)
+        sooner(now + std::min<int64_t>(1000, left));
+    else
+        kiosk_.pin_message.clear();
+    return true;
+}
+
+bool KioskScreen::run_timers(int64_t mono, Context& c) {
+    if (c.app.view() != ui::View::Kiosk) return false;
+    using ui::KioskStep;
+    const int64_t now = mono + clock_offset_ms_;
+    if (due_ && now < due_) return false;
+    due_ = 0;
+    bool changed = false;
+    if (kiosk_.step == KioskStep::Ticket)
+        changed = ticket_timer(now, c);
+    else if (kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh")
+        changed = idle_timer(now, c);
+    if (kiosk_.step == KioskStep::Pin && kiosk_.pin_locked && lock_) changed = lockout_timer(now, c);
+    if (changed) c.app.changed();
+    return changed;
+}
+
+int64_t KioskScreen::next_deadline(ui::View shown) const {
+    if (shown != ui::View::Kiosk || !due_) return 0;
+    return std::max<int64_t>(1, due_ - clock_offset_ms_);
+}
+
+// ---- the desk's queue panel ----
+
+void KioskScreen::refresh_queue(Context& c) {
+    queue_.date = today();
+    queue_.rows.clear();
+    queue_.waiting = 0;
+    auto ts = store::queue::tickets(c.store, queue_.date);
+    if (!ts) {
+        queue_.message = ts.error().message;
+        return;
+    }
+    for (const auto& t : *ts) {
+        ui::QueueRowView r;
+        r.id = t.id;
+        r.label = store::queue::label(t);
+        r.status = t.status;
+        r.name = c.shown(t.visitor_name);  // staff see the full name
+        r.phone_masked = store::queue::mask_phone(t.phone);
+        r.topic = c.shown(t.topic);
+        r.category = t.category.empty() ? "" : c.ref.label(c.ref.categories, t.category);
+        r.people = t.people;
+        if (t.status == "waiting") ++queue_.waiting;
+        queue_.rows.push_back(std::move(r));
+    }
+    c.app.changed();
+}
+
+// The visit form, filled from the ticket: saving the visit serves it.
+void KioskScreen::open_ticket_form(const store::QueueTicket& t, Context& c) {
+    const store::Visit v = store::queue::prefill_visit(c.store, t);
+    ui::VisitFormState form;
+    form.received_at = v.received_at;
+    form.channel = v.channel;
+    form.category = v.category;
+    form.subject = c.shown(v.subject);
+    form.people = v.people;
+    form.deputy_ids = v.deputy_ids;
+    if (!v.visitors.empty()) {
+        form.visitor_name = c.shown(v.visitors.front().name);
+        form.visitor_phone = v.visitors.front().phone;
+    }
+    form.queue_ticket_id = t.id;
+    c.app.open_visit_form(std::move(form));
+}
+
+void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
+    using A = ui::intent::QueueAction;
+    queue_.message.clear();
+    switch (q.action) {
+        case A::Refresh: break;
+        case A::CallNext: {
+            auto t = store::queue::call_next(c.store, today());
+            if (!t) {
+                queue_.message = t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : t.error().message;
+                break;
+            }
+            open_ticket_form(*t, c);
+            return;
+        }
+        case A::Serve: {
+            auto t = store::queue::ticket(c.store, q.id);
+            if (!t) {
+                queue_.message = t.error().message;
+                break;
+            }
+            open_ticket_form(*t, c);
+            return;
+        }
+        case A::Leave: {
+            auto t = store::queue::leave(c.store, q.id);
+            if (!t) queue_.message = t.error().message;
+            break;
+        }
+    }
+    refresh_queue(c);
+    c.app.refresh_status();
+}
+
+}  // namespace liaison::app

@@ -1,0 +1,68 @@
+// Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, details, wished
+// deputy, ticket), the PIN that leaves kiosk mode, the idle reset and its clock; and the queue
+// the desk serves. docs/queue.md describes the store calls used here.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "client/app/context.h"
+#include "client/store/kiosk_lock.h"
+#include "client/store/queue.h"
+#include "client/ui/ui.h"
+
+namespace liaison::app {
+
+class KioskScreen {
+public:
+    static constexpr float kFontPx = 26, kTouchPx = 72;
+    static constexpr int64_t kTicketShownMs = 15000;  // the ticket screen returns to welcome after this
+
+    static bool owns(ui::View v) { return v == ui::View::Kiosk || v == ui::View::Queue; }
+    void draw(ui::Ui& u, ui::View v, const Context& c);
+    Status enter(ui::View v, Context& c);  // navigated to; an error: kiosk mode cannot start
+    Status start(ui::KioskStep step, bool locked, Context& c);
+    bool locked() const { return locked_; }  // locked in: only the admin PIN leaves
+
+    void handle(const ui::intent::Kiosk& k, Context& c);
+    void handle(const ui::intent::Queue& q, Context& c);
+
+    bool run_timers(int64_t mono, Context& c);
+    int64_t next_deadline(ui::View shown) const;  // monotonic ms, 0 = none
+    void advance_clock(int64_t ms) { clock_offset_ms_ += ms; }  // scripts: idle timeout, PIN lockout
+
+    // Also for the screenshot samples (client/app/screenshot_seed.cpp).
+    const std::string& lang() const { return kiosk_.lang; }
+    void load_language(const std::string& lang, Context& c);  // the visitor's language and today's duty deputies
+    void set_form(ui::KioskForm f) { kiosk_.form = std::move(f); }
+    void show_ticket(const store::QueueTicket& t, Context& c);
+
+private:
+    int64_t now() const;
+    void new_visitor(Context& c);  // back to welcome, everything the visitor typed forgotten
+    bool details_valid(Context& c);
+    void take_ticket(Context& c);
+    void corner_tap(int64_t now);
+    bool pin_action(const ui::intent::Kiosk& k, Context& c);  // true: the kiosk was left
+    bool enter_pin(Context& c);
+    void leave(Context& c);
+    int64_t show_lockout(const ui::I18n& i18n);
+    bool ticket_timer(int64_t now, Context& c);
+    bool idle_timer(int64_t now, Context& c);
+    bool lockout_timer(int64_t now, Context& c);
+    void sooner(int64_t t);
+    void refresh_queue(Context& c);
+    void open_ticket_form(const store::QueueTicket& t, Context& c);
+
+    ui::KioskState kiosk_;
+    ui::QueueState queue_;
+    bool locked_ = false;
+    int64_t clock_offset_ms_ = 0;  // scripts move the kiosk's clock forward
+    // The kiosk clock (monotonic ms plus the offset).
+    int64_t last_input_ = 0, due_ = 0, ticket_until_ = 0, last_tap_ = 0;
+    float desk_font_px_ = 20;  // restored when the kiosk is left
+    std::unique_ptr<store::kiosk::KioskLock> lock_;
+    store::kiosk::IdlePolicy idle_;
+};
+
+}  // namespace liaison::app
