@@ -10,9 +10,7 @@ namespace liaison::domain {
 namespace {
 
 FieldRule text(const char* t, const char* c, size_t max_chars) { return {t, c, Kind::Text, max_chars}; }
-FieldRule integer(const char* t, const char* c, int64_t min, int64_t max) {
-    return {t, c, Kind::Integer, 0, min, max};
-}
+FieldRule integer(const char* t, const char* c, int64_t min, int64_t max) { return {t, c, Kind::Integer, 0, min, max}; }
 template <size_t N>
 FieldRule one_of(const char* t, const char* c, const char* const (&values)[N]) {
     return {t, c, Kind::Enum, 0, 0, 0, values, N};
@@ -24,56 +22,98 @@ constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 std::vector<FieldRule> all_rules() {
     const size_t S = kShortTextChars, L = kLongTextChars;
     return {
-        text("stations", "name", S), text("stations", "kind", S), text("stations", "district", S),
-        text("stations", "township", S), text("stations", "address", S),
+        text("stations", "name", S),
+        text("stations", "kind", S),
+        text("stations", "district", S),
+        text("stations", "township", S),
+        text("stations", "address", S),
 
-        text("deputies", "name", S), one_of("deputies", "level", kDeputyLevels),
-        kind("deputies", "station_id", Kind::StationRef), text("deputies", "grp", S),
-        text("deputies", "phone", kPhoneChars), integer("deputies", "active", 0, 1),
+        text("deputies", "name", S),
+        one_of("deputies", "level", kDeputyLevels),
+        kind("deputies", "station_id", Kind::StationRef),
+        text("deputies", "grp", S),
+        text("deputies", "phone", kPhoneChars),
+        integer("deputies", "active", 0, 1),
 
         text("departments", "name", S),
 
-        text("categories", "name_zh", S), text("categories", "name_en", S), integer("categories", "sort", -1000000, 1000000),
+        text("categories", "name_zh", S),
+        text("categories", "name_en", S),
+        integer("categories", "sort", -1000000, 1000000),
 
-        kind("duty_slots", "station_id", Kind::StationRef), kind("duty_slots", "date", Kind::Date),
-        kind("duty_slots", "start_time", Kind::Time), kind("duty_slots", "end_time", Kind::Time),
-        kind("duty_slots", "deputy_ids", Kind::IdList), text("duty_slots", "note", L),
+        kind("duty_slots", "station_id", Kind::StationRef),
+        kind("duty_slots", "date", Kind::Date),
+        kind("duty_slots", "start_time", Kind::Time),
+        kind("duty_slots", "end_time", Kind::Time),
+        kind("duty_slots", "deputy_ids", Kind::IdList),
+        text("duty_slots", "note", L),
 
-        kind("visits", "station_id", Kind::StationRef), kind("visits", "received_at", Kind::DateTime),
-        kind("visits", "deputy_ids", Kind::IdList), one_of("visits", "channel", kChannels),
-        integer("visits", "people", 1, kMaxPeople), kind("visits", "category", Kind::Id),
-        text("visits", "subject", S), text("visits", "content", L), one_of("visits", "route", kRoutes),
-        text("visits", "route_reason", L), text("visits", "notes", L), kind("visits", "queue_ticket_id", Kind::Id),
+        kind("visits", "station_id", Kind::StationRef),
+        kind("visits", "received_at", Kind::DateTime),
+        kind("visits", "deputy_ids", Kind::IdList),
+        one_of("visits", "channel", kChannels),
+        integer("visits", "people", 1, kMaxPeople),
+        kind("visits", "category", Kind::Id),
+        text("visits", "subject", S),
+        text("visits", "content", L),
+        one_of("visits", "route", kRoutes),
+        text("visits", "route_reason", L),
+        text("visits", "notes", L),
+        kind("visits", "queue_ticket_id", Kind::Id),
         kind("visits", "created_at", Kind::DateTime),
 
-        kind("visit_visitors", "visit_id", Kind::Id), text("visit_visitors", "name", S),
-        text("visit_visitors", "phone", kPhoneChars), text("visit_visitors", "id_number", kIdNumberChars),
+        kind("visit_visitors", "visit_id", Kind::Id),
+        text("visit_visitors", "name", S),
+        text("visit_visitors", "phone", kPhoneChars),
+        text("visit_visitors", "id_number", kIdNumberChars),
         text("visit_visitors", "address", S),
 
-        kind("cases", "station_id", Kind::StationRef), kind("cases", "visit_id", Kind::Id), text("cases", "title", S),
-        text("cases", "content", L), kind("cases", "category", Kind::Id), one_of("cases", "status", kCaseStatuses),
-        kind("cases", "department_id", Kind::Id), kind("cases", "deadline", Kind::Date), text("cases", "result", L),
-        one_of("cases", "satisfaction", kSatisfactions), text("cases", "satisfaction_comment", L),
-        one_of("cases", "feedback_channel", kFeedbackChannels), kind("cases", "created_at", Kind::DateTime),
-        kind("cases", "deputy_ids", Kind::IdList), kind("cases", "resolved_at", Kind::DateTime),
+        kind("cases", "station_id", Kind::StationRef),
+        kind("cases", "visit_id", Kind::Id),
+        text("cases", "title", S),
+        text("cases", "content", L),
+        kind("cases", "category", Kind::Id),
+        one_of("cases", "status", kCaseStatuses),
+        kind("cases", "department_id", Kind::Id),
+        kind("cases", "deadline", Kind::Date),
+        text("cases", "result", L),
+        one_of("cases", "satisfaction", kSatisfactions),
+        text("cases", "satisfaction_comment", L),
+        one_of("cases", "feedback_channel", kFeedbackChannels),
+        kind("cases", "created_at", Kind::DateTime),
+        kind("cases", "deputy_ids", Kind::IdList),
+        kind("cases", "resolved_at", Kind::DateTime),
 
-        kind("case_events", "case_id", Kind::Id), kind("case_events", "at", Kind::DateTime),
-        text("case_events", "author", S), text("case_events", "kind", S), text("case_events", "note", L),
+        kind("case_events", "case_id", Kind::Id),
+        kind("case_events", "at", Kind::DateTime),
+        text("case_events", "author", S),
+        text("case_events", "kind", S),
+        text("case_events", "note", L),
 
-        kind("activities", "deputy_id", Kind::Id), kind("activities", "station_id", Kind::StationRef),
-        one_of("activities", "type", kActivityTypes), kind("activities", "date", Kind::Date),
+        kind("activities", "deputy_id", Kind::Id),
+        kind("activities", "station_id", Kind::StationRef),
+        one_of("activities", "type", kActivityTypes),
+        kind("activities", "date", Kind::Date),
         text("activities", "notes", L),
 
-        kind("queue_tickets", "station_id", Kind::StationRef), kind("queue_tickets", "date", Kind::Date),
-        integer("queue_tickets", "number", 0, 1000000), text("queue_tickets", "visitor_name", S),
-        text("queue_tickets", "phone", kPhoneChars), integer("queue_tickets", "people", 1, kMaxPeople),
-        text("queue_tickets", "category", S), text("queue_tickets", "topic", S),
-        kind("queue_tickets", "wished_deputy_id", Kind::Id), one_of("queue_tickets", "status", kTicketStatuses),
-        kind("queue_tickets", "visit_id", Kind::Id), kind("queue_tickets", "created_at", Kind::DateTime),
-        text("queue_tickets", "series", 1), kind("queue_tickets", "device_id", Kind::Id),
+        kind("queue_tickets", "station_id", Kind::StationRef),
+        kind("queue_tickets", "date", Kind::Date),
+        integer("queue_tickets", "number", 0, 1000000),
+        text("queue_tickets", "visitor_name", S),
+        text("queue_tickets", "phone", kPhoneChars),
+        integer("queue_tickets", "people", 1, kMaxPeople),
+        text("queue_tickets", "category", S),
+        text("queue_tickets", "topic", S),
+        kind("queue_tickets", "wished_deputy_id", Kind::Id),
+        one_of("queue_tickets", "status", kTicketStatuses),
+        kind("queue_tickets", "visit_id", Kind::Id),
+        kind("queue_tickets", "created_at", Kind::DateTime),
+        text("queue_tickets", "series", 1),
+        kind("queue_tickets", "device_id", Kind::Id),
         integer("queue_tickets", "issued_ms", 0, kI64Max),
 
-        kind("queue_devices", "station_id", Kind::StationRef), text("queue_devices", "series", 1),
+        kind("queue_devices", "station_id", Kind::StationRef),
+        text("queue_devices", "series", 1),
         kind("queue_devices", "claimed_at", Kind::DateTime),
     };
 }
@@ -109,8 +149,7 @@ Status check_integer(const FieldRule& r, const nlohmann::json& v) {
     // An unsigned above the int64 range (2^64-1) would read back from SQLite as a negative number.
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(kI64Max))
         return invalid(name + " must be a whole number from " + std::to_string(r.min) + " to " + std::to_string(r.max));
-    if (!v.is_number_integer())
-        return invalid(name + " must be a whole number");
+    if (!v.is_number_integer()) return invalid(name + " must be a whole number");
     const int64_t n = v.get<int64_t>();
     if (n < r.min || n > r.max)
         return invalid(name + " must be a whole number from " + std::to_string(r.min) + " to " + std::to_string(r.max));
@@ -130,14 +169,12 @@ Status check_string(const FieldRule& r, const std::string& s) {
             if (s.empty() || std::any_of(r.values, r.values + r.n_values, [&](const char* v) { return s == v; }))
                 return {};
             return invalid(name + " has an unknown value");
-        case Kind::Date:
-            return s.empty() || valid_date(s) ? Status{} : invalid(name + " must be a date YYYY-MM-DD");
+        case Kind::Date: return s.empty() || valid_date(s) ? Status{} : invalid(name + " must be a date YYYY-MM-DD");
         case Kind::DateTime:
             return s.empty() || valid_datetime(s) ? Status{} : invalid(name + " must be a time YYYY-MM-DD HH:MM");
         case Kind::Time: return s.empty() || valid_time(s) ? Status{} : invalid(name + " must be a time HH:MM");
         case Kind::Id:
-        case Kind::StationRef:
-            return valid_id(s) ? Status{} : invalid(name + " is not an id");
+        case Kind::StationRef: return valid_id(s) ? Status{} : invalid(name + " is not an id");
         case Kind::IdList:
             return valid_id_list(s) ? Status{}
                                     : invalid(name + " must be at most " + std::to_string(kMaxListedIds) + " ids");
@@ -216,11 +253,21 @@ bool valid_utf8(std::string_view s) {
         const unsigned char c = p[i];
         int n = 0;
         uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else
+            return false;
         for (int k = 1; k <= n; ++k) {
             if (i + k >= s.size() || (p[i + k] & 0xc0) != 0x80) return false;
             cp = (cp << 6) | (p[i + k] & 0x3f);

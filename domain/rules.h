@@ -29,12 +29,12 @@ inline const char* const kDeputyLevels[] = {"全国", "省", "市", "县区", "�
 inline const char* const kTicketStatuses[] = {"waiting", "called", "served", "left"};
 
 // ---- the limits of texts (characters are Unicode code points of the UTF-8 text) ----
-inline constexpr size_t kShortTextChars = 200;    // names, subject, title, topic, address
-inline constexpr size_t kLongTextChars = 10000;   // content, notes, result, answers
+inline constexpr size_t kShortTextChars = 200;   // names, subject, title, topic, address
+inline constexpr size_t kLongTextChars = 10000;  // content, notes, result, answers
 inline constexpr size_t kPhoneChars = 40;
 inline constexpr size_t kIdNumberChars = 40;
-inline constexpr size_t kIdBytes = 64;            // a row id, device id or category code
-inline constexpr size_t kMaxListedIds = 100;      // ids in one id list (deputies of a visit)
+inline constexpr size_t kIdBytes = 64;        // a row id, device id or category code
+inline constexpr size_t kMaxListedIds = 100;  // ids in one id list (deputies of a visit)
 inline constexpr size_t kMaxAuthorBytes = sync::kMaxAuthorBytes;
 // People (人次) of one visit or one queue ticket: a whole village may come as one group, not more.
 inline constexpr int64_t kMaxPeople = 1000;
@@ -56,8 +56,8 @@ struct FieldRule {
     const char* table;
     const char* column;
     Kind kind;
-    size_t max_chars = 0;              // Text
-    int64_t min = 0, max = 0;          // Integer
+    size_t max_chars = 0;                 // Text
+    int64_t min = 0, max = 0;             // Integer
     const char* const* values = nullptr;  // Enum
     size_t n_values = 0;
 };
@@ -87,7 +87,7 @@ Status check_claims(const std::string& station_id, const sync::FieldChange& c);
 
 // ---- value checks shared by the store and the rules ----
 bool valid_utf8(std::string_view s);
-size_t utf8_chars(std::string_view s);  // code points of valid UTF-8
+size_t utf8_chars(std::string_view s);      // code points of valid UTF-8
 bool valid_date(const std::string& s);      // YYYY-MM-DD, a real day
 bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
 bool valid_time(const std::string& s);      // HH:MM

@@ -23,8 +23,8 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& opt) {
 
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_RESIZABLE;
     if (opt.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    w->window_.reset(SDL_CreateWindow(opt.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                      opt.width, opt.height, flags));
+    w->window_.reset(SDL_CreateWindow(opt.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, opt.width,
+                                      opt.height, flags));
     if (!w->window_) return sdl_error("SDL_CreateWindow");
 
     // The dummy driver (tests, screenshots) only has the software renderer; elsewhere prefer the

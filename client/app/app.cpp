@@ -35,8 +35,8 @@ public:
         IMGUI_CHECKVERSION();
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
-        io.IniFilename = nullptr;                // no imgui.ini next to the binary
-        io.ConfigInputTextCursorBlink = false;   // a blinking caret would wake the loop twice a second
+        io.IniFilename = nullptr;               // no imgui.ini next to the binary
+        io.ConfigInputTextCursorBlink = false;  // a blinking caret would wake the loop twice a second
         io.ConfigWindowsMoveFromTitleBarOnly = true;
         ImGui_ImplSDL2_InitForSDLRenderer(w.sdl());
         ImGui_ImplSDLRenderer_Init(w.renderer());
@@ -213,7 +213,8 @@ void App::draw_overlays(const ui::Layout& l) {
         ui_.note_text(preedit_);
         const ImVec2 ts = ImGui::CalcTextSize(preedit_.c_str());
         const ImVec2 a(ime_pos_.x, ime_pos_.y + l.font + 8);
-        dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + ts.x + 6, a.y + ts.y + 6), IM_COL32(255, 253, 231, 255), 6);
+        dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + ts.x + 6, a.y + ts.y + 6),
+                          IM_COL32(255, 253, 231, 255), 6);
         dl->AddText(a, ui::color::kText, preedit_.c_str());
         dl->AddLine(ImVec2(a.x, a.y + ts.y + 1), ImVec2(a.x + ts.x, a.y + ts.y + 1), ui::color::kPrimary, 2);
     }
@@ -281,8 +282,9 @@ void App::draw_root(const ui::Layout& l) {
     if (nav && !l.portrait) draw_nav_pane(l);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kBackground);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(l.pad, l.pad));
-    ImGui::BeginChild("##content", ImVec2(0, nav && l.portrait ? -ui::nav_height(l) : 0), false,
-                      ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::BeginChild(
+        "##content", ImVec2(0, nav && l.portrait ? -ui::nav_height(l) : 0), false,
+        ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar();  // child border
@@ -353,17 +355,15 @@ std::unique_ptr<sync::Worker> App::start_worker(UiQueue& queue) {
     const auto server_url = model_.store->setting("server_url");
     const auto ca_file = model_.store->setting("sync_ca_file");
     if (!server_url || !ca_file) {
-        std::cerr << "liaison: no background sync: "
-                  << (server_url ? ca_file.error() : server_url.error()).message << "\n";
+        std::cerr << "liaison: no background sync: " << (server_url ? ca_file.error() : server_url.error()).message
+                  << "\n";
         return nullptr;
     }
     if (driven() || !model_.store->initialized() || server_url->empty()) return nullptr;
     sync::WorkerOptions wo;
     wo.store_path = model_.store->db().path();
     wo.ca_file = *ca_file;
-    wo.on_status = [&queue](const sync::SyncStatus& s) {
-        queue.post([s](AppModel& m) { m.on_sync_status(s); });
-    };
+    wo.on_status = [&queue](const sync::SyncStatus& s) { queue.post([s](AppModel& m) { m.on_sync_status(s); }); };
     auto worker = std::make_unique<sync::Worker>(std::move(wo));
     worker->start();
     model_.worker = worker.get();
@@ -407,9 +407,11 @@ bool App::frame() {
     if (first_) {
         first_ = false;
         if (perf_)
-            std::fprintf(stderr, "perf: first frame %.1f ms after start (frame %.1f ms incl. %d atlas build(s) %.1f ms, %zu glyphs, atlas %dx%d, %s)\n",
-                         ms_since(t_start_), ms, atlas_builds_, atlas_ms_, glyphs_.glyph_count(), glyphs_.texture_width(),
-                         glyphs_.texture_height(), win_.renderer_name().c_str());
+            std::fprintf(stderr,
+                         "perf: first frame %.1f ms after start (frame %.1f ms incl. %d atlas build(s) %.1f ms, %zu "
+                         "glyphs, atlas %dx%d, %s)\n",
+                         ms_since(t_start_), ms, atlas_builds_, atlas_ms_, glyphs_.glyph_count(),
+                         glyphs_.texture_width(), glyphs_.texture_height(), win_.renderer_name().c_str());
     }
     if (ImGui::GetIO().WantTextInput) frames_left_ = std::max(frames_left_, 0);
     return atlas_was_dirty;
@@ -446,8 +448,9 @@ void App::finish() {
             std::sort(v.begin(), v.end());
             return v[std::min(v.size() - 1, static_cast<size_t>(static_cast<double>(v.size()) * p))];
         };
-        std::fprintf(stderr, "perf: %zu frames, whole frame p50 %.1f / p95 %.1f ms, of which rendering p50 %.1f / p95 %.1f ms\n",
-                     frame_ms_.size(), pct(frame_ms_, 0.5), pct(frame_ms_, 0.95), pct(render_ms_, 0.5), pct(render_ms_, 0.95));
+        std::fprintf(
+            stderr, "perf: %zu frames, whole frame p50 %.1f / p95 %.1f ms, of which rendering p50 %.1f / p95 %.1f ms\n",
+            frame_ms_.size(), pct(frame_ms_, 0.5), pct(frame_ms_, 0.95), pct(render_ms_, 0.5), pct(render_ms_, 0.95));
     }
 }
 
@@ -496,7 +499,10 @@ int start_view(AppModel& model, const AppOptions& opt) {
     if (model.view() == ui::View::FirstRun) return 0;
     auto v = ui::view_from_name(opt.view);
     if (!v) {
-        std::cerr << "liaison: unknown view '" << opt.view << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, case-form, deputy-record, stats)\n";
+        std::cerr << "liaison: unknown view '" << opt.view
+                  << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
+                     "kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, "
+                     "case-form, deputy-record, stats)\n";
         return 2;
     }
     if (*v == ui::View::Queue && !opt.screenshot.empty()) {

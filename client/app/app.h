@@ -6,14 +6,14 @@
 namespace liaison::app {
 
 struct AppOptions {
-    std::string data_dir;        // folder holding liaison.db
-    std::string screenshot;      // write a PNG of the first settled frame of `view` and exit
-    std::string view = "home";   // home, visits, visit-form, visit-detail, sync, settings (kiosk views come later)
+    std::string data_dir;       // folder holding liaison.db
+    std::string screenshot;     // write a PNG of the first settled frame of `view` and exit
+    std::string view = "home";  // home, visits, visit-form, visit-detail, sync, settings (kiosk views come later)
     int width = 1280, height = 800;
-    std::string lang;            // "zh" (default) or "en"
-    std::string script;          // file of scripted input steps for end-to-end tests
+    std::string lang;    // "zh" (default) or "en"
+    std::string script;  // file of scripted input steps for end-to-end tests
     bool kiosk = false;
-    bool demo = false;           // seed demo data on first run without asking
+    bool demo = false;  // seed demo data on first run without asking
 };
 
 int run(const AppOptions& opt);  // returns the process exit code

@@ -176,7 +176,8 @@ void CasesScreen::fill_detail(const store::Case& k, Context& c) {
             if (deputy_ids.empty()) deputy_ids = v->deputy_ids;
         }
     }
-    for (const auto& dep : deputy_ids) d.deputies += (d.deputies.empty() ? "" : "、") + c.ref.label(c.ref.deputies, dep);
+    for (const auto& dep : deputy_ids)
+        d.deputies += (d.deputies.empty() ? "" : "、") + c.ref.label(c.ref.deputies, dep);
     d.deadline_state = cases::deadline_code(cases::deadline_state(k.status, k.deadline, today));
     for (auto a : cases::allowed_actions(k.status)) d.allowed.push_back(cases::action_code(a));
     for (int n : {7, 15, 30})

@@ -43,8 +43,9 @@ const Topic kTopics[] = {
     {"employment", "工资拖欠", "工地拖欠农民工工资三个月，希望协调解决。"},
     {"other", "政策咨询", "咨询人大代表联络站的接待时间和反映问题的渠道。"},
 };
-const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"};
-const char* kGiven[] = {"建国", "秀英", "桂兰", "志强", "海燕", "明", "芳", "军", "丽", "伟", "静", "磊",
+const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄",
+                           "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"};
+const char* kGiven[] = {"建国", "秀英", "桂兰", "志强", "海燕", "明",   "芳",   "军",   "丽", "伟", "静", "磊",
                         "淑珍", "德胜", "晓东", "春梅", "玉兰", "国庆", "红霞", "永刚", "堃", "喆", "䶮"};
 const char* kLegalReasons[] = {"已向法院起诉，案件审理中", "已申请劳动仲裁", "已申请行政复议", "信访事项正在办理中"};
 const char* kNotes[] = {"", "", "", "请代表跟进办理结果", "来访人情绪平稳", "已留联系电话，约定一周内回复", ""};
@@ -55,7 +56,8 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
     namespace cases = store::cases;
     const int64_t day = 86400000;
     auto date = [&](int64_t back) { return platform::local_date(now - back * day); };
-    const char* departments[] = {"区住建局", "区城管局", "区教育局", "区卫健委", "区交通运输局", "区生态环境分局", "街道办事处", "区人社局"};
+    const char* departments[] = {"区住建局",     "区城管局",       "区教育局",   "区卫健委",
+                                 "区交通运输局", "区生态环境分局", "街道办事处", "区人社局"};
     std::vector<std::string> deps;
     for (const char* name : departments) {
         auto id = s.add_department(store::Department{"", name});
@@ -63,20 +65,20 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
         deps.push_back(*id);
     }
     struct C {
-        int topic;        // kTopics index
-        int age;          // days since registration
+        int topic;  // kTopics index
+        int age;    // days since registration
         const char* status;
         int deadline_in;  // days from today (negative: overdue)
         int dep;
     };
     const C plan[] = {
-        {0, 1, "registered", 0, 0},     {14, 0, "registered", 0, 0},   {11, 2, "registered", 0, 0},
-        {2, 20, "assigned", -3, 1},     {5, 6, "assigned", 2, 2},      {12, 4, "assigned", 12, 4},
-        {7, 9, "assigned", 25, 3},      {1, 35, "in_progress", -6, 1}, {13, 28, "in_progress", -1, 5},
-        {9, 12, "in_progress", 1, 6},   {3, 15, "in_progress", 14, 6}, {18, 40, "resolved", 0, 7},
-        {8, 55, "resolved", 0, 3},      {6, 30, "resolved", 0, 2},     {15, 70, "answered", 0, 6},
-        {10, 62, "answered", 0, 6},     {4, 150, "rated", 0, 6},       {12, 120, "rated", 0, 4},
-        {17, 95, "rated", 0, 6},        {16, 80, "rated", 0, 6},
+        {0, 1, "registered", 0, 0},   {14, 0, "registered", 0, 0},   {11, 2, "registered", 0, 0},
+        {2, 20, "assigned", -3, 1},   {5, 6, "assigned", 2, 2},      {12, 4, "assigned", 12, 4},
+        {7, 9, "assigned", 25, 3},    {1, 35, "in_progress", -6, 1}, {13, 28, "in_progress", -1, 5},
+        {9, 12, "in_progress", 1, 6}, {3, 15, "in_progress", 14, 6}, {18, 40, "resolved", 0, 7},
+        {8, 55, "resolved", 0, 3},    {6, 30, "resolved", 0, 2},     {15, 70, "answered", 0, 6},
+        {10, 62, "answered", 0, 6},   {4, 150, "rated", 0, 6},       {12, 120, "rated", 0, 4},
+        {17, 95, "rated", 0, 6},      {16, 80, "rated", 0, 6},
     };
     const char* satisfactions[] = {"satisfied", "satisfied", "basically", "unsatisfied"};
     int rated = 0;
@@ -107,7 +109,9 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
         if (rank < 1) continue;
         // Steps spread over the case's age, oldest first.
         const int span = std::max(1, c.age);
-        auto step_at = [&](int k) { return date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30"; };
+        auto step_at = [&](int k) {
+            return date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30";
+        };
         const std::string deadline = c.deadline_in != 0 ? date(-c.deadline_in) : date(c.age - 30);
         LIAISON_TRY(cases::assign(s, *id, deps[static_cast<size_t>(c.dep)], deadline, "请按期办理并答复", step_at(1)));
         if (rank < 2) continue;
@@ -166,7 +170,7 @@ Status seed_demo(store::Store& s, size_t visits) {
         const char* level;
         const char* group;
     };
-    const D deputies[] = {{"王䶮", "县区", "法律服务"},  {"李堃", "市", "城建交通"},  {"张喆", "县区", "医疗卫生"},
+    const D deputies[] = {{"王䶮", "县区", "法律服务"},  {"李堃", "市", "城建交通"},   {"张喆", "县区", "医疗卫生"},
                           {"陈𠀋", "乡镇", "农业农村"},  {"刘春华", "省", "教育科技"}, {"赵德明", "县区", "企业经营"},
                           {"孙丽萍", "乡镇", "社会工作"}};
     std::vector<std::string> ids;
@@ -216,7 +220,8 @@ Status seed_demo(store::Store& s, size_t visits) {
         if (v.people > 1) p.name += "等" + std::to_string(v.people) + "人";
         if (pick(3) != 0) {
             char phone[16];
-            std::snprintf(phone, sizeof phone, "13%d%08d", static_cast<int>(pick(10)), static_cast<int>(pick(100000000)));
+            std::snprintf(phone, sizeof phone, "13%d%08d", static_cast<int>(pick(10)),
+                          static_cast<int>(pick(100000000)));
             p.phone = phone;
         }
         v.visitors.push_back(p);

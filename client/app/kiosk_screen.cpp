@@ -225,8 +225,10 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
             if (kiosk_.step == KioskStep::Details && details_valid(c)) kiosk_.step = KioskStep::Deputy;
             break;
         case A::Back:
-            if (kiosk_.step == KioskStep::Deputy) kiosk_.step = KioskStep::Details;
-            else if (kiosk_.step == KioskStep::Details) kiosk_.step = KioskStep::Consent;
+            if (kiosk_.step == KioskStep::Deputy)
+                kiosk_.step = KioskStep::Details;
+            else if (kiosk_.step == KioskStep::Details)
+                kiosk_.step = KioskStep::Consent;
             kiosk_.error.clear();
             break;
         case A::Take: take_ticket(c); break;
@@ -357,7 +359,8 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
         case A::CallNext: {
             auto t = store::queue::call_next(c.store, today());
             if (!t) {
-                queue_.message = t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : t.error().message;
+                queue_.message =
+                    t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : t.error().message;
                 break;
             }
             open_ticket_form(*t, c);

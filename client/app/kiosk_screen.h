@@ -28,7 +28,7 @@ public:
     void handle(const ui::intent::Queue& q, Context& c);
 
     bool run_timers(int64_t mono, Context& c);
-    int64_t next_deadline(ui::View shown) const;  // monotonic ms, 0 = none
+    int64_t next_deadline(ui::View shown) const;                // monotonic ms, 0 = none
     void advance_clock(int64_t ms) { clock_offset_ms_ += ms; }  // scripts: idle timeout, PIN lockout
 
     // Also for the screenshot samples (client/app/screenshot_seed.cpp).

@@ -30,7 +30,9 @@ float saved_font_px(store::Store& s) {
 
 // The screen S owns intent I when it has a handle() for it.
 template <class S, class I>
-concept Handles = requires(S& s, const I& i, Context& c) { s.handle(i, c); };
+concept Handles = requires(S& s, const I& i, Context& c) {
+    s.handle(i, c);
+};
 }  // namespace
 
 Status AppModel::open_store(const std::string& data_dir) {
@@ -247,7 +249,8 @@ bool AppModel::settled() const { return !data_changed && !visits.list_busy() && 
 template <class I>
 void AppModel::route(const I& in, Context& c) {
     static_assert(Handles<VisitsScreen, I> + Handles<CasesScreen, I> + Handles<KioskScreen, I> +
-                          Handles<SyncScreen, I> + Handles<SettingsScreen, I> == 1,
+                          Handles<SyncScreen, I> + Handles<SettingsScreen, I> ==
+                      1,
                   "every intent has exactly one screen that owns it");
     if constexpr (Handles<VisitsScreen, I>)
         visits.handle(in, c);

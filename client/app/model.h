@@ -50,7 +50,7 @@ public:
     void apply(const ui::Intent& in);  // after the frame: to the screen that owns the intent
     void draw(ui::Ui& u);              // the shown view, by the screen that owns it
     void on_sync_status(const sync::SyncStatus& s);
-    bool run_timers(int64_t now);  // timers due at `now`; true when anything ran
+    bool run_timers(int64_t now);   // timers due at `now`; true when anything ran
     int64_t next_deadline() const;  // the earliest timer (monotonic ms, 0 = none): the loop sleeps until then
     bool settled() const;           // screenshots: nothing pending that would change the frame
     void flush();                   // before exit: write a pending draft

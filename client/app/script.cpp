@@ -57,8 +57,9 @@ Result<Script> Script::load(const std::string& path) {
         line = line.substr(b);
         const size_t sp = line.find(' ');
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
-        static const char* known[] = {"click", "type", "key", "wait", "scroll", "view", "screenshot",
-                                      "expect-text", "expect-no-text", "frame-stats", "quit", "advance", "close"};
+        static const char* known[] = {"click", "type",       "key",         "wait",           "scroll",
+                                      "view",  "screenshot", "expect-text", "expect-no-text", "frame-stats",
+                                      "quit",  "advance",    "close"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)

@@ -67,7 +67,8 @@ void SettingsScreen::pin_outcome(const store::kiosk::PinChange& r, const ui::I18
         case O::DefaultPin: settings_.pin_message = i18n.tr("settings.pin_default"); break;
         case O::Wrong: settings_.pin_message = i18n.fmt("settings.pin_wrong", {std::to_string(r.attempts_left)}); break;
         case O::LockedOut:
-            settings_.pin_message = i18n.fmt("settings.pin_locked", {std::to_string((r.locked_for_ms + 59999) / 60000)});
+            settings_.pin_message =
+                i18n.fmt("settings.pin_locked", {std::to_string((r.locked_for_ms + 59999) / 60000)});
             break;
     }
 }

@@ -13,7 +13,7 @@ class SyncScreen {
 public:
     const ui::SyncStatus& status() const { return status_; }
     void draw(ui::Ui& u) { ui::draw_sync(u, view_); }
-    void start(int64_t now);  // the counts come just after the first frame
+    void start(int64_t now);   // the counts come just after the first frame
     bool refresh(Context& c);  // counts and conflicts from the store; true when the shown status changed
     // The worker's report, posted to the UI thread; true when it finished a new round.
     bool on_worker_status(const sync::SyncStatus& s);

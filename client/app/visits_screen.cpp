@@ -30,17 +30,27 @@ store::VisitQuery list_query(const ui::VisitListState& l, const ui::Glyphs& g) {
 }
 
 nlohmann::json form_json(const ui::VisitFormState& f, const ui::Glyphs& g) {
-    return {{"editing_id", f.editing_id}, {"received_at", f.received_at},  {"channel", f.channel},
-            {"category", f.category},     {"subject", g.stored(f.subject)}, {"content", g.stored(f.content)},
-            {"route", f.route},           {"route_reason", g.stored(f.route_reason)},
-            {"notes", g.stored(f.notes)}, {"visitor_name", g.stored(f.visitor_name)},
-            {"visitor_phone", f.visitor_phone}, {"people", f.people}, {"deputy_ids", f.deputy_ids},
+    return {{"editing_id", f.editing_id},
+            {"received_at", f.received_at},
+            {"channel", f.channel},
+            {"category", f.category},
+            {"subject", g.stored(f.subject)},
+            {"content", g.stored(f.content)},
+            {"route", f.route},
+            {"route_reason", g.stored(f.route_reason)},
+            {"notes", g.stored(f.notes)},
+            {"visitor_name", g.stored(f.visitor_name)},
+            {"visitor_phone", f.visitor_phone},
+            {"people", f.people},
+            {"deputy_ids", f.deputy_ids},
             {"touched", f.touched}};
 }
 
 ui::VisitFormState form_from_json(const nlohmann::json& j, const Context& c) {
     ui::VisitFormState form;
-    auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+    auto str = [&](const char* k) {
+        return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
     form.editing_id = str("editing_id");
     form.received_at = str("received_at");
     form.channel = str("channel").empty() ? "station" : str("channel");

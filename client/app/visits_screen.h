@@ -19,7 +19,7 @@ public:
     void refresh_home(Context& c);
     void run_list_query(Context& c);
     void restore_draft(Context& c);
-    void reopen_detail(ui::View shown, Context& c);  // the language changed: the open visit again
+    void reopen_detail(ui::View shown, Context& c);    // the language changed: the open visit again
     void open_form(ui::VisitFormState f, Context& c);  // a form filled elsewhere (the queue's ticket)
 
     void handle(const ui::intent::OpenVisit& o, Context& c) { open_visit(o.id, c); }
@@ -32,7 +32,7 @@ public:
     void handle(const ui::intent::NeedRows& r, Context& c) { fetch_rows(r.first, r.last, c); }
 
     bool run_timers(int64_t now, Context& c);
-    int64_t next_deadline() const;                                  // monotonic ms, 0 = none
+    int64_t next_deadline() const;                                     // monotonic ms, 0 = none
     bool debouncing() const { return list_query_due_ || draft_due_; }  // a search or draft still to run
     bool list_busy() const { return list_query_due_ || list_.want_rows; }
     void flush(Context& c);  // before exit: write a pending draft

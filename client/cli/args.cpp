@@ -3,8 +3,8 @@
 namespace liaison::cli {
 
 Result<int64_t> parse_count(const std::string& name, const std::string& text, int64_t min, int64_t max) {
-    const std::string why = "--" + name + " must be a whole number from " + std::to_string(min) + " to " +
-                            std::to_string(max);
+    const std::string why =
+        "--" + name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
     if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
         return invalid(why);
     const int64_t n = std::stoll(text);  // digits only and at most 18 of them: cannot throw

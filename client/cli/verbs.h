@@ -30,7 +30,7 @@ int verb_visit(Context&, const std::vector<std::string>&);
 int verb_deputy(Context&, const std::vector<std::string>&);
 int verb_conflicts(Context&, const std::vector<std::string>&);
 int verb_changes(Context&, const std::vector<std::string>&);
-int verb_queue(Context&, const std::vector<std::string>&);      // verbs_queue.cpp: queue, kiosk-pin
+int verb_queue(Context&, const std::vector<std::string>&);  // verbs_queue.cpp: queue, kiosk-pin
 int verb_kiosk_pin(Context&, const std::vector<std::string>&);
 int verb_case(Context&, const std::vector<std::string>&);  // verbs_cases.cpp: case, department
 int verb_department(Context&, const std::vector<std::string>&);
@@ -40,7 +40,7 @@ int verb_report(Context&, const std::vector<std::string>&);
 int verb_duty(Context&, const std::vector<std::string>&);
 int verb_activity(Context&, const std::vector<std::string>&);
 int verb_deputy_record(Context&, const std::vector<std::string>&);  // deputy record NAME
-int verb_check(Context&, const std::vector<std::string>&);  // verbs_store.cpp: check, backup, restore
+int verb_check(Context&, const std::vector<std::string>&);          // verbs_store.cpp: check, backup, restore
 int verb_backup(Context&, const std::vector<std::string>&);
 int verb_restore(Context&, const std::vector<std::string>&);
 

@@ -22,8 +22,8 @@ int verb_init(Context& ctx, const std::vector<std::string>& words) {
 }
 
 static json deputy_json(const store::Deputy& d) {
-    return {{"id", d.id},           {"name", d.name},   {"level", d.level}, {"station_id", d.station_id},
-            {"group", d.group},     {"phone", d.phone}, {"active", d.active}};
+    return {{"id", d.id},       {"name", d.name},   {"level", d.level},  {"station_id", d.station_id},
+            {"group", d.group}, {"phone", d.phone}, {"active", d.active}};
 }
 
 int verb_deputy(Context& ctx, const std::vector<std::string>& words) {
@@ -72,7 +72,8 @@ int verb_conflicts(Context& ctx, const std::vector<std::string>& words) {
         auto a = parse_args(std::vector<std::string>(words.begin() + 1, words.end()), {"keep", "value"});
         if (!a) return usage_error(ctx, a.error().message);
         if (a->positional.size() != 1) return usage_error(ctx, "conflicts resolve ID --keep mine|theirs");
-        if (!a->has("keep") && !a->has("value")) return usage_error(ctx, "conflicts resolve needs --keep mine|theirs or --value TEXT");
+        if (!a->has("keep") && !a->has("value"))
+            return usage_error(ctx, "conflicts resolve needs --keep mine|theirs or --value TEXT");
         auto s = open_store(ctx);
         if (!s) return 1;
         auto st = a->has("value") ? s->resolve_conflict_with(a->positional[0], a->get("value"))

@@ -76,19 +76,26 @@ int case_step(Context& ctx, const std::string& verb, const std::vector<std::stri
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "case " + verb + " ID ... (liaison case help)");
     const std::string& id = a->positional[0];
-    const std::map<std::string, std::vector<const char*>> required = {
-        {"assign", {"department", "deadline"}}, {"progress", {"note"}}, {"close", {"result"}},
-        {"feedback", {}}, {"rate", {"satisfaction"}}};
+    const std::map<std::string, std::vector<const char*>> required = {{"assign", {"department", "deadline"}},
+                                                                      {"progress", {"note"}},
+                                                                      {"close", {"result"}},
+                                                                      {"feedback", {}},
+                                                                      {"rate", {"satisfaction"}}};
     for (const char* r : required.at(verb))
         if (a->get(r).empty()) return usage_error(ctx, "case " + verb + " needs --" + r);
     auto s = open_store(ctx);
     if (!s) return 1;
     Status st;
-    if (verb == "assign") st = cases::assign(*s, id, a->get("department"), a->get("deadline"), a->get("note"), a->get("at"));
-    else if (verb == "progress") st = cases::progress(*s, id, a->get("note"), a->get("at"));
-    else if (verb == "close") st = cases::close(*s, id, a->get("result"), a->get("at"));
-    else if (verb == "feedback") st = cases::feedback(*s, id, a->get("channel"), a->get("note"), a->get("at"));
-    else st = cases::rate(*s, id, a->get("satisfaction"), a->get("comment"), a->get("at"));
+    if (verb == "assign")
+        st = cases::assign(*s, id, a->get("department"), a->get("deadline"), a->get("note"), a->get("at"));
+    else if (verb == "progress")
+        st = cases::progress(*s, id, a->get("note"), a->get("at"));
+    else if (verb == "close")
+        st = cases::close(*s, id, a->get("result"), a->get("at"));
+    else if (verb == "feedback")
+        st = cases::feedback(*s, id, a->get("channel"), a->get("note"), a->get("at"));
+    else
+        st = cases::rate(*s, id, a->get("satisfaction"), a->get("comment"), a->get("at"));
     if (!st) return fail(ctx, st.error());
     auto c = cases::get(*s, id);
     if (!c) return fail(ctx, c.error());
@@ -187,7 +194,8 @@ int case_show(Context& ctx, const std::vector<std::string>& words) {
         ctx.out << "department:  " << dept_name << "\n"
                 << "deadline:    " << c->deadline << " (" << cases::deadline_code(state) << ")\n";
     if (!c->result.empty()) ctx.out << "result:      " << c->result << "  (" << c->resolved_at << ")\n";
-    if (!c->satisfaction.empty()) ctx.out << "rating:      " << c->satisfaction << " " << c->satisfaction_comment << "\n";
+    if (!c->satisfaction.empty())
+        ctx.out << "rating:      " << c->satisfaction << " " << c->satisfaction_comment << "\n";
     ctx.out << "timeline:\n";
     for (const auto& e : c->timeline) {
         ctx.out << "  " << e.at << "  " << e.kind << "  " << e.author;
@@ -233,9 +241,10 @@ int verb_department(Context& ctx, const std::vector<std::string>& words) {
         // Once enrolled, departments are the centre's reference data: a tablet's own would never
         // sync (the server refuses them), so cases assigned to it would name nothing elsewhere.
         if (auto token = s->token(); token && !token->empty())
-            return usage_error(ctx, "this tablet is enrolled: departments come from the central office "
-                                    "(liaison-central import departments FILE.csv); ask it to add '" +
-                                        a->get("name") + "'");
+            return usage_error(ctx,
+                               "this tablet is enrolled: departments come from the central office "
+                               "(liaison-central import departments FILE.csv); ask it to add '" +
+                                   a->get("name") + "'");
         auto id = s->add_department(store::Department{"", a->get("name")});
         if (!id) return fail(ctx, id.error());
         ctx.out << *id << "\n";

@@ -217,7 +217,8 @@ int verb_kiosk_pin(Context& ctx, const std::vector<std::string>& words) {
     if (auto st = store::kiosk::valid_pin(words[1]); !st) return refuse(ctx, st.error());
     auto s = open_store(ctx);
     if (!s) return 1;
-    if (!s->initialized()) return usage_error(ctx, "this store has no station: run `liaison init --station NAME` first");
+    if (!s->initialized())
+        return usage_error(ctx, "this store has no station: run `liaison init --station NAME` first");
     if (auto st = store::kiosk::set_pin(*s, words[1]); !st) return refuse(ctx, st.error());
     ctx.out << "kiosk PIN changed\n";
     return 0;

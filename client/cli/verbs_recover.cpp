@@ -26,8 +26,7 @@ struct RecoverPlan {
 
 // A fresh store with the old tablet's identity (same device id and token), or enrolled anew
 // with a code when the old store cannot tell who it was.
-Result<std::unique_ptr<store::Store>> fresh_store(const std::string& path, const RecoverPlan& p,
-                                                  sync::Transport& t) {
+Result<std::unique_ptr<store::Store>> fresh_store(const std::string& path, const RecoverPlan& p, sync::Transport& t) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix, ec);
     store::OpenOptions opt;

@@ -89,8 +89,12 @@ int verb_stats(Context& ctx, const std::vector<std::string>& words) {
         }
         json st = json::object();
         for (const auto& [k, n] : *statuses) st[k] = n;
-        ctx.out << json{{"from", r.from}, {"to", r.to}, {"by", stats::by_code(*by)}, {"total", stats::figures_json(f->total)},
-                        {"groups", groups}, {"cases_by_status", st}}
+        ctx.out << json{{"from", r.from},
+                        {"to", r.to},
+                        {"by", stats::by_code(*by)},
+                        {"total", stats::figures_json(f->total)},
+                        {"groups", groups},
+                        {"cases_by_status", st}}
                        .dump(2)
                 << "\n";
         return 0;
@@ -215,8 +219,12 @@ int verb_duty(Context& ctx, const std::vector<std::string>& words) {
             for (const auto& d : *slots) {
                 json deps = json::array();
                 for (const auto& id : d.deputy_ids) deps.push_back({{"id", id}, {"name", name(id)}});
-                arr.push_back({{"id", d.id}, {"date", d.date}, {"start", d.start}, {"end", d.end},
-                               {"deputies", deps}, {"note", d.note}});
+                arr.push_back({{"id", d.id},
+                               {"date", d.date},
+                               {"start", d.start},
+                               {"end", d.end},
+                               {"deputies", deps},
+                               {"note", d.note}});
             }
             ctx.out << arr.dump(2) << "\n";
         } else {
@@ -259,7 +267,8 @@ int verb_activity(Context& ctx, const std::vector<std::string>& words) {
         auto ids = duty::deputy_ids_from_names(*s, a->get("deputy"));
         if (!ids) return fail(ctx, ids.error());
         if (ids->size() != 1) return usage_error(ctx, "activity add takes one deputy");
-        auto id = duty::add_activity(*s, store::Activity{"", ids->front(), a->get("type"), a->get("date"), a->get("notes")});
+        auto id =
+            duty::add_activity(*s, store::Activity{"", ids->front(), a->get("type"), a->get("date"), a->get("notes")});
         if (!id) return fail(ctx, id.error());
         ctx.out << *id << "\n";
         return 0;
@@ -285,8 +294,11 @@ int verb_activity(Context& ctx, const std::vector<std::string>& words) {
         if (a->flag("json")) {
             json arr = json::array();
             for (const auto& x : *acts)
-                arr.push_back({{"id", x.id}, {"deputy", {{"id", x.deputy_id}, {"name", name(x.deputy_id)}}},
-                               {"type", x.type}, {"date", x.date}, {"notes", x.notes}});
+                arr.push_back({{"id", x.id},
+                               {"deputy", {{"id", x.deputy_id}, {"name", name(x.deputy_id)}}},
+                               {"type", x.type},
+                               {"date", x.date},
+                               {"notes", x.notes}});
             ctx.out << arr.dump(2) << "\n";
         } else {
             for (const auto& x : *acts)
@@ -322,7 +334,8 @@ int verb_deputy_record(Context& ctx, const std::vector<std::string>& words) {
     if (a->flag("json")) {
         json entries = json::array();
         for (const auto& e : rec->entries)
-            entries.push_back({{"date", e.date}, {"type", e.type}, {"text", e.text}, {"id", e.ref_id}, {"people", e.people}});
+            entries.push_back(
+                {{"date", e.date}, {"type", e.type}, {"text", e.text}, {"id", e.ref_id}, {"people", e.people}});
         ctx.out << json{{"deputy", {{"id", rec->deputy.id}, {"name", rec->deputy.name}, {"level", rec->deputy.level}}},
                         {"from", rec->from},
                         {"to", rec->to},

@@ -34,7 +34,8 @@ int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
     if (!co.ca_file.empty()) (void)s->set_setting("sync_ca_file", co.ca_file);
     ctx.out << "enrolled to station " << r->station_name << "\n";
     if (r->adopted_rows) ctx.out << r->adopted_rows << " earlier changes moved into the station\n";
-    if (!r->series.empty()) ctx.out << "queue tickets of this tablet: " << r->series << "001, " << r->series << "002 ...\n";
+    if (!r->series.empty())
+        ctx.out << "queue tickets of this tablet: " << r->series << "001, " << r->series << "002 ...\n";
     if (!r->series_error.empty()) ctx.err << "no ticket series: " << r->series_error << "\n";
     ctx.out << r->station_id << "\n";
     return 0;
@@ -45,8 +46,11 @@ static std::string clock_offset_text(int64_t ms) {
     if (ms == 0) return "0 (agrees with the server)";
     const int64_t a = ms < 0 ? -ms : ms;
     std::string out = std::to_string(a / 1000) + " s";
-    if (a >= 3600000) out = std::to_string(a / 86400000) + " d " + std::to_string(a / 3600000 % 24) + " h " + std::to_string(a / 60000 % 60) + " min";
-    else if (a >= 60000) out = std::to_string(a / 60000) + " min " + std::to_string(a / 1000 % 60) + " s";
+    if (a >= 3600000)
+        out = std::to_string(a / 86400000) + " d " + std::to_string(a / 3600000 % 24) + " h " +
+              std::to_string(a / 60000 % 60) + " min";
+    else if (a >= 60000)
+        out = std::to_string(a / 60000) + " min " + std::to_string(a / 1000 % 60) + " s";
     return out + (ms > 0 ? " (this tablet's clock is behind)" : " (this tablet's clock is ahead)");
 }
 
@@ -82,12 +86,17 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
             ctx.out << "enrolled:      " << (st->enrolled ? "yes" : "no") << "\n"
                     << "pending:       " << st->pending << "\n"
                     << "conflicts:     " << st->conflicts << "\n"
-                    << "last success:  " << (st->last_success_ms ? platform::local_datetime(st->last_success_ms) : "never") << "\n"
+                    << "last success:  "
+                    << (st->last_success_ms ? platform::local_datetime(st->last_success_ms) : "never") << "\n"
                     << "last error:    " << (st->last_error.empty() ? "-" : st->last_error) << "\n";
             ctx.out << "clock offset:  " << clock_offset_text(st->clock_offset_ms) << "\n";
-            if (st->refused) ctx.out << "refused:       " << st->refused << " (set aside: the server refused them; kept here)\n";
-            if (st->skipped) ctx.out << "skipped:       " << st->skipped << " (set aside: received changes this version cannot merge)\n";
-            if (st->withheld) ctx.out << "withheld:      " << st->withheld << " (centre-only data edited here; not sent)\n";
+            if (st->refused)
+                ctx.out << "refused:       " << st->refused << " (set aside: the server refused them; kept here)\n";
+            if (st->skipped)
+                ctx.out << "skipped:       " << st->skipped
+                        << " (set aside: received changes this version cannot merge)\n";
+            if (st->withheld)
+                ctx.out << "withheld:      " << st->withheld << " (centre-only data edited here; not sent)\n";
         }
         return 0;
     }
@@ -110,9 +119,14 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
     auto r = session.round();
     if (!r) return fail(ctx, r.error());
     if (a->flag("json")) {
-        ctx.out << json({{"pushed", r->pushed}, {"pulled", r->pulled}, {"withheld", r->withheld},
-                         {"refused", r->refused}, {"skipped", r->skipped}, {"restamped", r->restamped},
-                         {"requests", r->requests}, {"cursor", r->cursor}})
+        ctx.out << json({{"pushed", r->pushed},
+                         {"pulled", r->pulled},
+                         {"withheld", r->withheld},
+                         {"refused", r->refused},
+                         {"skipped", r->skipped},
+                         {"restamped", r->restamped},
+                         {"requests", r->requests},
+                         {"cursor", r->cursor}})
                        .dump(2)
                 << "\n";
     } else {

@@ -165,8 +165,13 @@ int visit_show(Context& ctx, const std::vector<std::string>& words) {
     if (!trail) return fail(ctx, trail.error());
     json hist = json::array();
     for (const auto& e : *trail)
-        hist.push_back({{"at", e.at}, {"author", e.author}, {"device", e.device}, {"table", e.table},
-                        {"column", e.column}, {"old", e.old_value}, {"new", e.new_value}});
+        hist.push_back({{"at", e.at},
+                        {"author", e.author},
+                        {"device", e.device},
+                        {"table", e.table},
+                        {"column", e.column},
+                        {"old", e.old_value},
+                        {"new", e.new_value}});
     j["history"] = hist;
     if (a->flag("json")) {
         ctx.out << j.dump(2) << "\n";
@@ -235,18 +240,38 @@ int visit_delete(Context& ctx, const std::vector<std::string>& words) {
 
 // Column names a station's Excel ledger may use (docs/cli.md lists them).
 const std::map<std::string, std::string>& import_columns() {
-    static const std::map<std::string, std::string> m = {
-        {"received_at", "received_at"}, {"时间", "received_at"},   {"接待时间", "received_at"},
-        {"visitor", "visitor"},         {"来访人", "visitor"},     {"姓名", "visitor"},
-        {"phone", "phone"},             {"电话", "phone"},         {"联系电话", "phone"},
-        {"people", "people"},           {"人数", "people"},        {"人次", "people"},
-        {"category", "category"},       {"类别", "category"},      {"分类", "category"},
-        {"subject", "subject"},         {"主题", "subject"},       {"事由", "subject"},
-        {"content", "content"},         {"诉求", "content"},       {"内容", "content"},
-        {"deputy", "deputy"},           {"接待代表", "deputy"},    {"代表", "deputy"},
-        {"channel", "channel"},         {"渠道", "channel"},       {"route", "route"},
-        {"办理方式", "route"},          {"reason", "reason"},      {"原因", "reason"},
-        {"notes", "notes"},             {"备注", "notes"}};
+    static const std::map<std::string, std::string> m = {{"received_at", "received_at"},
+                                                         {"时间", "received_at"},
+                                                         {"接待时间", "received_at"},
+                                                         {"visitor", "visitor"},
+                                                         {"来访人", "visitor"},
+                                                         {"姓名", "visitor"},
+                                                         {"phone", "phone"},
+                                                         {"电话", "phone"},
+                                                         {"联系电话", "phone"},
+                                                         {"people", "people"},
+                                                         {"人数", "people"},
+                                                         {"人次", "people"},
+                                                         {"category", "category"},
+                                                         {"类别", "category"},
+                                                         {"分类", "category"},
+                                                         {"subject", "subject"},
+                                                         {"主题", "subject"},
+                                                         {"事由", "subject"},
+                                                         {"content", "content"},
+                                                         {"诉求", "content"},
+                                                         {"内容", "content"},
+                                                         {"deputy", "deputy"},
+                                                         {"接待代表", "deputy"},
+                                                         {"代表", "deputy"},
+                                                         {"channel", "channel"},
+                                                         {"渠道", "channel"},
+                                                         {"route", "route"},
+                                                         {"办理方式", "route"},
+                                                         {"reason", "reason"},
+                                                         {"原因", "reason"},
+                                                         {"notes", "notes"},
+                                                         {"备注", "notes"}};
     return m;
 }
 
@@ -259,7 +284,8 @@ int visit_import(Context& ctx, const std::vector<std::string>& words) {
     std::stringstream buf;
     buf << in.rdbuf();
     const std::string text = buf.str();
-    if (!store::valid_utf8(text)) return usage_error(ctx, a->positional[0] + " is not UTF-8 (save the sheet as CSV UTF-8)");
+    if (!store::valid_utf8(text))
+        return usage_error(ctx, a->positional[0] + " is not UTF-8 (save the sheet as CSV UTF-8)");
     auto recs = parse_csv(text);
     if (!recs) return fail(ctx, recs.error());
     if (recs->empty()) return usage_error(ctx, "the file is empty");
@@ -288,22 +314,32 @@ int visit_import(Context& ctx, const std::vector<std::string>& words) {
         for (size_t c = 0; c < cols.size(); ++c) {
             const std::string& f = rec.fields[c];
             const std::string& k = cols[c];
-            if (k == "received_at") v.received_at = f.size() == 10 ? f + " 00:00" : f;
-            else if (k == "visitor") p.name = f;
-            else if (k == "phone") p.phone = f;
+            if (k == "received_at")
+                v.received_at = f.size() == 10 ? f + " 00:00" : f;
+            else if (k == "visitor")
+                p.name = f;
+            else if (k == "phone")
+                p.phone = f;
             else if (k == "people") {
                 if (!f.empty()) {
                     auto n = parse_people(f);
                     if (!n) return usage_error(ctx, where + n.error().message);
                     v.people = *n;
                 }
-            } else if (k == "category") v.category = f;
-            else if (k == "subject") v.subject = f;
-            else if (k == "content") v.content = f;
-            else if (k == "channel") v.channel = f.empty() ? "station" : f;
-            else if (k == "route") v.route = f;
-            else if (k == "reason") v.route_reason = f;
-            else if (k == "notes") v.notes = f;
+            } else if (k == "category")
+                v.category = f;
+            else if (k == "subject")
+                v.subject = f;
+            else if (k == "content")
+                v.content = f;
+            else if (k == "channel")
+                v.channel = f.empty() ? "station" : f;
+            else if (k == "route")
+                v.route = f;
+            else if (k == "reason")
+                v.route_reason = f;
+            else if (k == "notes")
+                v.notes = f;
             else if (k == "deputy" && !f.empty()) {
                 auto it = deputy_cache.find(f);
                 if (it == deputy_cache.end()) {
@@ -324,8 +360,7 @@ int visit_import(Context& ctx, const std::vector<std::string>& words) {
         std::string msg = n.error().message;
         if (msg.rfind("record ", 0) == 0) {
             const size_t k = std::stoul(msg.substr(7));
-            if (k >= 1 && k < recs->size())
-                msg = "line " + std::to_string((*recs)[k].line) + msg.substr(msg.find(':'));
+            if (k >= 1 && k < recs->size()) msg = "line " + std::to_string((*recs)[k].line) + msg.substr(msg.find(':'));
         }
         return fail(ctx, Error{n.error().kind, msg});
     }

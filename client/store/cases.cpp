@@ -13,16 +13,16 @@ using sync::Value;
 // ---------------------------------------------------------------- names
 
 const std::vector<Name>& statuses() {
-    static const std::vector<Name> v = {{"registered", "登记", "registered"},   {"assigned", "交办", "assigned"},
+    static const std::vector<Name> v = {{"registered", "登记", "registered"},     {"assigned", "交办", "assigned"},
                                         {"in_progress", "办理中", "in progress"}, {"resolved", "已办结", "resolved"},
                                         {"answered", "已反馈", "answered"},       {"rated", "已测评", "rated"}};
     return v;
 }
 
 const std::vector<Name>& satisfactions() {
-    static const std::vector<Name> v = {
-        {"satisfied", "满意", "satisfied"}, {"basically", "基本满意", "basically satisfied"},
-        {"unsatisfied", "不满意", "unsatisfied"}};
+    static const std::vector<Name> v = {{"satisfied", "满意", "satisfied"},
+                                        {"basically", "基本满意", "basically satisfied"},
+                                        {"unsatisfied", "不满意", "unsatisfied"}};
     return v;
 }
 
@@ -136,11 +136,11 @@ std::vector<Action> allowed_actions(const std::string& status) {
 std::string Refusal::message() const {
     const std::string zh_from = status_zh(from), zh_to = status_zh(to);
     if (!needs.empty())
-        return "不能从「" + zh_from + "」转为「" + zh_to + "」：须先「" + status_zh(needs) + "」 (cannot go from " + from +
-               " to " + to + " before " + needs + ")";
-    if (status_rank(from) < 0)
-        return "不能从「" + zh_from + "」转为「" + zh_to + "」 (unknown status " + from + ")";
-    return "不能从「" + zh_from + "」转为「" + zh_to + "」：案件已过此步 (cannot go from " + from + " back to " + to + ")";
+        return "不能从「" + zh_from + "」转为「" + zh_to + "」：须先「" + status_zh(needs) + "」 (cannot go from " +
+               from + " to " + to + " before " + needs + ")";
+    if (status_rank(from) < 0) return "不能从「" + zh_from + "」转为「" + zh_to + "」 (unknown status " + from + ")";
+    return "不能从「" + zh_from + "」转为「" + zh_to + "」：案件已过此步 (cannot go from " + from + " back to " + to +
+           ")";
 }
 
 // ---------------------------------------------------------------- dates
@@ -218,8 +218,9 @@ struct Current {
 };
 
 Result<Current> load(Store& s, const std::string& id) {
-    auto& st = s.db().cached("SELECT coalesce(status, ''), coalesce(created_at, '') FROM cases "
-                             "WHERE id = ? AND _deleted = 0");
+    auto& st = s.db().cached(
+        "SELECT coalesce(status, ''), coalesce(created_at, '') FROM cases "
+        "WHERE id = ? AND _deleted = 0");
     st.bind(1, id);
     auto r = st.step();
     if (!r) return r.error();
@@ -311,8 +312,9 @@ Result<std::string> add(Store& s, const NewCase& n) {
 Result<Department> find_department(Store& s, const std::string& key) {
     if (key.empty()) return invalid("a department (承办单位) is required");
     if (!valid_utf8(key)) return invalid("text is not valid UTF-8");
-    auto& st = s.db().cached("SELECT id, name FROM departments WHERE _deleted = 0 AND (id = ?1 OR name = ?1) "
-                             "ORDER BY id = ?1 DESC, id LIMIT 2");
+    auto& st = s.db().cached(
+        "SELECT id, name FROM departments WHERE _deleted = 0 AND (id = ?1 OR name = ?1) "
+        "ORDER BY id = ?1 DESC, id LIMIT 2");
     st.bind(1, key);
     std::vector<Department> found;
     for (;;) {

@@ -28,9 +28,9 @@ struct Name {
     const char* zh;
     const char* en;
 };
-const std::vector<Name>& statuses();          // in workflow order
-const std::vector<Name>& satisfactions();     // satisfied 满意, basically 基本满意, unsatisfied 不满意
-const std::vector<Name>& feedback_channels(); // in_person 当面, written 书面, phone 电话
+const std::vector<Name>& statuses();           // in workflow order
+const std::vector<Name>& satisfactions();      // satisfied 满意, basically 基本满意, unsatisfied 不满意
+const std::vector<Name>& feedback_channels();  // in_person 当面, written 书面, phone 电话
 // Accepts a code, the Chinese or the English name; the error lists the choices.
 Result<std::string> parse_status(const std::string& s);
 Result<std::string> parse_satisfaction(const std::string& s);
@@ -101,7 +101,7 @@ struct CaseRow {
     DeadlineState deadline_state = DeadlineState::None;
 };
 struct CaseQuery {
-    std::string status;    // code or name; "" = all
+    std::string status;  // code or name; "" = all
     bool overdue_only = false;
     std::string visit_id;  // cases raised by one visit
     std::string category;  // code or name

@@ -15,9 +15,9 @@ struct Station {
 
 struct Deputy {
     std::string id, name;
-    std::string level;        // 全国/省/市/县区/乡镇
-    std::string station_id;   // home station
-    std::string group;        // 履职资源分类
+    std::string level;       // 全国/省/市/县区/乡镇
+    std::string station_id;  // home station
+    std::string group;       // 履职资源分类
     std::string phone;
     bool active = true;
 };
@@ -43,16 +43,16 @@ struct Visitor {  // PII: only in visit_visitors, never logged
 
 struct Visit {
     std::string id, station_id;
-    std::string received_at;                // "YYYY-MM-DD HH:MM"
-    std::vector<std::string> deputy_ids;     // receiving deputies
+    std::string received_at;              // "YYYY-MM-DD HH:MM"
+    std::vector<std::string> deputy_ids;  // receiving deputies
     std::string channel = "station";
-    int64_t people = 1;                     // 人次 of this 批次
+    int64_t people = 1;  // 人次 of this 批次
     std::string category, subject, content;
-    std::string route;                      // one of kRoutes, "" while undecided
-    std::string route_reason;               // required for legal_channel
+    std::string route;         // one of kRoutes, "" while undecided
+    std::string route_reason;  // required for legal_channel
     std::string notes;
     std::vector<Visitor> visitors;
-    std::string queue_ticket_id;            // set when started from the queue
+    std::string queue_ticket_id;  // set when started from the queue
 };
 
 // Only the fields present are changed.
@@ -64,8 +64,8 @@ struct VisitPatch {
 };
 
 struct VisitQuery {
-    std::string text;                    // substring over subject, content and visitor names
-    std::string from, to;                // dates, inclusive
+    std::string text;      // substring over subject, content and visitor names
+    std::string from, to;  // dates, inclusive
     std::string category, deputy_id, route;
     int64_t limit = 50, offset = 0;
 };
@@ -76,7 +76,8 @@ struct VisitRow {  // one line of the list
 };
 
 struct CaseEvent {
-    std::string id, case_id, at, author, kind, note;  // kind: created/assigned/reassigned/progress/resolved/answered/rated
+    std::string id, case_id, at, author, kind,
+        note;  // kind: created/assigned/reassigned/progress/resolved/answered/rated
 };
 
 // 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评
@@ -86,7 +87,7 @@ struct Case {
     std::string id, station_id, visit_id, title, content, category;
     std::string status = "registered";
     std::string department_id, deadline, result;
-    std::string satisfaction;       // satisfied / basically / unsatisfied
+    std::string satisfaction;                            // satisfied / basically / unsatisfied
     std::string satisfaction_comment, feedback_channel;  // feedback_channel: one of kFeedbackChannels
     std::string created_at;
     std::vector<std::string> deputy_ids;  // raising deputies; empty = those of the visit (schema v3)
@@ -95,8 +96,8 @@ struct Case {
 };
 
 // 满意 / 基本满意 / 不满意 and 当面 / 书面 / 电话 as stable codes; the UI translates them.
-using domain::kSatisfactions;
 using domain::kFeedbackChannels;
+using domain::kSatisfactions;
 // 接待选民 / 视察调研 / 执法检查 / 培训 / 走访. "reception" is counted from visits, not entered.
 using domain::kActivityTypes;
 
@@ -118,9 +119,9 @@ struct QueueTicket {
     std::string category, topic, wished_deputy_id;
     std::string status = "waiting";  // waiting/called/served/left
     std::string visit_id, created_at;
-    std::string series;      // the issuing device's letter: the shown number is series + number, "A007"
-    std::string device_id;   // the device that issued it
-    int64_t issued_ms = 0;   // check-in time, causally after every ticket its device had seen (queue order)
+    std::string series;     // the issuing device's letter: the shown number is series + number, "A007"
+    std::string device_id;  // the device that issued it
+    int64_t issued_ms = 0;  // check-in time, causally after every ticket its device had seen (queue order)
 };
 
 // One line of a record's audit trail (from the per-field change log).

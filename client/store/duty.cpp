@@ -14,7 +14,8 @@ using sync::Value;
 namespace {
 
 // A new row of this station, in its own transaction.
-Status write_new(Store& s, const char* table, const std::string& id, const std::vector<std::pair<std::string, Value>>& f) {
+Status write_new(Store& s, const char* table, const std::string& id,
+                 const std::vector<std::pair<std::string, Value>>& f) {
     auto tx = db::Tx::begin(s.db());
     if (!tx) return tx.error();
     LIAISON_TRY(s.replica().write(table, id, s.station_id(), f));
@@ -92,9 +93,7 @@ Result<std::string> add_slot(Store& s, const DutySlot& d) {
     return id;
 }
 
-Status remove_slot(Store& s, const std::string& id) {
-    return remove_row(s, "duty_slots", id, "no duty slot " + id);
-}
+Status remove_slot(Store& s, const std::string& id) { return remove_row(s, "duty_slots", id, "no duty slot " + id); }
 
 Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std::string& to) {
     LIAISON_TRY(range_ok(from, to));
@@ -108,8 +107,8 @@ Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std
         auto r = st.step();
         if (!r) return r.error();
         if (!*r) break;
-        out.push_back(DutySlot{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), split_ids(st.text(5)),
-                               st.text(6)});
+        out.push_back(
+            DutySlot{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), split_ids(st.text(5)), st.text(6)});
     }
     return out;
 }
@@ -130,7 +129,8 @@ Result<std::string> parse_activity_type(const std::string& s) {
     for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (const auto& n : activity_types())
         if (l == n.code || s == n.zh || l == n.en) return std::string(n.code);
-    return invalid("unknown activity type '" + s + "' (视察调研 inspection, 执法检查 law_check, 培训 training, 走访 outreach)");
+    return invalid("unknown activity type '" + s +
+                   "' (视察调研 inspection, 执法检查 law_check, 培训 training, 走访 outreach)");
 }
 
 Result<std::string> add_activity(Store& s, const Activity& a) {
@@ -152,9 +152,7 @@ Result<std::string> add_activity(Store& s, const Activity& a) {
     return id;
 }
 
-Status remove_activity(Store& s, const std::string& id) {
-    return remove_row(s, "activities", id, "no activity " + id);
-}
+Status remove_activity(Store& s, const std::string& id) { return remove_row(s, "activities", id, "no activity " + id); }
 
 static Result<std::vector<Activity>> activities_in(db::Db& db, const std::string& deputy_id, const std::string& from,
                                                    const std::string& to) {
@@ -195,9 +193,10 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
     rec.from = from;
     rec.to = to;
     {
-        auto& st = db.cached("SELECT id, coalesce(name, ''), coalesce(level, ''), coalesce(station_id, ''), "
-                             "coalesce(grp, ''), coalesce(phone, ''), coalesce(active, 1) FROM deputies "
-                             "WHERE id = ? AND _deleted = 0");
+        auto& st = db.cached(
+            "SELECT id, coalesce(name, ''), coalesce(level, ''), coalesce(station_id, ''), "
+            "coalesce(grp, ''), coalesce(phone, ''), coalesce(active, 1) FROM deputies "
+            "WHERE id = ? AND _deleted = 0");
         st.bind(1, deputy_id);
         auto r = st.step();
         if (!r) return r.error();
@@ -212,7 +211,8 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
         // stats::narrow).
         const bool narrow = stats::narrow(stats::Range{from, to, ""});
         auto& st = db.cached(
-            std::string("SELECT id, substr(received_at, 1, 10), coalesce(subject, ''), coalesce(people, 1) FROM visits") +
+            std::string(
+                "SELECT id, substr(received_at, 1, 10), coalesce(subject, ''), coalesce(people, 1) FROM visits") +
             (narrow ? "" : " NOT INDEXED") +
             " WHERE _deleted = 0 AND received_at >= ?2 AND received_at < ?3 "
             "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");

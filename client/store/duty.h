@@ -32,7 +32,7 @@ Status remove_slot(Store& s, const std::string& id);
 Result<std::vector<DutySlot>> slots(Store& s, const std::string& from = "", const std::string& to = "");
 
 // ---- activities ----
-const std::vector<cases::Name>& activity_types();  // kActivityTypes with 中文/English names
+const std::vector<cases::Name>& activity_types();               // kActivityTypes with 中文/English names
 Result<std::string> parse_activity_type(const std::string& s);  // code, Chinese or English name
 // deputy_id, type (any name of the four hand-entered types), date; notes optional.
 Result<std::string> add_activity(Store& s, const Activity& a);
@@ -52,9 +52,9 @@ struct RecordEntry {
 struct DeputyRecord {
     Deputy deputy;
     std::string from, to;
-    int64_t visits = 0;      // 接待选民 批次
-    int64_t people = 0;      // 接待选民 人次
-    int64_t duty_slots = 0;  // 值班 times on the roster
+    int64_t visits = 0;                      // 接待选民 批次
+    int64_t people = 0;                      // 接待选民 人次
+    int64_t duty_slots = 0;                  // 值班 times on the roster
     std::map<std::string, int64_t> by_type;  // every kActivityTypes code; reception = visits
     std::vector<RecordEntry> entries;        // newest first
     int64_t activity_count() const;          // sum of by_type

@@ -191,7 +191,9 @@ Result<KioskLock> load_lock(Store& s, LockPolicy policy) {
     std::optional<PinHash> h;
     if (!text->empty()) {
         h = PinHash::decode(*text);
-        if (!h) return Error{Error::Kind::Corrupt, "the stored kiosk PIN is unreadable: set it again (liaison kiosk-pin set)"};
+        if (!h)
+            return Error{Error::Kind::Corrupt,
+                         "the stored kiosk PIN is unreadable: set it again (liaison kiosk-pin set)"};
     }
     KioskLock lock(h ? *h : default_pin_hash(), !h, policy);
     auto st = s.setting(kLockSetting);

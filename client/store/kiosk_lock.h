@@ -109,7 +109,7 @@ struct IdlePolicy {
 struct IdleView {
     enum class Kind { Active, Countdown, Reset };
     Kind kind = Kind::Active;
-    int countdown_s = 0;       // the number to show while counting down (10 .. 1)
+    int countdown_s = 0;         // the number to show while counting down (10 .. 1)
     int64_t next_change_ms = 0;  // when the view changes next: the app's timer (0 after Reset), so it
                                  // draws only then and not every frame
 };
@@ -128,7 +128,7 @@ Status set_pin(Store& s, const std::string& pin);
 // screen words them); only storage failures are errors.
 struct PinChange {
     enum class Outcome { Changed, Mismatch, BadFormat, DefaultPin, Wrong, LockedOut } outcome = Outcome::Changed;
-    int attempts_left = 0;     // Wrong
+    int attempts_left = 0;      // Wrong
     int64_t locked_for_ms = 0;  // LockedOut
 };
 Result<PinChange> change_pin(Store& s, const std::string& current, const std::string& next, const std::string& repeat,

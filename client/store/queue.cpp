@@ -80,8 +80,8 @@ Result<std::string> station_creator(Store& s) {
 
 // device id -> letter, for the devices of this station not tombstoned.
 Result<std::vector<std::pair<std::string, std::string>>> claims(Store& s) {
-    auto& st = s.db().cached(
-        "SELECT id, series FROM queue_devices WHERE _deleted = 0 AND station_id = ? ORDER BY series, id");
+    auto& st =
+        s.db().cached("SELECT id, series FROM queue_devices WHERE _deleted = 0 AND station_id = ? ORDER BY series, id");
     st.bind(1, s.station_id());
     std::vector<std::pair<std::string, std::string>> out;
     for (;;) {
@@ -101,10 +101,9 @@ Result<bool> has_claim_row(Store& s) {
 }
 
 Status write_claim(Store& s, const std::string& letter) {
-    return s.replica().write("queue_devices", s.replica().device(), s.station_id(),
-                             {{"station_id", s.station_id()},
-                              {"series", letter},
-                              {"claimed_at", platform::local_datetime(s.now())}});
+    return s.replica().write(
+        "queue_devices", s.replica().device(), s.station_id(),
+        {{"station_id", s.station_id()}, {"series", letter}, {"claimed_at", platform::local_datetime(s.now())}});
 }
 
 Status require_station(Store& s) {
@@ -185,7 +184,8 @@ Status set_series(Store& s, const std::string& letter0, bool replace) {
     auto tx = db::Tx::begin(s.db());
     if (!tx) return tx.error();
     for (const auto& dev : holders)
-        if (s.replica().exists("queue_devices", dev)) LIAISON_TRY(s.replica().remove("queue_devices", dev, s.station_id()));
+        if (s.replica().exists("queue_devices", dev))
+            LIAISON_TRY(s.replica().remove("queue_devices", dev, s.station_id()));
     LIAISON_TRY(write_claim(s, letter));
     return (*tx)->commit();
 }
@@ -206,8 +206,9 @@ Status validate_phone(const std::string& phone0) {
     const std::string phone = trimmed(phone0);
     if (phone.empty()) return invalid("phone number is required, so the station can reach you about your concern");
     if (!valid_phone(phone))
-        return invalid("phone number must be an 11-digit mobile number (e.g. 138 0013 8000) or a landline "
-                       "with its area code (e.g. 010-12345678)");
+        return invalid(
+            "phone number must be an 11-digit mobile number (e.g. 138 0013 8000) or a landline "
+            "with its area code (e.g. 010-12345678)");
     return {};
 }
 
@@ -249,8 +250,9 @@ Result<QueueTicket> take_ticket(Store& s, const NewTicket& in) {
     auto letter = series(s);
     if (!letter) return letter.error();
     if (letter->empty())
-        return invalid("this tablet has no ticket series yet: give each tablet of the station its own letter "
-                       "(liaison queue series B)");
+        return invalid(
+            "this tablet has no ticket series yet: give each tablet of the station its own letter "
+            "(liaison queue series B)");
     std::string category = "other";
     if (!in.category.empty()) category = s.category(in.category)->id;
 
@@ -288,12 +290,19 @@ Result<QueueTicket> take_ticket(Store& s, const NewTicket& in) {
         // visitor who checks in after someone else never goes before them (ties: letter, number).
         t.issued_ms = std::max(now, st.i64(1) + 1);
     }
-    std::vector<std::pair<std::string, Value>> f = {
-        {"station_id", t.station_id}, {"date", t.date},         {"number", t.number},
-        {"series", t.series},         {"device_id", t.device_id}, {"issued_ms", t.issued_ms},
-        {"visitor_name", t.visitor_name}, {"phone", t.phone}, {"people", t.people},
-        {"category", t.category},     {"topic", t.topic},       {"status", t.status},
-        {"created_at", t.created_at}};
+    std::vector<std::pair<std::string, Value>> f = {{"station_id", t.station_id},
+                                                    {"date", t.date},
+                                                    {"number", t.number},
+                                                    {"series", t.series},
+                                                    {"device_id", t.device_id},
+                                                    {"issued_ms", t.issued_ms},
+                                                    {"visitor_name", t.visitor_name},
+                                                    {"phone", t.phone},
+                                                    {"people", t.people},
+                                                    {"category", t.category},
+                                                    {"topic", t.topic},
+                                                    {"status", t.status},
+                                                    {"created_at", t.created_at}};
     if (!t.wished_deputy_id.empty()) f.emplace_back("wished_deputy_id", t.wished_deputy_id);
     LIAISON_TRY(s.replica().write("queue_tickets", t.id, t.station_id, f));
     LIAISON_TRY((*tx)->commit());
@@ -301,7 +310,8 @@ Result<QueueTicket> take_ticket(Store& s, const NewTicket& in) {
 }
 
 Result<QueueTicket> ticket(Store& s, const std::string& id) {
-    auto& st = s.db().cached(std::string("SELECT ") + kTicketCols + " FROM queue_tickets WHERE id = ? AND _deleted = 0");
+    auto& st =
+        s.db().cached(std::string("SELECT ") + kTicketCols + " FROM queue_tickets WHERE id = ? AND _deleted = 0");
     st.bind(1, id);
     auto r = st.step();
     if (!r) return r.error();
@@ -381,7 +391,8 @@ Result<QueueTicket> serve(Store& s, const std::string& id, const std::string& vi
     if (t->status == "waiting")
         return Error{Error::Kind::Conflict, "ticket " + label(*t) + " is still waiting: call it before serving it"};
     if (t->status == "served")
-        return Error{Error::Kind::Conflict, "ticket " + label(*t) + " has already been served (visit " + t->visit_id + ")"};
+        return Error{Error::Kind::Conflict,
+                     "ticket " + label(*t) + " has already been served (visit " + t->visit_id + ")"};
     if (t->status == "left")
         return Error{Error::Kind::Conflict, "ticket " + label(*t) + " has left the queue: it cannot be served"};
     auto v = s.visit(visit_id);

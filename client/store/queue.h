@@ -23,11 +23,11 @@ inline constexpr size_t kMaxNameChars = 50;
 // What a visitor types at the kiosk (or staff type for a walk-in or phone-in).
 struct NewTicket {
     std::string visitor_name;
-    std::string phone;              // required: 11-digit mobile or landline with area code
+    std::string phone;  // required: 11-digit mobile or landline with area code
     int64_t people = 1;
-    std::string category;           // code or name; "" means "other"
-    std::string topic;              // required, at most kMaxTopicChars characters
-    std::string wished_deputy_id;   // optional
+    std::string category;          // code or name; "" means "other"
+    std::string topic;             // required, at most kMaxTopicChars characters
+    std::string wished_deputy_id;  // optional
 };
 
 // ---- this device's series letter (docs/queue.md) ----

@@ -93,10 +93,10 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
         return ids;
     };
     {
-        auto& st = db.cached("SELECT " + visit_key(by) + ", count(*), sum(coalesce(v.people, 1)) FROM " +
-                             visits_from(r, "v") +
-                             " WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
-                             "AND (?3 = '' OR v.station_id = ?3) GROUP BY 1");
+        auto& st =
+            db.cached("SELECT " + visit_key(by) + ", count(*), sum(coalesce(v.people, 1)) FROM " + visits_from(r, "v") +
+                      " WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
+                      "AND (?3 = '' OR v.station_id = ?3) GROUP BY 1");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
             auto more = st.step();
@@ -113,7 +113,8 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
             "SELECT " + case_key(by) +
             ", count(*), sum(c.status IN ('resolved', 'answered', 'rated')), "
             "sum(c.satisfaction IN ('satisfied', 'basically', 'unsatisfied')), sum(c.satisfaction = 'satisfied'), "
-            "sum(c.satisfaction = 'basically'), sum(c.satisfaction = 'unsatisfied') FROM " + cases_from(r) +
+            "sum(c.satisfaction = 'basically'), sum(c.satisfaction = 'unsatisfied') FROM " +
+            cases_from(r) +
             // Only the deputies need the visit that raised the case.
             (by == By::Deputy ? " LEFT JOIN visits cv ON cv.id = c.visit_id" : "") +
             " WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 "
@@ -216,16 +217,20 @@ Result<Breakdown> figures(db::Db& db, const Range& r, By by) {
     for (const auto& [k, f] : acc) {
         if (f.empty()) continue;
         Group g{k, "", f};
-        if (by == By::Category) g.label = label_of(labels->category, k, "未分类");
-        else if (by == By::Deputy) g.label = label_of(labels->deputy, k, "未指定代表");
-        else g.label = label_of(labels->station, k, "未指定联络站");
+        if (by == By::Category)
+            g.label = label_of(labels->category, k, "未分类");
+        else if (by == By::Deputy)
+            g.label = label_of(labels->deputy, k, "未指定代表");
+        else
+            g.label = label_of(labels->station, k, "未指定联络站");
         out.groups.push_back(std::move(g));
     }
     const auto& sort = labels->category_sort;
     std::stable_sort(out.groups.begin(), out.groups.end(), [&](const Group& a, const Group& b) {
         if (a.key.empty() != b.key.empty()) return b.key.empty();  // "none given" last
         if (by == By::Category) {
-            const int64_t sa = sort.count(a.key) ? sort.at(a.key) : 1000, sb = sort.count(b.key) ? sort.at(b.key) : 1000;
+            const int64_t sa = sort.count(a.key) ? sort.at(a.key) : 1000,
+                          sb = sort.count(b.key) ? sort.at(b.key) : 1000;
             if (sa != sb) return sa < sb;
             return a.key < b.key;
         }
@@ -238,8 +243,9 @@ Result<Breakdown> figures(db::Db& db, const Range& r, By by) {
 Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db, const Range& r) {
     LIAISON_TRY(range_ok(r));
     std::map<std::string, int64_t> n;
-    auto& st = db.cached("SELECT coalesce(status, ''), count(*) FROM cases WHERE _deleted = 0 "
-                         "AND created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR station_id = ?3) GROUP BY 1");
+    auto& st = db.cached(
+        "SELECT coalesce(status, ''), count(*) FROM cases WHERE _deleted = 0 "
+        "AND created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR station_id = ?3) GROUP BY 1");
     st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
     for (;;) {
         auto more = st.step();
@@ -358,8 +364,9 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
     std::map<std::string, VisitorCells> all_visitors;
     const bool wide = !narrow(r);
     if (visitor_columns && wide) {
-        auto& vs = db.cached("SELECT visit_id, coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
-                             "WHERE _deleted = 0 ORDER BY visit_id, id");
+        auto& vs = db.cached(
+            "SELECT visit_id, coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
+            "WHERE _deleted = 0 ORDER BY visit_id, id");
         for (;;) {
             auto v = vs.step();
             if (!v) return v.error();
@@ -379,24 +386,19 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
         auto more = st.step();
         if (!more) return more.error();
         if (!*more) break;
-        std::vector<std::string> row = {st.text(1),
-                                        st.text(2),
-                                        std::to_string(st.i64(3)),
-                                        label_of(l.category, st.text(4), ""),
-                                        st.text(5),
-                                        st.text(6),
-                                        names_of(l, st.text(7)),
-                                        st.text(8),
-                                        st.text(9),
-                                        st.text(10)};
+        std::vector<std::string> row = {
+            st.text(1), st.text(2), std::to_string(st.i64(3)), label_of(l.category, st.text(4), ""),
+            st.text(5), st.text(6), names_of(l, st.text(7)),   st.text(8),
+            st.text(9), st.text(10)};
         if (visitor_columns) {
             VisitorCells cells;
             if (wide) {
                 auto it = all_visitors.find(st.text(0));
                 if (it != all_visitors.end()) cells = std::move(it->second);
             } else {
-                auto& vs = db.cached("SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
-                                     "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
+                auto& vs = db.cached(
+                    "SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
+                    "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
                 vs.bind(1, st.text(0));
                 for (;;) {
                     auto v = vs.step();
@@ -420,7 +422,7 @@ std::string zh_of(const std::vector<cases::Name>& names, const std::string& code
 
 Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
     Table t;
-    t.header = {"编号", "登记时间", "标题", "内容",   "类别",     "状态",   "承办单位", "办理期限",
+    t.header = {"编号",     "登记时间", "标题",     "内容",   "类别",     "状态",     "承办单位", "办理期限",
                 "办结时间", "办理结果", "反馈方式", "满意度", "测评意见", "来源接待", "代表"};
     auto& st = db.cached(
         "SELECT c.id, coalesce(c.created_at, ''), coalesce(c.title, ''), coalesce(c.content, ''), "
@@ -428,7 +430,9 @@ Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
         "coalesce(c.deadline, ''), coalesce(c.resolved_at, ''), coalesce(c.result, ''), "
         "coalesce(c.feedback_channel, ''), coalesce(c.satisfaction, ''), coalesce(c.satisfaction_comment, ''), "
         "coalesce(cv.subject, ''), coalesce(nullif(c.deputy_ids, ''), cv.deputy_ids, '') "
-        "FROM " + cases_from(r) + " LEFT JOIN visits cv ON cv.id = c.visit_id "
+        "FROM " +
+        cases_from(r) +
+        " LEFT JOIN visits cv ON cv.id = c.visit_id "
         "LEFT JOIN departments d ON d.id = c.department_id AND d._deleted = 0 "
         "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 AND (?3 = '' OR c.station_id = ?3) "
         "ORDER BY c.created_at, c.id");
@@ -463,7 +467,9 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
     {
         auto& st = db.cached(
             "SELECT substr(received_at, 1, 10), coalesce(deputy_ids, ''), coalesce(people, 1), coalesce(subject, '') "
-            "FROM " + visits_from(r, "v") + " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
+            "FROM " +
+            visits_from(r, "v") +
+            " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
             "AND (?3 = '' OR station_id = ?3) AND coalesce(deputy_ids, '') <> ''");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
         for (;;) {
@@ -472,8 +478,8 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             if (!*more) break;
             for (const auto& id : split_ids(st.text(1))) {
                 const std::string name = label_of(l.deputy, id, "");
-                lines.push_back(Line{st.text(0), name, 0,
-                                     {st.text(0), name, types[0].zh, std::to_string(st.i64(2)), st.text(3)}});
+                lines.push_back(
+                    Line{st.text(0), name, 0, {st.text(0), name, types[0].zh, std::to_string(st.i64(2)), st.text(3)}});
             }
         }
     }
@@ -487,8 +493,8 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             if (!more) return more.error();
             if (!*more) break;
             const std::string name = label_of(l.deputy, st.text(1), "");
-            lines.push_back(Line{st.text(0), name, type_rank(st.text(2)),
-                                 {st.text(0), name, zh_of(types, st.text(2)), "", st.text(3)}});
+            lines.push_back(Line{
+                st.text(0), name, type_rank(st.text(2)), {st.text(0), name, zh_of(types, st.text(2)), "", st.text(3)}});
         }
     }
     {
@@ -504,8 +510,8 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             const std::string text = st.text(2) + (st.text(3).empty() ? "" : " " + st.text(3));
             for (const auto& id : split_ids(st.text(1))) {
                 const std::string name = label_of(l.deputy, id, "");
-                lines.push_back(Line{st.text(0), name, static_cast<int>(types.size()),
-                                     {st.text(0), name, "值班", "", text}});
+                lines.push_back(
+                    Line{st.text(0), name, static_cast<int>(types.size()), {st.text(0), name, "值班", "", text}});
             }
         }
     }

@@ -81,15 +81,15 @@ Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db,
 
 // ---- the monthly work summary (月度工作小结) ----
 struct MonthlyReport {
-    std::string month;         // YYYY-MM
+    std::string month;  // YYYY-MM
     std::string station_name;
     Figures total;
     std::vector<Group> by_category, by_deputy;
-    std::string title;         // 东湖街道代表联络站2026年3月工作小结
-    std::string summary;       // 本月共接待选民5批15人次，收集意见建议3条，推动解决问题2件，办结率66.7%，满意率100%。
+    std::string title;    // 东湖街道代表联络站2026年3月工作小结
+    std::string summary;  // 本月共接待选民5批15人次，收集意见建议3条，推动解决问题2件，办结率66.7%，满意率100%。
     std::vector<std::string> category_lines;  // 城乡建设：接待选民3批9人次，收集意见建议2条，办结1件
-    std::string deputy_line;   // 代表接待：陈明3批9人次、李华2批6人次
-    std::string text() const;  // the whole report, one paragraph a line
+    std::string deputy_line;                  // 代表接待：陈明3批9人次、李华2批6人次
+    std::string text() const;                 // the whole report, one paragraph a line
 };
 // The sentence of the summary for any figures ("本月" is the report's period word).
 std::string summary_sentence(const Figures& f, const std::string& period = "本月");

@@ -75,7 +75,6 @@ std::string phrase(const std::string& text) {
     return chars.empty() ? std::string() : "\"" + chars + "\"";
 }
 
-
 std::string display(const std::string& json_text) {
     auto v = Value::parse(json_text, nullptr, false);
     if (v.is_discarded() || v.is_null()) return "";
@@ -94,13 +93,13 @@ void Store::register_tables(sync::Replica& r) {
     r.register_table({"categories", {"name_zh", "name_en", "sort"}});
     r.register_table({"duty_slots", {"station_id", "date", "start_time", "end_time", "deputy_ids", "note"}});
     r.register_table({"visits",
-                      {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject",
-                       "content", "route", "route_reason", "notes", "queue_ticket_id", "created_at"}});
+                      {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject", "content",
+                       "route", "route_reason", "notes", "queue_ticket_id", "created_at"}});
     r.register_table({"visit_visitors", {"visit_id", "name", "phone", "id_number", "address"}});
-    r.register_table({"cases",
-                      {"station_id", "visit_id", "title", "content", "category", "status", "department_id",
-                       "deadline", "result", "satisfaction", "satisfaction_comment", "feedback_channel",
-                       "created_at", "deputy_ids", "resolved_at"}});
+    r.register_table(
+        {"cases",
+         {"station_id", "visit_id", "title", "content", "category", "status", "department_id", "deadline", "result",
+          "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids", "resolved_at"}});
     r.register_table({"case_events", {"case_id", "at", "author", "kind", "note"}});
     r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
     r.register_table({"queue_tickets",
@@ -122,8 +121,8 @@ Status Store::migrate_to(db::Db& db, int upto) {
     auto v = user_version(db);
     if (!v) return v.error();
     if (*v > kSchemaVersion)
-        return Error{Error::Kind::Invalid, "this store was written by a newer Liaison (schema " + std::to_string(*v) +
-                                               "); update the app"};
+        return Error{Error::Kind::Invalid,
+                     "this store was written by a newer Liaison (schema " + std::to_string(*v) + "); update the app"};
     for (const auto& m : migrations()) {
         if (m.version <= *v || m.version > upto) continue;
         auto tx = db::Tx::begin(db);
@@ -205,8 +204,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
     LIAISON_TRY(install_schema(*s->db_));
     if (opt.create) {
         auto id = sync::Replica::device_id(*s->db_);
-        if (!id) LIAISON_TRY(sync::Replica::set_device_id(*s->db_, "d" + platform::new_id().substr(0, 8) +
-                                                                       platform::new_id().substr(24, 12)));
+        if (!id)
+            LIAISON_TRY(sync::Replica::set_device_id(
+                *s->db_, "d" + platform::new_id().substr(0, 8) + platform::new_id().substr(24, 12)));
     }
     auto rep = sync::Replica::open(*s->db_, s->wall_);
     if (!rep) return rep.error();
@@ -217,9 +217,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
     Store* self = s.get();
     s->replica_->set_hooks(
         [self](const std::string& table, const std::string& row) {
-            if (table == "visits") self->dirty_visits_.insert(row);
-            else if (table == "visit_visitors") self->dirty_visitors_.insert(row);
-            else if (table == "categories") self->category_cache_.clear();
+            if (table == "visits")
+                self->dirty_visits_.insert(row);
+            else if (table == "visit_visitors")
+                self->dirty_visitors_.insert(row);
+            else if (table == "categories")
+                self->category_cache_.clear();
         },
         [self] { return self->defer_search_ ? Status{} : self->flush_search(); });
     LIAISON_TRY(s->load_identity());
@@ -291,8 +294,9 @@ Status Store::set_setting(const std::string& key, const std::string& value) {
 }
 
 Status Store::save_draft(const std::string& key, const std::string& json) {
-    auto& st = db_->cached("INSERT INTO drafts(key, json, updated_at) VALUES(?, ?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
+    auto& st = db_->cached(
+        "INSERT INTO drafts(key, json, updated_at) VALUES(?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
     return st.bind(1, key).bind(2, json).bind(3, wall_()).run();
 }
 
@@ -342,15 +346,19 @@ Result<std::string> Store::add_station(const Station& s) {
     auto tx = db::Tx::begin(*db_);
     if (!tx) return tx.error();
     LIAISON_TRY(replica_->write("stations", id, id,
-                                {{"name", s.name}, {"kind", s.kind}, {"district", s.district},
-                                 {"township", s.township}, {"address", s.address}}));
+                                {{"name", s.name},
+                                 {"kind", s.kind},
+                                 {"district", s.district},
+                                 {"township", s.township},
+                                 {"address", s.address}}));
     LIAISON_TRY((*tx)->commit());
     return id;
 }
 
 Result<std::vector<Station>> Store::stations() {
-    auto& st = db_->cached("SELECT id, name, kind, district, township, address FROM stations "
-                           "WHERE _deleted = 0 ORDER BY name");
+    auto& st = db_->cached(
+        "SELECT id, name, kind, district, township, address FROM stations "
+        "WHERE _deleted = 0 ORDER BY name");
     std::vector<Station> out;
     for (;;) {
         auto r = st.step();
@@ -367,7 +375,8 @@ static Status validate_deputy(const Deputy& d) {
     if (d.name.empty()) return invalid("deputy name is required");
     for (const auto* f : {&d.name, &d.level, &d.group, &d.phone})
         if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
-    if (!d.level.empty() && std::none_of(std::begin(kDeputyLevels), std::end(kDeputyLevels), [&](const char* l) { return d.level == l; }))
+    if (!d.level.empty() &&
+        std::none_of(std::begin(kDeputyLevels), std::end(kDeputyLevels), [&](const char* l) { return d.level == l; }))
         return invalid("unknown deputy level '" + d.level + "' (全国/省/市/县区/乡镇)");
     if (!d.phone.empty() && !valid_phone(d.phone)) return invalid("phone number is not a mainland mobile or landline");
     return {};
@@ -382,8 +391,12 @@ Result<std::string> Store::add_deputy(const Deputy& d0) {
     if (!tx) return tx.error();
     // Deputies a station adds itself belong to the station; the centre's come as reference data.
     LIAISON_TRY(replica_->write("deputies", d.id, station_id_.empty() ? sync::kReferenceScope : station_id_,
-                                {{"name", d.name}, {"level", d.level}, {"station_id", d.station_id},
-                                 {"grp", d.group}, {"phone", d.phone}, {"active", d.active ? 1 : 0}}));
+                                {{"name", d.name},
+                                 {"level", d.level},
+                                 {"station_id", d.station_id},
+                                 {"grp", d.group},
+                                 {"phone", d.phone},
+                                 {"active", d.active ? 1 : 0}}));
     LIAISON_TRY((*tx)->commit());
     return d.id;
 }
@@ -394,9 +407,9 @@ Status Store::update_deputy(const Deputy& d) {
     auto tx = db::Tx::begin(*db_);
     if (!tx) return tx.error();
     const std::string scope = replica_->scope_of("deputies", d.id).value_or(station_id_);
-    LIAISON_TRY(replica_->write("deputies", d.id, scope,
-                                {{"name", d.name}, {"level", d.level}, {"grp", d.group}, {"phone", d.phone},
-                                 {"active", d.active ? 1 : 0}}));
+    LIAISON_TRY(replica_->write(
+        "deputies", d.id, scope,
+        {{"name", d.name}, {"level", d.level}, {"grp", d.group}, {"phone", d.phone}, {"active", d.active ? 1 : 0}}));
     return (*tx)->commit();
 }
 
@@ -413,8 +426,9 @@ static Deputy deputy_from(const db::Stmt& st) {
 }
 
 Result<std::vector<Deputy>> Store::deputies(bool active_only) {
-    auto& st = db_->cached("SELECT id, name, level, station_id, grp, phone, active FROM deputies "
-                           "WHERE _deleted = 0 AND (? = 0 OR coalesce(active, 1) <> 0) ORDER BY name");
+    auto& st = db_->cached(
+        "SELECT id, name, level, station_id, grp, phone, active FROM deputies "
+        "WHERE _deleted = 0 AND (? = 0 OR coalesce(active, 1) <> 0) ORDER BY name");
     st.bind(1, static_cast<int64_t>(active_only ? 1 : 0));
     std::vector<Deputy> out;
     for (;;) {
@@ -427,8 +441,9 @@ Result<std::vector<Deputy>> Store::deputies(bool active_only) {
 }
 
 Result<Deputy> Store::deputy(const std::string& id) {
-    auto& st = db_->cached("SELECT id, name, level, station_id, grp, phone, active FROM deputies "
-                           "WHERE id = ? AND _deleted = 0");
+    auto& st = db_->cached(
+        "SELECT id, name, level, station_id, grp, phone, active FROM deputies "
+        "WHERE id = ? AND _deleted = 0");
     st.bind(1, id);
     auto r = st.step();
     if (!r) return r.error();
@@ -493,8 +508,8 @@ static Status check_visit_fields(const Visit& v) {
 
 Status Store::validate_visit(const Visit& v) {
     if (!initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
-    for (const auto* f : {&v.received_at, &v.channel, &v.category, &v.subject, &v.content, &v.route,
-                          &v.route_reason, &v.notes})
+    for (const auto* f :
+         {&v.received_at, &v.channel, &v.category, &v.subject, &v.content, &v.route, &v.route_reason, &v.notes})
         if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
     for (const auto& p : v.visitors)
         for (const auto* f : {&p.name, &p.phone, &p.id_number, &p.address})
@@ -514,7 +529,8 @@ Status Store::validate_visit(const Visit& v) {
     for (const auto& d : v.deputy_ids)
         if (!replica_->exists("deputies", d)) return invalid("unknown deputy " + d);
     for (const auto& p : v.visitors)
-        if (!p.phone.empty() && !valid_phone(p.phone)) return invalid("visitor phone is not a mainland mobile or landline");
+        if (!p.phone.empty() && !valid_phone(p.phone))
+            return invalid("visitor phone is not a mainland mobile or landline");
     return {};
 }
 
@@ -524,10 +540,13 @@ Status Store::write_visit(Visit& v) {
     auto cat = category(v.category);
     if (!cat) return cat.error();
     v.category = cat->id;
-    std::vector<std::pair<std::string, Value>> f = {
-        {"station_id", v.station_id}, {"received_at", v.received_at}, {"channel", v.channel},
-        {"people", v.people},         {"category", v.category},       {"subject", v.subject},
-        {"created_at", platform::local_datetime(wall_())}};
+    std::vector<std::pair<std::string, Value>> f = {{"station_id", v.station_id},
+                                                    {"received_at", v.received_at},
+                                                    {"channel", v.channel},
+                                                    {"people", v.people},
+                                                    {"category", v.category},
+                                                    {"subject", v.subject},
+                                                    {"created_at", platform::local_datetime(wall_())}};
     // Empty optional fields are not written: fewer change records, same meaning.
     if (!v.deputy_ids.empty()) f.emplace_back("deputy_ids", join_ids(v.deputy_ids));
     if (!v.content.empty()) f.emplace_back("content", v.content);
@@ -676,8 +695,9 @@ Result<Visit> Store::visit(const std::string& id) {
     v.notes = st.text(11);
     v.queue_ticket_id = st.text(12);
     st.reset();
-    auto& vs = db_->cached("SELECT id, visit_id, name, phone, id_number, address FROM visit_visitors "
-                           "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
+    auto& vs = db_->cached(
+        "SELECT id, visit_id, name, phone, id_number, address FROM visit_visitors "
+        "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
     vs.bind(1, id);
     for (;;) {
         auto more = vs.step();
@@ -692,8 +712,8 @@ namespace {
 struct Where {
     std::string sql;
     std::vector<std::string> args;
-    std::string phrase;        // the search phrase, "" when there is none
-    bool only_text = false;    // no filter besides the search text
+    std::string phrase;      // the search phrase, "" when there is none
+    bool only_text = false;  // no filter besides the search text
 };
 
 // Above this many hits, walking visits in date order and probing the hit set finds the first
@@ -762,7 +782,8 @@ Result<std::vector<VisitRow>> Store::find_visits(const VisitQuery& q0) {
         "SELECT v.id, v.received_at, v.category, v.subject, v.people, v.route, "
         "(SELECT name FROM visit_visitors p WHERE p.visit_id = v.id AND p._deleted = 0 ORDER BY p.id LIMIT 1) "
         "FROM visits v JOIN (SELECT v.rowid AS rid" +
-        w->sql + " ORDER BY v.received_at DESC, v.id DESC LIMIT ? OFFSET ?) page ON page.rid = v.rowid "
+        w->sql +
+        " ORDER BY v.received_at DESC, v.id DESC LIMIT ? OFFSET ?) page ON page.rid = v.rowid "
         "ORDER BY v.received_at DESC, v.id DESC");
     int i = 1;
     for (const auto& a : w->args) st.bind(i++, a);
@@ -819,7 +840,8 @@ Result<int64_t> Store::search_hits(const std::string& text) {
 }
 
 static Status reindex_visit(db::Db& db, const std::string& visit_id) {
-    auto& get = db.cached("SELECT rowid, _deleted, coalesce(subject, ''), coalesce(content, '') FROM visits WHERE id = ?");
+    auto& get =
+        db.cached("SELECT rowid, _deleted, coalesce(subject, ''), coalesce(content, '') FROM visits WHERE id = ?");
     get.bind(1, visit_id);
     auto r = get.step();
     if (!r) return r.error();
@@ -849,7 +871,11 @@ static Status reindex_visit(db::Db& db, const std::string& visit_id) {
         names += ns.text(0) + " ";
     }
     auto& ins = db.cached("INSERT INTO visit_search(rowid, subject, content, names) VALUES(?, ?, ?, ?)");
-    return ins.bind(1, rowid).bind(2, search_text(subject)).bind(3, search_text(content)).bind(4, search_text(names)).run();
+    return ins.bind(1, rowid)
+        .bind(2, search_text(subject))
+        .bind(3, search_text(content))
+        .bind(4, search_text(names))
+        .run();
 }
 
 Status Store::flush_search() {
@@ -923,9 +949,12 @@ Result<std::vector<ConflictView>> Store::conflicts() {
         v.mine = c.loser_is_mine ? loser : winner;
         v.theirs = c.loser_is_mine ? winner : loser;
         std::string label_sql;
-        if (c.table == "visits") label_sql = "SELECT subject FROM visits WHERE id = ?";
-        else if (c.table == "cases") label_sql = "SELECT title FROM cases WHERE id = ?";
-        else if (c.table == "deputies") label_sql = "SELECT name FROM deputies WHERE id = ?";
+        if (c.table == "visits")
+            label_sql = "SELECT subject FROM visits WHERE id = ?";
+        else if (c.table == "cases")
+            label_sql = "SELECT title FROM cases WHERE id = ?";
+        else if (c.table == "deputies")
+            label_sql = "SELECT name FROM deputies WHERE id = ?";
         if (!label_sql.empty()) {
             auto& st = db_->cached(label_sql);
             st.bind(1, c.row);

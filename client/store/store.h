@@ -16,13 +16,13 @@ namespace liaison::store {
 inline constexpr int kSchemaVersion = 4;
 
 struct OpenOptions {
-    bool create = false;            // create the file if missing (init)
+    bool create = false;  // create the file if missing (init)
     // Run SQLite's quick check on open (the command line, before anything is read or pushed).
     // Without it the check still runs when a -wal file left by an unclean exit is found.
     bool verify = false;
     bool synchronous_full = false;
     int busy_timeout_ms = 3000;
-    sync::WallClock wall;           // defaults to the platform clock
+    sync::WallClock wall;  // defaults to the platform clock
 };
 
 class Store {
@@ -126,6 +126,7 @@ private:
         explicit SearchBatch(Store& s) : s_(s) { s_.defer_search_ = true; }
         void end() { s_.defer_search_ = false; }
         ~SearchBatch() { end(); }
+
     private:
         Store& s_;
     };

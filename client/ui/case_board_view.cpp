@@ -26,13 +26,15 @@ void case_card(Ui& ui, const CaseRowView& c, const std::string& id, bool show_st
     ImGui::SetCursorScreenPos(ImVec2(x, p.y + 6));
     ui.cell(c.title, tw);
     ImGui::SetCursorScreenPos(ImVec2(x, p.y + 10 + line));
-    std::string second = c.status == "registered" ? (show_status ? ui.fmt("case.registered_on", {c.created_at.substr(0, 10)})
-                                                                : ui.fmt("case.registered_short", {c.created_at.substr(5, 5)}))
-                                                  : deadline_text(ui, c.deadline_state, c.deadline, !show_status);
+    std::string second = c.status == "registered"
+                             ? (show_status ? ui.fmt("case.registered_on", {c.created_at.substr(0, 10)})
+                                            : ui.fmt("case.registered_short", {c.created_at.substr(5, 5)}))
+                             : deadline_text(ui, c.deadline_state, c.deadline, !show_status);
     ui.cell(second, tw, c.status == "registered" ? color::kMuted : deadline_color(c.deadline_state));
     ImGui::SetCursorScreenPos(ImVec2(x, p.y + 14 + 2 * line));
     std::string third = c.department.empty() ? c.category : c.department;
-    if (show_status) third = ui.tr(status_key(c.status)) + " · " + c.category + (c.department.empty() ? "" : " · " + c.department);
+    if (show_status)
+        third = ui.tr(status_key(c.status)) + " · " + c.category + (c.department.empty() ? "" : " · " + c.department);
     ui.cell(third, tw, color::kMuted);
     ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h + ImGui::GetStyle().ItemSpacing.y));
     ImGui::Dummy(ImVec2(0, 0));
@@ -65,7 +67,8 @@ void draw_case_board(Ui& ui, const CaseBoardState& s) {
             ui.cell(ui.tr(status_key(col.status)) + " (" + std::to_string(col.cases.size()) + ")",
                     ImGui::GetContentRegionAvail().x, color::kText);
             if (col.cases.empty()) ui.muted(ui.tr("case.column_empty"));
-            for (size_t k = 0; k < col.cases.size(); ++k) case_card(ui, col.cases[k], "case.card." + col.cases[k].id, false);
+            for (size_t k = 0; k < col.cases.size(); ++k)
+                case_card(ui, col.cases[k], "case.card." + col.cases[k].id, false);
             ui.drag_scroll();
             ImGui::EndChild();
         }
@@ -83,7 +86,8 @@ void draw_case_board(Ui& ui, const CaseBoardState& s) {
             emit_case(ui, intent::CaseFilter{code});
     };
     filter_chip("", ui.tr("case.filter_all") + " " + std::to_string(total));
-    for (const auto& col : s.columns) filter_chip(col.status, ui.tr(status_key(col.status)) + " " + std::to_string(col.cases.size()));
+    for (const auto& col : s.columns)
+        filter_chip(col.status, ui.tr(status_key(col.status)) + " " + std::to_string(col.cases.size()));
 
     const std::vector<CaseRowView>* rows = &s.all;
     for (const auto& col : s.columns)

@@ -76,7 +76,8 @@ void action_form(Ui& ui, CaseDetailState& s, float width) {
     }
     if (!s.error.empty()) ui.error(s.error);
     const float bw = (w - ImGui::GetStyle().ItemSpacing.x) / 2;
-    if (ui.button("case.submit", ui.tr("case.submit." + s.action), bw, Tone::Primary)) emit_case(ui, intent::CaseSubmit{});
+    if (ui.button("case.submit", ui.tr("case.submit." + s.action), bw, Tone::Primary))
+        emit_case(ui, intent::CaseSubmit{});
     ImGui::SameLine();
     if (ui.button("case.cancel", ui.tr("case.cancel"), bw)) emit_case(ui, intent::CaseOpenAction{""});
     card_end(card);
@@ -100,8 +101,10 @@ void timeline(Ui& ui, const CaseDetailState& s, float width) {
         if (!e.note.empty()) ui.text(e.note);
         ImGui::Unindent(28);
         const float y1 = ImGui::GetCursorScreenPos().y;
-        if (i + 1 < s.timeline.size()) dl->AddLine(ImVec2(x0, p.y + line * 0.5f + 7), ImVec2(x0, y1 + line * 0.5f), color::kLine, 2);
-        dl->AddCircleFilled(ImVec2(x0, p.y + line * 0.5f), 7, i + 1 == s.timeline.size() ? color::kPrimary : color::kMuted);
+        if (i + 1 < s.timeline.size())
+            dl->AddLine(ImVec2(x0, p.y + line * 0.5f + 7), ImVec2(x0, y1 + line * 0.5f), color::kLine, 2);
+        dl->AddCircleFilled(ImVec2(x0, p.y + line * 0.5f), 7,
+                            i + 1 == s.timeline.size() ? color::kPrimary : color::kMuted);
         ImGui::Dummy(ImVec2(0, 2));
     }
     card_end(card);
@@ -143,23 +146,24 @@ void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& /*ref*/) {
     ImGui::BeginGroup();
     {
         const Card card = card_begin(col_w);
-        const float label_w = ui.label_width({"case.f.category", "case.department", "case.deadline", "case.f.visit",
-                                              "case.f.deputies", "case.f.created", "case.f.content", "case.result",
-                                              "case.f.resolved", "case.feedback_channel", "case.satisfaction",
-                                              "case.comment"});
+        const float label_w =
+            ui.label_width({"case.f.category", "case.department", "case.deadline", "case.f.visit", "case.f.deputies",
+                            "case.f.created", "case.f.content", "case.result", "case.f.resolved",
+                            "case.feedback_channel", "case.satisfaction", "case.comment"});
         field(ui, ui.tr("case.f.category"), s.category, label_w);
         field(ui, ui.tr("case.f.created"), c.created_at, label_w);
         if (!s.visit_subject.empty()) field(ui, ui.tr("case.f.visit"), s.visit_subject, label_w);
         if (!s.deputies.empty()) field(ui, ui.tr("case.f.deputies"), s.deputies, label_w);
         field(ui, ui.tr("case.f.content"), c.content, label_w);
         field(ui, ui.tr("case.department"), s.department, label_w);
-        field(ui, ui.tr("case.deadline"), c.deadline, label_w, c.deadline.empty() ? 0 : deadline_color(s.deadline_state));
+        field(ui, ui.tr("case.deadline"), c.deadline, label_w,
+              c.deadline.empty() ? 0 : deadline_color(s.deadline_state));
         field(ui, ui.tr("case.result"), c.result, label_w);
         if (!c.resolved_at.empty()) field(ui, ui.tr("case.f.resolved"), c.resolved_at, label_w);
         field(ui, ui.tr("case.feedback_channel"),
               c.feedback_channel.empty() ? "" : ui.tr("case.channel." + c.feedback_channel), label_w);
-        field(ui, ui.tr("case.satisfaction"), c.satisfaction.empty() ? "" : ui.tr("case.satisfaction." + c.satisfaction),
-              label_w);
+        field(ui, ui.tr("case.satisfaction"),
+              c.satisfaction.empty() ? "" : ui.tr("case.satisfaction." + c.satisfaction), label_w);
         if (!c.satisfaction_comment.empty()) field(ui, ui.tr("case.comment"), c.satisfaction_comment, label_w);
         card_end(card);
     }

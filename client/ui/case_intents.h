@@ -13,21 +13,38 @@ struct CaseRowView {
 
 // ---- intents of these screens (wrapped in intent::Cases, one alternative of ui::Intent) ----
 namespace intent {
-struct OpenCase { std::string id; };
-struct CaseFilter { std::string status; };
-struct CaseOpenAction { std::string action; };  // "" closes the form
-struct CaseSubmit {};                            // applies CaseDetailState::action with its fields
-struct NewCase { std::string visit_id; };        // opens the form, prefilled from the visit
+struct OpenCase {
+    std::string id;
+};
+struct CaseFilter {
+    std::string status;
+};
+struct CaseOpenAction {
+    std::string action;
+};                     // "" closes the form
+struct CaseSubmit {};  // applies CaseDetailState::action with its fields
+struct NewCase {
+    std::string visit_id;
+};  // opens the form, prefilled from the visit
 struct SaveCase {};
-struct PickDeputy { std::string id; };
-struct RecordPeriod { std::string period; };
+struct PickDeputy {
+    std::string id;
+};
+struct RecordPeriod {
+    std::string period;
+};
 struct AddActivity {};
-struct StatsPeriod { std::string period; int step = 0; };  // step: -1 earlier, +1 later
+struct StatsPeriod {
+    std::string period;
+    int step = 0;
+};  // step: -1 earlier, +1 later
 struct ExportReport {};
 struct CopiedReport {};
 using CaseIntent = std::variant<OpenCase, CaseFilter, CaseOpenAction, CaseSubmit, NewCase, SaveCase, PickDeputy,
                                 RecordPeriod, AddActivity, StatsPeriod, ExportReport, CopiedReport>;
-struct Cases { CaseIntent v; };
+struct Cases {
+    CaseIntent v;
+};
 }  // namespace intent
 
 }  // namespace liaison::ui

@@ -38,11 +38,11 @@ struct CaseDetailState {
     std::vector<CaseTimelineRow> timeline;  // oldest first
     std::vector<std::string> allowed;       // action codes the status allows (cases::allowed_actions)
     std::vector<Choice> departments;
-    std::vector<Choice> quick_deadlines;    // id: a date, label: "+7 天"
+    std::vector<Choice> quick_deadlines;  // id: a date, label: "+7 天"
     // The open transition form: "" or assign, progress, close, feedback, rate.
     std::string action;
     std::string department_id, deadline, note, result, channel, satisfaction, comment;
-    std::string error;    // a refusal or the store's message, one line
+    std::string error;         // a refusal or the store's message, one line
     std::string loaded_error;  // the case could not be read
 };
 
@@ -63,8 +63,8 @@ struct DeputyRecordState {
     std::string from, to;         // the period's dates ("" = open)
     int64_t visits = 0, people = 0, duty_slots = 0, activities = 0;
     std::vector<std::pair<std::string, int64_t>> by_type;  // activity type code, count
-    std::vector<RecordEntryView> entries;                   // newest first
-    std::vector<store::DutySlot> upcoming;                  // the deputy's duty slots from today
+    std::vector<RecordEntryView> entries;                  // newest first
+    std::vector<store::DutySlot> upcoming;                 // the deputy's duty slots from today
     // Adding an activity
     bool adding = false;
     std::string act_type = "inspection", act_date, act_notes;

@@ -58,7 +58,8 @@ inline std::string status_key(const std::string& code) { return "case.status." +
 inline std::string deadline_text(const Ui& ui, const std::string& state, const std::string& deadline, bool shorter) {
     if (deadline.empty()) return ui.tr("case.no_deadline");
     const std::string d = shorter && deadline.size() >= 10 ? deadline.substr(5, 5) : deadline;
-    return ui.fmt((shorter ? "case.dl_short." : "case.dl.") + (state.empty() || state == "none" ? "on_time" : state), {d});
+    return ui.fmt((shorter ? "case.dl_short." : "case.dl.") + (state.empty() || state == "none" ? "on_time" : state),
+                  {d});
 }
 
 }  // namespace liaison::ui

@@ -96,7 +96,8 @@ void draw_deputy_record(Ui& ui, DeputyRecordState& s, const RefData& ref) {
     if (!s.upcoming.empty()) {
         const Card card = card_begin(col_w);
         ui.heading(ui.tr("record.upcoming"));
-        for (const auto& d : s.upcoming) ui.text(d.date + "  " + d.start + "–" + d.end + (d.note.empty() ? "" : "  " + d.note));
+        for (const auto& d : s.upcoming)
+            ui.text(d.date + "  " + d.start + "–" + d.end + (d.note.empty() ? "" : "  " + d.note));
         card_end(card);
     }
     if (s.adding)
@@ -112,8 +113,9 @@ void draw_deputy_record(Ui& ui, DeputyRecordState& s, const RefData& ref) {
         const float in = card.inner();
         for (const auto& e : s.entries) {
             const std::string type = ui.tr(e.type == "duty" ? std::string("record.duty") : "activity." + e.type);
-            ui.cell(e.date + "  " + type + (e.people > 0 ? "  " + ui.fmt("list.people_n", {std::to_string(e.people)}) : ""),
-                    in, color::kMuted);
+            ui.cell(
+                e.date + "  " + type + (e.people > 0 ? "  " + ui.fmt("list.people_n", {std::to_string(e.people)}) : ""),
+                in, color::kMuted);
             ui.text(e.text.empty() ? "—" : e.text);
             const ImVec2 p = ImGui::GetCursorScreenPos();
             ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + in, p.y), color::kLine);

@@ -15,7 +15,7 @@
 #include <imgui_internal.h>  // IM_ROUND: the same rounding the atlas builder uses
 #include <nlohmann/json.hpp>
 #include <stb_truetype.h>
-  // implementation lives in libstb, which ImGui's atlas builder uses too
+// implementation lives in libstb, which ImGui's atlas builder uses too
 
 namespace liaison::ui {
 
@@ -44,14 +44,32 @@ char32_t next_codepoint(std::string_view s, size_t& i) {
     const unsigned char c = b(i);
     int n = 0;
     char32_t cp = 0;
-    if (c < 0x80) { ++i; return c; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-    else { ++i; return 0xFFFD; }
-    if (i + n >= s.size()) { i = s.size(); return 0xFFFD; }  // truncated sequence
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
+    if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        ++i;
+        return 0xFFFD;
+    }
+    if (i + n >= s.size()) {
+        i = s.size();
+        return 0xFFFD;
+    }  // truncated sequence
     for (int k = 1; k <= n; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) { i += k; return 0xFFFD; }
+        if ((b(i + k) & 0xC0) != 0x80) {
+            i += k;
+            return 0xFFFD;
+        }
         cp = (cp << 6) | (b(i + k) & 0x3F);
     }
     i += n + 1;

@@ -89,11 +89,11 @@ private:
 
     FontFace latin_, cjk_;
     std::unique_ptr<MappedFile> latin_file_, cjk_file_;
-    std::bitset<0x10000> bmp_;                  // codepoints seen (display form)
-    std::map<char32_t, char16_t> to_pua_;       // non-BMP codepoint -> stand-in
+    std::bitset<0x10000> bmp_;             // codepoints seen (display form)
+    std::map<char32_t, char16_t> to_pua_;  // non-BMP codepoint -> stand-in
     std::map<char16_t, char32_t> from_pua_;
     char16_t next_pua_ = 0xE000;
-    std::vector<uint16_t> ranges_;              // ImWchar ranges handed to ImGui; must outlive the atlas
+    std::vector<uint16_t> ranges_;  // ImWchar ranges handed to ImGui; must outlive the atlas
     float px_ = 20.0f, pixel_scale_ = 1.0f;
     bool dirty_ = true;
     bool large_titles_ = false;

@@ -5,8 +5,8 @@ namespace liaison::ui {
 
 namespace {
 // A figure card: big number, caption, optional second line.
-void card(Ui& ui, const char* id, const std::string& caption, const std::string& value, const std::string& sub,
-          float w, ImU32 value_color) {
+void card(Ui& ui, const char* id, const std::string& caption, const std::string& value, const std::string& sub, float w,
+          ImU32 value_color) {
     const Layout& l = ui.layout();
     // Caption, figure and a line below that may wrap to two lines.
     const float h = ImGui::GetTextLineHeightWithSpacing() * 4.0f + l.font * (Glyphs::kHeadingScale - 1) +

@@ -65,7 +65,8 @@ struct Kiosk {
                 while (eol < end && (static_cast<unsigned char>(*eol) & 0xC0) == 0x80) ++eol;
             }
             const float w = f->CalcTextSizeA(size, FLT_MAX, 0, line, eol).x;
-            ImGui::GetWindowDrawList()->AddText(f, size, ImVec2(p.x + std::max(0.0f, (wrap - w) / 2), y), col, line, eol);
+            ImGui::GetWindowDrawList()->AddText(f, size, ImVec2(p.x + std::max(0.0f, (wrap - w) / 2), y), col, line,
+                                                eol);
             y += size;
             line = eol;
             while (line < end && (*line == ' ' || *line == '\n')) ++line;
@@ -248,13 +249,15 @@ struct Kiosk {
         const float col_right = ImGui::GetCursorScreenPos().x + left_w;
         for (const auto& c : ref.categories) {
             const float cw = std::max(ui.chip_width(c.label), l.touch * 1.6f);
-            if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + cw <= col_right) ImGui::SameLine();
+            if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + cw <= col_right)
+                ImGui::SameLine();
             first = false;
             if (ui.chip("kiosk.category." + c.id, c.label, s.form.category == c.id, cw)) s.form.category = c.id;
         }
         gap(2);
         ui.label(ui.tr("kiosk.topic"), true);
-        if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.25f, left_w, domain::kShortTextChars)) s.form.errors.erase("topic");
+        if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.25f, left_w, domain::kShortTextChars))
+            s.form.errors.erase("topic");
         error_of("topic");
         ImGui::EndGroup();
         if (!l.portrait)
@@ -321,8 +324,9 @@ struct Kiosk {
         gap(l.font * 0.5f);
         centred(s.ticket_label, 1.0f, color::kPrimary, true);
         gap(l.font * 0.5f);
-        centred(s.ticket_ahead > 0 ? ui.fmt("kiosk.ahead", {std::to_string(s.ticket_ahead)}) : ui.tr("kiosk.ahead_none"),
-                1.0f);
+        centred(
+            s.ticket_ahead > 0 ? ui.fmt("kiosk.ahead", {std::to_string(s.ticket_ahead)}) : ui.tr("kiosk.ahead_none"),
+            1.0f);
         gap(l.font * 0.5f);
         centred(ui.tr("kiosk.ticket_hint"), 0.7f, color::kMuted);
         gap(l.font * 1.5f);
@@ -330,7 +334,8 @@ struct Kiosk {
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2);
         if (big_button("kiosk.done", ui.tr("kiosk.done"), bw)) act(KioskAction::Done);
         gap(l.font);
-        if (s.ticket_left_s > 0) centred(ui.fmt("kiosk.ticket_closes", {std::to_string(s.ticket_left_s)}), 0.6f, color::kMuted);
+        if (s.ticket_left_s > 0)
+            centred(ui.fmt("kiosk.ticket_closes", {std::to_string(s.ticket_left_s)}), 0.6f, color::kMuted);
     }
 
     void pin() {
@@ -362,7 +367,8 @@ struct Kiosk {
             if (k == "erase") {
                 if (ui.button("kiosk.pin.erase", ui.tr("kiosk.erase"), kw)) act(KioskAction::PinErase);
             } else if (k == "ok") {
-                if (ui.button("kiosk.pin.ok", ui.tr("kiosk.pin_ok"), kw, Tone::Primary, !s.pin.empty() && !s.pin_locked))
+                if (ui.button("kiosk.pin.ok", ui.tr("kiosk.pin_ok"), kw, Tone::Primary,
+                              !s.pin.empty() && !s.pin_locked))
                     act(KioskAction::PinEnter);
             } else if (ui.button("kiosk.pin." + k, k, kw, Tone::Normal, !s.pin_locked)) {
                 act(KioskAction::PinDigit, k);

@@ -59,7 +59,8 @@ void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
         if (l.portrait) {
             const int rows = nav_rows();
             const int row = i / kPerRow, in_row = std::min(kPerRow, n - row * kPerRow);
-            const float row_h = (avail.y - ImGui::GetStyle().ItemSpacing.y * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+            const float row_h =
+                (avail.y - ImGui::GetStyle().ItemSpacing.y * static_cast<float>(rows - 1)) / static_cast<float>(rows);
             size = ImVec2((avail.x - gap * static_cast<float>(in_row - 1)) / static_cast<float>(in_row), row_h);
             if (i % kPerRow != 0) ImGui::SameLine();
         } else {
@@ -88,7 +89,8 @@ void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
             else
                 dl->AddRectFilled(ImVec2(mn.x, mn.y + 10), ImVec2(mn.x + 4, mx.y - 10), color::kPrimary, 2);
         }
-        if (it.view == View::Sync) badge(ui, conflicts > 0 ? conflicts : pending, conflicts > 0 ? color::kError : color::kWarn);
+        if (it.view == View::Sync)
+            badge(ui, conflicts > 0 ? conflicts : pending, conflicts > 0 ? color::kError : color::kWarn);
     }
 }
 

@@ -26,7 +26,8 @@ void draw_queue(Ui& ui, const QueueState& s) {
                   Tone::Primary, s.waiting > 0))
         ui.emit(intent::Queue{intent::QueueAction::CallNext, {}});
     ImGui::SameLine();
-    if (ui.button("queue.refresh", ui.tr("queue.refresh"), refresh_w)) ui.emit(intent::Queue{intent::QueueAction::Refresh, {}});
+    if (ui.button("queue.refresh", ui.tr("queue.refresh"), refresh_w))
+        ui.emit(intent::Queue{intent::QueueAction::Refresh, {}});
     if (!s.message.empty()) ui.error(s.message);
     ImGui::Dummy(ImVec2(0, 4));
     if (s.rows.empty()) ui.muted(ui.tr("queue.empty"));

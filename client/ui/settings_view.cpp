@@ -33,10 +33,11 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
 
     const ImGuiStyle& style = ImGui::GetStyle();
     const float line = ImGui::GetTextLineHeightWithSpacing();
-    ImGui::BeginChild("settings.device", ImVec2(0, 5 * line + 2 * style.WindowPadding.y), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("settings.device", ImVec2(0, 5 * line + 2 * style.WindowPadding.y), true,
+                      ImGuiWindowFlags_NoScrollbar);
     ui.label(ui.tr("settings.device"));
-    const float lw = ImGui::GetCursorPosX() +
-                     ui.label_width({"settings.station", "settings.device_name", "settings.device_id", "settings.station_id"});
+    const float lw = ImGui::GetCursorPosX() + ui.label_width({"settings.station", "settings.device_name",
+                                                              "settings.device_id", "settings.station_id"});
     auto row = [&](const char* key, const std::string& v) {
         const std::string& k = ui.tr(key);
         ui.note_text(k);
@@ -52,8 +53,9 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     row("settings.station_id", ref.device.station_id);
     ImGui::EndChild();
 
-    ImGui::BeginChild("settings.server", ImVec2(0, 2 * line + ImGui::GetFrameHeightWithSpacing() + 2 * style.WindowPadding.y + 8),
-                      true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("settings.server",
+                      ImVec2(0, 2 * line + ImGui::GetFrameHeightWithSpacing() + 2 * style.WindowPadding.y + 8), true,
+                      ImGuiWindowFlags_NoScrollbar);
     ui.label(ui.tr("settings.server"));
     const float save_w = ui.chip_width(ui.tr("settings.save")) + 16;
     ui.input("settings.server_url", s.server_url, "https://", ImGui::GetContentRegionAvail().x - save_w - 12,
@@ -65,8 +67,9 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
 
     // Kiosk mode for reception days: full screen, the visitor's steps only, out by the admin PIN.
     const float pin_lines = (s.default_kiosk_pin ? 2.0f : 0.0f) + (s.pin_message.empty() ? 0.0f : 1.0f);
-    ImGui::BeginChild("settings.kiosk", ImVec2(0, (5 + pin_lines) * line + 2 * l.touch + 2 * style.WindowPadding.y + 16),
-                      true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("settings.kiosk",
+                      ImVec2(0, (5 + pin_lines) * line + 2 * l.touch + 2 * style.WindowPadding.y + 16), true,
+                      ImGuiWindowFlags_NoScrollbar);
     ui.label(ui.tr("settings.kiosk"));
     ui.muted(ui.tr("settings.kiosk_hint"));
     ui.muted(s.ticket_series.empty() ? ui.tr("settings.kiosk_no_series")
@@ -81,7 +84,8 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ui.label(ui.tr("settings.pin"));
     const std::string& change = ui.tr("settings.pin_change");
     const float change_w = ui.chip_width(change) + 32;
-    const float field_w = std::max(l.touch * 2, (ImGui::GetContentRegionAvail().x - change_w - 3 * style.ItemSpacing.x) / 3);
+    const float field_w =
+        std::max(l.touch * 2, (ImGui::GetContentRegionAvail().x - change_w - 3 * style.ItemSpacing.x) / 3);
     const ImGuiInputTextFlags pin_flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
     ui.input("settings.pin.current", s.pin_current, ui.tr("settings.pin_current"), field_w, pin_flags);
     ImGui::SameLine();
@@ -93,8 +97,10 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
                   !s.pin_current.empty() && !s.pin_new.empty() && !s.pin_repeat.empty()))
         ui.emit(intent::ChangeKioskPin{});
     if (!s.pin_message.empty()) {
-        if (s.pin_ok) ui.muted(s.pin_message);
-        else ui.error(s.pin_message);
+        if (s.pin_ok)
+            ui.muted(s.pin_message);
+        else
+            ui.error(s.pin_message);
     }
     ImGui::EndChild();
     ui.drag_scroll();

@@ -16,8 +16,22 @@
 
 namespace liaison::ui {
 
-enum class View { FirstRun, Home, Visits, VisitForm, VisitDetail, Sync, Settings, Kiosk, Queue,
-                  CaseBoard, CaseDetail, CaseForm, DeputyRecord, Stats };
+enum class View {
+    FirstRun,
+    Home,
+    Visits,
+    VisitForm,
+    VisitDetail,
+    Sync,
+    Settings,
+    Kiosk,
+    Queue,
+    CaseBoard,
+    CaseDetail,
+    CaseForm,
+    DeputyRecord,
+    Stats
+};
 const char* view_name(View v);
 std::optional<View> view_from_name(const std::string& name);
 
@@ -49,17 +63,17 @@ struct HomeState {
 };
 
 struct VisitListState {
-    std::string text;                  // search as you type
-    std::string from, to;              // dates, inclusive
+    std::string text;      // search as you type
+    std::string from, to;  // dates, inclusive
     std::string category, deputy_id;
     int64_t total = 0;
-    int64_t cache_offset = 0;          // rows [cache_offset, cache_offset + cache.size())
+    int64_t cache_offset = 0;  // rows [cache_offset, cache_offset + cache.size())
     std::vector<VisitRowView> cache;
-    bool want_rows = false;            // a view asked for rows outside the cache
+    bool want_rows = false;  // a view asked for rows outside the cache
     bool scroll_to_top = false;
     bool show_filters = false;
     std::string error;
-    double last_query_ms = 0;          // how long the last fetch took (shown in settings/diagnostics)
+    double last_query_ms = 0;  // how long the last fetch took (shown in settings/diagnostics)
 };
 
 struct VisitFormState {
@@ -100,12 +114,12 @@ struct SyncViewState {
 struct SettingsState {
     std::string server_url;  // edit buffer
     std::string message_key;
-    std::string ticket_series;  // this tablet's queue letter, "" while it has none
-    bool default_kiosk_pin = false;  // the admin PIN is still the new tablet's 123456
+    std::string ticket_series;                     // this tablet's queue letter, "" while it has none
+    bool default_kiosk_pin = false;                // the admin PIN is still the new tablet's 123456
     std::string pin_current, pin_new, pin_repeat;  // edit buffers, cleared after each attempt
-    std::string pin_message;  // the outcome of the last change, already worded
+    std::string pin_message;                       // the outcome of the last change, already worded
     bool pin_ok = false;
-    std::string kiosk_error;    // why kiosk mode could not start
+    std::string kiosk_error;  // why kiosk mode could not start
 };
 
 struct FirstRunState {
@@ -115,7 +129,7 @@ struct FirstRunState {
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
 enum class KioskStep { Welcome, Consent, Details, Deputy, Ticket, Pin };
-const char* kiosk_step_name(KioskStep s);                            // "kiosk-welcome" ...
+const char* kiosk_step_name(KioskStep s);                             // "kiosk-welcome" ...
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
 
 struct KioskForm {
@@ -128,19 +142,19 @@ struct KioskState {
     KioskStep step = KioskStep::Welcome;
     KioskStep before_pin = KioskStep::Welcome;  // where the PIN pad's "cancel" returns
     KioskForm form;
-    int session = 0;        // new widget ids for every visitor: no earlier text can reappear
-    int drawn_session = -1;  // the view clears ImGui's active field when this differs
-    std::string lang;       // the visitor's language; back to Chinese for the next visitor
-    std::string consent;    // consent text (markdown), display form
+    int session = 0;                    // new widget ids for every visitor: no earlier text can reappear
+    int drawn_session = -1;             // the view clears ImGui's active field when this differs
+    std::string lang;                   // the visitor's language; back to Chinese for the next visitor
+    std::string consent;                // consent text (markdown), display form
     std::vector<Choice> duty_deputies;  // today's duty slots: deputy id, "09:00–12:00 name"
     std::string ticket_label;           // "A007"
     int64_t ticket_ahead = 0;
-    int countdown_s = 0;                // idle countdown shown in its last seconds (0: none)
-    int ticket_left_s = 0;              // the ticket screen returns to welcome after this
-    std::string error;                  // store message, one line
+    int countdown_s = 0;    // idle countdown shown in its last seconds (0: none)
+    int ticket_left_s = 0;  // the ticket screen returns to welcome after this
+    std::string error;      // store message, one line
     // PIN pad
     std::string pin;
-    std::string pin_message;            // translated: wrong PIN, attempts left, locked for ...
+    std::string pin_message;  // translated: wrong PIN, attempts left, locked for ...
     bool pin_locked = false;
     int corner_taps = 0;
 };
@@ -159,29 +173,72 @@ struct QueueState {
 
 // ---- intents: what a view asks the app root to do ----
 namespace intent {
-struct Navigate { View to; };
-struct OpenVisit { std::string id; };
+struct Navigate {
+    View to;
+};
+struct OpenVisit {
+    std::string id;
+};
 struct NewVisit {};
-struct EditVisit { std::string id; };
+struct EditVisit {
+    std::string id;
+};
 struct SaveVisit {};
 struct FormEdited {};
 struct DiscardForm {};
-struct ListQueryChanged { bool immediate = false; };
-struct NeedRows { int64_t first = 0, last = 0; };  // visible rows [first, last)
-struct ResolveConflict { std::string id, keep; };   // keep: mine|theirs
-struct ResolveConflictWith { std::string id, text; };
-struct SetLanguage { std::string lang; };
-struct SetFontSize { float px = 20; };
-struct SaveServer { std::string url; };
+struct ListQueryChanged {
+    bool immediate = false;
+};
+struct NeedRows {
+    int64_t first = 0, last = 0;
+};  // visible rows [first, last)
+struct ResolveConflict {
+    std::string id, keep;
+};  // keep: mine|theirs
+struct ResolveConflictWith {
+    std::string id, text;
+};
+struct SetLanguage {
+    std::string lang;
+};
+struct SetFontSize {
+    float px = 20;
+};
+struct SaveServer {
+    std::string url;
+};
 struct SeedDemo {};
-struct InitStation { std::string station, device; };
-struct StartKiosk {};  // settings: lock this tablet into kiosk mode until the admin PIN
+struct InitStation {
+    std::string station, device;
+};
+struct StartKiosk {};      // settings: lock this tablet into kiosk mode until the admin PIN
 struct ChangeKioskPin {};  // settings: the PIN fields of SettingsState
-enum class KioskAction { Start, Consent, Agree, Disagree, Next, Back, Take, Done, Language, CornerTap, PinDigit,
-                         PinErase, PinEnter, PinCancel, Touch };
-struct Kiosk { KioskAction action; std::string arg; };
+enum class KioskAction {
+    Start,
+    Consent,
+    Agree,
+    Disagree,
+    Next,
+    Back,
+    Take,
+    Done,
+    Language,
+    CornerTap,
+    PinDigit,
+    PinErase,
+    PinEnter,
+    PinCancel,
+    Touch
+};
+struct Kiosk {
+    KioskAction action;
+    std::string arg;
+};
 enum class QueueAction { CallNext, Serve, Leave, Refresh };
-struct Queue { QueueAction action; std::string id; };
+struct Queue {
+    QueueAction action;
+    std::string id;
+};
 }  // namespace intent
 
 using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,

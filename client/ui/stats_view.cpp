@@ -31,8 +31,8 @@ void column_chart(Ui& ui, const std::vector<ChartBar>& bars, float w, float h) {
     const size_t n = std::max<size_t>(bars.size(), 1);
     const float slot = w / static_cast<float>(n);
     const float bar_w = std::max(6.0f, slot * 0.6f);
-    const float base = p.y + h - line - 6;           // bottom of the bars
-    const float top = p.y + line + 4;                 // room for the value label
+    const float base = p.y + h - line - 6;  // bottom of the bars
+    const float top = p.y + line + 4;       // room for the value label
     dl->AddLine(ImVec2(p.x, base), ImVec2(p.x + w, base), color::kLine, 1);
     for (size_t i = 0; i < bars.size(); ++i) {
         const auto& b = bars[i];
@@ -73,7 +73,8 @@ void bar_chart(Ui& ui, const std::vector<ChartBar>& bars, float w, ImU32 col) {
         ui.cell(b.label, label_w - 12, color::kText);
         const float bw = bar_max * static_cast<float>(b.value) / static_cast<float>(max);
         const float y0 = p.y + 8, y1 = p.y + row - 4;
-        dl->AddRectFilled(ImVec2(p.x + label_w, y0), ImVec2(p.x + label_w + bar_max, y1), IM_COL32(240, 240, 236, 255), 3);
+        dl->AddRectFilled(ImVec2(p.x + label_w, y0), ImVec2(p.x + label_w + bar_max, y1), IM_COL32(240, 240, 236, 255),
+                          3);
         if (b.value > 0) dl->AddRectFilled(ImVec2(p.x + label_w, y0), ImVec2(p.x + label_w + bw, y1), col, 3);
         const std::string v = std::to_string(b.value) + (b.percent.empty() ? "" : " · " + b.percent);
         ui.note_text(v);
@@ -95,13 +96,17 @@ void draw_stats(Ui& ui, const StatsState& s) {
         const float w = ui.chip_width(label);
         ui.flow(w, first);
         first = false;
-        if (ui.chip(std::string("stats.period.") + p, label, s.period == p, w)) emit_case(ui, intent::StatsPeriod{p, 0});
+        if (ui.chip(std::string("stats.period.") + p, label, s.period == p, w))
+            emit_case(ui, intent::StatsPeriod{p, 0});
     }
     ImGui::SameLine(0, st.ItemSpacing.x * 3);
     if (ui.button("stats.prev", "‹", l.touch)) emit_case(ui, intent::StatsPeriod{s.period, -1});
     ImGui::SameLine();
-    const std::string anchor = s.period == "month" ? ui.fmt("stats.month_label", {s.anchor.substr(0, 4), s.anchor.size() >= 7 ? std::to_string(std::stoi(s.anchor.substr(5, 2))) : ""})
-                                                   : ui.fmt("stats.year_label", {s.anchor});
+    const std::string anchor =
+        s.period == "month" ? ui.fmt("stats.month_label",
+                                     {s.anchor.substr(0, 4),
+                                      s.anchor.size() >= 7 ? std::to_string(std::stoi(s.anchor.substr(5, 2))) : ""})
+                            : ui.fmt("stats.year_label", {s.anchor});
     const float aw = std::max(ImGui::CalcTextSize(anchor.c_str()).x + 24, l.font * 6);
     ui.chip("stats.anchor", anchor, true, aw);
     ImGui::SameLine();
@@ -114,10 +119,12 @@ void draw_stats(Ui& ui, const StatsState& s) {
     // The six figures: one row in landscape, two rows of three in portrait.
     const int per_row = l.portrait ? 3 : 6;
     const float fw = (full - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
-    const std::pair<std::string, std::string> figs[] = {
-        {std::to_string(s.visits), ui.tr("stats.visits")},         {std::to_string(s.people), ui.tr("stats.people")},
-        {std::to_string(s.suggestions), ui.tr("stats.suggestions")}, {std::to_string(s.resolved), ui.tr("stats.resolved")},
-        {s.resolution_rate, ui.tr("stats.resolution_rate")},         {s.satisfaction_rate, ui.tr("stats.satisfaction_rate")}};
+    const std::pair<std::string, std::string> figs[] = {{std::to_string(s.visits), ui.tr("stats.visits")},
+                                                        {std::to_string(s.people), ui.tr("stats.people")},
+                                                        {std::to_string(s.suggestions), ui.tr("stats.suggestions")},
+                                                        {std::to_string(s.resolved), ui.tr("stats.resolved")},
+                                                        {s.resolution_rate, ui.tr("stats.resolution_rate")},
+                                                        {s.satisfaction_rate, ui.tr("stats.satisfaction_rate")}};
     for (int i = 0; i < 6; ++i) {
         if (i % per_row != 0) ImGui::SameLine();
         figure_card(ui, figs[i].first, figs[i].second, fw);

@@ -12,7 +12,8 @@ void draw_sync(Ui& ui, SyncViewState& s) {
     const ImGuiStyle& style = ImGui::GetStyle();
     ImGui::BeginChild("sync.status", ImVec2(0, 4 * ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y),
                       true, ImGuiWindowFlags_NoScrollbar);
-    const float lw = ImGui::GetCursorPosX() + ui.label_width({"sync.state", "sync.pending", "sync.last_success", "sync.last_error"});
+    const float lw =
+        ImGui::GetCursorPosX() + ui.label_width({"sync.state", "sync.pending", "sync.last_success", "sync.last_error"});
     auto row = [&](const std::string& k, const std::string& v, ImU32 col) {
         ui.note_text(k);
         ImGui::PushStyleColor(ImGuiCol_Text, color::kMuted);
@@ -23,7 +24,8 @@ void draw_sync(Ui& ui, SyncViewState& s) {
         ui.text(v);
         ImGui::PopStyleColor();
     };
-    row(ui.tr("sync.state"), st.online ? ui.tr("sync.online") : ui.tr("sync.offline"), st.online ? color::kOk : color::kMuted);
+    row(ui.tr("sync.state"), st.online ? ui.tr("sync.online") : ui.tr("sync.offline"),
+        st.online ? color::kOk : color::kMuted);
     row(ui.tr("sync.pending"), std::to_string(st.pending), st.pending > 0 ? color::kWarn : color::kText);
     row(ui.tr("sync.last_success"), st.last_success.empty() ? ui.tr("sync.never") : st.last_success, color::kText);
     row(ui.tr("sync.last_error"), st.last_error.empty() ? "—" : st.last_error,
@@ -46,7 +48,8 @@ void draw_sync(Ui& ui, SyncViewState& s) {
         ImGui::PushID(static_cast<int>(i));
         const std::string base = "sync.conflict." + std::to_string(i);
         ImGui::BeginGroup();
-        ui.text(ui.fmt("sync.conflict_title", {c.record_label.empty() ? c.row : c.record_label, ui.tr("field." + c.column)}));
+        ui.text(ui.fmt("sync.conflict_title",
+                       {c.record_label.empty() ? c.row : c.record_label, ui.tr("field." + c.column)}));
         if (c.delete_conflict) ui.muted(ui.tr("sync.delete_conflict"));
         const float w = ImGui::GetContentRegionAvail().x;
         const float half = l.portrait ? w : (w - gap) / 2;
@@ -70,7 +73,8 @@ void draw_sync(Ui& ui, SyncViewState& s) {
         } else {
             if (ui.button(base + ".mine", ui.tr("sync.keep_mine"))) ui.emit(intent::ResolveConflict{c.id, "mine"});
             ImGui::SameLine();
-            if (ui.button(base + ".theirs", ui.tr("sync.keep_theirs"))) ui.emit(intent::ResolveConflict{c.id, "theirs"});
+            if (ui.button(base + ".theirs", ui.tr("sync.keep_theirs")))
+                ui.emit(intent::ResolveConflict{c.id, "theirs"});
             if (!c.delete_conflict) {
                 ImGui::SameLine();
                 if (ui.button(base + ".edit", ui.tr("sync.edit_merged"))) {

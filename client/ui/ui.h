@@ -20,8 +20,8 @@ namespace liaison::ui {
 struct Layout {
     float width = 1280, height = 800;  // logical points of the content area's window
     bool portrait = false;
-    float touch = 48;                  // minimum touch target
-    float pad = 16;                    // outer padding
+    float touch = 48;  // minimum touch target
+    float pad = 16;    // outer padding
     float font = 20;
 };
 
@@ -54,16 +54,16 @@ public:
     const std::vector<std::string>& texts() const { return texts_; }
 
     // ---- text ----
-    void text(const std::string& s);                 // wrapped body text
-    void heading(const std::string& s);              // larger title (atlas font 1)
-    void push_heading_font();                        // pair with ImGui::PopFont()
-    void push_display_font();                        // ticket numbers: digits and capitals only
+    void text(const std::string& s);     // wrapped body text
+    void heading(const std::string& s);  // larger title (atlas font 1)
+    void push_heading_font();            // pair with ImGui::PopFont()
+    void push_display_font();            // ticket numbers: digits and capitals only
     // Text at `scale` x the heading size from the font nearest that size: the large-title font
     // when the atlas has it (kiosk), the heading font, or for small print the body font; returns
     // the size to draw at. Pair with ImGui::PopFont().
     float push_title_font(float scale);
-    void muted(const std::string& s);                // secondary text
-    void error(const std::string& s);                // red, wrapped
+    void muted(const std::string& s);                         // secondary text
+    void error(const std::string& s);                         // red, wrapped
     void label(const std::string& s, bool required = false);  // a field's caption
     // Text clipped to `width` with an ellipsis (list cells).
     void cell(const std::string& s, float width, ImU32 color = 0);
@@ -119,7 +119,7 @@ private:
 
 // Colours of the app theme.
 namespace color {
-inline constexpr ImU32 kPrimary = IM_COL32(183, 28, 28, 255);    // deep red: the station's main action
+inline constexpr ImU32 kPrimary = IM_COL32(183, 28, 28, 255);  // deep red: the station's main action
 inline constexpr ImU32 kPrimaryHover = IM_COL32(211, 47, 47, 255);
 inline constexpr ImU32 kText = IM_COL32(33, 33, 33, 255);
 inline constexpr ImU32 kMuted = IM_COL32(97, 97, 97, 255);
@@ -147,7 +147,7 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref);
 void draw_sync(Ui& ui, SyncViewState& s);
 void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px);
 void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref);  // full screen, no nav bar
-void draw_queue(Ui& ui, const QueueState& s);                 // the desk's queue panel
+void draw_queue(Ui& ui, const QueueState& s);                // the desk's queue panel
 
 // Form rules shared by the view (inline errors) and the app root (before saving).
 void validate_form(VisitFormState& s);

@@ -69,7 +69,9 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref) {
 
     ImGui::BeginGroup();
     const float line_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;
-    ImGui::BeginChild("detail.case", ImVec2(0, l.font * 5 + l.touch + line_h * static_cast<float>(std::min<size_t>(s.cases.size(), 3) * 2)), true);
+    ImGui::BeginChild(
+        "detail.case",
+        ImVec2(0, l.font * 5 + l.touch + line_h * static_cast<float>(std::min<size_t>(s.cases.size(), 3) * 2)), true);
     ui.heading(ui.tr("detail.case"));
     if (s.cases.empty()) ui.muted(v.route == "escalated" ? ui.tr("detail.case_pending") : ui.tr("detail.case_none"));
     for (const auto& c : s.cases) {  // the cases this visit raised, with status and deadline colour
@@ -81,12 +83,13 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref) {
         ui.record("detail.case." + c.id, c.title);
         ImGui::PopID();
     }
-    if (ui.button("detail.new_case", ui.tr("detail.new_case"), 0, v.route == "escalated" && s.cases.empty() ? Tone::Primary : Tone::Normal))
+    if (ui.button("detail.new_case", ui.tr("detail.new_case"), 0,
+                  v.route == "escalated" && s.cases.empty() ? Tone::Primary : Tone::Normal))
         ui.emit(intent::Cases{intent::NewCase{s.id}});
     ImGui::EndChild();
 
-    ImGui::BeginChild("detail.audit", ImVec2(0, l.portrait ? std::max(l.font * 16, ImGui::GetContentRegionAvail().y) : 0),
-                      true);
+    ImGui::BeginChild("detail.audit",
+                      ImVec2(0, l.portrait ? std::max(l.font * 16, ImGui::GetContentRegionAvail().y) : 0), true);
     ui.heading(ui.tr("detail.audit"));
     if (s.audit.empty()) ui.muted(ui.tr("detail.audit_empty"));
     for (const auto& a : s.audit) {

@@ -86,7 +86,8 @@ struct Form {
         const float top = ImGui::GetCursorPosY();
         ImGui::BeginGroup();
         ui.label(ui.tr("form.visitor_name"));
-        if (ui.input("form.visitor_name", s.visitor_name, ui.tr("form.visitor_name_hint"), half)) touched("visitor_name");
+        if (ui.input("form.visitor_name", s.visitor_name, ui.tr("form.visitor_name_hint"), half))
+            touched("visitor_name");
         ImGui::EndGroup();
         ImGui::SameLine();
         ImGui::SetCursorPosY(top);  // SameLine would align the caption to the input's baseline

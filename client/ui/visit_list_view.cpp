@@ -12,8 +12,8 @@ void put(Ui& ui, ImVec2 at, float w, const std::string& s, ImU32 col) {
     ui.note_text(s);
     const float h = ImGui::GetTextLineHeight();
     ImGui::PushStyleColor(ImGuiCol_Text, col);
-    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), at, ImVec2(at.x + w, at.y + h), at.x + w, at.x + w,
-                              s.c_str(), s.c_str() + s.size(), nullptr);
+    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), at, ImVec2(at.x + w, at.y + h), at.x + w, at.x + w, s.c_str(),
+                              s.c_str() + s.size(), nullptr);
     ImGui::PopStyleColor();
 }
 
@@ -21,8 +21,8 @@ struct Column {
     const char* key;
     float weight;  // share of the row width
 };
-constexpr Column kColumns[] = {{"list.col.time", 1.35f}, {"list.col.category", 1.0f}, {"list.col.subject", 2.6f},
-                               {"list.col.visitor", 1.0f}, {"list.col.people", 0.55f}, {"list.col.route", 1.3f}};
+constexpr Column kColumns[] = {{"list.col.time", 1.35f},   {"list.col.category", 1.0f}, {"list.col.subject", 2.6f},
+                               {"list.col.visitor", 1.0f}, {"list.col.people", 0.55f},  {"list.col.route", 1.3f}};
 
 // Returns true when the query changed (half-typed dates wait until complete).
 bool draw_filters(Ui& ui, VisitListState& s, const RefData& ref, bool filtered) {
@@ -60,11 +60,13 @@ void draw_search(Ui& ui, VisitListState& s, const RefData& ref) {
     const ImGuiStyle& st = ImGui::GetStyle();
     bool query_changed = false;
     const float filter_btn = ui.chip_width(ui.tr("list.filters")) + l.touch;
-    if (ui.input("list.search", s.text, ui.tr("list.search_hint"), ImGui::GetContentRegionAvail().x - filter_btn - st.ItemSpacing.x))
+    if (ui.input("list.search", s.text, ui.tr("list.search_hint"),
+                 ImGui::GetContentRegionAvail().x - filter_btn - st.ItemSpacing.x))
         query_changed = true;
     ImGui::SameLine();
     const bool filtered = !s.from.empty() || !s.to.empty() || !s.category.empty() || !s.deputy_id.empty();
-    if (ui.chip("list.filters", ui.tr("list.filters"), s.show_filters || filtered, -1)) s.show_filters = !s.show_filters;
+    if (ui.chip("list.filters", ui.tr("list.filters"), s.show_filters || filtered, -1))
+        s.show_filters = !s.show_filters;
     if (s.show_filters && draw_filters(ui, s, ref, filtered)) query_changed = true;
     if (query_changed) ui.emit(intent::ListQueryChanged{});
 }
@@ -74,7 +76,8 @@ void draw_header(Ui& ui, float row_w, float unit) {
     const Layout& l = ui.layout();
     if (l.portrait) return;
     ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + row_w, p.y + l.font + 12), IM_COL32(240, 240, 236, 255), 6);
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + row_w, p.y + l.font + 12), IM_COL32(240, 240, 236, 255),
+                                              6);
     float x = p.x + 8;
     for (const auto& c : kColumns) {
         put(ui, ImVec2(x, p.y + 6), c.weight * unit - 8, ui.tr(c.key), color::kMuted);
@@ -118,7 +121,8 @@ void draw_row(Ui& ui, const VisitListState& s, int i, float row_w, float row_h, 
     const bool clicked = ImGui::Selectable("##row", false, ImGuiSelectableFlags_AllowItemOverlap,
                                            ImVec2(row_w, row_h - st.ItemSpacing.y));
     if (i % 2 == 1)
-        ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(0, 0, 0, 8));
+        ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                                  IM_COL32(0, 0, 0, 8));
     if (r) {
         if (clicked) ui.emit(intent::OpenVisit{r->id});
         ui.record("list.row." + std::to_string(i), r->subject);

@@ -30,9 +30,9 @@ const char* view_name(View v) {
 }
 
 std::optional<View> view_from_name(const std::string& n) {
-    for (View v : {View::FirstRun, View::Home, View::Visits, View::VisitForm, View::VisitDetail, View::Sync,
-                   View::Settings, View::Kiosk, View::Queue, View::CaseBoard, View::CaseDetail, View::CaseForm,
-                   View::DeputyRecord, View::Stats})
+    for (View v :
+         {View::FirstRun, View::Home, View::Visits, View::VisitForm, View::VisitDetail, View::Sync, View::Settings,
+          View::Kiosk, View::Queue, View::CaseBoard, View::CaseDetail, View::CaseForm, View::DeputyRecord, View::Stats})
         if (n == view_name(v)) return v;
     return std::nullopt;
 }
@@ -77,7 +77,8 @@ int field_callback(ImGuiInputTextCallbackData* d) {
         const std::string ins = f->ui->take_insert();
         if (!ins.empty()) {
             if (d->HasSelection()) {
-                const int a = std::min(d->SelectionStart, d->SelectionEnd), b = std::max(d->SelectionStart, d->SelectionEnd);
+                const int a = std::min(d->SelectionStart, d->SelectionEnd),
+                          b = std::max(d->SelectionStart, d->SelectionEnd);
                 d->DeleteChars(a, b - a);
                 d->CursorPos = a;
             }
@@ -171,8 +172,8 @@ void Ui::record(std::string_view id, const std::string& label) {
     const ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
     const ImVec2 c((mn.x + mx.x) / 2, (mn.y + mx.y) / 2);
     const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
-    widgets_.push_back({std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled),
-                        clip.Contains(c)});
+    widgets_.push_back(
+        {std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled), clip.Contains(c)});
     if (!scroll_to_.empty() && scroll_to_ == id) {
         // Scroll the nearest window that can: a fixed-size group box (a child window that
         // fits its content) sits inside the view's scrolling region.
@@ -308,18 +309,18 @@ bool Ui::chip(std::string_view id, const std::string& label, bool selected, floa
     return pressed;
 }
 
-bool Ui::input(std::string_view id, std::string& value, const std::string& hint, float width,
-               ImGuiInputTextFlags flags, size_t max_chars) {
+bool Ui::input(std::string_view id, std::string& value, const std::string& hint, float width, ImGuiInputTextFlags flags,
+               size_t max_chars) {
     note_text(value);
     if (!hint.empty()) glyphs_->note(hint);
     ImGui::SetNextItemWidth(width);
     const std::string iid = imgui_id(id);
     FieldData fd{&value, this, max_chars};
-    const bool changed = ImGui::InputTextWithHint(
-        iid.c_str(), hint.c_str(), value.data(), value.capacity() + 1,
-        flags | ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways |
-            ImGuiInputTextFlags_CallbackEdit,
-        field_callback, &fd);
+    const bool changed =
+        ImGui::InputTextWithHint(iid.c_str(), hint.c_str(), value.data(), value.capacity() + 1,
+                                 flags | ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways |
+                                     ImGuiInputTextFlags_CallbackEdit,
+                                 field_callback, &fd);
     record(id, hint);
     return changed;
 }

@@ -117,10 +117,10 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& req) {
     const CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         const std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-        const auto kind = (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
-                           rc == CURLE_SSL_CERTPROBLEM)
-                              ? Error::Kind::Auth  // not retried: a wrong certificate stays wrong
-                              : Error::Kind::Network;
+        const auto kind =
+            (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM)
+                ? Error::Kind::Auth  // not retried: a wrong certificate stays wrong
+                : Error::Kind::Network;
         return Error{kind, "cannot reach the server: " + why};
     }
     long status = 0;

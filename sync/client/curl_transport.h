@@ -10,8 +10,8 @@
 namespace liaison::sync {
 
 struct CurlOptions {
-    std::string base_url;            // "https://central.example.cn" or "http://127.0.0.1:8080"
-    std::string ca_file;             // PEM bundle of a private CA; "" = the system's trust store
+    std::string base_url;  // "https://central.example.cn" or "http://127.0.0.1:8080"
+    std::string ca_file;   // PEM bundle of a private CA; "" = the system's trust store
     int64_t connect_timeout_ms = tuning::kConnectTimeoutMs;
     int64_t total_timeout_ms = tuning::kTotalTimeoutMs;
 };

@@ -93,8 +93,10 @@ Result<HttpResponse> send_with_retry(Transport& t, const HttpRequest& req, const
             // two hundred tablets coming back online together do not retry in lockstep.
             const int64_t cap = std::min(p.max_ms, p.base_ms << std::min(i - 1, 20));
             const int64_t wait = cap > 0 ? static_cast<int64_t>(rng() % static_cast<uint64_t>(cap)) : 0;
-            if (p.sleep) p.sleep(wait);
-            else std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+            if (p.sleep)
+                p.sleep(wait);
+            else
+                std::this_thread::sleep_for(std::chrono::milliseconds(wait));
         }
         last = t.send(req);
         if (last.ok() && !retryable_status(last->status)) return last;

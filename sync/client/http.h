@@ -47,8 +47,8 @@ public:
 };
 
 struct RetryPolicy {
-    int attempts = 4;        // total tries
-    int64_t base_ms = 250;   // backoff before the 2nd try; doubles per try
+    int attempts = 4;       // total tries
+    int64_t base_ms = 250;  // backoff before the 2nd try; doubles per try
     int64_t max_ms = 8000;
     std::function<void(int64_t ms)> sleep;  // default: this thread sleeps; tests record instead
     std::function<bool()> cancelled;        // stop retrying early (worker shutting down)

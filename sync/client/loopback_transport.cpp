@@ -5,9 +5,7 @@
 
 namespace liaison::sync {
 
-bool LoopbackTransport::roll(double p) {
-    return p > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < p;
-}
+bool LoopbackTransport::roll(double p) { return p > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
 
 void LoopbackTransport::set_faults(Faults f) {
     std::lock_guard<std::mutex> lk(mu_);

@@ -13,12 +13,12 @@
 namespace liaison::sync {
 
 struct Faults {
-    double drop_request = 0;    // lost before the server saw it
-    double drop_response = 0;   // the server acted, the answer is lost
-    double cut_response = 0;    // the answer arrives cut at a random byte (connection reset mid-body)
-    double duplicate = 0;       // the request is delivered twice (a proxy retried it)
-    double replay_stale = 0;    // an earlier request is delivered again now (reordering)
-    int64_t latency_ms = 0;     // per exchange, slept on the calling thread
+    double drop_request = 0;   // lost before the server saw it
+    double drop_response = 0;  // the server acted, the answer is lost
+    double cut_response = 0;   // the answer arrives cut at a random byte (connection reset mid-body)
+    double duplicate = 0;      // the request is delivered twice (a proxy retried it)
+    double replay_stale = 0;   // an earlier request is delivered again now (reordering)
+    int64_t latency_ms = 0;    // per exchange, slept on the calling thread
     uint64_t seed = 1;
 };
 

@@ -58,13 +58,11 @@ void release_snapshot(db::Db& db) { db.end_reads(); }
 
 // The JSON size of a change, near enough: its value is JSON text already.
 static size_t wire_bytes(const FieldChange& c) {
-    return 160 + c.table.size() + c.row.size() + c.column.size() + c.value.size() + c.scope.size() +
-           c.author.size() + 40 * c.supersedes.size() + c.extra.size();
+    return 160 + c.table.size() + c.row.size() + c.column.size() + c.value.size() + c.scope.size() + c.author.size() +
+           40 * c.supersedes.size() + c.extra.size();
 }
 
-bool centre_only_table(const std::string& t) {
-    return t == "stations" || t == "categories" || t == "departments";
-}
+bool centre_only_table(const std::string& t) { return t == "stations" || t == "categories" || t == "departments"; }
 
 std::optional<int64_t> server_clock_offset(const HttpResponse& res, int64_t sent_ms, int64_t received_ms) {
     auto server = parse_http_date(res.header("Date"));
@@ -97,10 +95,11 @@ Status install(db::Db& db) {
     // sync_setaside: why a change was set aside. kind 'push': ref is the crr_log seq of a local
     // change the server refused (the change itself stays in the log, pushed = 3); kind 'pull':
     // ref is the change id and body the change as received.
-    return db.exec("CREATE TABLE IF NOT EXISTS sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-                   "CREATE TABLE IF NOT EXISTS sync_setaside(kind TEXT NOT NULL, ref TEXT NOT NULL, "
-                   "reason TEXT NOT NULL, at_ms INTEGER NOT NULL, body TEXT NOT NULL DEFAULT '', "
-                   "PRIMARY KEY(kind, ref)) WITHOUT ROWID");
+    return db.exec(
+        "CREATE TABLE IF NOT EXISTS sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS sync_setaside(kind TEXT NOT NULL, ref TEXT NOT NULL, "
+        "reason TEXT NOT NULL, at_ms INTEGER NOT NULL, body TEXT NOT NULL DEFAULT '', "
+        "PRIMARY KEY(kind, ref)) WITHOUT ROWID");
 }
 
 Result<std::string> get(db::Db& db, const std::string& key, const std::string& fallback) {
@@ -116,8 +115,9 @@ Result<std::string> get(db::Db& db, const std::string& key, const std::string& f
 
 Status set(db::Db& db, const std::string& key, const std::string& value) {
     LIAISON_TRY(install(db));
-    auto& st = db.cached("INSERT INTO sync_state(key, value) VALUES(?, ?) "
-                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto& st = db.cached(
+        "INSERT INTO sync_state(key, value) VALUES(?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     return st.bind(1, key).bind(2, value).run();
 }
 
@@ -145,7 +145,12 @@ Status set_aside(db::Db& db, const std::string& kind, const std::string& ref, co
                  const std::string& body) {
     LIAISON_TRY(install(db));
     auto& st = db.cached("INSERT OR REPLACE INTO sync_setaside(kind, ref, reason, at_ms, body) VALUES(?, ?, ?, ?, ?)");
-    return st.bind(1, kind).bind(2, ref).bind(3, reason.substr(0, 300)).bind(4, platform::wall_ms()).bind(5, body).run();
+    return st.bind(1, kind)
+        .bind(2, ref)
+        .bind(3, reason.substr(0, 300))
+        .bind(4, platform::wall_ms())
+        .bind(5, body)
+        .run();
 }
 }  // namespace
 
@@ -216,7 +221,8 @@ Status SyncSession::settle_batch(const std::vector<int64_t>& seqs, const json& a
         auto it = refused.find(i);
         auto& st = db.cached("UPDATE crr_log SET pushed = ? WHERE seq = ?");
         LIAISON_TRY(st.bind(1, static_cast<int64_t>(it == refused.end() ? 1 : 3)).bind(2, seqs[i]).run());
-        if (it != refused.end()) LIAISON_TRY(sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, ""));
+        if (it != refused.end())
+            LIAISON_TRY(sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, ""));
     }
     LIAISON_TRY(correct_clock(rep));
     LIAISON_TRY((*tx)->commit());
@@ -322,15 +328,15 @@ Result<RoundReport> SyncSession::pull() {
     const std::string own_param = *own == "1" ? "&include_own=1" : "";
     size_t page = cfg_.pull_page;
     for (;;) {
-        HttpRequest req = base_request("GET", "/v1/pull?after=" + cursor + "&limit=" + std::to_string(page) + own_param,
-                                       cfg_.token);
+        HttpRequest req =
+            base_request("GET", "/v1/pull?after=" + cursor + "&limit=" + std::to_string(page) + own_param, cfg_.token);
         req.headers.emplace_back("Accept-Encoding", "gzip");
         auto res = call(req, rep);
         if (!res) return res.error();
         auto j = answer_json(*res);
         if (!j) return j.error();
-        if (!j->contains("cursor") || !(*j)["cursor"].is_string() || !j->contains("changes") ||
-            !j->contains("more") || !(*j)["more"].is_boolean())
+        if (!j->contains("cursor") || !(*j)["cursor"].is_string() || !j->contains("changes") || !j->contains("more") ||
+            !(*j)["more"].is_boolean())
             return Error{Error::Kind::Network, "incomplete answer from the server"};
         if (!(*j)["changes"].is_array()) return Error{Error::Kind::Network, "incomplete answer from the server"};
         const std::string next = (*j)["cursor"].get<std::string>();
@@ -358,8 +364,9 @@ Result<RoundReport> SyncSession::pull() {
         if (!stored && stored.error().kind == Error::Kind::Full) {
             // The page rolled back whole; a smaller one may still fit in what the disk has left.
             if (page <= 1 || received <= 1)
-                return Error{Error::Kind::Full, "disk full: the tablet has no room for the centre's changes; free "
-                                                "some space and sync again (nothing was lost)"};
+                return Error{Error::Kind::Full,
+                             "disk full: the tablet has no room for the centre's changes; free "
+                             "some space and sync again (nothing was lost)"};
             page = std::max<size_t>(1, std::min(page, received) / 2);
             continue;
         }
@@ -437,8 +444,9 @@ Result<size_t> adopt_station(Replica& replica, const std::string& from, const st
     // Domain rows: every replicated table with a station_id column.
     std::vector<std::string> tables;
     {
-        auto st = db.prepare("SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p "
-                             "WHERE m.type = 'table' AND p.name = 'station_id'");
+        auto st = db.prepare(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' AND p.name = 'station_id'");
         if (!st) return st.error();
         for (;;) {
             auto r = st->step();
@@ -490,7 +498,8 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
     auto j = answer_json(*res);
     if (!j) return j.error();
     for (const char* k : {"token", "station_id", "station_name"})
-        if (!j->contains(k) || !(*j)[k].is_string()) return Error{Error::Kind::Network, "incomplete answer from the server"};
+        if (!j->contains(k) || !(*j)[k].is_string())
+            return Error{Error::Kind::Network, "incomplete answer from the server"};
     if ((*j)["token"].get<std::string>().empty() || (*j)["station_id"].get<std::string>().empty())
         return Error{Error::Kind::Network, "incomplete answer from the server"};
     EnrolResult out;

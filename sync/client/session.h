@@ -36,7 +36,7 @@ struct RoundReport {
     size_t skipped = 0;          // pulled changes this device cannot merge; set aside, the rest applied
     size_t restamped = 0;        // never-pushed changes given corrected stamps (clock was wrong)
     size_t requests = 0;
-    int64_t cursor = 0;          // server feed position after the round
+    int64_t cursor = 0;  // server feed position after the round
 };
 
 // Tables only the centre writes (reference data). Pushing them is refused (403), so the client
@@ -97,7 +97,7 @@ Error http_error(const HttpResponse& res);
 // ---- enrolment ----
 struct EnrolResult {
     std::string station_id, station_name, device_id;
-    size_t adopted_rows = 0;  // local records made before enrolment, moved into the station
+    size_t adopted_rows = 0;   // local records made before enrolment, moved into the station
     std::string series;        // the queue ticket letter the centre gave this tablet ("" if none)
     std::string series_error;  // why the letter could not be taken here (enrolment still done)
 };

@@ -144,8 +144,10 @@ bool Worker::wait_for_reason(Loop& loop) {
             due = std::min(due, std::min(last_write_ + opt_.debounce_ms, dirty_since_ + opt_.max_debounce_ms));
         // Failing: local writes wait out the backoff too, so an offline tablet does not
         // spin; the retry itself is the probe that notices the server is back.
-        if (loop.next_retry != 0) due = loop.next_retry;
-        else if (loop.next_periodic != 0) due = std::min(due, loop.next_periodic);
+        if (loop.next_retry != 0)
+            due = loop.next_retry;
+        else if (loop.next_periodic != 0)
+            due = std::min(due, loop.next_periodic);
         if (now_) due = now;  // a person asked: no backoff
         if (due <= now) break;
         const int64_t wait = due == INT64_MAX ? 60000 : std::min<int64_t>(due - now, 60000);

@@ -22,19 +22,19 @@ class Store;
 namespace liaison::sync {
 
 struct SyncStatus {
-    int64_t pending = 0;           // local changes not yet on the server
-    int64_t withheld = 0;          // local edits of centre-only data, never sent
-    int64_t conflicts = 0;         // open conflicts to review
-    int64_t refused = 0;           // local changes the server refused; set aside, kept here
-    int64_t skipped = 0;           // pulled changes this device could not merge; set aside
-    int64_t clock_offset_ms = 0;   // server clock minus this device's, as last measured (0 = within tolerance)
-    int64_t last_success_ms = 0;   // unix ms of the last complete round, 0 = never
+    int64_t pending = 0;          // local changes not yet on the server
+    int64_t withheld = 0;         // local edits of centre-only data, never sent
+    int64_t conflicts = 0;        // open conflicts to review
+    int64_t refused = 0;          // local changes the server refused; set aside, kept here
+    int64_t skipped = 0;          // pulled changes this device could not merge; set aside
+    int64_t clock_offset_ms = 0;  // server clock minus this device's, as last measured (0 = within tolerance)
+    int64_t last_success_ms = 0;  // unix ms of the last complete round, 0 = never
     int64_t last_attempt_ms = 0;
-    std::string last_error;        // one line, no PII; "" after a success
+    std::string last_error;  // one line, no PII; "" after a success
     bool enrolled = false;
-    bool online = false;           // the last exchange with the server succeeded
-    bool syncing = false;          // a round is running now
-    uint64_t rounds = 0;           // completed rounds since start
+    bool online = false;   // the last exchange with the server succeeded
+    bool syncing = false;  // a round is running now
+    uint64_t rounds = 0;   // completed rounds since start
 };
 
 // The persisted part of the status, for `liaison sync --status` from another process.
@@ -83,9 +83,9 @@ private:
     std::condition_variable cv_;
     std::thread thread_;
     bool stop_ = false;
-    bool now_ = false;             // sync_now() asked
-    int64_t dirty_since_ = 0;      // monotonic ms of the first unsynced local write, 0 = none
-    int64_t last_write_ = 0;       // monotonic ms of the latest local write
+    bool now_ = false;         // sync_now() asked
+    int64_t dirty_since_ = 0;  // monotonic ms of the first unsynced local write, 0 = none
+    int64_t last_write_ = 0;   // monotonic ms of the latest local write
     SyncStatus status_;
 };
 

@@ -18,9 +18,9 @@ inline constexpr size_t kMaxAuthorBytes = 200;
 inline constexpr size_t kMaxSupersedes = 256;
 
 struct FieldChange {
-    Hlc hlc;                      // the change's id and its place in time
+    Hlc hlc;  // the change's id and its place in time
     std::string table;
-    std::string row;              // row id (UUIDv7 text)
+    std::string row;  // row id (UUIDv7 text)
     std::string column;
     std::string value = "null";   // JSON text of the new value
     std::vector<Hlc> supersedes;  // versions of this field the writer had seen and replaces

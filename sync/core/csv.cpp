@@ -23,7 +23,8 @@ Result<CsvRecord> read_record(const std::string& text, size_t& i, size_t& line) 
                 field.push_back(c);
             }
         } else if (c == '"') {
-            if (!field.empty() || quoted) return invalid("line " + std::to_string(line) + ": stray quote inside a field");
+            if (!field.empty() || quoted)
+                return invalid("line " + std::to_string(line) + ": stray quote inside a field");
             in_quotes = quoted = true;
         } else if (c == ',') {
             rec.fields.push_back(std::move(field));

@@ -15,7 +15,8 @@ std::string Hlc::str() const {
 
 std::optional<Hlc> Hlc::parse(std::string_view t) {
     // 15 digits, '-', 8 hex digits, '-', node (non-empty)
-    if (t.size() < 26 || t[15] != '-' || t[24] != '-' || t[0] == '-') return std::nullopt;  // no sign: "-0..." read as 0
+    if (t.size() < 26 || t[15] != '-' || t[24] != '-' || t[0] == '-')
+        return std::nullopt;  // no sign: "-0..." read as 0
     Hlc h;
     auto r1 = std::from_chars(t.data(), t.data() + 15, h.wall_ms);
     if (r1.ec != std::errc() || r1.ptr != t.data() + 15 || h.wall_ms < 0) return std::nullopt;
@@ -29,9 +30,7 @@ std::optional<Hlc> Hlc::parse(std::string_view t) {
     return h;
 }
 
-HlcClock::HlcClock(std::string node, Hlc last) : node_(std::move(node)), last_(std::move(last)) {
-    last_.node = node_;
-}
+HlcClock::HlcClock(std::string node, Hlc last) : node_(std::move(node)), last_(std::move(last)) { last_.node = node_; }
 
 namespace {
 // The stamp after `h` at the same or a later wall time, without wrapping the counter.

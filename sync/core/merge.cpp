@@ -6,8 +6,7 @@ namespace liaison::sync {
 
 FieldHeads merge_field(FieldHeads current, const FieldChange& in, bool incoming_superseded) {
     auto& h = current.heads;
-    const bool already_head =
-        std::any_of(h.begin(), h.end(), [&](const Version& v) { return v.hlc == in.hlc; });
+    const bool already_head = std::any_of(h.begin(), h.end(), [&](const Version& v) { return v.hlc == in.hlc; });
     // A head is gone when the incoming change supersedes it, or when the incoming change holds the
     // same value with a later stamp: two people typing the same thing is agreement, not a conflict.
     h.erase(std::remove_if(h.begin(), h.end(),

@@ -54,8 +54,8 @@ using Status = Result<void>;
 }  // namespace liaison
 
 // Propagate an error from an expression yielding Result<...>.
-#define LIAISON_TRY(expr)                                  \
-    do {                                                   \
-        auto&& _r = (expr);                                \
-        if (!_r.ok()) return _r.error();                   \
+#define LIAISON_TRY(expr)                \
+    do {                                 \
+        auto&& _r = (expr);              \
+        if (!_r.ok()) return _r.error(); \
     } while (0)

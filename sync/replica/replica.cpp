@@ -40,12 +40,18 @@ std::string column_json(const db::Stmt& st, int col) {
 Status bind_json(db::Stmt& st, int i, const std::string& json) {
     auto v = Value::parse(json, nullptr, false);
     if (v.is_discarded()) return invalid("stored value is not JSON");
-    if (v.is_null()) st.bind(i, nullptr);
-    else if (v.is_boolean()) st.bind(i, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
-    else if (v.is_number_integer()) st.bind(i, v.get<int64_t>());
-    else if (v.is_number()) st.bind(i, v.get<double>());
-    else if (v.is_string()) st.bind(i, v.get_ref<const std::string&>());
-    else return invalid("value must be a scalar");
+    if (v.is_null())
+        st.bind(i, nullptr);
+    else if (v.is_boolean())
+        st.bind(i, static_cast<int64_t>(v.get<bool>() ? 1 : 0));
+    else if (v.is_number_integer())
+        st.bind(i, v.get<int64_t>());
+    else if (v.is_number())
+        st.bind(i, v.get<double>());
+    else if (v.is_string())
+        st.bind(i, v.get_ref<const std::string&>());
+    else
+        return invalid("value must be a scalar");
     return {};
 }
 
@@ -117,8 +123,9 @@ CREATE INDEX IF NOT EXISTS crr_log_row ON crr_log(tbl, row);
 }
 
 Status Replica::set_device_id(db::Db& db, const std::string& id) {
-    auto& st = db.cached("INSERT INTO crr_meta(key, value) VALUES('device_id', ?) "
-                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto& st = db.cached(
+        "INSERT INTO crr_meta(key, value) VALUES('device_id', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     return st.bind(1, id).run();
 }
 
@@ -158,24 +165,28 @@ Status Replica::load_clock() {
         auto r = st.step();
         if (!r) return r.error();
         if (!*r) break;
-        if (st.text(0) == "hlc") last = Hlc::parse(st.text(1));
-        else offset_ms_ = std::strtoll(st.text(1).c_str(), nullptr, 10);
+        if (st.text(0) == "hlc")
+            last = Hlc::parse(st.text(1));
+        else
+            offset_ms_ = std::strtoll(st.text(1).c_str(), nullptr, 10);
     }
     if (last) clock_ = HlcClock(device_, *last);
     return {};
 }
 
 Status Replica::set_clock_offset(int64_t offset_ms) {
-    auto& st = db_.cached("INSERT INTO crr_meta(key, value) VALUES('clock_offset_ms', ?) "
-                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto& st = db_.cached(
+        "INSERT INTO crr_meta(key, value) VALUES('clock_offset_ms', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     LIAISON_TRY(st.bind(1, std::to_string(offset_ms)).run());
     offset_ms_ = offset_ms;
     return {};
 }
 
 Status Replica::save_clock() {
-    auto& st = db_.cached("INSERT INTO crr_meta(key, value) VALUES('hlc', ?) "
-                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto& st = db_.cached(
+        "INSERT INTO crr_meta(key, value) VALUES('hlc', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     return st.bind(1, clock_.last().str()).run();
 }
 
@@ -241,8 +252,9 @@ Status Replica::store_heads(const FieldChange& c, const FieldHeads& before, cons
     const Version* aw = after.winner();
     if (aw && (!bw || bw->hlc != aw->hlc)) {
         LIAISON_TRY(write_domain_value(c.table, c.row, c.column, aw->value));
-        auto& st = db_.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?) "
-                              "ON CONFLICT(tbl, row, col) DO UPDATE SET hlc = excluded.hlc");
+        auto& st = db_.cached(
+            "INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?) "
+            "ON CONFLICT(tbl, row, col) DO UPDATE SET hlc = excluded.hlc");
         LIAISON_TRY(st.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, aw->hlc.str()).run());
         if (on_row_changed_) on_row_changed_(c.table, c.row);
     }
@@ -280,7 +292,8 @@ Status Replica::apply_one(const FieldChange& c, bool local, bool* applied) {
     sup.reset();
     if (!is_superseded) {
         // A known change of the field with the same value and a later stamp hides this one.
-        auto& same = db_.cached("SELECT 1 FROM crr_log WHERE tbl = ? AND row = ? AND col = ? AND value = ? AND hlc > ?");
+        auto& same =
+            db_.cached("SELECT 1 FROM crr_log WHERE tbl = ? AND row = ? AND col = ? AND value = ? AND hlc > ?");
         same.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.value).bind(5, c.hlc.str());
         auto hidden = same.step();
         if (!hidden) return hidden.error();
@@ -341,9 +354,9 @@ void Replica::stamp_after_superseded(FieldChange& c) {
     for (const auto& s : c.supersedes)
         if (!(s < clock_.last())) clock_.observe(s, now);
     c.hlc = clock_.tick(now);
-    c.supersedes.erase(std::remove_if(c.supersedes.begin(), c.supersedes.end(),
-                                      [&](const Hlc& s) { return !(s < c.hlc); }),
-                       c.supersedes.end());
+    c.supersedes.erase(
+        std::remove_if(c.supersedes.begin(), c.supersedes.end(), [&](const Hlc& s) { return !(s < c.hlc); }),
+        c.supersedes.end());
 }
 
 Status Replica::write(const std::string& table, const std::string& row, const std::string& scope,
@@ -353,7 +366,8 @@ Status Replica::write(const std::string& table, const std::string& row, const st
     std::vector<std::string> canon;
     canon.reserve(fields.size());
     for (const auto& [col, v] : fields) {
-        if (col == kDeletedColumn || !t->second.count(col)) return invalid("unknown column '" + table + "." + col + "'");
+        if (col == kDeletedColumn || !t->second.count(col))
+            return invalid("unknown column '" + table + "." + col + "'");
         auto c = canonical_value(v);
         if (!c) return invalid(col + ": " + c.error().message);
         LIAISON_TRY(check_local(table, col, *c));
@@ -532,8 +546,9 @@ Result<size_t> Replica::restamp_unsent(int64_t shift_ms) {
         LIAISON_TRY(save_clock());
         return size_t{0};
     }
-    LIAISON_TRY(db_.exec("CREATE TEMP TABLE IF NOT EXISTS crr_restamp(old TEXT PRIMARY KEY, new TEXT NOT NULL); "
-                         "DELETE FROM crr_restamp"));
+    LIAISON_TRY(
+        db_.exec("CREATE TEMP TABLE IF NOT EXISTS crr_restamp(old TEXT PRIMARY KEY, new TEXT NOT NULL); "
+                 "DELETE FROM crr_restamp"));
     std::map<Hlc, Hlc> renamed;
     for (auto& u : unsent) {
         const int64_t moved = std::clamp<int64_t>(u.hlc.wall_ms + shift_ms, 0, now);
@@ -635,9 +650,10 @@ Result<std::vector<FieldChange>> Replica::history(const std::string& table, cons
 Result<std::vector<Conflict>> Replica::conflicts() {
     std::vector<Conflict> out;
     // Field conflicts: losing heads kept beside the winner.
-    auto& st = db_.cached("SELECT c.tbl, c.row, c.col, c.hlc, c.value, k.hlc FROM crr_conflict c "
-                          "JOIN crr_clock k ON k.tbl = c.tbl AND k.row = c.row AND k.col = c.col "
-                          "ORDER BY c.tbl, c.row, c.col, c.hlc");
+    auto& st = db_.cached(
+        "SELECT c.tbl, c.row, c.col, c.hlc, c.value, k.hlc FROM crr_conflict c "
+        "JOIN crr_clock k ON k.tbl = c.tbl AND k.row = c.row AND k.col = c.col "
+        "ORDER BY c.tbl, c.row, c.col, c.hlc");
     for (;;) {
         auto r = st.step();
         if (!r) return r.error();
@@ -658,9 +674,10 @@ Result<std::vector<Conflict>> Replica::conflicts() {
         c.loser_is_mine = c.loser.hlc.node == device_;
     }
     // Delete conflicts: a deleted row whose field holds a version the delete had not seen.
-    auto& dels = db_.cached("SELECT k.tbl, k.row, k.hlc, l.supersedes FROM crr_clock k "
-                            "JOIN crr_log l ON l.hlc = k.hlc "
-                            "WHERE k.col = '_deleted' AND l.value = '1'");
+    auto& dels = db_.cached(
+        "SELECT k.tbl, k.row, k.hlc, l.supersedes FROM crr_clock k "
+        "JOIN crr_log l ON l.hlc = k.hlc "
+        "WHERE k.col = '_deleted' AND l.value = '1'");
     std::vector<std::tuple<std::string, std::string, std::string, std::vector<Hlc>>> deleted;
     for (;;) {
         auto r = dels.step();

@@ -24,7 +24,7 @@
 
 namespace liaison::sync {
 
-using Value = nlohmann::json;  // a scalar: null, integer, real, string (bool is stored as 0/1)
+using Value = nlohmann::json;                // a scalar: null, integer, real, string (bool is stored as 0/1)
 using WallClock = std::function<int64_t()>;  // unix milliseconds
 
 struct TableSpec {
@@ -35,8 +35,8 @@ struct TableSpec {
 struct Conflict {
     std::string id;  // Hlc text of the losing version (for delete conflicts: of the concurrent edit)
     std::string table, row, column;
-    Version winner;  // what everyone shows now
-    Version loser;   // the concurrent value kept for review
+    Version winner;                // what everyone shows now
+    Version loser;                 // the concurrent value kept for review
     bool delete_conflict = false;  // the row was deleted while this edit was made
     bool loser_is_mine = false;    // the losing value was typed on this device
 };
@@ -92,8 +92,7 @@ public:
 
     // ---- the log, for pulls (server) and audit trails ----
     // Changes with seq > after whose scope is in `scopes` (empty = all), oldest first.
-    Result<std::vector<OutboxEntry>> log_after(int64_t after, const std::vector<std::string>& scopes,
-                                               size_t limit);
+    Result<std::vector<OutboxEntry>> log_after(int64_t after, const std::vector<std::string>& scopes, size_t limit);
     Result<std::vector<FieldChange>> history(const std::string& table, const std::string& row);
 
     // ---- conflicts ----
@@ -138,8 +137,8 @@ public:
     const std::string& author() const { return author_; }
     // Every value this device writes passes this check before it reaches the outbox, so the
     // outbox never holds a change the server would refuse (the store installs the domain rules).
-    using FieldCheck = std::function<Status(const std::string& table, const std::string& column,
-                                            const std::string& value_json)>;
+    using FieldCheck =
+        std::function<Status(const std::string& table, const std::string& column, const std::string& value_json)>;
     void set_field_check(FieldCheck check) { field_check_ = std::move(check); }
 
 private:

@@ -9,22 +9,16 @@ Error from_sqlite(int rc, std::string_view what, sqlite3* db) {
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     switch (primary) {
         case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-            return {Error::Kind::Locked, "the store is locked by another process (" + msg + ")"};
-        case SQLITE_FULL:
-            return {Error::Kind::Full, "the disk is full (" + msg + ")"};
+        case SQLITE_LOCKED: return {Error::Kind::Locked, "the store is locked by another process (" + msg + ")"};
+        case SQLITE_FULL: return {Error::Kind::Full, "the disk is full (" + msg + ")"};
         case SQLITE_IOERR:
         case SQLITE_CANTOPEN:
         case SQLITE_READONLY:
-        case SQLITE_PERM:
-            return {Error::Kind::Io, msg};
+        case SQLITE_PERM: return {Error::Kind::Io, msg};
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-            return {Error::Kind::Corrupt, msg};
-        case SQLITE_CONSTRAINT:
-            return {Error::Kind::Invalid, msg};
-        default:
-            return {Error::Kind::Internal, msg};
+        case SQLITE_NOTADB: return {Error::Kind::Corrupt, msg};
+        case SQLITE_CONSTRAINT: return {Error::Kind::Invalid, msg};
+        default: return {Error::Kind::Internal, msg};
     }
 }
 

@@ -59,7 +59,7 @@ class Db {
 public:
     struct Options {
         bool read_only = false;
-        int busy_timeout_ms = 3000;    // then "locked by another process", never a hang
+        int busy_timeout_ms = 3000;     // then "locked by another process", never a hang
         bool synchronous_full = false;  // NORMAL is durable across app crashes in WAL mode
     };
     static Result<std::unique_ptr<Db>> open(const std::string& path, Options opt);

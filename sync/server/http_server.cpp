@@ -27,7 +27,7 @@ namespace {
 struct Exchange {
     std::string target;  // path and query as sent
     std::string body;
-    size_t reserved = 0;     // bytes of this body counted in Impl::body_bytes
+    size_t reserved = 0;  // bytes of this body counted in Impl::body_bytes
     bool headers_seen = false;
     bool answered = false;  // an early answer (413, 415, 503) is queued; ignore the rest
 };
@@ -91,8 +91,8 @@ MHD_Result send(MHD_Connection* conn, const sync::HttpResponse& in) {
             gzipped = true;
         }
     }
-    MHD_Response* r = MHD_create_response_from_buffer(body->size(), const_cast<char*>(body->data()),
-                                                      MHD_RESPMEM_MUST_COPY);
+    MHD_Response* r =
+        MHD_create_response_from_buffer(body->size(), const_cast<char*>(body->data()), MHD_RESPMEM_MUST_COPY);
     if (!r) return MHD_NO;
     for (const auto& [k, v] : in.headers)
         if (k != "Content-Type") MHD_add_response_header(r, k.c_str(), v.c_str());
@@ -170,7 +170,8 @@ struct HttpServer::Impl {
         }
         if (!ex->headers_seen) {
             ex->headers_seen = true;
-            if (auto early = screen_headers(conn, self->opt.max_request_bytes)) return self->answer_early(conn, *ex, *early);
+            if (auto early = screen_headers(conn, self->opt.max_request_bytes))
+                return self->answer_early(conn, *ex, *early);
             return MHD_YES;
         }
         if (*size) return self->take_body(conn, *ex, data, size);
@@ -192,8 +193,9 @@ struct HttpServer::Impl {
         const size_t n = *size;
         *size = 0;
         if (ex.body.size() + n > opt.max_request_bytes)
-            return answer_early(conn, ex, json_error(413, "too_large", "request body over " +
-                                                                          std::to_string(opt.max_request_bytes) + " bytes"));
+            return answer_early(
+                conn, ex,
+                json_error(413, "too_large", "request body over " + std::to_string(opt.max_request_bytes) + " bytes"));
         // All bodies in flight share one budget, so many slow uploads cannot exhaust memory.
         if (body_bytes.fetch_add(n) + n > opt.max_body_bytes_in_flight) {
             body_bytes -= n;
@@ -229,7 +231,8 @@ Result<int> listen_on(const std::string& host, int port, Socket& out) {
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     addrinfo* found = nullptr;
     const std::string name = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
-    if (const int rc = ::getaddrinfo(name.empty() ? nullptr : name.c_str(), std::to_string(port).c_str(), &hints, &found))
+    if (const int rc =
+            ::getaddrinfo(name.empty() ? nullptr : name.c_str(), std::to_string(port).c_str(), &hints, &found))
         return Error{Error::Kind::Invalid, "cannot listen on " + where + ": " + ::gai_strerror(rc)};
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, ::freeaddrinfo);
     out.fd = ::socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
@@ -241,8 +244,8 @@ Result<int> listen_on(const std::string& host, int port, Socket& out) {
     if (::bind(out.fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(out.fd, 1024) != 0) {
         const int e = errno;
         if (e == EADDRINUSE)
-            return Error{Error::Kind::Conflict,
-                         "cannot listen on " + where + ": the port is already in use (another server is running there)"};
+            return Error{Error::Kind::Conflict, "cannot listen on " + where +
+                                                    ": the port is already in use (another server is running there)"};
         return Error{Error::Kind::Io, "cannot listen on " + where + ": " + std::strerror(e)};
     }
     sockaddr_storage bound{};
@@ -262,15 +265,11 @@ Result<int> HttpServer::bind() {
     raise_fd_limit(static_cast<rlim_t>(o.max_connections) + 64);
     const unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
     impl_->daemon = MHD_start_daemon(
-        flags, 0, nullptr, nullptr, &Impl::on_request, impl_.get(),
-        MHD_OPTION_LISTEN_SOCKET, impl_->listener.fd,
-        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, o.threads)),
-        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(o.max_connections),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o.max_header_bytes,
-        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(o.idle_timeout_s),
-        MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_request_line, nullptr,
-        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, impl_.get(),
-        MHD_OPTION_END);
+        flags, 0, nullptr, nullptr, &Impl::on_request, impl_.get(), MHD_OPTION_LISTEN_SOCKET, impl_->listener.fd,
+        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, o.threads)), MHD_OPTION_CONNECTION_LIMIT,
+        static_cast<unsigned>(o.max_connections), MHD_OPTION_CONNECTION_MEMORY_LIMIT, o.max_header_bytes,
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(o.idle_timeout_s), MHD_OPTION_URI_LOG_CALLBACK,
+        &Impl::on_request_line, nullptr, MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, impl_.get(), MHD_OPTION_END);
     if (!impl_->daemon) return Error{Error::Kind::Io, "cannot start the HTTP listener on " + o.host};
     impl_->listener.release();  // MHD closes it when it stops
     return *port;

@@ -21,9 +21,9 @@ struct ListenOptions {
     int threads = kListenThreads;
     size_t max_request_bytes = sync::tuning::kMaxRequestBytes;
     size_t max_body_bytes_in_flight = 256u << 20;  // 503 past this, all connections together
-    size_t max_header_bytes = 32u << 10;            // request line + headers of one connection
-    unsigned max_connections = 4000;                // more are closed at once
-    unsigned idle_timeout_s = 15;                   // a connection silent this long is closed
+    size_t max_header_bytes = 32u << 10;           // request line + headers of one connection
+    unsigned max_connections = 4000;               // more are closed at once
+    unsigned idle_timeout_s = 15;                  // a connection silent this long is closed
 };
 
 class HttpServer {

@@ -97,14 +97,16 @@ Status deputy_fields(const Line& line, const std::vector<StationRecord>& station
     if (!station_id) return station_id.error();
     static const char* const kLevels[] = {"全国", "省", "市", "县区", "乡镇"};
     const std::string level = line.cell("level");
-    if (!level.empty() && std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return level == l; }))
+    if (!level.empty() &&
+        std::none_of(std::begin(kLevels), std::end(kLevels), [&](const char* l) { return level == l; }))
         return invalid(line.where + "unknown level '" + level + "' (全国/省/市/县区/乡镇)");
     w.fields = {{"name", line.cell("name")}, {"station_id", *station_id}};
     if (line.has("level")) w.fields.emplace_back("level", level);
     if (line.has("group")) w.fields.emplace_back("grp", line.cell("group"));
     if (line.has("phone")) w.fields.emplace_back("phone", line.cell("phone"));
     const std::string active = line.cell("active");
-    w.fields.emplace_back("active", active.empty() || active == "1" || active == "yes" || active == "true" || active == "是" ? 1 : 0);
+    w.fields.emplace_back(
+        "active", active.empty() || active == "1" || active == "yes" || active == "true" || active == "是" ? 1 : 0);
     key += "\x1f" + *station_id;
     return {};
 }
@@ -142,7 +144,8 @@ Status line_fields(const Kind& kind, const Line& line, const std::vector<Station
 
 Result<ImportReport> import_reference_csv(Storage& storage, const std::string& kind_name, const std::string& text) {
     auto kind = std::find_if(kinds().begin(), kinds().end(), [&](const Kind& k) { return kind_name == k.name; });
-    if (kind == kinds().end()) return invalid("unknown reference data '" + kind_name + "' (stations, deputies, departments, categories)");
+    if (kind == kinds().end())
+        return invalid("unknown reference data '" + kind_name + "' (stations, deputies, departments, categories)");
     auto records = sync::parse_csv(text);
     if (!records) return records.error();
     if (records->empty()) return invalid("the CSV file is empty");

@@ -105,10 +105,10 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
         auto all = s.devices();
         if (!all) return fail(all.error());
         for (const auto& d : *all)
-            std::cout << d.id << "  station " << d.station_id << "  " << (d.name.empty() ? "-" : d.name)
-                      << "  series " << (d.series.empty() ? "-" : d.series) << "  enrolled "
-                      << when(d.enrolled_ms) << "  last seen " << when(d.last_seen_ms)
-                      << (d.revoked_ms ? "  REVOKED " + when(d.revoked_ms) : std::string()) << "\n";
+            std::cout << d.id << "  station " << d.station_id << "  " << (d.name.empty() ? "-" : d.name) << "  series "
+                      << (d.series.empty() ? "-" : d.series) << "  enrolled " << when(d.enrolled_ms) << "  last seen "
+                      << when(d.last_seen_ms) << (d.revoked_ms ? "  REVOKED " + when(d.revoked_ms) : std::string())
+                      << "\n";
         return 0;
     }
     if (w[0] == "device" && w.size() == 3 && w[1] == "revoke") {
@@ -160,26 +160,34 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (!words.empty()) words.push_back(a);
-        else if (a == "--db") db_path = next();
-        else if (a == "--listen") listen = next();
-        else if (a == "--threads") threads = std::atoi(next().c_str());
-        else if (a == "--admin-token") admin_token = next();
-        else if (a == "--verbose") verbose = true;
+        if (!words.empty())
+            words.push_back(a);
+        else if (a == "--db")
+            db_path = next();
+        else if (a == "--listen")
+            listen = next();
+        else if (a == "--threads")
+            threads = std::atoi(next().c_str());
+        else if (a == "--admin-token")
+            admin_token = next();
+        else if (a == "--verbose")
+            verbose = true;
         else if (a == "--synchronous") {
             const std::string v = next();
             if (v != "normal" && v != "full") return usage("--synchronous is normal or full");
             sync_full = v == "full";
-        } else if (a == "--max-body") max_body = static_cast<size_t>(std::atoll(next().c_str()));
+        } else if (a == "--max-body")
+            max_body = static_cast<size_t>(std::atoll(next().c_str()));
         else if (a == "--max-db-mb") {
             max_db_mb = std::atoll(next().c_str());
             if (max_db_mb <= 0) return usage("--max-db-mb takes a number of megabytes");
-        }
-        else if (a == "--help" || a == "-h") {
+        } else if (a == "--help" || a == "-h") {
             std::cout << kUsage;
             return 0;
-        } else if (a.rfind("--", 0) == 0) return usage("unknown option " + a);
-        else words.push_back(a);
+        } else if (a.rfind("--", 0) == 0)
+            return usage("unknown option " + a);
+        else
+            words.push_back(a);
     }
     if (db_path.empty()) return usage("--db FILE is required");
     SqliteOptions so;

@@ -141,8 +141,11 @@ Result<std::string> add_station(Storage& s, const StationRecord& st) {
     w.table = "stations";
     w.row = id;
     w.scope = sync::kReferenceScope;  // every tablet knows the list of stations
-    w.fields = {{"name", st.name}, {"kind", st.kind.empty() ? "代表联络站" : st.kind}, {"district", st.district},
-                {"township", st.township}, {"address", st.address}};
+    w.fields = {{"name", st.name},
+                {"kind", st.kind.empty() ? "代表联络站" : st.kind},
+                {"district", st.district},
+                {"township", st.township},
+                {"address", st.address}};
     auto n = s.write_as_centre({w}, "centre");
     if (!n) return n.error();
     return id;
@@ -200,10 +203,11 @@ HttpResponse Service::route(const HttpRequest& req, std::string& note) {
     // so an old tablet learns it must update rather than seeing odd errors.
     const std::string v = req.header(sync::kProtocolHeader);
     if (v != std::to_string(sync::kProtocolVersion))
-        return json_response(426, {{"error", "protocol"},
-                                   {"message", v.empty() ? "missing Liaison-Protocol header; this server speaks protocol 1"
-                                                         : "this server speaks protocol 1, not " + v.substr(0, 16)},
-                                   {"supported", json::array({sync::kProtocolVersion})}});
+        return json_response(426,
+                             {{"error", "protocol"},
+                              {"message", v.empty() ? "missing Liaison-Protocol header; this server speaks protocol 1"
+                                                    : "this server speaks protocol 1, not " + v.substr(0, 16)},
+                              {"supported", json::array({sync::kProtocolVersion})}});
     if (path == "/v1/enrol") {
         if (req.method != "POST") return fail(405, "method", "use POST");
         return enrol(req, note);
@@ -264,8 +268,10 @@ Screened screen_changes(const json& arr, const std::string& device_id, int64_t n
     };
     for (size_t i = 0; i < arr.size(); ++i) {
         auto c = sync::change_from_json(arr[i]);
-        if (!c) refuse(i, "bad_change", c.error().message);
-        else if (c->hlc.node != device_id) refuse(i, "not_this_device", "the change id names another device");
+        if (!c)
+            refuse(i, "bad_change", c.error().message);
+        else if (c->hlc.node != device_id)
+            refuse(i, "not_this_device", "the change id names another device");
         else if (c->hlc.wall_ms > now_ms + sync::kMaxClockAheadMs)
             refuse(i, "clock_ahead", "stamped ahead of the server's clock; correct the device's clock");
         else if (auto rule = domain::check_change(*c); !rule)
@@ -293,17 +299,21 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
     auto j = body_json(req, opt_, status);
     if (!j) return fail(status, status == 413 ? "too_large" : "bad_request", j.error().message);
     for (const char* k : {"code", "device_id"})
-        if (!j->contains(k) || !(*j)[k].is_string()) return fail(400, "bad_request", std::string("missing '") + k + "'");
+        if (!j->contains(k) || !(*j)[k].is_string())
+            return fail(400, "bad_request", std::string("missing '") + k + "'");
     const std::string device_id = (*j)["device_id"].get<std::string>();
     if (device_id.empty() || device_id.size() > 64 || !sync::Hlc::parse("000000000000000-00000000-" + device_id))
         return fail(400, "bad_request", "bad device id");
-    if (device_id.rfind("central_", 0) == 0) return fail(400, "bad_request", "device ids starting with central_ are the centre's");
+    if (device_id.rfind("central_", 0) == 0)
+        return fail(400, "bad_request", "device ids starting with central_ are the centre's");
     std::string name = j->value("device_name", std::string());
     if (name.size() > 100) name.resize(100);
     const std::string token = new_token();
-    const std::string wish = j->contains("series") && (*j)["series"].is_string() ? (*j)["series"].get<std::string>() : "";
-    auto e = storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
-                                        sha256_hex(token), wish, platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
+    const std::string wish =
+        j->contains("series") && (*j)["series"].is_string() ? (*j)["series"].get<std::string>() : "";
+    auto e =
+        storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
+                                   sha256_hex(token), wish, platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
     note = "device=" + device_id;
     if (!e) {
         if (!req.peer.empty() && e.error().kind == Error::Kind::Forbidden) enrol_guesses_.failed(req.peer, now);
@@ -327,7 +337,8 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
     if (!j) return fail(status, status == 413 ? "too_large" : "bad_request", j.error().message);
     if (!j->contains("changes")) return fail(400, "bad_request", "body lacks 'changes'");
     if ((*j)["changes"].is_array() && (*j)["changes"].size() > opt_.max_changes_per_push)
-        return fail(413, "too_large", "more than " + std::to_string(opt_.max_changes_per_push) + " changes in one push");
+        return fail(413, "too_large",
+                    "more than " + std::to_string(opt_.max_changes_per_push) + " changes in one push");
     if (!(*j)["changes"].is_array()) return fail(400, "bad_request", "'changes' is not an array");
     auto screened = screen_changes((*j)["changes"], dev->id, platform::wall_ms());
     const auto* changes = &screened.changes;
@@ -336,7 +347,8 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
         const auto& c = (*changes)[i];
         // docs/design.md §3, rule 8: a device writes its own station's records, nothing else.
         if (c.scope != dev->station_id)
-            return fail(403, "forbidden", "change " + std::to_string(screened.index[i]) + " is outside this device's station");
+            return fail(403, "forbidden",
+                        "change " + std::to_string(screened.index[i]) + " is outside this device's station");
         if (sync::centre_only_table(c.table))
             return fail(403, "forbidden", "table '" + c.table + "' is reference data; only the centre writes it");
         if (auto claim = check_claims(*dev, c); !claim)
@@ -402,8 +414,12 @@ HttpResponse list_stations(AdminCall& c) {
     if (!all) return from_error(all.error());
     json arr = json::array();
     for (const auto& s : *all)
-        arr.push_back({{"id", s.id}, {"name", s.name}, {"kind", s.kind}, {"district", s.district},
-                       {"township", s.township}, {"address", s.address}});
+        arr.push_back({{"id", s.id},
+                       {"name", s.name},
+                       {"kind", s.kind},
+                       {"district", s.district},
+                       {"township", s.township},
+                       {"address", s.address}});
     return json_response(200, {{"stations", arr}});
 }
 
@@ -450,8 +466,12 @@ HttpResponse list_devices(AdminCall& c) {
     if (!all) return from_error(all.error());
     json arr = json::array();
     for (const auto& d : *all)
-        arr.push_back({{"id", d.id}, {"station_id", d.station_id}, {"name", d.name},
-                       {"series", d.series}, {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", d.last_seen_ms},
+        arr.push_back({{"id", d.id},
+                       {"station_id", d.station_id},
+                       {"name", d.name},
+                       {"series", d.series},
+                       {"enrolled_ms", d.enrolled_ms},
+                       {"last_seen_ms", d.last_seen_ms},
                        {"revoked", d.revoked_ms != 0}});
     return json_response(200, {{"devices", arr}});
 }

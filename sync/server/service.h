@@ -20,7 +20,7 @@ struct ServiceOptions {
     std::string admin_token;  // from --admin-token; the database's admin token also works
     // One line per request: method, route, status, device and counts. Never bodies or values.
     std::function<void(const std::string&)> log;
-    bool log_all = false;     // false: only errors and admin actions
+    bool log_all = false;  // false: only errors and admin actions
     // Wrong enrolment codes per client address: this many at once, then one per refill period
     // (429 with Retry-After in between).
     int enrol_guesses = 10;
@@ -52,7 +52,7 @@ Status check_claims(const DeviceRecord& device, const sync::FieldChange& change)
 
 // Admin operations shared by the HTTP admin API and the liaison-central command line.
 Result<std::string> issue_enrol_code(Storage& s, const std::string& station_id);  // the code, in clear
-Result<std::string> add_station(Storage& s, const StationRecord& st);            // the new id
-Result<std::string> new_admin_token(Storage& s);                                // stored hashed
+Result<std::string> add_station(Storage& s, const StationRecord& st);             // the new id
+Result<std::string> new_admin_token(Storage& s);                                  // stored hashed
 
 }  // namespace liaison::server

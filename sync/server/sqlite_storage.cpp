@@ -97,7 +97,8 @@ public:
         auto c = lease();
         if (!c) return c.error();
         auto& db = *c->get().db;
-        auto& st = db.cached("INSERT INTO srv_enrol_codes(code_hash, station_id, created_ms, expires_ms) VALUES(?, ?, ?, ?)");
+        auto& st =
+            db.cached("INSERT INTO srv_enrol_codes(code_hash, station_id, created_ms, expires_ms) VALUES(?, ?, ?, ?)");
         return st.bind(1, code_hash).bind(2, station_id).bind(3, now_ms).bind(4, expires_ms).run();
     }
 
@@ -111,7 +112,8 @@ public:
         std::lock_guard<std::mutex> writer(write_mu_);
         auto tx = db::Tx::begin(db);
         if (!tx) return tx.error();
-        auto& st = db.cached("SELECT station_id, expires_ms, used_ms, used_by FROM srv_enrol_codes WHERE code_hash = ?");
+        auto& st =
+            db.cached("SELECT station_id, expires_ms, used_ms, used_by FROM srv_enrol_codes WHERE code_hash = ?");
         st.bind(1, code_hash);
         auto r = st.step();
         if (!r) return r.error();
@@ -150,8 +152,13 @@ public:
             "VALUES(?, ?, ?, ?, ?, ?, 0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
             "token_hash = excluded.token_hash, enrolled_ms = excluded.enrolled_ms, "
             "last_seen_ms = excluded.last_seen_ms, revoked_ms = 0");
-        LIAISON_TRY(up.bind(1, device_id).bind(2, e.station_id).bind(3, device_name).bind(4, token_hash)
-                        .bind(5, now_ms).bind(6, now_ms).run());
+        LIAISON_TRY(up.bind(1, device_id)
+                        .bind(2, e.station_id)
+                        .bind(3, device_name)
+                        .bind(4, token_hash)
+                        .bind(5, now_ms)
+                        .bind(6, now_ms)
+                        .run());
         auto series = device_series(db, e.station_id, device_id, wished_series);
         if (!series) return series.error();
         e.series = *series;
@@ -169,8 +176,9 @@ public:
         std::set<std::string> taken, with_claim_row;
         std::vector<std::pair<std::string, std::string>> recorded_by_others;
         std::string claimed, recorded;
-        auto& st = db.cached("SELECT id, series, _deleted, 0 FROM queue_devices WHERE station_id = ? "
-                             "UNION ALL SELECT id, series, 0, 1 FROM srv_devices WHERE station_id = ? AND series <> ''");
+        auto& st = db.cached(
+            "SELECT id, series, _deleted, 0 FROM queue_devices WHERE station_id = ? "
+            "UNION ALL SELECT id, series, 0, 1 FROM srv_devices WHERE station_id = ? AND series <> ''");
         st.bind(1, station_id).bind(2, station_id);
         for (;;) {
             auto r = st.step();
@@ -181,8 +189,10 @@ public:
             if (from_claims) {
                 with_claim_row.insert(dev);
                 if (deleted) continue;
-                if (dev == device_id) claimed = letter;
-                else taken.insert(letter);
+                if (dev == device_id)
+                    claimed = letter;
+                else
+                    taken.insert(letter);
             } else if (dev == device_id) {
                 recorded = letter;
             } else {
@@ -387,9 +397,10 @@ public:
         auto c = lease();
         if (!c) return c.error();
         if (!c->get().replica->has_table(table)) return invalid("unknown table '" + table + "'");
-        auto st = c->get().db->prepare("SELECT * FROM \"" + table +
-                                       "\" WHERE _deleted = 0 AND id IN "
-                                       "(SELECT row FROM crr_log WHERE tbl = ? AND scope = ?) ORDER BY id LIMIT ? OFFSET ?");
+        auto st =
+            c->get().db->prepare("SELECT * FROM \"" + table +
+                                 "\" WHERE _deleted = 0 AND id IN "
+                                 "(SELECT row FROM crr_log WHERE tbl = ? AND scope = ?) ORDER BY id LIMIT ? OFFSET ?");
         if (!st) return st.error();
         st->bind(1, table).bind(2, scope).bind(3, limit).bind(4, offset);
         json out = json::array();

@@ -39,7 +39,8 @@ private:
     static constexpr size_t kMaxPeers = 4096;  // then addresses back to a full bucket are dropped
 
     double refilled(const Bucket& b, int64_t now_ms) const {
-        const double gained = static_cast<double>(std::max<int64_t>(0, now_ms - b.at_ms)) / static_cast<double>(refill_ms_);
+        const double gained =
+            static_cast<double>(std::max<int64_t>(0, now_ms - b.at_ms)) / static_cast<double>(refill_ms_);
         return std::min(static_cast<double>(burst_), b.tokens + gained);
     }
     void forget_idle(int64_t now_ms) {

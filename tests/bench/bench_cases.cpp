@@ -47,10 +47,14 @@ int main(int argc, char** argv) {
     std::string dir = (std::filesystem::temp_directory_path() / "liaison-bench-cases").string();
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
-        if (k == "--visits") visits = std::stoi(argv[i + 1]);
-        else if (k == "--cases") ncases = std::stoi(argv[i + 1]);
-        else if (k == "--dir") dir = argv[i + 1];
-        else if (k == "--keep") keep = std::string(argv[i + 1]) == "1";
+        if (k == "--visits")
+            visits = std::stoi(argv[i + 1]);
+        else if (k == "--cases")
+            ncases = std::stoi(argv[i + 1]);
+        else if (k == "--dir")
+            dir = argv[i + 1];
+        else if (k == "--keep")
+            keep = std::string(argv[i + 1]) == "1";
     }
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
@@ -76,8 +80,8 @@ int main(int argc, char** argv) {
         v.people = 1 + static_cast<int64_t>(rng() % 5);
         char at[20];
         std::snprintf(at, sizeof at, "%04d-%02d-%02d %02d:%02d", 2023 + static_cast<int>(rng() % 4),
-                      1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28), 8 + static_cast<int>(rng() % 9),
-                      static_cast<int>(rng() % 60));
+                      1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28),
+                      8 + static_cast<int>(rng() % 9), static_cast<int>(rng() % 60));
         v.received_at = at;
         for (int k = 0; k < 3; ++k) {
             const auto& d = deputies[rng() % deputies.size()];
@@ -143,11 +147,13 @@ int main(int argc, char** argv) {
     timed("monthly report", 10, [&] { (void)stats::monthly_report(st.db(), st.station_id(), "2026-03"); });
     timed("export table: visits, all", 2, [&] { (void)stats::export_table(st.db(), stats::Export::Visits, all); });
     timed("export table: cases, all", 2, [&] { (void)stats::export_table(st.db(), stats::Export::Cases, all); });
-    timed("export table: activities, all", 2, [&] { (void)stats::export_table(st.db(), stats::Export::Activities, all); });
+    timed("export table: activities, all", 2,
+          [&] { (void)stats::export_table(st.db(), stats::Export::Activities, all); });
     auto f = stats::figures(st.db(), all).value().total;
     std::printf("check: %lld visits, %lld people, %lld cases, %lld resolved (%s), satisfaction %s\n",
-                static_cast<long long>(f.visits), static_cast<long long>(f.people), static_cast<long long>(f.suggestions),
-                static_cast<long long>(f.resolved), f.resolution_rate().c_str(), f.satisfaction_rate().c_str());
+                static_cast<long long>(f.visits), static_cast<long long>(f.people),
+                static_cast<long long>(f.suggestions), static_cast<long long>(f.resolved), f.resolution_rate().c_str(),
+                f.satisfaction_rate().c_str());
     s->reset();
     if (!keep) std::filesystem::remove_all(dir);
     return 0;

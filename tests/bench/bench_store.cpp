@@ -16,9 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms_since(Clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 double pct(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
@@ -31,21 +29,27 @@ struct TextGen {
     TextGen() {
         // A ledger's vocabulary is large: add 600 two-character words made of common characters,
         // so a search hits a realistic share of visits rather than most of them.
-        const std::string common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研";
+        const std::string common =
+            "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方"
+            "后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开"
+            "它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此"
+            "变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老"
+            "头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研";
         std::vector<std::string> chars;
         for (size_t i = 0; i < common.size(); i += 3) chars.push_back(common.substr(i, 3));
         for (int i = 0; i < 600; ++i) extra.push_back(chars[rng() % chars.size()] + chars[rng() % chars.size()]);
     }
     std::vector<std::string> extra;
-    const std::vector<std::string> words = {"路灯", "不亮", "村口", "道路", "维修", "学校", "门口", "交通", "拥堵",
-                                            "医保", "报销", "养老", "补贴", "垃圾", "清运", "噪音", "扰民", "停车",
-                                            "困难", "就业", "培训", "老旧小区", "加装电梯", "排水", "积水", "绿化",
-                                            "环境", "整治", "安全", "隐患", "农田", "灌溉", "补偿", "拆迁", "物业"};
+    const std::vector<std::string> words = {
+        "路灯", "不亮", "村口", "道路", "维修", "学校", "门口", "交通", "拥堵", "医保",     "报销",     "养老",
+        "补贴", "垃圾", "清运", "噪音", "扰民", "停车", "困难", "就业", "培训", "老旧小区", "加装电梯", "排水",
+        "积水", "绿化", "环境", "整治", "安全", "隐患", "农田", "灌溉", "补偿", "拆迁",     "物业"};
     const std::vector<std::string> names = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
     std::string phrase(int n) {
         std::string s;
         for (int i = 0; i < n; ++i)
-            s += (rng() % 8 == 0 ? words[rng() % words.size()] : extra[rng() % extra.size()]) + (rng() % 5 == 0 ? "，" : "");
+            s += (rng() % 8 == 0 ? words[rng() % words.size()] : extra[rng() % extra.size()]) +
+                 (rng() % 5 == 0 ? "，" : "");
         return s;
     }
     std::string name() { return names[rng() % names.size()] + names[rng() % names.size()] + "明"; }
@@ -99,7 +103,14 @@ std::vector<double> raw_baseline(const std::string& path, bool full, int n) {
         auto t0 = Clock::now();
         (void)(*db)->exec("BEGIN");
         auto& ins = (*db)->cached("INSERT INTO visits VALUES(?, ?, ?, ?, ?, ?, ?)");
-        (void)ins.bind(1, id).bind(2, subj).bind(3, content).bind(4, "urban").bind(5, 2).bind(6, "x").bind(7, "y").run();
+        (void)ins.bind(1, id)
+            .bind(2, subj)
+            .bind(3, content)
+            .bind(4, "urban")
+            .bind(5, 2)
+            .bind(6, "x")
+            .bind(7, "y")
+            .run();
         for (int c = 0; c < 6; ++c) {
             auto& ck = (*db)->cached("INSERT INTO clock VALUES('visits', ?, ?, ?)");
             (void)ck.bind(1, id).bind(2, "c" + std::to_string(c)).bind(3, "001700000000000-00000000-dev").run();
@@ -125,30 +136,52 @@ std::vector<double> same_rows_baseline(const std::string& path, bool full, int n
         const std::string id = platform::new_id(), pid = platform::new_id();
         auto t0 = Clock::now();
         (void)db.exec("BEGIN");
-        auto& vis = db.cached("INSERT INTO visits(id, station_id, received_at, channel, people, category, subject, "
-                              "content, route, created_at) VALUES(?, ?, ?, 'station', ?, ?, ?, ?, ?, ?)");
-        (void)vis.bind(1, id).bind(2, station).bind(3, v.received_at).bind(4, v.people).bind(5, v.category)
-            .bind(6, v.subject).bind(7, v.content).bind(8, v.route).bind(9, v.received_at).run();
+        auto& vis = db.cached(
+            "INSERT INTO visits(id, station_id, received_at, channel, people, category, subject, "
+            "content, route, created_at) VALUES(?, ?, ?, 'station', ?, ?, ?, ?, ?, ?)");
+        (void)vis.bind(1, id)
+            .bind(2, station)
+            .bind(3, v.received_at)
+            .bind(4, v.people)
+            .bind(5, v.category)
+            .bind(6, v.subject)
+            .bind(7, v.content)
+            .bind(8, v.route)
+            .bind(9, v.received_at)
+            .run();
         auto& who = db.cached("INSERT INTO visit_visitors(id, visit_id, name, phone) VALUES(?, ?, ?, ?)");
         (void)who.bind(1, pid).bind(2, id).bind(3, v.visitors[0].name).bind(4, v.visitors[0].phone).run();
-        auto fields = [&](const char* table, const std::string& row, std::vector<std::pair<const char*, std::string>> cols) {
+        auto fields = [&](const char* table, const std::string& row,
+                          std::vector<std::pair<const char*, std::string>> cols) {
             for (const auto& [col, value] : cols) {
                 char hlc[64];
                 std::snprintf(hlc, sizeof hlc, "001760000000000-%08lld-bench", static_cast<long long>(++tick));
                 auto& ck = db.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?)");
                 (void)ck.bind(1, table).bind(2, row).bind(3, col).bind(4, hlc).run();
-                auto& log = db.cached("INSERT INTO crr_log(hlc, tbl, row, col, value, scope, local) VALUES(?, ?, ?, ?, ?, ?, 1)");
+                auto& log = db.cached(
+                    "INSERT INTO crr_log(hlc, tbl, row, col, value, scope, local) VALUES(?, ?, ?, ?, ?, ?, 1)");
                 (void)log.bind(1, hlc).bind(2, table).bind(3, row).bind(4, col).bind(5, value).bind(6, station).run();
             }
         };
-        fields("visits", id, {{"station_id", station}, {"received_at", v.received_at}, {"channel", "station"},
-                              {"people", std::to_string(v.people)}, {"category", v.category}, {"subject", v.subject},
-                              {"created_at", v.received_at}, {"content", v.content}, {"route", v.route}});
+        fields("visits", id,
+               {{"station_id", station},
+                {"received_at", v.received_at},
+                {"channel", "station"},
+                {"people", std::to_string(v.people)},
+                {"category", v.category},
+                {"subject", v.subject},
+                {"created_at", v.received_at},
+                {"content", v.content},
+                {"route", v.route}});
         fields("visit_visitors", pid, {{"visit_id", id}, {"name", v.visitors[0].name}, {"phone", v.visitors[0].phone}});
-        auto& fts = db.cached("INSERT INTO visit_search(rowid, subject, content, names) "
-                              "VALUES((SELECT rowid FROM visits WHERE id = ?), ?, ?, ?)");
-        (void)fts.bind(1, id).bind(2, store::search_text(v.subject)).bind(3, store::search_text(v.content))
-            .bind(4, store::search_text(v.visitors[0].name)).run();
+        auto& fts = db.cached(
+            "INSERT INTO visit_search(rowid, subject, content, names) "
+            "VALUES((SELECT rowid FROM visits WHERE id = ?), ?, ?, ?)");
+        (void)fts.bind(1, id)
+            .bind(2, store::search_text(v.subject))
+            .bind(3, store::search_text(v.content))
+            .bind(4, store::search_text(v.visitors[0].name))
+            .run();
         (void)db.exec("COMMIT");
         lat.push_back(ms_since(t0));
     }
@@ -187,11 +220,16 @@ int main(int argc, char** argv) {
             }
         }
         auto same = same_rows_baseline(dir + "/same.db", full, n);
-        std::printf("save visit, synchronous=%s (%d): p50 %.3f ms  p99 %.3f ms\n", mode, n, pct(lat, 0.5), pct(lat, 0.99));
-        std::printf("  raw SQLite, the same %s rows (27 + FTS): p50 %.3f ms  p99 %.3f ms | store/raw p50 %.2fx  p99 %.2fx (target <= 2x)\n",
-                    mode, pct(same, 0.5), pct(same, 0.99), pct(lat, 0.5) / pct(same, 0.5), pct(lat, 0.99) / pct(same, 0.99));
-        std::printf("  raw SQLite, the reference baseline (visit + 6 clock rows): p50 %.3f ms  p99 %.3f ms | store/reference p99 %.2fx\n",
-                    pct(raw, 0.5), pct(raw, 0.99), pct(lat, 0.99) / pct(raw, 0.99));
+        std::printf("save visit, synchronous=%s (%d): p50 %.3f ms  p99 %.3f ms\n", mode, n, pct(lat, 0.5),
+                    pct(lat, 0.99));
+        std::printf(
+            "  raw SQLite, the same %s rows (27 + FTS): p50 %.3f ms  p99 %.3f ms | store/raw p50 %.2fx  p99 %.2fx "
+            "(target <= 2x)\n",
+            mode, pct(same, 0.5), pct(same, 0.99), pct(lat, 0.5) / pct(same, 0.5), pct(lat, 0.99) / pct(same, 0.99));
+        std::printf(
+            "  raw SQLite, the reference baseline (visit + 6 clock rows): p50 %.3f ms  p99 %.3f ms | store/reference "
+            "p99 %.2fx\n",
+            pct(raw, 0.5), pct(raw, 0.99), pct(lat, 0.99) / pct(raw, 0.99));
     }
 
     // Bulk import and search over n_search visits.
@@ -225,10 +263,10 @@ int main(int argc, char** argv) {
             if (!rows || !count) return 1;
             hits = *count;
         }
-        std::printf("search '%s' over %d visits (first page + count): p50 %.2f ms  max %.2f ms, %lld hits (target < 20 ms)\n",
-                    q, n_search, pct(lat, 0.5), pct(lat, 1.0), static_cast<long long>(hits));
+        std::printf(
+            "search '%s' over %d visits (first page + count): p50 %.2f ms  max %.2f ms, %lld hits (target < 20 ms)\n",
+            q, n_search, pct(lat, 0.5), pct(lat, 1.0), static_cast<long long>(hits));
     }
-    std::printf("store file: %.1f MB\n",
-                static_cast<double>(std::filesystem::file_size(dir + "/search.db")) / 1e6);
+    std::printf("store file: %.1f MB\n", static_cast<double>(std::filesystem::file_size(dir + "/search.db")) / 1e6);
     return 0;
 }

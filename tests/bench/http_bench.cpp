@@ -67,12 +67,15 @@ void slow_clients(int n, const std::vector<std::string>& extra) {
         if (i % 20 == 0)
             for (int fd : slow) send_all(fd, "X-Slow: 1\r\n");  // every slow client sends one more line
         const Answer a = ask(s.port, kPing, 10000);
-        if (a.status == 200) ms.push_back(a.seconds * 1000);
-        else ++unanswered;
+        if (a.status == 200)
+            ms.push_back(a.seconds * 1000);
+        else
+            ++unanswered;
     }
-    std::printf("ping with %zu slow connections held open (%.1f s): p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
-                "%d of 200 unanswered (target < 1 s)\n",
-                slow.size(), seconds_since(t0), pct(ms, 0.5), pct(ms, 0.99), pct(ms, 1.0), unanswered);
+    std::printf(
+        "ping with %zu slow connections held open (%.1f s): p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
+        "%d of 200 unanswered (target < 1 s)\n",
+        slow.size(), seconds_since(t0), pct(ms, 0.5), pct(ms, 0.99), pct(ms, 1.0), unanswered);
     std::printf("  server memory: %ld MB before, peak %ld MB (target < 300 MB)\n", base, s.peak_mb());
     for (int fd : slow) ::close(fd);
 }
@@ -82,13 +85,15 @@ void gzip_bomb(const std::vector<std::string>& extra) {
     const long base = s.base_mb();
     const std::string bomb = gzip_zeros(1024);
     const Answer a = ask(s.port,
-                              "GET /v1/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Encoding: gzip\r\n"
-                              "Content-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb,
-                              120000);
+                         "GET /v1/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Encoding: gzip\r\n"
+                         "Content-Length: " +
+                             std::to_string(bomb.size()) + "\r\n\r\n" + bomb,
+                         120000);
     const Answer e = ask(s.port, post("/v1/enrol", bomb, "Content-Encoding: gzip\r\n"), 120000);
-    std::printf("gzip bomb (1 GB of zeros in %zu KB): /v1/ping %d in %.3f s, /v1/enrol %d in %.3f s; "
-                "server memory %ld MB before, peak %ld MB\n",
-                bomb.size() / 1024, a.status, a.seconds, e.status, e.seconds, base, s.peak_mb());
+    std::printf(
+        "gzip bomb (1 GB of zeros in %zu KB): /v1/ping %d in %.3f s, /v1/enrol %d in %.3f s; "
+        "server memory %ld MB before, peak %ld MB\n",
+        bomb.size() / 1024, a.status, a.seconds, e.status, e.seconds, base, s.peak_mb());
 }
 
 void many_headers(const std::vector<std::string>& extra) {
@@ -103,9 +108,10 @@ void many_headers(const std::vector<std::string>& extra) {
     Answer a;
     if (sent == 20000 && send_all(fd, "\r\n")) a = read_answer(fd, t0);
     ::close(fd);
-    std::printf("20,000 headers of 8 KB: the server stopped reading after %d (answer %d, %.2f s); "
-                "server memory %ld MB before, peak %ld MB\n",
-                sent, a.status, seconds_since(t0), base, s.peak_mb());
+    std::printf(
+        "20,000 headers of 8 KB: the server stopped reading after %d (answer %d, %.2f s); "
+        "server memory %ld MB before, peak %ld MB\n",
+        sent, a.status, seconds_since(t0), base, s.peak_mb());
 }
 
 }  // namespace

@@ -151,7 +151,8 @@ int updown(size_t n, const std::vector<std::string>& server_args) {
         return 1;
     }
     std::printf("updown: %lld changes (%zu visits)\n", static_cast<long long>(changes), vs.size());
-    std::printf("  push  %6.3f s  (%zu requests, %.0f changes/s)\n", secs(t0, t1), up->requests, changes / secs(t0, t1));
+    std::printf("  push  %6.3f s  (%zu requests, %.0f changes/s)\n", secs(t0, t1), up->requests,
+                changes / secs(t0, t1));
     std::printf("  pull  %6.3f s  (%zu requests, %.0f changes/s, %zu merged)\n", secs(t1, t2), down->requests,
                 down->pulled / secs(t1, t2), down->pulled);
     std::printf("  end to end %.3f s (target < 2 s for 10k up + 10k down)\n", secs(t0, t2));
@@ -176,7 +177,8 @@ int load(int devices, double seconds, int threads, const std::vector<std::string
     const std::string db = (dir / "central.db").string();
     const int stations = std::max(1, devices / 10);
     std::vector<std::string> station_ids;
-    for (int i = 0; i < stations; ++i) station_ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
+    for (int i = 0; i < stations; ++i)
+        station_ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
     const std::string admin = run_central(db, {"admin-token"});
     Server server(db, server_args);
     sync::CurlTransport t(curl_to(server.url));
@@ -226,7 +228,8 @@ int load(int devices, double seconds, int threads, const std::vector<std::string
                 sync::HttpRequest push;
                 push.method = "POST";
                 push.target = "/v1/push";
-                push.headers = {{sync::kProtocolHeader, "1"}, {"Authorization", "Bearer " + d.token},
+                push.headers = {{sync::kProtocolHeader, "1"},
+                                {"Authorization", "Bearer " + d.token},
                                 {"Content-Type", "application/json"}};
                 push.body = sync::encode_changes(cs);
                 auto r1 = tr.send(push);
@@ -278,8 +281,10 @@ int main(int argc, char** argv) {
     bool server_part = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--" && !server_part) server_part = true;
-        else (server_part ? server_args : args).push_back(a);
+        if (a == "--" && !server_part)
+            server_part = true;
+        else
+            (server_part ? server_args : args).push_back(a);
     }
     if (args.empty() || args[0] == "updown") {
         return updown(args.size() > 1 ? std::stoul(args[1]) : 10000, server_args);

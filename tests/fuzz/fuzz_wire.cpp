@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto back = liaison::sync::decode_changes(encoded);
     check(back.ok(), "an accepted body, encoded again, is accepted");
     check(back->size() == changes->size(), "the round trip keeps the number of changes");
-    for (size_t i = 0; i < back->size(); ++i) check(same((*back)[i], (*changes)[i]), "the round trip keeps each change");
+    for (size_t i = 0; i < back->size(); ++i)
+        check(same((*back)[i], (*changes)[i]), "the round trip keeps each change");
     check(liaison::sync::encode_changes(*back) == encoded, "encoding is stable");
     return 0;
 }

@@ -69,7 +69,8 @@ struct Tablet {
         REQUIRE(d.ok());
         db = std::move(*d);
         REQUIRE(liaison::store::Store::install_schema(*db).ok());
-        if (!liaison::sync::Replica::device_id(*db).ok()) REQUIRE(liaison::sync::Replica::set_device_id(*db, device).ok());
+        if (!liaison::sync::Replica::device_id(*db).ok())
+            REQUIRE(liaison::sync::Replica::set_device_id(*db, device).ok());
         auto r = liaison::sync::Replica::open(*db, [this] { return now; });
         REQUIRE(r.ok());
         rep = std::move(*r);
@@ -133,7 +134,8 @@ inline std::string dump_scope(liaison::db::Db& db, const std::string& scope) {
         "WHERE id IN (SELECT row FROM crr_log WHERE tbl = 'visits' AND scope = ?1) ORDER BY id",
         "SELECT id, _deleted, quote(title), quote(status), quote(department_id) FROM cases "
         "WHERE id IN (SELECT row FROM crr_log WHERE tbl = 'cases' AND scope = ?1) ORDER BY id",
-        "SELECT tbl, row, col, hlc FROM crr_clock WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) ORDER BY 1, 2, 3",
+        "SELECT tbl, row, col, hlc FROM crr_clock WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) ORDER BY 1, "
+        "2, 3",
         "SELECT tbl, row, col, hlc, value FROM crr_conflict WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) "
         "ORDER BY 1, 2, 3, 4"};
     for (const char* q : queries) {

@@ -98,8 +98,10 @@ TEST_CASE("a gzip bomb is never inflated by the listener") {
     c.serve();
     const std::string bomb = gzip_zeros(512);  // half a GB of zeros in ~0.5 MB
     REQUIRE(!bomb.empty());
-    const std::string req = "GET /v1/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Encoding: gzip\r\n"
-                            "Content-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb;
+    const std::string req =
+        "GET /v1/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Encoding: gzip\r\n"
+        "Content-Length: " +
+        std::to_string(bomb.size()) + "\r\n\r\n" + bomb;
     Answer a = ask(c.port, req, 10000);
     CHECK(a.status != 0);
     CHECK(a.seconds < 5);
@@ -153,15 +155,20 @@ TEST_CASE("a negative or overflowing Content-Length is answered 400 at once") {
     c.serve();
     for (const std::string len : {"-1", "18446744073709551617", "12abc"}) {
         CAPTURE(len);
-        Answer a = ask(c.port, std::string("POST /v1/enrol HTTP/1.1\r\nHost: t\r\nLiaison-Protocol: 1\r\n"
-                                                "Content-Length: ") + len + "\r\n\r\n{}", 5000);
+        Answer a = ask(c.port,
+                       std::string("POST /v1/enrol HTTP/1.1\r\nHost: t\r\nLiaison-Protocol: 1\r\n"
+                                   "Content-Length: ") +
+                           len + "\r\n\r\n{}",
+                       5000);
         // libmicrohttpd itself answers a length past 2^64 with 413, the others reach our check.
         CHECK((a.status == 400 || (a.status == 413 && len.size() > 19)));
         CHECK(a.seconds < 2);
     }
     // A body announced over the limit is refused before it is sent.
-    Answer big = ask(c.port, "POST /v1/enrol HTTP/1.1\r\nHost: t\r\nLiaison-Protocol: 1\r\n"
-                                  "Content-Length: 999999999\r\n\r\n", 5000);
+    Answer big = ask(c.port,
+                     "POST /v1/enrol HTTP/1.1\r\nHost: t\r\nLiaison-Protocol: 1\r\n"
+                     "Content-Length: 999999999\r\n\r\n",
+                     5000);
     CHECK(big.status == 413);
     CHECK(big.body.find("\"too_large\"") != std::string::npos);
 }
@@ -189,8 +196,8 @@ TEST_CASE("enrolment guessing from one address is throttled") {
     int tries = 0, throttled_at = 0;
     Answer last;
     for (; tries < 40 && !throttled_at; ++tries) {
-        last = ask(c.port, post("/v1/enrol", R"({"code":"ABCD-EFGH-)" + std::to_string(1000 + tries) +
-                                                      R"(","device_id":"dev1"})"));
+        last = ask(c.port, post("/v1/enrol",
+                                R"({"code":"ABCD-EFGH-)" + std::to_string(1000 + tries) + R"(","device_id":"dev1"})"));
         if (last.status == 429) throttled_at = tries + 1;
     }
     REQUIRE_MESSAGE(throttled_at > 0, "no 429 after 40 guesses; last status " << last.status);

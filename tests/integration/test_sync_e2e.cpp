@@ -53,8 +53,8 @@ void cli_ok(const CliDir& t, std::vector<std::string> words) {
 }
 
 std::string add_visit(const CliDir& t, const std::string& subject) {
-    auto r = t.run({"visit", "add", "--visitor", "王五", "--phone", "13912345678", "--category", "教育", "--subject",
-                    subject});
+    auto r = t.run(
+        {"visit", "add", "--visitor", "王五", "--phone", "13912345678", "--category", "教育", "--subject", subject});
     REQUIRE_MESSAGE(r.code == 0, r.err);
     return r.last_line();
 }
@@ -389,18 +389,22 @@ TEST_CASE("a case travels from a visit to a rating across the tablet and the cen
     cli_ok(t, {"sync"});
 
     // The central office assigns it (交办) to a department of its reference data.
-    json body = {{"author", "区人大常委会代表工委"},
-                 {"writes",
-                  {{{"table", "departments"}, {"row", "dep-housing"}, {"scope", "*"}, {"fields", {{"name", "区住建局"}}}},
-                   {{"table", "cases"},
-                    {"row", id},
-                    {"fields", {{"department_id", "dep-housing"}, {"deadline", "2026-12-31"}, {"status", "assigned"}}}},
-                   {{"table", "case_events"},
-                    {"row", platform::new_id()},
-                    {"scope", s.station},
-                    {"fields",
-                     {{"case_id", id}, {"at", "2026-11-23 10:00"}, {"author", "区人大常委会代表工委"},
-                      {"kind", "assigned"}, {"note", "区住建局"}}}}}}};
+    json body = {
+        {"author", "区人大常委会代表工委"},
+        {"writes",
+         {{{"table", "departments"}, {"row", "dep-housing"}, {"scope", "*"}, {"fields", {{"name", "区住建局"}}}},
+          {{"table", "cases"},
+           {"row", id},
+           {"fields", {{"department_id", "dep-housing"}, {"deadline", "2026-12-31"}, {"status", "assigned"}}}},
+          {{"table", "case_events"},
+           {"row", platform::new_id()},
+           {"scope", s.station},
+           {"fields",
+            {{"case_id", id},
+             {"at", "2026-11-23 10:00"},
+             {"author", "区人大常委会代表工委"},
+             {"kind", "assigned"},
+             {"note", "区住建局"}}}}}}};
     sync::CurlTransport ct(curl_to(central.url()));
     auto r = ct.send(raw("POST", "/v1/admin/changes", admin, body.dump()));
     REQUIRE(r.ok());
@@ -415,7 +419,8 @@ TEST_CASE("a case travels from a visit to a rating across the tablet and the cen
     CHECK(c["department"]["name"] == "区住建局");
     CHECK(c["deadline"] == "2026-12-31");
     bool centre_event = false;
-    for (const auto& e : c["timeline"]) centre_event |= e["author"] == "区人大常委会代表工委" && e["kind"] == "assigned";
+    for (const auto& e : c["timeline"])
+        centre_event |= e["author"] == "区人大常委会代表工委" && e["kind"] == "assigned";
     CHECK(centre_event);
 
     // The station follows it up to the voter's rating; the centre's figures count it.
@@ -474,8 +479,8 @@ TEST_CASE("station B's tablet can never read or write station A's records") {
         REQUIRE(r.ok());
         return r->status;
     };
-    CHECK(push("visits", secret, s.station) == 403);    // A's scope
-    CHECK(push("visits", secret, station_b) == 403);    // A's row under B's scope
+    CHECK(push("visits", secret, s.station) == 403);       // A's scope
+    CHECK(push("visits", secret, station_b) == 403);       // A's row under B's scope
     CHECK(push("categories", "urban", station_b) == 403);  // reference data
     CHECK(push("stations", station_b, sync::kReferenceScope) == 403);
     // The pull feed of B never carries A's changes, even from the start.

@@ -57,8 +57,13 @@ struct Hostile {
     json change(const std::string& table, const std::string& row, const std::string& column, json value) {
         static int64_t tick = 0;
         const sync::Hlc h{platform::wall_ms(), static_cast<uint32_t>(++tick), device};
-        return {{"id", h.str()}, {"table", table}, {"row", row}, {"column", column}, {"value", std::move(value)},
-                {"supersedes", json::array()}, {"scope", station_a}};
+        return {{"id", h.str()},
+                {"table", table},
+                {"row", row},
+                {"column", column},
+                {"value", std::move(value)},
+                {"supersedes", json::array()},
+                {"scope", station_a}};
     }
     // POST /v1/push with these changes: the status and the error code ("" on success; for a
     // change refused alone, the code of the first one in the answer's `rejected`).
@@ -66,8 +71,8 @@ struct Hostile {
         sync::HttpRequest req;
         req.method = "POST";
         req.target = "/v1/push";
-        req.headers = {{sync::kProtocolHeader, "1"}, {"Content-Type", "application/json"},
-                       {"Authorization", "Bearer " + token}};
+        req.headers = {
+            {sync::kProtocolHeader, "1"}, {"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}};
         req.body = json{{"protocol", 1}, {"changes", changes}}.dump();
         if (gzip) {
             auto z = sync::gzip_compress(req.body);
@@ -80,7 +85,8 @@ struct Hostile {
         auto j = json::parse(r->body, nullptr, false);
         if (!j.is_object()) return {r->status, ""};
         if (j.contains("error")) return {r->status, j["error"].get<std::string>()};
-        if (j.contains("rejected") && !j["rejected"].empty()) return {r->status, j["rejected"][0]["code"].get<std::string>()};
+        if (j.contains("rejected") && !j["rejected"].empty())
+            return {r->status, j["rejected"][0]["code"].get<std::string>()};
         return {r->status, ""};
     }
     // The rows the centre holds for a station and table (admin API).
@@ -102,9 +108,9 @@ const std::string kRow = "0190a0b0-0000-7000-8000-00000000abcd";
 
 TEST_CASE("a station-A device cannot write a visit or ticket letters into station B") {
     Hostile h;
-    auto [status, error] = h.push(json::array({h.change("visits", kRow, "station_id", h.station_b),
-                                               h.change("visits", kRow, "subject", "乙站的假来访"),
-                                               h.change("visits", kRow, "people", 5)}));
+    auto [status, error] = h.push(
+        json::array({h.change("visits", kRow, "station_id", h.station_b),
+                     h.change("visits", kRow, "subject", "乙站的假来访"), h.change("visits", kRow, "people", 5)}));
     CHECK(status == 403);
     CHECK(error == "forbidden");
     // All 24 letters of B claimed by one push: refused.
@@ -169,7 +175,8 @@ TEST_CASE("a change superseding a million versions is refused fast") {
     const json most = superseding(150000);
     const auto t0 = std::chrono::steady_clock::now();
     auto [st2, err2] = h.push(most);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     MESSAGE("a push superseding 150,000 versions answered in " << ms << " ms");
     CHECK(st2 == 200);
     CHECK(err2 == "bad_change");

@@ -100,7 +100,8 @@ TEST_CASE("a tablet low on disk space pulls in smaller pages and says 'disk full
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("recover rebuilds a damaged tablet store from the centre, its own visits included, and lists what was never sent") {
+TEST_CASE(
+    "recover rebuilds a damaged tablet store from the centre, its own visits included, and lists what was never sent") {
     auto dir = sim::temp_dir("recover");
     const std::string db = (dir / "central.db").string();
     int code = 0;

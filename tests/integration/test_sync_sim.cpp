@@ -93,9 +93,13 @@ void run(uint64_t seed) {
                 const int what = static_cast<int>(rng() % 10);
                 t->now += 1 + static_cast<int64_t>(rng() % 50);
                 if (mine.empty() || what < 3) {
-                    const std::string id = "v" + std::to_string(seed) + "_" + std::to_string(round) + "_" + t->device + "_" + std::to_string(k);
-                    REQUIRE(t->write("visits", id, {{"station_id", t->station}, {"subject", texts[rng() % 6]},
-                                                    {"content", "内容" + std::to_string(rng() % 100)}, {"people", 1}})
+                    const std::string id = "v" + std::to_string(seed) + "_" + std::to_string(round) + "_" + t->device +
+                                           "_" + std::to_string(k);
+                    REQUIRE(t->write("visits", id,
+                                     {{"station_id", t->station},
+                                      {"subject", texts[rng() % 6]},
+                                      {"content", "内容" + std::to_string(rng() % 100)},
+                                      {"people", 1}})
                                 .ok());
                     mine.push_back(id);
                 } else if (what < 9) {
@@ -203,8 +207,8 @@ TEST_CASE("unknown wire fields survive a trip through the server to another tabl
     sim::enrol(central, net, b, station);
     // A newer tablet adds a field this version does not know.
     auto j = nlohmann::json::parse(R"({"id":"001750000000000-00000000-devA","table":"visits","row":"r1",
-        "column":"subject","value":"新字段","supersedes":[],"scope":")" + station +
-                                   R"(","x_voice_note":{"seconds":12}})");
+        "column":"subject","value":"新字段","supersedes":[],"scope":")" +
+                                   station + R"(","x_voice_note":{"seconds":12}})");
     HttpRequest push;
     push.method = "POST";
     push.target = "/v1/push";
@@ -270,8 +274,10 @@ HttpResponse raw_push(LoopbackTransport& net, const std::string& token, const nl
 
 nlohmann::json visit_change(const std::string& id, const std::string& row, const std::string& station,
                             const std::string& subject) {
-    return {{"id", id}, {"table", "visits"}, {"row", row}, {"column", "subject"}, {"value", subject},
-            {"supersedes", nlohmann::json::array()}, {"scope", station}};
+    return {{"id", id},         {"table", "visits"},
+            {"row", row},       {"column", "subject"},
+            {"value", subject}, {"supersedes", nlohmann::json::array()},
+            {"scope", station}};
 }
 
 std::string stamp_now(const std::string& node, int64_t shift_ms = 0) {
@@ -342,8 +348,8 @@ TEST_CASE("a max-range stamp pushed by a hostile device is refused alone; the st
     nlohmann::json bad = visit_change("999999999999999-ffffffff-devH", "v1", s.id, "坏");
     for (const auto& c : *first)
         if (c.column == "subject") bad["supersedes"] = {c.hlc.str()};
-    auto res = raw_push(s.net, h->token,
-                        nlohmann::json::array({bad, visit_change(stamp_now("devH"), "v2", s.id, "正常的")}));
+    auto res =
+        raw_push(s.net, h->token, nlohmann::json::array({bad, visit_change(stamp_now("devH"), "v2", s.id, "正常的")}));
     REQUIRE(res.status == 200);
     CHECK(rejected_indexes(res, "clock_ahead") == std::set<size_t>{0});
     CHECK(nlohmann::json::parse(res.body)["accepted"] == 1);
@@ -404,8 +410,9 @@ TEST_CASE("a change the server refuses is set aside and counted; the rest of the
     REQUIRE(a->write("visits", "v1", {{"station_id", s.id}, {"subject", "一"}}).ok());
     // A change in the outbox the server will refuse (here: another device's id, as a corrupt
     // store could hold), between two good ones.
-    REQUIRE(a->db->exec("INSERT INTO crr_log(hlc, tbl, row, col, value, scope, local) VALUES('" + stamp_now("devZ") +
-                        "', 'visits', 'v9', 'subject', '\"坏\"', '" + s.id + "', 1)")
+    REQUIRE(a->db
+                ->exec("INSERT INTO crr_log(hlc, tbl, row, col, value, scope, local) VALUES('" + stamp_now("devZ") +
+                       "', 'visits', 'v9', 'subject', '\"坏\"', '" + s.id + "', 1)")
                 .ok());
     REQUIRE(a->write("visits", "v2", {{"station_id", s.id}, {"subject", "二"}}).ok());
     auto r = a->sync(s.net);

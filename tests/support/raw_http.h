@@ -110,8 +110,8 @@ inline const std::string kPing = "GET /v1/ping HTTP/1.1\r\nHost: t\r\nConnection
 
 inline std::string post(const std::string& target, const std::string& body, const std::string& extra_headers = "") {
     return "POST " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\nLiaison-Protocol: 1\r\n" +
-           "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
-           extra_headers + "\r\n" + body;
+           "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+           "\r\n" + body;
 }
 
 // `megabytes` MB of zeros, gzipped (about 1 KB per MB); empty if zlib fails.

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
     for (const auto& [c, k] : colours) top = std::max(top, k);
     const double other = 1.0 - static_cast<double>(top) / (static_cast<double>(w) * h);
     if (colours.size() < 32 || other < 0.02) {
-        std::fprintf(stderr, "%s: looks blank (%zu colours, %.1f%% off background)\n", argv[1], colours.size(), other * 100);
+        std::fprintf(stderr, "%s: looks blank (%zu colours, %.1f%% off background)\n", argv[1], colours.size(),
+                     other * 100);
         return 1;
     }
     std::printf("%s: %dx%d, %zu colours, %.1f%% off background\n", argv[1], w, h, colours.size(), other * 100);

@@ -14,8 +14,7 @@ struct TestReplica {
 
     explicit TestReplica(const std::string& device, int64_t skew_ms = 0) : now(1700000000000 + skew_ms) {
         db = std::move(*liaison::db::Db::open(":memory:"));
-        (void)db->exec(
-            "CREATE TABLE notes(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0, title, body, n)");
+        (void)db->exec("CREATE TABLE notes(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0, title, body, n)");
         (void)liaison::sync::Replica::install(*db);
         (void)liaison::sync::Replica::set_device_id(*db, device);
         rep = std::move(*liaison::sync::Replica::open(*db, [this] { return now; }));

@@ -10,9 +10,9 @@
 
 using nlohmann::json;
 using testing_support::CliDir;
+using testing_support::CliRun;
 using testing_support::pending;
 using testing_support::station;
-using testing_support::CliRun;
 
 namespace {
 
@@ -42,13 +42,14 @@ void refused(const CliRun& r, int code = 2) {
 TEST_CASE("a case through the whole workflow on the command line") {
     CliDir d = station();
     ok(d, {"deputy", "add", "--name", "陈明"});
-    const std::string visit = ok(d, {"visit", "add", "--visitor", "王五", "--people", "3", "--category", "城乡建设",
-                                     "--subject", "村口路灯不亮", "--content", "晚上出行不便", "--deputy", "陈明",
-                                     "--at", "2026-03-02 09:00"});
-    const std::string id = ok(d, {"case", "add", "--visit", visit, "--title", "修复村口路灯", "--at", "2026-03-02 09:30"});
+    const std::string visit =
+        ok(d, {"visit", "add", "--visitor", "王五", "--people", "3", "--category", "城乡建设", "--subject",
+               "村口路灯不亮", "--content", "晚上出行不便", "--deputy", "陈明", "--at", "2026-03-02 09:00"});
+    const std::string id =
+        ok(d, {"case", "add", "--visit", visit, "--title", "修复村口路灯", "--at", "2026-03-02 09:30"});
     CHECK(id.size() == 36);
-    const std::string direct = ok(d, {"case", "add", "--title", "老旧小区改造", "--category", "urban", "--deputy", "陈明",
-                                      "--at", "2026-03-03"});
+    const std::string direct = ok(
+        d, {"case", "add", "--title", "老旧小区改造", "--category", "urban", "--deputy", "陈明", "--at", "2026-03-03"});
     CHECK(direct != id);
 
     // Refused steps: exit 2, one line naming both statuses, nothing written.
@@ -187,8 +188,8 @@ TEST_CASE("stats and the monthly report on a fixed dataset built through the com
     ok(d, {"department", "add", "--name", "区住建局"});
     auto visit = [&](const std::string& at, const std::string& cat, const std::string& people,
                      const std::string& deputy) {
-        std::vector<std::string> w = {"visit", "add", "--visitor", "王小明", "--category", cat, "--subject", "来访",
-                                      "--people", people, "--at", at};
+        std::vector<std::string> w = {"visit",     "add",  "--visitor", "王小明", "--category", cat,
+                                      "--subject", "来访", "--people",  people,   "--at",       at};
         if (!deputy.empty()) w.insert(w.end(), {"--deputy", deputy});
         return ok(d, w);
     };
@@ -235,7 +236,8 @@ TEST_CASE("stats and the monthly report on a fixed dataset built through the com
     CHECK(by_cat["groups"][0]["suggestions"] == 2);
     CHECK(by_cat["groups"][1]["label"] == "教育");
     CHECK(by_cat["groups"][1]["people"] == 9);
-    auto by_dep = json::parse(d.run({"stats", "--by", "deputy", "--from", "2026-03-01", "--to", "2026-03-31", "--json"}).out);
+    auto by_dep =
+        json::parse(d.run({"stats", "--by", "deputy", "--from", "2026-03-01", "--to", "2026-03-31", "--json"}).out);
     REQUIRE(by_dep["groups"].size() == 3);  // 李华, 陈明, none
     CHECK(by_dep["groups"][0]["label"] == "李华");
     CHECK(by_dep["groups"][0]["visits"] == 2);
@@ -298,12 +300,14 @@ TEST_CASE("CSV export: BOM, RFC 4180 quoting of commas, quotes and newlines, rea
     ok(d, {"deputy", "add", "--name", "李华"});
     const std::string subject = "路灯,\"不亮\"\n第二行";
     const std::string content = "村民反映：\r\n1. 晚上\"看不见\"，2. 易摔倒, 请尽快处理";
-    const std::string v = ok(d, {"visit", "add", "--visitor", "张\"三\",李四", "--phone", "13800138000", "--people", "2",
-                                 "--category", "城乡建设", "--subject", subject, "--content", content, "--deputy",
-                                 "陈明,李华", "--notes", "备注,含逗号", "--at", "2026-03-02 09:00"});
+    const std::string v =
+        ok(d, {"visit",    "add",        "--visitor", "张\"三\",李四", "--phone", "13800138000",     "--people",
+               "2",        "--category", "城乡建设",  "--subject",     subject,   "--content",       content,
+               "--deputy", "陈明,李华",  "--notes",   "备注,含逗号",   "--at",    "2026-03-02 09:00"});
     ok(d, {"visit", "add", "--visitor", "王五", "--category", "教育", "--subject", "普通", "--at", "2026-03-03 10:00"});
     ok(d, {"case", "add", "--visit", v, "--title", "标题,\"引号\"\n换行", "--at", "2026-03-02 10:00"});
-    ok(d, {"activity", "add", "--deputy", "陈明", "--type", "视察调研", "--date", "2026-03-04", "--notes", "视察,\"河道\""});
+    ok(d, {"activity", "add", "--deputy", "陈明", "--type", "视察调研", "--date", "2026-03-04", "--notes",
+           "视察,\"河道\""});
     ok(d, {"duty", "add", "--date", "2026-03-05", "--start", "09:00", "--end", "11:30", "--deputy", "陈明、李华"});
 
     const std::string file = (d.dir / "visits.csv").string();
@@ -384,9 +388,8 @@ TEST_CASE("duty roster, activities and the deputy record on the command line") {
     CliDir d = station();
     const std::string a = ok(d, {"deputy", "add", "--name", "陈明"});
     ok(d, {"deputy", "add", "--name", "李华"});
-    const std::string slot =
-        ok(d, {"duty", "add", "--date", "2026-03-05", "--start", "09:00", "--end", "11:30", "--deputy", "陈明、李华",
-               "--note", "接待日"});
+    const std::string slot = ok(d, {"duty", "add", "--date", "2026-03-05", "--start", "09:00", "--end", "11:30",
+                                    "--deputy", "陈明、李华", "--note", "接待日"});
     ok(d, {"duty", "add", "--date", "2026-03-12", "--start", "14:00", "--end", "17:00", "--deputy", "李华"});
     auto slots = json::parse(d.run({"duty", "list", "--date", "2026-03-05", "--json"}).out);
     REQUIRE(slots.size() == 1);
@@ -404,11 +407,12 @@ TEST_CASE("duty roster, activities and the deputy record on the command line") {
     CHECK(acts[1]["notes"] == "河道整治");
     CHECK(json::parse(d.run({"activity", "list", "--json"}).out).size() == 3);
 
-    ok(d, {"visit", "add", "--visitor", "甲", "--people", "3", "--category", "教育", "--subject", "s1", "--deputy", "陈明",
-           "--at", "2026-03-02 09:00"});
+    ok(d, {"visit", "add", "--visitor", "甲", "--people", "3", "--category", "教育", "--subject", "s1", "--deputy",
+           "陈明", "--at", "2026-03-02 09:00"});
     ok(d, {"visit", "add", "--visitor", "乙", "--people", "2", "--category", "教育", "--subject", "s2", "--deputy",
            "陈明,李华", "--at", "2026-03-20 09:00"});
-    auto rec = json::parse(d.run({"deputy", "record", "陈明", "--from", "2026-03-01", "--to", "2026-03-31", "--json"}).out);
+    auto rec =
+        json::parse(d.run({"deputy", "record", "陈明", "--from", "2026-03-01", "--to", "2026-03-31", "--json"}).out);
     CHECK(rec["deputy"]["id"] == a);
     CHECK(rec["visits"] == 2);
     CHECK(rec["people"] == 5);

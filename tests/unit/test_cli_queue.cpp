@@ -11,7 +11,6 @@ using testing_support::CliDir;
 using testing_support::pending;
 using testing_support::station;
 
-
 TEST_CASE("queue add, list, call, serve, leave through the command line") {
     CliDir d = station();
     REQUIRE(d.run({"deputy", "add", "--name", "陈明"}).code == 0);
@@ -88,8 +87,11 @@ TEST_CASE("queue add refuses bad input with one clear line and writes nothing") 
     CHECK(std::count(bad_phone.err.begin(), bad_phone.err.end(), '\n') == 1);
     CHECK(d.run({"queue", "add", "--visitor", "王小明", "--topic", "路灯"}).code == 2);  // no --phone
     CHECK(d.run({"queue", "add", "--visitor", "", "--phone", "13800138000", "--topic", "路灯"}).code == 2);
-    CHECK(d.run({"queue", "add", "--visitor", "王", "--phone", "13800138000", "--topic", "路灯", "--people", "0"}).code == 2);
-    CHECK(d.run({"queue", "add", "--visitor", "王", "--phone", "13800138000", "--topic", "路灯", "--deputy", "无名"}).code == 2);
+    CHECK(
+        d.run({"queue", "add", "--visitor", "王", "--phone", "13800138000", "--topic", "路灯", "--people", "0"}).code ==
+        2);
+    CHECK(d.run({"queue", "add", "--visitor", "王", "--phone", "13800138000", "--topic", "路灯", "--deputy", "无名"})
+              .code == 2);
     CHECK(d.run({"queue", "list", "--date", "2026-13-01"}).code == 2);
     CHECK(d.run({"queue", "call"}).code == 2);
     CHECK(d.run({"queue", "frobnicate"}).code == 2);

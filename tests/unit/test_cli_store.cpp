@@ -99,7 +99,8 @@ TEST_CASE("a bit-flipped store is refused by every verb with one line that says 
 TEST_CASE("an empty liaison.db is not silently made a new store by a read-only verb") {
     CliDir d;
     write_all(d.dir / "liaison.db", "");
-    for (const auto& words : std::vector<std::vector<std::string>>{{"visit", "list"}, {"changes"}, {"sync", "--status"}}) {
+    for (const auto& words :
+         std::vector<std::vector<std::string>>{{"visit", "list"}, {"changes"}, {"sync", "--status"}}) {
         CAPTURE(joined(words));
         auto r = d.run(words);
         one_line_error(r, 1);

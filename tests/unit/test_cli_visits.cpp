@@ -9,7 +9,6 @@ using testing_support::CliDir;
 using testing_support::pending;
 using testing_support::station;
 
-
 TEST_CASE("visit add, list, show, edit, delete through the command line") {
     CliDir d = station();
     REQUIRE(d.run({"deputy", "add", "--name", "陈明", "--level", "县区", "--phone", "13912345678"}).code == 0);
@@ -43,7 +42,8 @@ TEST_CASE("visit add, list, show, edit, delete through the command line") {
     CHECK(v["people"] == 4);
     bool history_has_edit = false;
     for (const auto& h : v["history"])
-        if (h["column"] == "subject" && h["old"] == "村口路灯不亮" && h["new"] == "村口路灯已修") history_has_edit = true;
+        if (h["column"] == "subject" && h["old"] == "村口路灯不亮" && h["new"] == "村口路灯已修")
+            history_has_edit = true;
     CHECK(history_has_edit);
 
     REQUIRE(d.run({"visit", "delete", id}).code == 0);
@@ -57,8 +57,8 @@ TEST_CASE("bad input: one line on stderr, non-zero exit, nothing written") {
     CliDir d = station();
     const int64_t before = pending(d);
     const std::vector<std::vector<std::string>> bad = {
-        {"visit", "add", "--category", "教育", "--subject", "s"},                                  // no visitor
-        {"visit", "add", "--visitor", "甲", "--category", "天文", "--subject", "s"},              // unknown category
+        {"visit", "add", "--category", "教育", "--subject", "s"},                     // no visitor
+        {"visit", "add", "--visitor", "甲", "--category", "天文", "--subject", "s"},  // unknown category
         {"visit", "add", "--visitor", "甲", "--category", "教育", "--subject", "s", "--people", "0"},
         {"visit", "add", "--visitor", "甲", "--category", "教育", "--subject", "s", "--people", "-2"},
         {"visit", "add", "--visitor", "甲", "--category", "教育", "--subject", "s", "--people", "two"},
@@ -91,10 +91,11 @@ TEST_CASE("commands before init say what to do") {
 TEST_CASE("CSV import: documented columns, Chinese headers, quoted fields; errors name the line") {
     CliDir d = station();
     REQUIRE(d.run({"deputy", "add", "--name", "陈明"}).code == 0);
-    const std::string good = d.file("ledger.csv",
-                                    "\xEF\xBB\xBF时间,来访人,电话,人数,类别,主题,诉求,接待代表\n"
-                                    "2025-03-01 09:00,张三,13800138000,2,城乡建设,\"路灯,不亮\",\"他说：\"\"晚上黑\"\"\n第二行\",陈明\n"
-                                    "2025-03-02,李四,,1,教育,学校门口拥堵,,\n");
+    const std::string good =
+        d.file("ledger.csv",
+               "\xEF\xBB\xBF时间,来访人,电话,人数,类别,主题,诉求,接待代表\n"
+               "2025-03-01 09:00,张三,13800138000,2,城乡建设,\"路灯,不亮\",\"他说：\"\"晚上黑\"\"\n第二行\",陈明\n"
+               "2025-03-02,李四,,1,教育,学校门口拥堵,,\n");
     auto r = d.run({"visit", "import", good});
     REQUIRE(r.code == 0);
     CHECK(r.out.find("imported 2") != std::string::npos);

@@ -19,7 +19,7 @@ namespace {
 // Oracle: the heads of every field, computed from the whole set of changes: those that no change
 // supersedes and no change with the same value and a later stamp hides.
 std::map<std::string, std::set<std::string>> expected_heads(const std::vector<FieldChange>& all) {
-    std::set<std::string> superseded;  // key|hlc
+    std::set<std::string> superseded;           // key|hlc
     std::map<std::string, std::string> latest;  // key|value -> the latest stamp with that value
     for (const auto& c : all) {
         const std::string key = c.table + "/" + c.row + "/" + c.column;
@@ -77,8 +77,9 @@ void run_schedule(uint64_t seed) {
                     REQUIRE(cs);
                     if (!cs->empty()) {
                         const auto& c = (*cs)[rng() % cs->size()];
-                        Value keep = c.delete_conflict ? (rng() % 2 ? Value(nullptr) : Value("restore"))
-                                                       : Value(Value::parse(rng() % 2 ? c.loser.value : c.winner.value));
+                        Value keep = c.delete_conflict
+                                         ? (rng() % 2 ? Value(nullptr) : Value("restore"))
+                                         : Value(Value::parse(rng() % 2 ? c.loser.value : c.winner.value));
                         REQUIRE(r->rep->resolve(c.id, keep));
                     }
                 } else {

@@ -51,7 +51,8 @@ TEST_CASE("enums, dates, ids and id lists") {
     CHECK_FALSE(check_field("visits", "received_at", "\"2026-02-30 09:30\""));
     CHECK(check_field("duty_slots", "date", "\"2026-03-05\""));
     CHECK_FALSE(check_field("duty_slots", "start_time", "\"25:00\""));
-    CHECK(check_field("visits", "deputy_ids", "\"0190a0b0-0000-7000-8000-000000000001,0190a0b0-0000-7000-8000-000000000002\""));
+    CHECK(check_field("visits", "deputy_ids",
+                      "\"0190a0b0-0000-7000-8000-000000000001,0190a0b0-0000-7000-8000-000000000002\""));
     std::string many;
     for (int i = 0; i <= static_cast<int>(kMaxListedIds); ++i) many += (i ? ",d" : "d") + std::to_string(i);
     CHECK_FALSE(check_field("visits", "deputy_ids", quoted(many)));
@@ -107,16 +108,18 @@ TEST_CASE("every replicated column has a rule, and every text a maximum") {
         {"departments", {"name"}},
         {"categories", {"name_zh", "name_en", "sort"}},
         {"duty_slots", {"station_id", "date", "start_time", "end_time", "deputy_ids", "note"}},
-        {"visits", {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject", "content",
-                    "route", "route_reason", "notes", "queue_ticket_id", "created_at"}},
+        {"visits",
+         {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject", "content", "route",
+          "route_reason", "notes", "queue_ticket_id", "created_at"}},
         {"visit_visitors", {"visit_id", "name", "phone", "id_number", "address"}},
-        {"cases", {"station_id", "visit_id", "title", "content", "category", "status", "department_id", "deadline",
-                   "result", "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids",
-                   "resolved_at"}},
+        {"cases",
+         {"station_id", "visit_id", "title", "content", "category", "status", "department_id", "deadline", "result",
+          "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids", "resolved_at"}},
         {"case_events", {"case_id", "at", "author", "kind", "note"}},
         {"activities", {"deputy_id", "station_id", "type", "date", "notes"}},
-        {"queue_tickets", {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
-                           "wished_deputy_id", "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}},
+        {"queue_tickets",
+         {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic", "wished_deputy_id",
+          "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}},
         {"queue_devices", {"station_id", "series", "claimed_at"}},
     };
     size_t n = 0;

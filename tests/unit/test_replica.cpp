@@ -199,7 +199,7 @@ TEST_CASE("a tablet three days ahead re-stamps its unsent changes to today, ever
     REQUIRE(after.size() == before_log.size());
     for (size_t i = 0; i < after.size(); ++i) {
         CHECK(after[i].hlc.wall_ms <= 1700000000000 + 1000);  // today, not in three days
-        if (i) CHECK(after[i - 1].hlc < after[i].hlc);          // the order of typing is kept
+        if (i) CHECK(after[i - 1].hlc < after[i].hlc);        // the order of typing is kept
         for (const auto& s : after[i].supersedes) CHECK(s < after[i].hlc);
         CHECK(after[i].value == before_log[i].value);
     }

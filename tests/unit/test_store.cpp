@@ -82,8 +82,11 @@ TEST_CASE("a version-1 store migrates to the newest and its visits become search
         Store::register_tables(**rep);
         auto tx = db::Tx::begin(**db);
         REQUIRE(tx);
-        REQUIRE((*rep)->write("visits", "v1", "st", {{"subject", "老旧小区加装电梯"}, {"received_at", "2025-01-02 10:00"},
-                                                    {"category", "urban"}, {"people", 2}}));
+        REQUIRE((*rep)->write("visits", "v1", "st",
+                              {{"subject", "老旧小区加装电梯"},
+                               {"received_at", "2025-01-02 10:00"},
+                               {"category", "urban"},
+                               {"people", 2}}));
         REQUIRE((*tx)->commit());
         auto st = (*db)->prepare("PRAGMA user_version");
         REQUIRE(*st->step());
@@ -110,7 +113,10 @@ TEST_CASE("a store from a newer build and a foreign file are refused clearly") {
     REQUIRE_FALSE(s);
     CHECK(s.error().message.find("not a Liaison store") != std::string::npos);
     TempDir d2;
-    { auto s2 = fresh(d2); REQUIRE((*s2).db().exec("PRAGMA user_version = 99")); }
+    {
+        auto s2 = fresh(d2);
+        REQUIRE((*s2).db().exec("PRAGMA user_version = 99"));
+    }
     auto s3 = Store::open(d2.db());
     REQUIRE_FALSE(s3);
     CHECK(s3.error().message.find("newer") != std::string::npos);
@@ -148,15 +154,15 @@ TEST_CASE("substring search over subject, content and visitor names, with 1, 2 a
         REQUIRE(n);
         return *n;
     };
-    CHECK(count("路") == 2);        // subject of one, visitor name of another
+    CHECK(count("路") == 2);  // subject of one, visitor name of another
     CHECK(count("路灯") == 1);
     CHECK(count("路灯不亮") == 1);
     CHECK(count("灯不") == 1);
-    CHECK(count("不亮晚") == 0);    // never across field boundaries
+    CHECK(count("不亮晚") == 0);  // never across field boundaries
     CHECK(count("就医") == 1);
     CHECK(count("李四") == 1);
-    CHECK(count("交通 拥堵") == 1); // spaces in the query are ignored
-    CHECK(count("\"") == 3);       // a query of separators only matches everything
+    CHECK(count("交通 拥堵") == 1);  // spaces in the query are ignored
+    CHECK(count("\"") == 3);         // a query of separators only matches everything
     CHECK(count("火星") == 0);
 }
 

@@ -150,7 +150,7 @@ TEST_CASE("a case from a visit: defaults, timeline rows, result, feedback and ra
     const std::string c2 = s.add_case(vid, "增设协管员", "2026-03-02 10:00", "交通出行");
     auto one = cases::get(*s, c1).value();
     CHECK(one.content == "上下学时段车辆乱停");  // the visit's content
-    CHECK(one.category == "education");         // and category
+    CHECK(one.category == "education");          // and category
     CHECK(one.status == "registered");
     CHECK(one.created_at == platform::local_datetime(s.now));  // the store's clock
     CHECK(cases::get(*s, c2)->category == "transport");
@@ -400,7 +400,8 @@ TEST_CASE("duty slots and activities: validation, listing, and the deputy's reco
     CHECK_FALSE(duty::remove_activity(*s, "nothing"));
     CHECK(s.pending() == before);
 
-    const std::string slot1 = duty::add_slot(*s, DutySlot{"", "", "2026-03-05", "09:00", "11:30", {a, b}, "接待日"}).value();
+    const std::string slot1 =
+        duty::add_slot(*s, DutySlot{"", "", "2026-03-05", "09:00", "11:30", {a, b}, "接待日"}).value();
     const std::string slot2 = duty::add_slot(*s, DutySlot{"", "", "2026-03-12", "14:00", "17:00", {b}, ""}).value();
     duty::add_slot(*s, DutySlot{"", "", "2026-04-02", "09:00", "11:00", {a}, ""}).value();
     auto march = duty::slots(*s, "2026-03-01", "2026-03-31").value();

@@ -79,14 +79,18 @@ TEST_CASE("SIGKILL at random instants never leaves a half-written visit") {
         const int64_t visits = scalar(db, "SELECT count(*) FROM visits WHERE _deleted = 0");
         CHECK(visits > 0);
         // every visit has its clock rows and change records; no orphans either way
-        CHECK(scalar(db, "SELECT count(*) FROM visits v WHERE (SELECT count(*) FROM crr_clock k "
-                         "WHERE k.tbl = 'visits' AND k.row = v.id) < 6") == 0);
-        CHECK(scalar(db, "SELECT count(*) FROM crr_clock k WHERE k.tbl = 'visits' AND NOT EXISTS "
-                         "(SELECT 1 FROM visits v WHERE v.id = k.row)") == 0);
-        CHECK(scalar(db, "SELECT count(*) FROM crr_clock k WHERE NOT EXISTS "
-                         "(SELECT 1 FROM crr_log l WHERE l.hlc = k.hlc)") == 0);
-        CHECK(scalar(db, "SELECT count(*) FROM visits v WHERE NOT EXISTS "
-                         "(SELECT 1 FROM visit_visitors p WHERE p.visit_id = v.id)") == 0);
+        CHECK(scalar(db,
+                     "SELECT count(*) FROM visits v WHERE (SELECT count(*) FROM crr_clock k "
+                     "WHERE k.tbl = 'visits' AND k.row = v.id) < 6") == 0);
+        CHECK(scalar(db,
+                     "SELECT count(*) FROM crr_clock k WHERE k.tbl = 'visits' AND NOT EXISTS "
+                     "(SELECT 1 FROM visits v WHERE v.id = k.row)") == 0);
+        CHECK(scalar(db,
+                     "SELECT count(*) FROM crr_clock k WHERE NOT EXISTS "
+                     "(SELECT 1 FROM crr_log l WHERE l.hlc = k.hlc)") == 0);
+        CHECK(scalar(db,
+                     "SELECT count(*) FROM visits v WHERE NOT EXISTS "
+                     "(SELECT 1 FROM visit_visitors p WHERE p.visit_id = v.id)") == 0);
         CHECK(scalar(db, "SELECT count(*) FROM visit_search") == visits);
         store::VisitQuery q;
         q.text = "断电";

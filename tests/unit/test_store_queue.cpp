@@ -305,7 +305,7 @@ TEST_CASE("the centre's letter choice: the wished letter if free, else the first
     CHECK(free_series("C", {"A"}) == "C");
     CHECK(free_series("A", {"A"}) == "B");
     CHECK(free_series("A", {"A", "B", "C", "D", "E", "F", "G", "H"}) == "J");  // I skipped
-    CHECK(free_series("I", {}) == "A");  // not a letter a voter can read: ignored
+    CHECK(free_series("I", {}) == "A");                                        // not a letter a voter can read: ignored
     std::set<std::string> all;
     for (char c : std::string("ABCDEFGHJKLMNPQRSTUVWXYZ")) all.insert(std::string(1, c));
     CHECK(free_series("B", all) == "");

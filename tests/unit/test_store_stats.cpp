@@ -61,7 +61,8 @@ TEST_CASE("figures for March on the fixed dataset equal the hand-computed values
 
     // The same with the station left open (the server's view of every station) and with the
     // Store-free signature: the figures only need the database.
-    check_figures(stats::figures(s->db(), stats::Range{"2026-03-01", "2026-03-31", ""})->total, 5, 15, 3, 2, 2, 1, 1, 0);
+    check_figures(stats::figures(s->db(), stats::Range{"2026-03-01", "2026-03-31", ""})->total, 5, 15, 3, 2, 2, 1, 1,
+                  0);
     // Another station's id counts nothing here.
     check_figures(stats::figures(s->db(), stats::Range{"2026-03-01", "2026-03-31", "other"})->total, 0, 0, 0, 0, 0, 0,
                   0, 0);
