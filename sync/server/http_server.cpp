@@ -9,7 +9,11 @@
 #include <mutex>
 #include <netdb.h>
 #include <optional>
+#include <deque>
+#include <thread>
+#include <vector>
 #include <sys/resource.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
@@ -29,7 +33,9 @@ struct Exchange {
     std::string body;
     size_t reserved = 0;  // bytes of this body counted in Impl::body_bytes
     bool headers_seen = false;
-    bool answered = false;  // an early answer (413, 415, 503) is queued; ignore the rest
+    bool answered = false;                     // an early answer (413, 415, 503) is queued; ignore the rest
+    bool submitted = false;                    // handed to the request pool; the connection is suspended
+    std::optional<sync::HttpResponse> answer;  // set by a pool thread just before it resumes
 };
 
 // A listening socket, closed unless handed over to MHD.
@@ -77,27 +83,31 @@ MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char*
     return MHD_YES;
 }
 
-// Queues `in` as the answer. Large answers are gzipped here when the client accepts it, small
-// ones are sent as they are: compressing a small answer costs more than it saves.
+bool accepts_gzip(const sync::Headers& headers) {
+    for (const auto& [k, v] : headers)
+        if (strcasecmp(k.c_str(), MHD_HTTP_HEADER_ACCEPT_ENCODING) == 0 && v.find("gzip") != std::string::npos)
+            return true;
+    return false;
+}
+
+// Large answers are gzipped when the client accepts it, small ones are sent as they are:
+// compressing a small answer costs more than it saves. Runs on a pool thread, not the listener's.
+void compress_if_worth_it(sync::HttpResponse& r, bool client_accepts_gzip) {
+    if (!client_accepts_gzip || r.body.size() < sync::tuning::kGzipMinBytes * 4) return;
+    auto z = sync::gzip_compress(r.body);
+    if (!z) return;
+    r.body = std::move(*z);
+    r.headers.emplace_back(MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+}
+
+// Queues `in` as the answer, as it is.
 MHD_Result send(MHD_Connection* conn, const sync::HttpResponse& in) {
-    const std::string* body = &in.body;
-    std::string zipped;
-    bool gzipped = false;
-    if (in.body.size() >= sync::tuning::kGzipMinBytes * 4 &&
-        header(conn, MHD_HTTP_HEADER_ACCEPT_ENCODING).find("gzip") != std::string::npos) {
-        if (auto z = sync::gzip_compress(in.body)) {
-            zipped = std::move(*z);
-            body = &zipped;
-            gzipped = true;
-        }
-    }
     MHD_Response* r =
-        MHD_create_response_from_buffer(body->size(), const_cast<char*>(body->data()), MHD_RESPMEM_MUST_COPY);
+        MHD_create_response_from_buffer(in.body.size(), const_cast<char*>(in.body.data()), MHD_RESPMEM_MUST_COPY);
     if (!r) return MHD_NO;
     for (const auto& [k, v] : in.headers)
         if (k != "Content-Type") MHD_add_response_header(r, k.c_str(), v.c_str());
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    if (gzipped) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
     const MHD_Result ok = MHD_queue_response(conn, static_cast<unsigned>(in.status), r);
     MHD_destroy_response(r);
     return ok;
@@ -126,6 +136,76 @@ sync::HttpResponse busy() {
     return r;
 }
 
+// A request ready for Service::handle, with the suspended connection to resume when answered.
+struct Job {
+    MHD_Connection* conn = nullptr;
+    Exchange* exchange = nullptr;
+    sync::HttpRequest request;
+};
+
+// Threads that run Service::handle. The listener threads only read and write sockets: a request
+// that is complete is queued here and its connection suspended, so a handler waiting for the
+// group commit never stalls the other connections a listener thread serves, and every waiting
+// push can join the next commit. Reads and writes have a pool each, so writers stuck on a slow
+// disk or a locked database never hold up pulls and pings (docs/server.md).
+class RequestPool {
+public:
+    RequestPool(Service& service, int threads) : service_(service) {
+        for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+    }
+    RequestPool(const RequestPool&) = delete;
+    RequestPool& operator=(const RequestPool&) = delete;
+    ~RequestPool() { close(); }
+
+    // False once closed: the caller answers the request itself.
+    bool submit(Job job) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            if (closed_) return false;
+            queue_.push_back(std::move(job));
+        }
+        cv_.notify_one();
+        return true;
+    }
+
+    // Answers what is queued, then stops the threads.
+    void close() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            closed_ = true;
+        }
+        cv_.notify_all();
+        for (auto& t : threads_)
+            if (t.joinable()) t.join();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            Job job;
+            {
+                std::unique_lock<std::mutex> lk(mu_);
+                cv_.wait(lk, [this] { return closed_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                job = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            const bool gzip_ok = accepts_gzip(job.request.headers);
+            sync::HttpResponse answer = service_.handle(job.request);
+            compress_if_worth_it(answer, gzip_ok);
+            job.exchange->answer = std::move(answer);
+            MHD_resume_connection(job.conn);
+        }
+    }
+
+    Service& service_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Job> queue_;
+    bool closed_ = false;
+    std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -138,8 +218,15 @@ struct HttpServer::Impl {
     std::condition_variable cv;
     bool stopping = false;
 
-    Impl(Service& s, ListenOptions o) : service(s), opt(std::move(o)) {}
+    RequestPool reads;   // GET: pulls, pings, admin reads
+    RequestPool writes;  // everything else
+
+    Impl(Service& s, ListenOptions o)
+        : service(s), opt(std::move(o)), reads(s, std::max(1, opt.threads)), writes(s, std::max(1, opt.threads)) {}
     ~Impl() {
+        // Queued requests are answered and their connections resumed before the daemon stops.
+        reads.close();
+        writes.close();
         if (daemon) MHD_stop_daemon(daemon);
     }
 
@@ -164,7 +251,8 @@ struct HttpServer::Impl {
         auto* self = static_cast<Impl*>(cls);
         auto* ex = static_cast<Exchange*>(*state);
         if (!ex) return MHD_NO;
-        if (ex->answered) {
+        if (ex->answer) return send(conn, *ex->answer);  // resumed by the pool
+        if (ex->answered || ex->submitted) {
             *size = 0;
             return MHD_YES;
         }
@@ -181,7 +269,17 @@ struct HttpServer::Impl {
         MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &r.headers);
         r.body = std::move(ex->body);  // still compressed if it was: Service unzips it with a bound
         r.peer = peer_of(conn);
-        return send(conn, self->service.handle(r));
+        return self->hand_over(conn, *ex, std::move(r));
+    }
+
+    MHD_Result hand_over(MHD_Connection* conn, Exchange& ex, sync::HttpRequest r) {
+        ex.submitted = true;
+        MHD_suspend_connection(conn);
+        RequestPool& pool = r.method == "GET" || r.method == "HEAD" ? reads : writes;
+        if (pool.submit(Job{conn, &ex, std::move(r)})) return MHD_YES;
+        ex.answer = busy();  // stopping: answer here
+        MHD_resume_connection(conn);
+        return MHD_YES;
     }
 
     MHD_Result answer_early(MHD_Connection* conn, Exchange& ex, const sync::HttpResponse& res) {
@@ -263,10 +361,10 @@ Result<int> HttpServer::bind() {
     auto port = listen_on(o.host, o.port, impl_->listener);
     if (!port) return port.error();
     raise_fd_limit(static_cast<rlim_t>(o.max_connections) + 64);
-    const unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+    const unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     impl_->daemon = MHD_start_daemon(
         flags, 0, nullptr, nullptr, &Impl::on_request, impl_.get(), MHD_OPTION_LISTEN_SOCKET, impl_->listener.fd,
-        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, o.threads)), MHD_OPTION_CONNECTION_LIMIT,
+        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(kListenerThreads), MHD_OPTION_CONNECTION_LIMIT,
         static_cast<unsigned>(o.max_connections), MHD_OPTION_CONNECTION_MEMORY_LIMIT, o.max_header_bytes,
         MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(o.idle_timeout_s), MHD_OPTION_URI_LOG_CALLBACK,
         &Impl::on_request_line, nullptr, MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, impl_.get(), MHD_OPTION_END);

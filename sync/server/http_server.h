@@ -1,5 +1,7 @@
 // The HTTP listener: libmicrohttpd in front of Service::handle. A few event-driven threads serve
 // every connection (epoll), so slow or idle clients hold a little memory each, never a thread.
+// Complete requests go to a pool of request threads, so a slow handler never holds up the
+// other connections of its listener thread.
 // It bounds what it reads before any handler runs: header bytes per connection, the body per
 // request (413 on Content-Length or while it arrives), all bodies in flight together (503) and
 // the number of connections. It never unzips a body: Service does that with its own bound.
@@ -12,13 +14,15 @@
 
 namespace liaison::server {
 
-// Listener threads: each serves many connections, so a few are enough (docs/server.md).
-inline constexpr int kListenThreads = 16;
+// Listener threads only move bytes, each for many connections: a few are enough. Request
+// threads run the handlers; pushes wait in them for the group commit (docs/server.md).
+inline constexpr int kListenerThreads = 2;
+inline constexpr int kRequestThreads = 32;
 
 struct ListenOptions {
     std::string host = "127.0.0.1";
-    int port = 0;  // 0 = any free port (reported by bind())
-    int threads = kListenThreads;
+    int port = 0;                   // 0 = any free port (reported by bind())
+    int threads = kRequestThreads;  // request threads for reads, and as many for writes
     size_t max_request_bytes = sync::tuning::kMaxRequestBytes;
     size_t max_body_bytes_in_flight = 256u << 20;  // 503 past this, all connections together
     size_t max_header_bytes = 32u << 10;           // request line + headers of one connection

@@ -146,7 +146,7 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
 
 int main(int argc, char** argv) {
     std::string db_path, listen, admin_token;
-    int threads = kListenThreads;
+    int threads = kRequestThreads;
     bool verbose = false, sync_full = true;
     size_t max_body = sync::tuning::kMaxRequestBytes;
     long long max_db_mb = 0;

@@ -1,9 +1,14 @@
 // Sync benchmarks (targets and figures in docs/performance.md), printing figures; not a pass/fail test.
 //   bench_sync updown [N]          N changes up from one tablet and down to another, over HTTP on
 //                                  127.0.0.1 through a liaison-central process (target < 2 s for 10k)
-//   bench_sync load [DEVICES] [SECONDS] [CLIENT_THREADS]
+//   bench_sync load [DEVICES] [SECONDS] [CLIENT_THREADS] [RATE]
 //                                  small syncs (push 3 changes + pull) of many devices at once
-//                                  (target > 2,000 syncs/s on 2 cores)
+//                                  (target > 2,000 syncs/s on 2 cores). Without RATE every
+//                                  connection syncs back to back (closed loop: latency is then
+//                                  connections / throughput). With RATE (syncs/s, all connections
+//                                  together) each connection syncs on a fixed schedule and
+//                                  latency counts from the scheduled start, so a late answer
+//                                  also delays the syncs queued behind it (open loop).
 // Server options after "--" go to liaison-central (e.g. -- --synchronous normal --threads 8).
 #include <atomic>
 #include <chrono>
@@ -171,7 +176,7 @@ struct Device {
     std::string row;
 };
 
-int load(int devices, double seconds, int threads, const std::vector<std::string>& server_args) {
+int load(int devices, double seconds, int threads, double rate, const std::vector<std::string>& server_args) {
     auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-load-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string db = (dir / "central.db").string();
@@ -209,10 +214,16 @@ int load(int devices, double seconds, int threads, const std::vector<std::string
         pool.emplace_back([&, w] {
             sync::CurlTransport tr(curl_to(server.url));
             size_t k = static_cast<size_t>(w);
+            // Open loop: this connection's syncs start every `period`, staggered across connections.
+            const auto period = std::chrono::duration_cast<Clock::duration>(
+                std::chrono::duration<double>(rate > 0 ? threads / rate : 0.0));
+            auto due = Clock::now() + period * w / std::max(1, threads);
             while (!stop) {
                 auto& d = devs[k];
                 k = (k + static_cast<size_t>(threads)) % devs.size();
-                const auto s0 = Clock::now();
+                if (rate > 0) std::this_thread::sleep_until(due);
+                const auto s0 = rate > 0 ? due : Clock::now();
+                due += period;
                 // A small sync: three field changes of one visit, then the pull of what is new.
                 std::vector<sync::FieldChange> cs;
                 for (const char* col : {"subject", "content", "people"}) {
@@ -262,7 +273,9 @@ int load(int devices, double seconds, int threads, const std::vector<std::string
     for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
     std::sort(all.begin(), all.end());
     auto pct = [&](double p) { return all.empty() ? 0.0 : all[static_cast<size_t>(p * (all.size() - 1))]; };
-    std::printf("load: %d devices in %d stations, %d client connections, %.1f s\n", devices, stations, threads, el);
+    std::printf("load: %d devices in %d stations, %d client connections, %.1f s, %s\n", devices, stations, threads, el,
+                rate > 0 ? ("open loop at " + std::to_string(static_cast<int>(rate)) + " syncs/s").c_str()
+                         : "closed loop (back to back)");
     std::printf("  %ld small syncs (push 3 changes + pull), %.0f syncs/s, %ld failed, %ld changes pulled\n",
                 syncs.load(), syncs / el, failures.load(), pulled.load());
     std::printf("  latency per sync: p50 %.2f ms, p99 %.2f ms\n", pct(0.5), pct(0.99));
@@ -291,8 +304,9 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "load") {
         return load(args.size() > 1 ? std::stoi(args[1]) : 200, args.size() > 2 ? std::stod(args[2]) : 5.0,
-                    args.size() > 3 ? std::stoi(args[3]) : 16, server_args);
+                    args.size() > 3 ? std::stoi(args[3]) : 16, args.size() > 4 ? std::stod(args[4]) : 0.0, server_args);
     }
-    std::cerr << "usage: bench_sync updown [N] | load [DEVICES] [SECONDS] [CLIENT_THREADS] [-- server options]\n";
+    std::cerr
+        << "usage: bench_sync updown [N] | load [DEVICES] [SECONDS] [CLIENT_THREADS] [RATE] [-- server options]\n";
     return 2;
 }

@@ -1,9 +1,10 @@
 // Hostile clients against a real liaison-central process on 127.0.0.1, over raw sockets: a gzip
 // bomb, slow and oversized headers, bad Content-Length, a second server on a busy port, enrolment
-// guessing and a full disk. Bounds here are loose (the machine is shared); latency figures are
-// measured by bench_http (docs/performance.md).
+// guessing, a full disk and pushes stuck behind a locked database. Bounds here are loose (the machine is shared);
+// latency figures are measured by bench_http (docs/performance.md).
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -17,6 +18,12 @@
 #include <unistd.h>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include "platform/platform.h"
+#include "sync/client/http.h"
+#include "sync/core/wire.h"
 #include "../support/central_process.h"
 #include "../support/raw_http.h"
 #include "sim_device.h"
@@ -226,4 +233,66 @@ TEST_CASE("a full disk is answered 503 with Retry-After and logged with its caus
     CHECK(a.body.find("\"full\"") != std::string::npos);
     CHECK(c.log_text().find("disk is full") != std::string::npos);
     CHECK(ask(c.port, kPing).status == 200);  // reads still work
+}
+
+namespace {
+
+// A device enrolled over HTTP: its token, for pushes and pulls on raw sockets.
+std::string enrol_over_http(int port, const std::string& station, const std::string& device_id) {
+    Answer code = ask(
+        port, post("/v1/admin/stations/" + station + "/enrol-codes", "{}", "Authorization: Bearer secret-token\r\n"));
+    REQUIRE_MESSAGE(code.status == 201, code.body);
+    const auto c = nlohmann::json::parse(code.body)["code"].get<std::string>();
+    Answer e = ask(port, post("/v1/enrol", nlohmann::json({{"code", c}, {"device_id", device_id}}).dump(),
+                              std::string(liaison::sync::kProtocolHeader) + ": 1\r\n"));
+    REQUIRE_MESSAGE(e.status == 200, e.body);
+    return nlohmann::json::parse(e.body)["token"].get<std::string>();
+}
+
+std::string push_request(const std::string& token, const std::string& station, const std::string& device_id, int n) {
+    liaison::sync::FieldChange ch;
+    ch.hlc = liaison::sync::Hlc{liaison::platform::wall_ms(), static_cast<uint32_t>(n), device_id};
+    ch.table = "visits";
+    ch.row = "row-" + std::to_string(n);
+    ch.column = "subject";
+    ch.value = "\"路灯\"";
+    ch.scope = station;
+    return post("/v1/push", liaison::sync::encode_changes({ch}),
+                "Authorization: Bearer " + token + "\r\n" + liaison::sync::kProtocolHeader + ": 1\r\n");
+}
+
+}  // namespace
+
+TEST_CASE("pushes waiting for a locked database do not hold up pulls and pings") {
+    Central c;
+    const std::string station = c.admin({"station", "add", "东城联络站"});
+    c.serve({"--admin-token", "secret-token"});
+    const std::string token = enrol_over_http(c.port, station, "dev1");
+    // Another process (a backup tool, an operator's sqlite3 shell) holds the write lock.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(c.db.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> holder(raw, sqlite3_close);
+    REQUIRE(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    // More waiting pushes than the server has threads of any kind.
+    std::vector<std::thread> pushes;
+    std::atomic<int> pushed{0};
+    for (int i = 0; i < 40; ++i)
+        pushes.emplace_back([&, i] {
+            if (ask(c.port, push_request(token, station, "dev1", i), 30000).status == 200) ++pushed;
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const std::string auth = "Authorization: Bearer " + token + "\r\n" + liaison::sync::kProtocolHeader + ": 1\r\n";
+    for (int round = 0; round < 3; ++round) {
+        Answer ping = ask(c.port, kPing, 3000);
+        CHECK(ping.status == 200);
+        CHECK(ping.seconds < 1.5);
+        Answer pull =
+            ask(c.port, "GET /v1/pull?after=0 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + auth + "\r\n", 3000);
+        CHECK(pull.status == 200);
+        CHECK(pull.seconds < 1.5);
+    }
+    CHECK(pushed == 0);  // still waiting for the lock
+    REQUIRE(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    for (auto& t : pushes) t.join();
+    CHECK(pushed == 40);
 }
