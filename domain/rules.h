@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sync/core/change.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::domain {
 

@@ -7,7 +7,7 @@
 #include <random>
 #include <system_error>
 
-#include "sync/core/ids.h"
+#include "base/ids.h"
 
 #ifndef LIAISON_SOURCE_ASSETS
 #define LIAISON_SOURCE_ASSETS "assets"

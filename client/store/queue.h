@@ -13,7 +13,7 @@
 
 #include "client/store/domain.h"
 #include "client/store/store.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::store::queue {
 

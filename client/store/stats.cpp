@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <map>
 
+#include "base/dates.h"
 #include "client/store/cases.h"
-#include "client/store/date_bounds.h"
 #include "client/store/duty.h"
 
 namespace liaison::store::stats {
+
+using dates::date_hi;
+using dates::date_lo;
 
 namespace {
 

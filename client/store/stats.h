@@ -25,7 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/store/store.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/replica/sqlite.h"
 
 namespace liaison::store::stats {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "client/store/domain.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/replica/replica.h"
 #include "sync/replica/sqlite.h"
 

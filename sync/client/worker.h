@@ -13,7 +13,7 @@
 
 #include "sync/client/http.h"
 #include "sync/client/tuning.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::store {
 class Store;

@@ -19,7 +19,7 @@
 #include "sync/core/change.h"
 #include "sync/core/hlc.h"
 #include "sync/core/merge.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/replica/sqlite.h"
 
 namespace liaison::sync {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/core/change.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/client/tuning.h"
 #include "sync/replica/replica.h"
 
