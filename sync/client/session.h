@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sync/client/http.h"
-#include "sync/client/tuning.h"
+#include "sync/net/http.h"
+#include "sync/net/tuning.h"
 #include "sync/replica/replica.h"
 
 namespace liaison::store {

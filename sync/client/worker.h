@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "sync/client/http.h"
-#include "sync/client/tuning.h"
+#include "sync/net/http.h"
+#include "sync/net/tuning.h"
 #include "base/result.h"
 
 namespace liaison::store {

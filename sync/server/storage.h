@@ -13,7 +13,7 @@
 
 #include "sync/core/change.h"
 #include "base/result.h"
-#include "sync/client/tuning.h"
+#include "sync/net/tuning.h"
 #include "sync/replica/replica.h"
 
 namespace liaison::server {
