@@ -32,4 +32,15 @@ std::string date_of_day(int64_t z) {
     return buf;
 }
 
+std::string next_month(const std::string& ym) {
+    int y = std::stoi(ym.substr(0, 4)), m = std::stoi(ym.substr(5, 2));
+    if (++m > 12) {
+        m = 1;
+        ++y;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+
 }  // namespace liaison::dates

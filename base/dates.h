@@ -10,6 +10,8 @@ namespace liaison::dates {
 // Days since 1970-01-01 of a valid "YYYY-MM-DD..." (only the first 10 characters are read), and back.
 int64_t day_number(const std::string& date);
 std::string date_of_day(int64_t day);
+// The month after "YYYY-MM".
+std::string next_month(const std::string& ym);
 
 inline std::string date_lo(const std::string& from) { return from.empty() ? std::string("0000") : from; }
 inline std::string date_hi(const std::string& to) { return (to.empty() ? std::string("9999") : to) + "~"; }

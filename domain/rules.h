@@ -93,4 +93,8 @@ bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
 bool valid_time(const std::string& s);      // HH:MM
 bool valid_phone(const std::string& s);     // mainland mobile or landline, spaces and dashes allowed
 
+// Id lists in one replicated field ("id1,id2"): a visit's deputies, a duty slot's deputies.
+std::string join_ids(const std::vector<std::string>& ids);
+std::vector<std::string> split_ids(const std::string& s);
+
 }  // namespace liaison::domain
