@@ -62,7 +62,7 @@ struct FieldRule {
     size_t n_values = 0;
 };
 
-// Every rule, one per replicated column of every domain table (client/store/schema.cpp).
+// Every rule, one per replicated column of every domain table (domain/schema.cpp).
 const std::vector<FieldRule>& field_rules();
 const FieldRule* rule_for(std::string_view table, std::string_view column);
 
