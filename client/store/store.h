@@ -9,6 +9,7 @@
 #include "base/result.h"
 #include "client/store/domain.h"
 #include "domain/schema.h"
+#include "domain/search.h"
 #include "sync/replica/replica.h"
 #include "sync/replica/sqlite.h"
 
