@@ -6,14 +6,16 @@ namespace liaison::sync {
 namespace {
 
 SyncLoopOptions over_store(WorkerOptions opt) {
-    if (!opt.open_host) {
-        opt.open_host = [path = opt.store_path]() -> Result<std::unique_ptr<WorkerHost>> {
+    const std::string path = opt.store_path;
+    SyncLoopOptions loop = std::move(opt);
+    if (!loop.open_host) {
+        loop.open_host = [path]() -> Result<std::unique_ptr<WorkerHost>> {
             auto host = StoreHost::open(path);
             if (!host) return host.error();
             return std::unique_ptr<WorkerHost>(std::move(*host));
         };
     }
-    return std::move(opt);
+    return loop;
 }
 
 }  // namespace
