@@ -6,16 +6,12 @@
 
 #include "client/cli/cli.h"
 #include "platform/platform.h"
-#ifdef LIAISON_HAVE_APP
 #include "client/app/app.h"
-#endif
 
 int main(int argc, char** argv) {
     std::string data_dir = liaison::platform::default_data_dir();
     std::vector<std::string> words;
-#ifdef LIAISON_HAVE_APP
     liaison::app::AppOptions app;
-#endif
     for (int i = 1; i < argc; ++i) {
         const std::string w = argv[i];
         auto next = [&](const char* name) -> std::string {
@@ -32,7 +28,6 @@ int main(int argc, char** argv) {
         } else if (w == "--help" || w == "-h") {
             liaison::cli::print_usage(std::cout);
             return 0;
-#ifdef LIAISON_HAVE_APP
         } else if (w == "--screenshot") {
             app.screenshot = next("--screenshot");
         } else if (w == "--view") {
@@ -55,14 +50,11 @@ int main(int argc, char** argv) {
             app.demo = true;
         } else if (w == "--kiosk") {
             app.kiosk = true;
-#endif
         } else if (w.rfind("--", 0) == 0) {
             std::cerr << "liaison: unknown option " << w << "\n";
             return 2;
-#ifdef LIAISON_HAVE_APP
         } else if (w == "kiosk") {
             app.kiosk = true;  // `liaison kiosk`: the app locked in kiosk mode
-#endif
         } else if (liaison::cli::is_verb(w)) {
             words.push_back(w);
         } else {
@@ -74,11 +66,6 @@ int main(int argc, char** argv) {
         liaison::cli::Context ctx{data_dir, std::cout, std::cerr};
         return liaison::cli::run(ctx, words);
     }
-#ifdef LIAISON_HAVE_APP
     app.data_dir = data_dir;
     return liaison::app::run(app);
-#else
-    liaison::cli::print_usage(std::cout);
-    return 0;
-#endif
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -313,6 +314,24 @@ bool valid_phone(const std::string& raw) {
     if (s.size() == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' && digits(s, 0, 11)) return true;  // mobile
     // landline with area code: 0 + 2-3 digit area code + 7-8 digit number (10 to 12 digits)
     return s.size() >= 10 && s.size() <= 12 && s[0] == '0' && s[1] != '0' && digits(s, 0, s.size());
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string s;
+    for (const auto& id : ids) {
+        if (!s.empty()) s.push_back(',');
+        s += id;
+    }
+    return s;
+}
+
+std::vector<std::string> split_ids(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        if (!tok.empty()) out.push_back(tok);
+    return out;
 }
 
 }  // namespace liaison::domain

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sync/core/change.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::domain {
 
@@ -62,7 +62,7 @@ struct FieldRule {
     size_t n_values = 0;
 };
 
-// Every rule, one per replicated column of every domain table (client/store/schema.cpp).
+// Every rule, one per replicated column of every domain table (domain/schema.cpp).
 const std::vector<FieldRule>& field_rules();
 const FieldRule* rule_for(std::string_view table, std::string_view column);
 
@@ -92,5 +92,9 @@ bool valid_date(const std::string& s);      // YYYY-MM-DD, a real day
 bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
 bool valid_time(const std::string& s);      // HH:MM
 bool valid_phone(const std::string& s);     // mainland mobile or landline, spaces and dashes allowed
+
+// Id lists in one replicated field ("id1,id2"): a visit's deputies, a duty slot's deputies.
+std::string join_ids(const std::vector<std::string>& ids);
+std::vector<std::string> split_ids(const std::string& s);
 
 }  // namespace liaison::domain

@@ -7,10 +7,13 @@
 #include <random>
 #include <system_error>
 
-#include "sync/core/ids.h"
+#include "base/ids.h"
 
 #ifndef LIAISON_SOURCE_ASSETS
 #define LIAISON_SOURCE_ASSETS "assets"
+#endif
+#ifndef LIAISON_INSTALLED_ASSETS
+#define LIAISON_INSTALLED_ASSETS "assets"
 #endif
 
 namespace liaison::platform {
@@ -32,6 +35,7 @@ std::string assets_dir() {
     if (const char* a = std::getenv("LIAISON_ASSETS"); a && *a) return a;
     std::error_code ec;
     if (std::filesystem::is_directory(LIAISON_SOURCE_ASSETS, ec)) return LIAISON_SOURCE_ASSETS;
+    if (std::filesystem::is_directory(LIAISON_INSTALLED_ASSETS, ec)) return LIAISON_INSTALLED_ASSETS;
     return "assets";
 }
 

@@ -11,7 +11,8 @@ std::string default_data_dir();
 // Creates the folder and its parents; false when that fails.
 bool ensure_dir(const std::string& path);
 // Folder holding assets/ (fonts, translations, reference data): $LIAISON_ASSETS, else the
-// source tree's assets/ recorded at build time, else ./assets.
+// source tree's assets/ recorded at build time, else the installed share/liaison (cmake --install),
+// else ./assets.
 std::string assets_dir();
 
 int64_t wall_ms();       // unix time in milliseconds (may be wrong on a tablet: HLC copes)

@@ -22,7 +22,7 @@
 #include "client/app/ui_queue.h"
 #include "client/ui/ui.h"
 #include "platform/platform.h"
-#include "platform/window.h"
+#include "platform/sdl/window.h"
 
 namespace liaison::app {
 

@@ -15,7 +15,7 @@
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
 #include "client/ui/state.h"
-#include "sync/client/worker.h"
+#include "client/sync/worker.h"
 
 namespace liaison::app {
 

@@ -19,7 +19,7 @@
 
 #include <imgui.h>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::ui {
 class Ui;

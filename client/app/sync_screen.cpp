@@ -3,7 +3,7 @@
 
 #include "client/app/tuning.h"
 #include "platform/platform.h"
-#include "sync/client/tuning.h"
+#include "sync/net/tuning.h"
 
 namespace liaison::app {
 

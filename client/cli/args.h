@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::cli {
 

@@ -8,11 +8,9 @@
 namespace liaison::cli {
 
 // ---- sync verbs (client/cli/verbs_sync.cpp) ----
-#ifdef LIAISON_HAVE_SYNC
 int verb_enrol(Context&, const std::vector<std::string>&);
 int verb_sync(Context&, const std::vector<std::string>&);
 int verb_recover(Context&, const std::vector<std::string>&);
-#endif
 // ---- end sync verbs ----
 
 namespace {
@@ -40,11 +38,9 @@ const Verb kVerbs[] = {
     {"check", verb_check, "check [--quick]   (SQLite's integrity check of the store)"},
     {"backup", verb_backup, "backup FILE   (a consistent copy, also while the app runs)"},
     {"restore", verb_restore, "restore FILE [--force]   (set the store up from a backup)"},
-#ifdef LIAISON_HAVE_SYNC  // ---- sync verbs ----
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
     {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},
     {"recover", verb_recover, "recover [--server URL --code CODE]   (rebuild a damaged or lost store from the centre)"},
-#endif
 };
 
 }  // namespace

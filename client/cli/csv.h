@@ -1,10 +1,10 @@
-// CSV for the CLI's export and import: RFC 4180 (sync/core/csv.h) plus the apostrophe that keeps a
+// CSV for the CLI's export and import: RFC 4180 (base/csv.h) plus the apostrophe that keeps a
 // cell Excel would run as a formula text.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "sync/core/csv.h"
+#include "base/csv.h"
 
 namespace liaison::cli {
 

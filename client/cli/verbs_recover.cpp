@@ -1,6 +1,5 @@
 // recover: rebuilds a damaged or lost store from the centre (docs/server.md, "Backups and
 // recovery"). The new store is built beside the old one and only swapped in once the pull is done.
-#ifdef LIAISON_HAVE_SYNC
 #include <filesystem>
 #include <ostream>
 
@@ -8,7 +7,7 @@
 #include "client/store/salvage.h"
 #include "platform/platform.h"
 #include "sync/client/curl_transport.h"
-#include "sync/client/session.h"
+#include "client/sync/store_host.h"
 
 namespace liaison::cli {
 
@@ -118,4 +117,3 @@ int verb_recover(Context& ctx, const std::vector<std::string>& words) {
 }
 
 }  // namespace liaison::cli
-#endif

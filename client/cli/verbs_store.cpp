@@ -5,9 +5,7 @@
 #include "client/cli/verbs.h"
 #include "platform/platform.h"
 #include "sync/replica/backup.h"
-#ifdef LIAISON_HAVE_SYNC
-#include "sync/client/session.h"
-#endif
+#include "sync/replica/sync_state.h"
 
 namespace liaison::cli {
 
@@ -73,12 +71,8 @@ Status stage_restore(const std::string& file, const std::string& part) {
     auto s = store::Store::open(part, opt);
     if (!s) return invalid(file + " is not a Liaison store (" + s.error().message + ")");
     if (!(*s)->initialized()) return invalid(file + " is not a set-up Liaison store");
-#ifdef LIAISON_HAVE_SYNC
     // Whatever this tablet sent after the backup was taken comes back with the next pull.
     return sync::sync_state::set((*s)->db(), "pull_include_own", "1");
-#else
-    return {};
-#endif
 }
 
 }  // namespace

@@ -6,8 +6,7 @@
 #include "client/cli/verbs.h"
 #include "platform/platform.h"
 #include "sync/client/curl_transport.h"
-#include "sync/client/session.h"
-#include "sync/client/worker.h"
+#include "client/sync/worker.h"
 
 namespace liaison::cli {
 

@@ -16,9 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "base/dates.h"
+#include "base/result.h"
 #include "client/store/domain.h"
 #include "client/store/store.h"
-#include "sync/core/result.h"
 
 namespace liaison::store::cases {
 
@@ -120,10 +121,9 @@ Result<std::vector<BoardColumn>> board(Store& s, const std::string& today = "");
 // A department by id or exact name; unknown → Invalid with a hint to add it.
 Result<Department> find_department(Store& s, const std::string& id_or_name);
 
-// ---- dates (shared by duty and stats) ----
-// Days since 1970-01-01 of a valid "YYYY-MM-DD..." (only the first 10 characters are read).
-int64_t day_number(const std::string& date);
-std::string date_of_day(int64_t day);
+// ---- dates (base/dates.h, shared by duty and the figures) ----
+using dates::date_of_day;
+using dates::day_number;
 std::string today(Store& s);  // the store clock's local date
 
 }  // namespace liaison::store::cases

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
-#include "client/store/date_bounds.h"
+#include "base/dates.h"
 #include "client/store/stats.h"
 #include "platform/platform.h"
 
 namespace liaison::store::duty {
+
+using dates::date_hi;
+using dates::date_lo;
 
 using sync::Value;
 

@@ -14,7 +14,7 @@
 #include "client/store/cases.h"
 #include "client/store/domain.h"
 #include "client/store/store.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::store::duty {
 

@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "client/store/digest.h"
+#include "base/digest.h"
 #include "client/store/store.h"
 
 namespace liaison::store::kiosk {

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::store {
 class Store;

@@ -17,8 +17,7 @@ using sync::Value;
 
 namespace {
 
-constexpr const char* kSeriesLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ";  // no I, no O
-constexpr const char* kCreatorSeries = "A";
+using domain::kCreatorSeries;
 using domain::kMaxPeople;
 
 constexpr const char* kTicketCols =
@@ -125,18 +124,7 @@ Result<QueueTicket> write_ticket(Store& s, const QueueTicket& t,
 
 // ---------------------------------------------------------------- series
 
-bool valid_series(const std::string& letter) {
-    return letter.size() == 1 && std::string(kSeriesLetters).find(letter[0]) != std::string::npos;
-}
-
 Result<std::vector<std::pair<std::string, std::string>>> series_by_device(Store& s) { return claims(s); }
-
-std::string free_series(const std::string& wish, const std::set<std::string>& taken) {
-    if (valid_series(wish) && !taken.count(wish)) return wish;
-    for (const char* l = kSeriesLetters; *l; ++l)
-        if (!taken.count(std::string(1, *l))) return std::string(1, *l);
-    return std::string();
-}
 
 Result<std::string> series(Store& s) {
     LIAISON_TRY(require_station(s));

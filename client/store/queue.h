@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "client/store/domain.h"
 #include "client/store/store.h"
-#include "sync/core/result.h"
+#include "domain/series.h"
 
 namespace liaison::store::queue {
 
@@ -32,8 +33,9 @@ struct NewTicket {
 
 // ---- this device's series letter (docs/queue.md) ----
 
-// Letters a series may use: A-Z without I and O, which voters read as 1 and 0.
-bool valid_series(const std::string& letter);
+// Letters a series may use, and the centre's choice of one (domain/series.h).
+using domain::free_series;
+using domain::valid_series;
 // The letter this device issues tickets under, "" while it has none. The device that created
 // the station gets "A" on first use; every other device is given one (enrolment or
 // `liaison queue series`).
@@ -44,9 +46,6 @@ Result<std::string> series(Store& s);
 Status set_series(Store& s, const std::string& letter, bool replace = false);
 // The letters of the station's devices as known here: device id -> letter.
 Result<std::vector<std::pair<std::string, std::string>>> series_by_device(Store& s);
-// The centre's choice at enrolment: `wish` (the letter the device already uses) when it is
-// valid and not in `taken`, else the first free letter; "" when all 24 are taken.
-std::string free_series(const std::string& wish, const std::set<std::string>& taken);
 
 // ---- tickets ----
 

@@ -24,57 +24,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/result.h"
 #include "client/store/store.h"
-#include "sync/core/result.h"
+#include "domain/figures.h"
 #include "sync/replica/sqlite.h"
 
 namespace liaison::store::stats {
 
-struct Range {
-    std::string from, to;    // dates YYYY-MM-DD, inclusive; "" = open
-    std::string station_id;  // "" = every station in the database
-};
-
-// Whether a date range is narrow enough (both ends given, at most kIndexDays days) that the date
-// indexes beat a table scan. A wide range read through an index visits the rows in date order,
-// one random page each, far slower than reading the table in order (docs/performance.md,
-// "Date ranges").
-inline constexpr int kIndexDays = 92;
-bool narrow(const Range& r);
-
-// "66.7%", "100%", "0%": rounded half up to one decimal, ".0" dropped; "-" when den is 0.
-std::string percent(int64_t num, int64_t den);
-// The same rate in tenths of a percent (667 for 2/3); -1 when den is 0.
-int64_t permille(int64_t num, int64_t den);
-
-struct Figures {
-    int64_t visits = 0, people = 0;
-    int64_t suggestions = 0, resolved = 0;
-    int64_t rated = 0, satisfied = 0, basically = 0, unsatisfied = 0;
-    std::string resolution_rate() const { return percent(resolved, suggestions); }
-    std::string satisfaction_rate() const { return percent(satisfied + basically, rated); }
-    bool empty() const { return visits == 0 && suggestions == 0; }
-};
-// The stable JSON shape of a set of figures (`liaison stats --json`, `liaison-central stats`).
-nlohmann::json figures_json(const Figures& f);
-
-enum class By { Total, Month, Category, Deputy, Station };
-Result<By> parse_by(const std::string& s);  // month, category, deputy, station ("" = total)
-const char* by_code(By b);
-
-struct Group {
-    std::string key;    // month "YYYY-MM", category code, deputy id or station id ("" = none given)
-    std::string label;  // month, category 中文 name, deputy or station name
-    Figures figures;
-};
-struct Breakdown {
-    Figures total;
-    // Months in order (every month from the first to the last, zeros included, so charts have no
-    // gaps); categories in their fixed order; deputies and stations by name. Groups with
-    // nothing to count are left out except the months.
-    std::vector<Group> groups;
-};
-Result<Breakdown> figures(db::Db& db, const Range& r, By by = By::Total);
+// The figures themselves are the domain's (domain/figures.h), shared with the server.
+using domain::stats::Breakdown;
+using domain::stats::By;
+using domain::stats::by_code;
+using domain::stats::Figures;
+using domain::stats::figures;
+using domain::stats::figures_json;
+using domain::stats::Group;
+using domain::stats::kIndexDays;
+using domain::stats::narrow;
+using domain::stats::parse_by;
+using domain::stats::percent;
+using domain::stats::permille;
+using domain::stats::Range;
 
 // Cases registered in the range by status, every status in workflow order (zeros included).
 Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db, const Range& r);

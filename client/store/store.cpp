@@ -8,8 +8,9 @@
 #include <set>
 #include <sstream>
 
-#include "client/store/schema.h"
 #include "domain/rules.h"
+#include "domain/schema.h"
+#include "domain/search.h"
 #include "sync/replica/backup.h"
 #include "platform/platform.h"
 
@@ -24,38 +25,6 @@ bool valid_utf8(const std::string& s) { return domain::valid_utf8(s); }
 bool valid_date(const std::string& s) { return domain::valid_date(s); }
 bool valid_datetime(const std::string& s) { return domain::valid_datetime(s); }
 bool valid_phone(const std::string& s) { return domain::valid_phone(s); }
-
-// "路灯 abc" -> "路 灯 a b c": every character its own token (see schema v2).
-std::string search_text(const std::string& s) {
-    std::string out;
-    out.reserve(s.size() * 2);
-    for (size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        const size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
-        if (!out.empty()) out.push_back(' ');
-        out.append(s, i, n);
-        i += n;
-    }
-    return out;
-}
-
-std::string join_ids(const std::vector<std::string>& ids) {
-    std::string s;
-    for (const auto& id : ids) {
-        if (!s.empty()) s.push_back(',');
-        s += id;
-    }
-    return s;
-}
-
-std::vector<std::string> split_ids(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    std::string tok;
-    while (std::getline(in, tok, ','))
-        if (!tok.empty()) out.push_back(tok);
-    return out;
-}
 
 namespace {
 
@@ -86,68 +55,10 @@ std::string display(const std::string& json_text) {
 
 // ---------------------------------------------------------------- open, schema, identity
 
-void Store::register_tables(sync::Replica& r) {
-    r.register_table({"stations", {"name", "kind", "district", "township", "address"}});
-    r.register_table({"deputies", {"name", "level", "station_id", "grp", "phone", "active"}});
-    r.register_table({"departments", {"name"}});
-    r.register_table({"categories", {"name_zh", "name_en", "sort"}});
-    r.register_table({"duty_slots", {"station_id", "date", "start_time", "end_time", "deputy_ids", "note"}});
-    r.register_table({"visits",
-                      {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject", "content",
-                       "route", "route_reason", "notes", "queue_ticket_id", "created_at"}});
-    r.register_table({"visit_visitors", {"visit_id", "name", "phone", "id_number", "address"}});
-    r.register_table(
-        {"cases",
-         {"station_id", "visit_id", "title", "content", "category", "status", "department_id", "deadline", "result",
-          "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids", "resolved_at"}});
-    r.register_table({"case_events", {"case_id", "at", "author", "kind", "note"}});
-    r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
-    r.register_table({"queue_tickets",
-                      {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
-                       "wished_deputy_id", "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}});
-    r.register_table({"queue_devices", {"station_id", "series", "claimed_at"}});
-}
-
-static Result<int> user_version(db::Db& db) {
-    auto& st = db.cached("PRAGMA user_version");
-    auto r = st.step();
-    if (!r) return r.error();
-    return static_cast<int>(st.i64(0));
-}
-
-static Status reindex_visit(db::Db& db, const std::string& visit_id);
-
-Status Store::migrate_to(db::Db& db, int upto) {
-    auto v = user_version(db);
-    if (!v) return v.error();
-    if (*v > kSchemaVersion)
-        return Error{Error::Kind::Invalid,
-                     "this store was written by a newer Liaison (schema " + std::to_string(*v) + "); update the app"};
-    for (const auto& m : migrations()) {
-        if (m.version <= *v || m.version > upto) continue;
-        auto tx = db::Tx::begin(db);
-        if (!tx) return tx.error();
-        if (m.version == 1) LIAISON_TRY(sync::Replica::install(db));
-        LIAISON_TRY(db.exec(m.sql));
-        if (m.rebuild_search) {
-            auto ids = db.prepare("SELECT id FROM visits WHERE _deleted = 0");
-            if (!ids) return ids.error();
-            std::vector<std::string> all;
-            for (;;) {
-                auto r = ids->step();
-                if (!r) return r.error();
-                if (!*r) break;
-                all.push_back(ids->text(0));
-            }
-            for (const auto& id : all) LIAISON_TRY(reindex_visit(db, id));
-        }
-        LIAISON_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
-        LIAISON_TRY((*tx)->commit());
-    }
-    return {};
-}
-
-Status Store::install_schema(db::Db& db) { return migrate_to(db, kSchemaVersion); }
+// The schema is the domain's (domain/schema.h), shared with the server.
+void Store::register_tables(sync::Replica& r) { domain::register_tables(r); }
+Status Store::migrate_to(db::Db& db, int upto) { return domain::migrate_to(db, upto); }
+Status Store::install_schema(db::Db& db) { return domain::install_schema(db); }
 
 Error damaged_store(const std::string& path, const std::string& what) {
     return Error{Error::Kind::Corrupt, "the store " + path + " is damaged (" + what +
@@ -197,7 +108,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
             "(SELECT name FROM sqlite_master WHERE name LIKE 'crr_%')");
         auto r = st.step();
         if (!r) return r.error();
-        auto v = user_version(*s->db_);
+        auto v = domain::user_version(*s->db_);
         if (!v) return v.error();
         if (st.i64(0) > 0 && *v == 0) return Error{Error::Kind::Invalid, path + " is not a Liaison store"};
     }
@@ -839,45 +750,6 @@ Result<int64_t> Store::search_hits(const std::string& text) {
     return st.i64(0);
 }
 
-static Status reindex_visit(db::Db& db, const std::string& visit_id) {
-    auto& get =
-        db.cached("SELECT rowid, _deleted, coalesce(subject, ''), coalesce(content, '') FROM visits WHERE id = ?");
-    get.bind(1, visit_id);
-    auto r = get.step();
-    if (!r) return r.error();
-    if (!*r) return {};
-    const int64_t rowid = get.i64(0);
-    const bool deleted = get.i64(1) != 0;
-    const std::string subject = get.text(2), content = get.text(3);
-    get.reset();
-    // FTS5 deletes cost a read of the old tokens: skip them for rows never indexed (new visits).
-    auto& had = db.cached("SELECT 1 FROM visit_search WHERE rowid = ?");
-    had.bind(1, rowid);
-    auto indexed = had.step();
-    if (!indexed) return indexed.error();
-    had.reset();
-    if (*indexed) {
-        auto& del = db.cached("DELETE FROM visit_search WHERE rowid = ?");
-        LIAISON_TRY(del.bind(1, rowid).run());
-    }
-    if (deleted) return {};
-    std::string names;
-    auto& ns = db.cached("SELECT name FROM visit_visitors WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
-    ns.bind(1, visit_id);
-    for (;;) {
-        auto more = ns.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        names += ns.text(0) + " ";
-    }
-    auto& ins = db.cached("INSERT INTO visit_search(rowid, subject, content, names) VALUES(?, ?, ?, ?)");
-    return ins.bind(1, rowid)
-        .bind(2, search_text(subject))
-        .bind(3, search_text(content))
-        .bind(4, search_text(names))
-        .run();
-}
-
 Status Store::flush_search() {
     if (!dirty_visitors_.empty()) {
         for (const auto& pid : dirty_visitors_) {
@@ -889,7 +761,7 @@ Status Store::flush_search() {
         }
         dirty_visitors_.clear();
     }
-    for (const auto& id : dirty_visits_) LIAISON_TRY(reindex_visit(*db_, id));
+    for (const auto& id : dirty_visits_) LIAISON_TRY(domain::reindex_visit(*db_, id));
     dirty_visits_.clear();
     return {};
 }

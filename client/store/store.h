@@ -6,14 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "client/store/domain.h"
-#include "sync/core/result.h"
+#include "domain/schema.h"
+#include "domain/search.h"
 #include "sync/replica/replica.h"
 #include "sync/replica/sqlite.h"
 
 namespace liaison::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = domain::kSchemaVersion;
 
 struct OpenOptions {
     bool create = false;  // create the file if missing (init)
@@ -135,15 +137,15 @@ private:
 // The one-line report for a damaged store: what happened and how to recover.
 Error damaged_store(const std::string& path, const std::string& what);
 
-// Validation helpers shared by the CLI, the form and the kiosk.
+// Validation helpers shared by the CLI, the form and the kiosk (domain/rules.h).
 bool valid_utf8(const std::string& s);
 bool valid_date(const std::string& s);      // YYYY-MM-DD, a real calendar date
 bool valid_datetime(const std::string& s);  // YYYY-MM-DD HH:MM
 bool valid_phone(const std::string& s);     // 11-digit mainland mobile or landline with area code
-// The search index's form of a text: every character a token of its own ("路灯" -> "路 灯").
-std::string search_text(const std::string& s);
-// Id lists in one replicated field ("id1,id2"): a visit's deputies, a duty slot's deputies.
-std::string join_ids(const std::vector<std::string>& ids);
-std::vector<std::string> split_ids(const std::string& s);
+// The search index's form of a text (domain/search.h).
+using domain::search_text;
+// Id lists in one replicated field (domain/rules.h).
+using domain::join_ids;
+using domain::split_ids;
 
 }  // namespace liaison::store

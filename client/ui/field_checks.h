@@ -1,6 +1,6 @@
 // The field checks the views use to word errors as the user types. Plain functions: the views
-// need no store (nor SQLite) for them; field_checks.cpp defers to the store's rules so the form
-// and the store can never disagree.
+// need no store (nor SQLite) for them; field_checks.cpp defers to the domain's rules
+// (domain/rules.h), the store's too, so the form and the store can never disagree.
 #pragma once
 #include <string>
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 struct ImFontAtlas;
 

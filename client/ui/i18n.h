@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::ui {
 

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "sync/client/http.h"
-#include "sync/client/tuning.h"
+#include "sync/net/http.h"
+#include "sync/net/tuning.h"
 
 namespace liaison::sync {
 

@@ -4,10 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "client/store/queue.h"
-#include "client/store/store.h"
-#include "sync/core/wire.h"
+#include "domain/schema.h"
 #include "platform/platform.h"
+#include "sync/core/wire.h"
 
 namespace liaison::sync {
 namespace {
@@ -62,8 +61,6 @@ static size_t wire_bytes(const FieldChange& c) {
            40 * c.supersedes.size() + c.extra.size();
 }
 
-bool centre_only_table(const std::string& t) { return t == "stations" || t == "categories" || t == "departments"; }
-
 std::optional<int64_t> server_clock_offset(const HttpResponse& res, int64_t sent_ms, int64_t received_ms) {
     auto server = parse_http_date(res.header("Date"));
     if (!server) return std::nullopt;
@@ -86,83 +83,6 @@ Error http_error(const HttpResponse& res) {
     if (res.status >= 500 || res.status == 429) return Error{Error::Kind::Network, "server error: " + msg};
     return Error{Error::Kind::Invalid, "the server refused the request: " + msg};
 }
-
-// ---------------------------------------------------------------- sync state
-
-namespace sync_state {
-
-Status install(db::Db& db) {
-    // sync_setaside: why a change was set aside. kind 'push': ref is the crr_log seq of a local
-    // change the server refused (the change itself stays in the log, pushed = 3); kind 'pull':
-    // ref is the change id and body the change as received.
-    return db.exec(
-        "CREATE TABLE IF NOT EXISTS sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-        "CREATE TABLE IF NOT EXISTS sync_setaside(kind TEXT NOT NULL, ref TEXT NOT NULL, "
-        "reason TEXT NOT NULL, at_ms INTEGER NOT NULL, body TEXT NOT NULL DEFAULT '', "
-        "PRIMARY KEY(kind, ref)) WITHOUT ROWID");
-}
-
-Result<std::string> get(db::Db& db, const std::string& key, const std::string& fallback) {
-    LIAISON_TRY(install(db));
-    auto& st = db.cached("SELECT value FROM sync_state WHERE key = ?");
-    st.bind(1, key);
-    auto r = st.step();
-    if (!r) return r.error();
-    std::string v = *r ? st.text(0) : fallback;
-    st.reset();
-    return v;
-}
-
-Status set(db::Db& db, const std::string& key, const std::string& value) {
-    LIAISON_TRY(install(db));
-    auto& st = db.cached(
-        "INSERT INTO sync_state(key, value) VALUES(?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    return st.bind(1, key).bind(2, value).run();
-}
-
-Result<int64_t> withheld_count(db::Db& db) {
-    auto& st = db.cached("SELECT count(*) FROM crr_log WHERE local = 1 AND pushed = 2");
-    auto r = st.step();
-    if (!r) return r.error();
-    const int64_t n = st.i64(0);
-    st.reset();
-    return n;
-}
-
-namespace {
-Result<int64_t> count_of(db::Db& db, const std::string& sql) {
-    LIAISON_TRY(install(db));
-    auto& st = db.cached(sql);
-    auto r = st.step();
-    if (!r) return r.error();
-    const int64_t n = st.i64(0);
-    st.reset();
-    return n;
-}
-
-Status set_aside(db::Db& db, const std::string& kind, const std::string& ref, const std::string& reason,
-                 const std::string& body) {
-    LIAISON_TRY(install(db));
-    auto& st = db.cached("INSERT OR REPLACE INTO sync_setaside(kind, ref, reason, at_ms, body) VALUES(?, ?, ?, ?, ?)");
-    return st.bind(1, kind)
-        .bind(2, ref)
-        .bind(3, reason.substr(0, 300))
-        .bind(4, platform::wall_ms())
-        .bind(5, body)
-        .run();
-}
-}  // namespace
-
-Result<int64_t> refused_count(db::Db& db) {
-    return count_of(db, "SELECT count(*) FROM crr_log WHERE local = 1 AND pushed = 3");
-}
-
-Result<int64_t> skipped_count(db::Db& db) {
-    return count_of(db, "SELECT count(*) FROM sync_setaside WHERE kind = 'pull'");
-}
-
-}  // namespace sync_state
 
 // ---------------------------------------------------------------- session
 
@@ -219,10 +139,10 @@ Status SyncSession::settle_batch(const std::vector<int64_t>& seqs, const json& a
     if (!tx) return tx.error();
     for (size_t i = 0; i < seqs.size(); ++i) {
         auto it = refused.find(i);
-        auto& st = db.cached("UPDATE crr_log SET pushed = ? WHERE seq = ?");
-        LIAISON_TRY(st.bind(1, static_cast<int64_t>(it == refused.end() ? 1 : 3)).bind(2, seqs[i]).run());
+        LIAISON_TRY(replica_.settle_in_tx(seqs[i], it == refused.end()));
         if (it != refused.end())
-            LIAISON_TRY(sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, ""));
+            LIAISON_TRY(
+                sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, platform::wall_ms(), ""));
     }
     LIAISON_TRY(correct_clock(rep));
     LIAISON_TRY((*tx)->commit());
@@ -253,7 +173,7 @@ Result<RoundReport> SyncSession::push() {
             bytes += size;
             after = e.seq;
             // The server answers 403 for these; keep them local instead of retrying forever.
-            if (e.change.scope != cfg_.station_id || centre_only_table(e.change.table)) {
+            if (e.change.scope != cfg_.station_id || domain::centre_only_table(e.change.table)) {
                 withheld.push_back(e.seq);
                 continue;
             }
@@ -261,13 +181,7 @@ Result<RoundReport> SyncSession::push() {
             send.push_back(std::move(e.change));
         }
         if (!withheld.empty()) {
-            auto tx = db::Tx::begin(db);
-            if (!tx) return tx.error();
-            for (int64_t s : withheld) {
-                auto& st = db.cached("UPDATE crr_log SET pushed = 2 WHERE seq = ?");
-                LIAISON_TRY(st.bind(1, s).run());
-            }
-            LIAISON_TRY((*tx)->commit());
+            LIAISON_TRY(replica_.withhold(withheld));
             rep.withheld += withheld.size();
         }
         if (send.empty()) continue;
@@ -308,7 +222,7 @@ Result<std::vector<FieldChange>> SyncSession::mergeable(const json& arr, RoundRe
         const std::string id = item.is_object() && item.contains("id") && item["id"].is_string()
                                    ? item["id"].get<std::string>().substr(0, 100)
                                    : "?";
-        LIAISON_TRY(sync_state::set_aside(replica_.db(), "pull", id, ok.error().message,
+        LIAISON_TRY(sync_state::set_aside(replica_.db(), "pull", id, ok.error().message, platform::wall_ms(),
                                           item.dump(-1, ' ', false, json::error_handler_t::replace)));
         ++rep.skipped;
     }
@@ -408,91 +322,53 @@ Result<RoundReport> SyncSession::round() {
 // ---------------------------------------------------------------- enrolment
 
 Result<size_t> adopt_station(Replica& replica, const std::string& from, const std::string& to) {
-    db::Db& db = replica.db();
     if (from.empty() || from == to) return size_t{0};
     // A station id that already left this device is known elsewhere: moving it would fork it.
-    {
-        auto& st = db.cached("SELECT count(*) FROM crr_log WHERE scope = ? AND (local = 0 OR pushed = 1)");
-        st.bind(1, from);
-        auto r = st.step();
-        if (!r) return r.error();
-        const int64_t synced = st.i64(0);
-        st.reset();
-        if (synced > 0)
-            return Error{Error::Kind::Conflict,
-                         "this tablet already synced records of station " + from + "; it cannot join another station"};
-    }
+    auto synced = replica.scope_synced(from);
+    if (!synced) return synced.error();
+    if (*synced)
+        return Error{Error::Kind::Conflict,
+                     "this tablet already synced records of station " + from + "; it cannot join another station"};
     // The provisional station row made by `init` is replaced by the centre's.
-    for (const char* sql : {"DELETE FROM crr_clock WHERE tbl = 'stations' AND row = ?1",
-                            "DELETE FROM crr_conflict WHERE tbl = 'stations' AND row = ?1",
-                            "DELETE FROM crr_log WHERE tbl = 'stations' AND row = ?1 AND local = 1",
-                            "DELETE FROM stations WHERE id = ?1"}) {
-        auto st = db.prepare(sql);
-        if (!st) return st.error();
-        LIAISON_TRY(st->bind(1, from).run());
-    }
-    // Never-pushed changes are still only ours: their scope and station references can be
-    // rewritten without any other replica ever having seen the old text.
-    const std::string from_json = json(from).dump(), to_json = json(to).dump();
-    auto moved = db.prepare("UPDATE crr_log SET scope = ?2 WHERE scope = ?1 AND local = 1");
+    LIAISON_TRY(replica.forget_local_row(domain::kStationTable, from));
+    // Never-pushed changes, and every row naming the station, move to the centre's id.
+    auto moved = replica.rescope_unpushed(from, to, domain::kStationColumn);
     if (!moved) return moved.error();
-    LIAISON_TRY(moved->bind(1, from).bind(2, to).run());
-    const size_t changes = static_cast<size_t>(db.changes());
-    auto refs = db.prepare("UPDATE crr_log SET value = ?2 WHERE col = 'station_id' AND value = ?1 AND local = 1");
-    if (!refs) return refs.error();
-    LIAISON_TRY(refs->bind(1, from_json).bind(2, to_json).run());
-    // Domain rows: every replicated table with a station_id column.
-    std::vector<std::string> tables;
-    {
-        auto st = db.prepare(
-            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p "
-            "WHERE m.type = 'table' AND p.name = 'station_id'");
-        if (!st) return st.error();
-        for (;;) {
-            auto r = st->step();
-            if (!r) return r.error();
-            if (!*r) break;
-            tables.push_back(st->text(0));
-        }
-    }
-    for (const auto& t : tables) {
-        if (!replica.has_table(t)) continue;
-        auto st = db.prepare("UPDATE \"" + t + "\" SET station_id = ?2 WHERE station_id = ?1");
-        if (!st) return st.error();
-        LIAISON_TRY(st->bind(1, from).bind(2, to).run());
-    }
-    LIAISON_TRY(sync_state::set(db, "pull_cursor", "0"));
-    return changes;
+    LIAISON_TRY(sync_state::set(replica.db(), "pull_cursor", "0"));
+    return *moved;
 }
 
-Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::string& server_url,
-                          const std::string& code, const RetryPolicy& retry) {
-    auto dev = store.device();
-    if (!dev) return dev.error();
-    if (code.empty() || code.size() > 64) return invalid("enrolment code is empty or too long");
+namespace {
+
+struct EnrolAnswer {
+    json body;                      // token, station_id, station_name, series
+    std::optional<int64_t> offset;  // the server's clock minus this device's
+};
+
+// Sends the code; the server's answer, checked for the fields enrolment needs.
+Result<EnrolAnswer> ask_enrolment(EnrolmentHost& host, const EnrolmentHost::Identity& dev, Transport& transport,
+                                  const std::string& code, const RetryPolicy& retry) {
     // The letter this tablet already issues tickets under (the creator's "A"), so the centre
     // keeps it if it is free.
     std::string had_series;
-    if (store.initialized()) {
-        auto l = store::queue::series(store);
+    if (dev.initialized) {
+        auto l = host.series();
         if (l) had_series = *l;
     }
     HttpRequest req = base_request("POST", "/v1/enrol", "");
     json body = {{"protocol", kProtocolVersion},
                  {"code", code},
-                 {"device_id", dev->device_id},
-                 {"device_name", dev->device_name},
+                 {"device_id", dev.device_id},
+                 {"device_name", dev.device_name},
                  {"series", had_series}};
     LIAISON_TRY(set_json_body(req, body.dump()));
-    const int64_t sent = store.replica().raw_wall_ms();
+    const int64_t sent = host.replica().raw_wall_ms();
     auto res = send_with_retry(transport, req, retry);
     if (!res) return res.error();
-    const auto offset = server_clock_offset(*res, sent, store.replica().raw_wall_ms());
+    EnrolAnswer out;
+    out.offset = server_clock_offset(*res, sent, host.replica().raw_wall_ms());
     if (res->status < 200 || res->status > 299) {
-        if (res->status == 403 || res->status == 404) {
-            auto e = http_error(*res);
-            return Error{Error::Kind::Auth, e.message};
-        }
+        if (res->status == 403 || res->status == 404) return Error{Error::Kind::Auth, http_error(*res).message};
         return http_error(*res);
     }
     auto j = answer_json(*res);
@@ -502,58 +378,75 @@ Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::
             return Error{Error::Kind::Network, "incomplete answer from the server"};
     if ((*j)["token"].get<std::string>().empty() || (*j)["station_id"].get<std::string>().empty())
         return Error{Error::Kind::Network, "incomplete answer from the server"};
-    EnrolResult out;
-    out.station_id = (*j)["station_id"].get<std::string>();
-    out.station_name = (*j)["station_name"].get<std::string>();
-    out.device_id = dev->device_id;
-    const std::string token = (*j)["token"].get<std::string>();
+    out.body = std::move(*j);
+    return out;
+}
 
-    // Adopt the centre's station id. Records made before enrolment move with the tablet.
-    auto enrolled = sync_state::get(store.db(), "enrolled_station", "");
+// Adopts the centre's station id in one transaction: the records made before enrolment, the
+// device's station id and the enrolment move together.
+Status join_station(EnrolmentHost& host, const EnrolmentHost::Identity& dev, const std::optional<int64_t>& offset,
+                    EnrolResult& out) {
+    db::Db& db = host.replica().db();
+    auto enrolled = sync_state::get(db, "enrolled_station", "");
     if (!enrolled) return enrolled.error();
     if (!enrolled->empty() && *enrolled != out.station_id)
         return Error{Error::Kind::Conflict, "this tablet is enrolled to another station (" + *enrolled +
                                                 "); set it up again with a new data folder"};
-    {
-        // One transaction: the records, the store's station id and the enrolment move together.
-        auto tx = db::Tx::begin(store.db());
-        if (!tx) return tx.error();
-        if (!store.initialized()) {
-            LIAISON_TRY(store.set_setting("station_id", out.station_id));
-            LIAISON_TRY(store.set_setting("device_name", dev->device_name.empty() ? "tablet" : dev->device_name));
-            LIAISON_TRY(sync_state::set(store.db(), "pull_cursor", "0"));
-        } else if (store.station_id() != out.station_id) {
-            auto moved = adopt_station(store.replica(), store.station_id(), out.station_id);
-            if (!moved) return moved.error();
-            out.adopted_rows = *moved;
-            LIAISON_TRY(store.set_setting("station_id", out.station_id));
-        }
-        LIAISON_TRY(sync_state::set(store.db(), "enrolled_station", out.station_id));
-        if (offset) {
-            // Records made before enrolment with a clock days off are re-stamped now (docs/replication.md).
-            auto restamped = store.replica().correct_clock(*offset, tuning::kClockToleranceMs);
-            if (!restamped) return restamped.error();
-            LIAISON_TRY(sync_state::set(store.db(), "clock_checked", "1"));
-        }
-        LIAISON_TRY((*tx)->commit());
+    auto tx = db::Tx::begin(db);
+    if (!tx) return tx.error();
+    if (!dev.initialized) {
+        LIAISON_TRY(host.set_station(out.station_id, dev.device_name.empty() ? "tablet" : dev.device_name));
+        LIAISON_TRY(sync_state::set(db, "pull_cursor", "0"));
+    } else if (dev.station_id != out.station_id) {
+        auto moved = adopt_station(host.replica(), dev.station_id, out.station_id);
+        if (!moved) return moved.error();
+        out.adopted_rows = *moved;
+        LIAISON_TRY(host.set_station(out.station_id, ""));
     }
-    LIAISON_TRY(store.load_identity());
+    LIAISON_TRY(sync_state::set(db, "enrolled_station", out.station_id));
+    if (offset) {
+        // Records made before enrolment with a clock days off are re-stamped now (docs/replication.md).
+        auto restamped = host.replica().correct_clock(*offset, tuning::kClockToleranceMs);
+        if (!restamped) return restamped.error();
+        LIAISON_TRY(sync_state::set(db, "clock_checked", "1"));
+    }
+    return (*tx)->commit();
+}
+
+// The ticket letter the centre handed out (an older server sends none: the admin gives one).
+void take_centre_series(EnrolmentHost& host, const json& answer, EnrolResult& out) {
+    out.series = answer.value("series", std::string());
+    if (out.series.empty()) return;
+    auto now = host.series();
+    if (now && *now == out.series) return;
+    // The centre has seen every claim this tablet knows of (other devices' claims reach it only
+    // through the centre), so its choice overrides the local creator rule.
+    if (auto st = host.take_series(out.series); !st) {
+        out.series_error = st.error().message;
+        out.series.clear();
+    }
+}
+
+}  // namespace
+
+Result<EnrolResult> enrol(EnrolmentHost& host, Transport& transport, const std::string& server_url,
+                          const std::string& code, const RetryPolicy& retry) {
+    auto dev = host.identity();
+    if (!dev) return dev.error();
+    if (code.empty() || code.size() > 64) return invalid("enrolment code is empty or too long");
+    auto answer = ask_enrolment(host, *dev, transport, code, retry);
+    if (!answer) return answer.error();
+    const json& j = answer->body;
+    EnrolResult out;
+    out.station_id = j["station_id"].get<std::string>();
+    out.station_name = j["station_name"].get<std::string>();
+    out.device_id = dev->device_id;
+    LIAISON_TRY(join_station(host, *dev, answer->offset, out));
+    LIAISON_TRY(host.reload_identity());
     // A crash before this line leaves the station adopted but no token: enrolling again with the
     // same code (the server lets the same device redeem it again for a while) finishes the job.
-    LIAISON_TRY(store.set_server(server_url, token));
-    // The ticket letter the centre handed out (an older server sends none: the admin gives one).
-    out.series = j->value("series", std::string());
-    if (!out.series.empty()) {
-        auto now = store::queue::series(store);
-        if (!now || *now != out.series) {
-            // The centre has seen every claim this tablet knows of (other devices' claims
-            // reach it only through the centre), so its choice overrides the local creator rule.
-            if (auto st = store::queue::set_series(store, out.series, /*replace=*/true); !st) {
-                out.series_error = st.error().message;
-                out.series.clear();
-            }
-        }
-    }
+    LIAISON_TRY(host.set_server(server_url, j["token"].get<std::string>()));
+    take_centre_series(host, j, out);
     return out;
 }
 

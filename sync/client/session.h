@@ -8,13 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sync/client/http.h"
-#include "sync/client/tuning.h"
+#include "sync/net/http.h"
+#include "sync/net/tuning.h"
 #include "sync/replica/replica.h"
-
-namespace liaison::store {
-class Store;
-}
+#include "sync/replica/sync_state.h"
 
 namespace liaison::sync {
 
@@ -38,10 +35,6 @@ struct RoundReport {
     size_t requests = 0;
     int64_t cursor = 0;  // server feed position after the round
 };
-
-// Tables only the centre writes (reference data). Pushing them is refused (403), so the client
-// keeps such local edits to itself rather than blocking its outbox behind them.
-bool centre_only_table(const std::string& table);
 
 class SyncSession {
 public:
@@ -70,18 +63,6 @@ private:
     SyncConfig cfg_;
 };
 
-// Persistent client sync state (pull cursor, last outcome), in the replica's own database.
-namespace sync_state {
-Status install(db::Db& db);
-Result<std::string> get(db::Db& db, const std::string& key, const std::string& fallback = "");
-Status set(db::Db& db, const std::string& key, const std::string& value);
-Result<int64_t> withheld_count(db::Db& db);
-// Changes set aside: local ones the server refused (`refused`), pulled ones this device could
-// not merge (`skipped`). Both are kept (docs/protocol.md, "Refused changes").
-Result<int64_t> refused_count(db::Db& db);
-Result<int64_t> skipped_count(db::Db& db);
-}  // namespace sync_state
-
 // Resets every statement of the connection that is still mid-step. A cached SELECT left on its
 // row keeps a read transaction open, which pins the connection to an old snapshot: a long-lived
 // connection (the worker's, the server's pool) would stop seeing other connections' commits.
@@ -102,11 +83,36 @@ struct EnrolResult {
     std::string series_error;  // why the letter could not be taken here (enrolment still done)
 };
 
+// What enrolment needs from the device beyond its replica: who it is, where its settings go and
+// its queue ticket letter. The tablet implements it over its store (client/sync/store_host.h), so
+// this layer never sees the store (docs/architecture.md).
+class EnrolmentHost {
+public:
+    struct Identity {
+        std::string device_id, device_name;
+        std::string station_id;    // "" before `init`
+        bool initialized = false;  // `init` named a station here
+    };
+    virtual ~EnrolmentHost() = default;
+    virtual Replica& replica() = 0;
+    virtual Result<Identity> identity() = 0;
+    // Inside enrol's transaction: the centre's station becomes this device's, with `device_name`
+    // when not empty (a device enrolled before `init`).
+    virtual Status set_station(const std::string& station_id, const std::string& device_name) = 0;
+    // After the transaction: read the identity again, then keep the server's URL and token.
+    virtual Status reload_identity() = 0;
+    virtual Status set_server(const std::string& url, const std::string& token) = 0;
+    // The queue ticket letter this device issues under ("" if none), and taking the centre's
+    // choice over any local claim (docs/queue.md).
+    virtual Result<std::string> series() = 0;
+    virtual Status take_series(const std::string& letter) = 0;
+};
+
 // Trades a one-time code for this device's token and station identity, stores them (server URL
-// and token through Store::set_server) and adopts the station: records made before enrolment
-// under a provisional station id are moved into the server's station so they sync with the
-// right scope. Refuses to move a tablet that already synced with another station.
-Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::string& server_url,
+// and token through the host) and adopts the station: records made before enrolment under a
+// provisional station id are moved into the server's station so they sync with the right scope.
+// Refuses to move a tablet that already synced with another station.
+Result<EnrolResult> enrol(EnrolmentHost& host, Transport& transport, const std::string& server_url,
                           const std::string& code, const RetryPolicy& retry = {});
 
 // The record moving step of enrol, exposed for tests: rewrites never-pushed local changes and

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <random>
 
-#include "client/store/store.h"
 #include "platform/platform.h"
 #include "sync/client/curl_transport.h"
 #include "sync/client/session.h"
@@ -20,49 +19,55 @@ int64_t to_i64(const std::string& s) {
     }
 }
 
-// Everything the status shows that the database knows (shared by the worker and read_status).
-Status fill_from_store(store::Store& s, SyncStatus& out) {
-    auto pending = s.pending_changes();
-    if (!pending) return pending.error();
-    out.pending = *pending;
-    auto conflicts = s.replica().conflict_count();
-    if (!conflicts) return conflicts.error();
-    out.conflicts = *conflicts;
-    auto withheld = sync_state::withheld_count(s.db());
-    if (!withheld) return withheld.error();
-    out.withheld = *withheld;
-    auto refused = sync_state::refused_count(s.db());
-    if (!refused) return refused.error();
-    out.refused = *refused;
-    auto skipped = sync_state::skipped_count(s.db());
-    if (!skipped) return skipped.error();
-    out.skipped = *skipped;
-    out.clock_offset_ms = s.replica().clock_offset_ms();
-    auto token = s.token();
-    if (!token) return token.error();
-    out.enrolled = !token->empty();
-    out.last_success_ms = to_i64(sync_state::get(s.db(), "last_success_ms").value());
-    out.last_attempt_ms = to_i64(sync_state::get(s.db(), "last_attempt_ms").value());
-    out.last_error = sync_state::get(s.db(), "last_error").value();
+Status count_into(Result<int64_t> n, int64_t& out) {
+    if (!n) return n.error();
+    out = *n;
+    return {};
+}
+
+Status state_into(db::Db& db, const char* key, std::string& out) {
+    auto v = sync_state::get(db, key);
+    if (!v) return v.error();
+    out = std::move(*v);
+    return {};
+}
+
+// Everything the status shows that the database knows (shared by the loop and read_status).
+Status fill_from_host(WorkerHost& host, SyncStatus& out) {
+    Replica& rep = host.replica();
+    db::Db& db = rep.db();
+    LIAISON_TRY(count_into(rep.pending_count(), out.pending));
+    LIAISON_TRY(count_into(rep.conflict_count(), out.conflicts));
+    LIAISON_TRY(count_into(sync_state::withheld_count(db), out.withheld));
+    LIAISON_TRY(count_into(sync_state::refused_count(db), out.refused));
+    LIAISON_TRY(count_into(sync_state::skipped_count(db), out.skipped));
+    out.clock_offset_ms = rep.clock_offset_ms();
+    auto cred = host.credentials();
+    if (!cred) return cred.error();
+    out.enrolled = !cred->token.empty();
+    std::string success, attempt;
+    LIAISON_TRY(state_into(db, "last_success_ms", success));
+    LIAISON_TRY(state_into(db, "last_attempt_ms", attempt));
+    LIAISON_TRY(state_into(db, "last_error", out.last_error));
+    out.last_success_ms = to_i64(success);
+    out.last_attempt_ms = to_i64(attempt);
     return {};
 }
 
 }  // namespace
 
-Result<SyncStatus> read_status(const std::string& store_path) {
-    auto s = store::Store::open(store_path);
-    if (!s) return s.error();
+Result<SyncStatus> read_status(WorkerHost& host) {
     SyncStatus st;
-    LIAISON_TRY(fill_from_store(**s, st));
+    LIAISON_TRY(fill_from_host(host, st));
     st.online = st.last_error.empty() && st.last_success_ms > 0;
     return st;
 }
 
-Worker::Worker(WorkerOptions opt) : opt_(std::move(opt)) {}
+SyncLoop::SyncLoop(SyncLoopOptions opt) : opt_(std::move(opt)) {}
 
-Worker::~Worker() { stop(); }
+SyncLoop::~SyncLoop() { stop(); }
 
-void Worker::start() {
+void SyncLoop::start() {
     std::lock_guard<std::mutex> lk(mu_);
     if (thread_.joinable()) return;
     stop_ = false;
@@ -70,7 +75,7 @@ void Worker::start() {
     thread_ = std::thread([this] { run(); });
 }
 
-void Worker::stop() {
+void SyncLoop::stop() {
     {
         std::lock_guard<std::mutex> lk(mu_);
         stop_ = true;
@@ -79,7 +84,7 @@ void Worker::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-void Worker::notify_local_write() {
+void SyncLoop::notify_local_write() {
     {
         std::lock_guard<std::mutex> lk(mu_);
         const int64_t now = platform::monotonic_ms();
@@ -89,7 +94,7 @@ void Worker::notify_local_write() {
     cv_.notify_all();
 }
 
-void Worker::sync_now() {
+void SyncLoop::sync_now() {
     {
         std::lock_guard<std::mutex> lk(mu_);
         now_ = true;
@@ -97,12 +102,12 @@ void Worker::sync_now() {
     cv_.notify_all();
 }
 
-SyncStatus Worker::status() const {
+SyncStatus SyncLoop::status() const {
     std::lock_guard<std::mutex> lk(mu_);
     return status_;
 }
 
-void Worker::publish(const SyncStatus& s) {
+void SyncLoop::publish(const SyncStatus& s) {
     {
         std::lock_guard<std::mutex> lk(mu_);
         status_ = s;
@@ -110,9 +115,9 @@ void Worker::publish(const SyncStatus& s) {
     if (opt_.on_status) opt_.on_status(s);
 }
 
-struct Worker::Loop {
+struct SyncLoop::Loop {
     std::mt19937_64 rng{static_cast<uint64_t>(platform::monotonic_ms()) ^ 0x9e3779b97f4a7c15ULL};
-    std::unique_ptr<store::Store> store;
+    std::unique_ptr<WorkerHost> host;
     std::unique_ptr<Transport> transport;
     std::string transport_url;
     int failures = 0;
@@ -121,7 +126,7 @@ struct Worker::Loop {
     SyncStatus st;
 };
 
-void Worker::run() {
+void SyncLoop::run() {
     Loop loop;
     while (wait_for_reason(loop)) {
         publish(loop.st);
@@ -133,7 +138,7 @@ void Worker::run() {
 
 // Sleeps until a round is due: asked for, local writes debounced, the periodic pull, or the
 // retry after a failure.
-bool Worker::wait_for_reason(Loop& loop) {
+bool SyncLoop::wait_for_reason(Loop& loop) {
     std::unique_lock<std::mutex> lk(mu_);
     for (;;) {
         if (stop_) return false;
@@ -160,49 +165,48 @@ bool Worker::wait_for_reason(Loop& loop) {
 }
 
 // One round on this thread's own connection to the database.
-Status Worker::round(Loop& loop) {
-    if (!loop.store) {
-        auto s = store::Store::open(opt_.store_path);
-        if (!s) return s.error();
-        loop.store = std::move(*s);
+Status SyncLoop::round(Loop& loop) {
+    if (!loop.host) {
+        if (!opt_.open_host) return Error{Error::Kind::Internal, "the sync loop has no database to open"};
+        auto h = opt_.open_host();
+        if (!h) return h.error();
+        loop.host = std::move(*h);
     }
-    store::Store& store = *loop.store;
-    release_snapshot(store.db());
-    (void)fill_from_store(store, loop.st);
-    Status result = exchange(loop, store);
-    (void)fill_from_store(store, loop.st);
-    release_snapshot(store.db());
+    WorkerHost& host = *loop.host;
+    release_snapshot(host.replica().db());
+    (void)fill_from_host(host, loop.st);  // a status that cannot be read keeps its last values
+    Status result = exchange(loop, host);
+    (void)fill_from_host(host, loop.st);
+    release_snapshot(host.replica().db());
     return result;
 }
 
 // Push and pull with the server the tablet is enrolled with.
-Status Worker::exchange(Loop& loop, store::Store& store) {
-    auto dev = store.device();
-    if (!dev) return dev.error();
-    auto token = store.token();
-    if (!token) return token.error();
-    if (token->empty() || dev->server_url.empty())
+Status SyncLoop::exchange(Loop& loop, WorkerHost& host) {
+    auto cred = host.credentials();
+    if (!cred) return cred.error();
+    if (cred->token.empty() || cred->server_url.empty())
         return Error{Error::Kind::Auth, "not enrolled: enrol this tablet with a code from the centre"};
-    LIAISON_TRY(store.check(false));  // never push from a damaged store
-    if (!loop.transport || loop.transport_url != dev->server_url) {
+    LIAISON_TRY(host.check());  // never push from a damaged store
+    if (!loop.transport || loop.transport_url != cred->server_url) {
         if (opt_.make_transport) {
-            loop.transport = opt_.make_transport(dev->server_url);
+            loop.transport = opt_.make_transport(cred->server_url);
         } else {
             CurlOptions co;
-            co.base_url = dev->server_url;
+            co.base_url = cred->server_url;
             co.ca_file = opt_.ca_file;
             loop.transport = std::make_unique<CurlTransport>(co);
         }
-        loop.transport_url = dev->server_url;
+        loop.transport_url = cred->server_url;
     }
     SyncConfig cfg;
-    cfg.token = *token;
-    cfg.station_id = dev->station_id;
+    cfg.token = cred->token;
+    cfg.station_id = cred->station_id;
     cfg.retry.cancelled = [this] {
         std::lock_guard<std::mutex> lk(mu_);
         return stop_;
     };
-    SyncSession session(store.replica(), *loop.transport, cfg);
+    SyncSession session(host.replica(), *loop.transport, cfg);
     auto report = session.round();
     // Close the connection now: the server gives each open connection a thread, and a round
     // every few minutes gains nothing from keeping it.
@@ -212,7 +216,7 @@ Status Worker::exchange(Loop& loop, store::Store& store) {
 }
 
 // The next periodic round after a success; after a failure, a retry with backoff.
-void Worker::schedule_next(Loop& loop, const Status& result) {
+void SyncLoop::schedule_next(Loop& loop, const Status& result) {
     const int64_t now = platform::monotonic_ms();
     SyncStatus& st = loop.st;
     st.syncing = false;

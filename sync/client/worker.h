@@ -1,7 +1,8 @@
-// The background sync worker: its own thread and its own SQLite connection (its own Store on the
-// same file), so the UI never waits on the network or on a sync transaction longer than SQLite's
-// busy timeout. It syncs after local writes (debounced), periodically, and as soon as the server
-// answers again after an outage, and publishes a status snapshot for the sync screen.
+// The background sync loop: its own thread and its own SQLite connection (opened through a
+// WorkerHost, on the same file as the UI's), so the UI never waits on the network or on a sync
+// transaction longer than SQLite's busy timeout. It syncs after local writes (debounced),
+// periodically, and as soon as the server answers again after an outage, and publishes a status
+// snapshot for the sync screen. The tablet's worker over its store is client/sync/worker.h.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
@@ -11,13 +12,10 @@
 #include <string>
 #include <thread>
 
-#include "sync/client/http.h"
-#include "sync/client/tuning.h"
-#include "sync/core/result.h"
-
-namespace liaison::store {
-class Store;
-}
+#include "base/result.h"
+#include "sync/net/http.h"
+#include "sync/net/tuning.h"
+#include "sync/replica/replica.h"
 
 namespace liaison::sync {
 
@@ -37,11 +35,29 @@ struct SyncStatus {
     uint64_t rounds = 0;   // completed rounds since start
 };
 
-// The persisted part of the status, for `liaison sync --status` from another process.
-Result<SyncStatus> read_status(const std::string& store_path);
+// What the loop needs of the device beyond its replica: where to sync, with which credentials,
+// and whether its database is sound. The tablet implements it over its store
+// (client/sync/store_host.h), so this layer never sees the store (docs/architecture.md).
+class WorkerHost {
+public:
+    struct Credentials {
+        std::string server_url, token;  // both empty until enrolled
+        std::string station_id;         // the only scope this device may push
+    };
+    virtual ~WorkerHost() = default;
+    virtual Replica& replica() = 0;
+    virtual Result<Credentials> credentials() = 0;
+    // The database's quick check: never push from a damaged one.
+    virtual Status check() = 0;
+};
 
-struct WorkerOptions {
-    std::string store_path;
+// The persisted part of the status (what the database knows), for `liaison sync --status`.
+Result<SyncStatus> read_status(WorkerHost& host);
+
+struct SyncLoopOptions {
+    // Opens the loop's own connection to the device's database, on the loop's thread (again at
+    // the next round when it failed).
+    std::function<Result<std::unique_ptr<WorkerHost>>()> open_host;
     // Makes the transport for a server URL; default: CurlTransport with the CA file below.
     std::function<std::unique_ptr<Transport>(const std::string& url)> make_transport;
     std::string ca_file;
@@ -54,12 +70,12 @@ struct WorkerOptions {
     std::function<void(const SyncStatus&)> on_status;
 };
 
-class Worker {
+class SyncLoop {
 public:
-    explicit Worker(WorkerOptions opt);
-    ~Worker();  // stops and joins
-    Worker(const Worker&) = delete;
-    Worker& operator=(const Worker&) = delete;
+    explicit SyncLoop(SyncLoopOptions opt);
+    ~SyncLoop();  // stops and joins
+    SyncLoop(const SyncLoop&) = delete;
+    SyncLoop& operator=(const SyncLoop&) = delete;
 
     void start();
     void stop();
@@ -74,11 +90,11 @@ private:
     void run();
     bool wait_for_reason(Loop& loop);  // false: stop() was called
     Status round(Loop& loop);
-    Status exchange(Loop& loop, store::Store& store);
+    Status exchange(Loop& loop, WorkerHost& host);
     void schedule_next(Loop& loop, const Status& result);
     void publish(const SyncStatus& s);
 
-    WorkerOptions opt_;
+    SyncLoopOptions opt_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::thread thread_;

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/core/change.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::sync {
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/replica/sqlite.h"
 
 namespace liaison::db {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "sync/core/wire.h"
+#include "sync/replica/sync_state.h"
 
 namespace liaison::sync {
 namespace {
@@ -142,6 +143,7 @@ Result<std::unique_ptr<Replica>> Replica::open(db::Db& db, WallClock wall) {
     if (!id) return id.error();
     std::unique_ptr<Replica> r(new Replica(db, std::move(wall), *id, Hlc{}));
     LIAISON_TRY(r->load_clock());
+    LIAISON_TRY(sync_state::install(db));
     return r;
 }
 

@@ -19,7 +19,7 @@
 #include "sync/core/change.h"
 #include "sync/core/hlc.h"
 #include "sync/core/merge.h"
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/replica/sqlite.h"
 
 namespace liaison::sync {
@@ -62,6 +62,7 @@ public:
     static Status set_device_id(db::Db& db, const std::string& device_id);
     static Result<std::string> device_id(db::Db& db);
 
+    // Also creates the sync_state tables if missing (sync/replica/sync_state.h).
     static Result<std::unique_ptr<Replica>> open(db::Db& db, WallClock wall);
 
     void register_table(TableSpec spec);
@@ -89,6 +90,22 @@ public:
     Result<std::vector<OutboxEntry>> pending(size_t limit, int64_t after_seq = 0);
     Result<int64_t> pending_count();
     Status mark_pushed(const std::vector<int64_t>& seqs);
+    // ---- outbox and scopes for the sync client (sync/replica/scope.cpp) ----
+    // Keeps local changes out of the outbox for good (the server would refuse them); one
+    // transaction, opened here. Counted by sync_state::withheld_count.
+    Status withhold(const std::vector<int64_t>& seqs);
+    // The server's answer to one pushed change: taken, or refused and set aside (counted by
+    // sync_state::refused_count). Inside a transaction the caller holds.
+    Status settle_in_tx(int64_t seq, bool accepted);
+    // Whether any change of `scope` came from elsewhere or left this device.
+    Result<bool> scope_synced(const std::string& scope);
+    // Drops a row made here and every trace of it in the log, clocks and conflicts. Caller holds
+    // the transaction.
+    Status forget_local_row(const std::string& table, const std::string& row);
+    // Moves never-pushed changes of scope `from` to `to`, and rewrites `ref_column` references
+    // from `from` to `to` in those changes and in every registered table with that column.
+    // Caller holds the transaction; returns the number of change records moved.
+    Result<size_t> rescope_unpushed(const std::string& from, const std::string& to, const std::string& ref_column);
 
     // ---- the log, for pulls (server) and audit trails ----
     // Changes with seq > after whose scope is in `scopes` (empty = all), oldest first.
@@ -144,6 +161,7 @@ public:
 private:
     Replica(db::Db& db, WallClock wall, std::string device, Hlc last);
     Status load_clock();
+    Result<std::vector<std::string>> tables_with_column(const std::string& column);
     Status save_clock();
     void stamp_after_superseded(FieldChange& c);
     Status apply_one(const FieldChange& c, bool local, bool* applied);

@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::db {
 

@@ -21,7 +21,7 @@
 #include <microhttpd.h>
 #include <nlohmann/json.hpp>
 
-#include "sync/client/http.h"
+#include "sync/net/http.h"
 
 namespace liaison::server {
 namespace {

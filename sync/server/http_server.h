@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/server/service.h"
 
 namespace liaison::server {

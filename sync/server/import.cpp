@@ -5,7 +5,7 @@
 #include <set>
 
 #include "platform/platform.h"
-#include "sync/core/csv.h"
+#include "base/csv.h"
 
 namespace liaison::server {
 namespace {

@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 #include "sync/server/storage.h"
 
 namespace liaison::server {

@@ -19,7 +19,7 @@ std::array<unsigned char, N> random_bytes() {
     return b;
 }
 
-using store::hex;
+using liaison::hex;
 
 }  // namespace
 

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/rules.h"
+#include "domain/schema.h"
 #include "platform/platform.h"
-#include "sync/client/session.h"
 #include "sync/core/wire.h"
 #include "sync/server/secrets.h"
 
@@ -349,7 +349,7 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
         if (c.scope != dev->station_id)
             return fail(403, "forbidden",
                         "change " + std::to_string(screened.index[i]) + " is outside this device's station");
-        if (sync::centre_only_table(c.table))
+        if (domain::centre_only_table(c.table))
             return fail(403, "forbidden", "table '" + c.table + "' is reference data; only the centre writes it");
         if (auto claim = check_claims(*dev, c); !claim)
             return fail(403, "forbidden", "change " + std::to_string(screened.index[i]) + ": " + claim.error().message);

@@ -5,8 +5,8 @@
 #include <functional>
 #include <string>
 
-#include "sync/client/http.h"
-#include "sync/client/tuning.h"
+#include "sync/net/http.h"
+#include "sync/net/tuning.h"
 #include "sync/server/storage.h"
 #include "sync/server/throttle.h"
 

@@ -1,4 +1,4 @@
-// Storage on SQLite: the shared domain schema (client/store) and replica tables, plus the
+// Storage on SQLite: the shared domain schema (domain/schema.h) and replica tables, plus the
 // server's own srv_* tables. crr_log.seq is the feed cursor: SQLite has one writer at a time and
 // seq is assigned inside the write transaction, so commits append to the feed in seq order and
 // a reader never sees a later seq without every earlier one.
@@ -11,11 +11,10 @@
 #include <mutex>
 #include <set>
 
-#include "client/store/queue.h"
-#include "client/store/stats.h"
-#include "client/store/store.h"
+#include "domain/figures.h"
+#include "domain/schema.h"
+#include "domain/series.h"
 #include "platform/platform.h"
-#include "sync/client/session.h"
 #include "sync/server/storage.h"
 
 namespace liaison::server {
@@ -202,7 +201,7 @@ public:
         for (const auto& [dev, letter] : recorded_by_others)
             if (!with_claim_row.count(dev)) taken.insert(letter);
         const std::string mine = !claimed.empty() ? claimed : recorded;
-        const std::string letter = store::queue::free_series(mine.empty() ? wish : mine, taken);
+        const std::string letter = domain::free_series(mine.empty() ? wish : mine, taken);
         if (letter != recorded) {
             auto& up = db.cached("UPDATE srv_devices SET series = ? WHERE id = ?");
             LIAISON_TRY(up.bind(1, letter).bind(2, device_id).run());
@@ -454,12 +453,12 @@ public:
         // The station figures of docs/design.md §2 (visits 批次, people 人次, suggestions, resolved,
         // ratings) for all stations and per station, by the same code as `liaison stats`.
         // Counts only, no personal data.
-        auto f = store::stats::figures(db, store::stats::Range{}, store::stats::By::Station);
+        auto f = domain::stats::figures(db, domain::stats::Range{}, domain::stats::By::Station);
         if (!f) return f.error();
-        out["figures"] = store::stats::figures_json(f->total);
+        out["figures"] = domain::stats::figures_json(f->total);
         json per = json::object();
         for (const auto& g : f->groups) {
-            json one = store::stats::figures_json(g.figures);
+            json one = domain::stats::figures_json(g.figures);
             one["name"] = g.label;
             per[g.key] = std::move(one);
         }
@@ -608,7 +607,7 @@ private:
         if (opt_.max_db_bytes) LIAISON_TRY(cap_size(*conn->db, opt_.max_db_bytes));
         if (install) {
             // The very same schema as the tablets, so the same merge code runs on both.
-            LIAISON_TRY(store::Store::install_schema(*conn->db));
+            LIAISON_TRY(domain::install_schema(*conn->db));
             LIAISON_TRY(conn->db->exec(kServerSchema));
             LIAISON_TRY(upgrade_server_schema(*conn->db));
             auto id = sync::Replica::device_id(*conn->db);
@@ -622,7 +621,7 @@ private:
         auto rep = sync::Replica::open(*conn->db, platform::wall_ms);
         if (!rep) return rep.error();
         conn->replica = std::move(*rep);
-        store::Store::register_tables(*conn->replica);
+        domain::register_tables(*conn->replica);
         return conn;
     }
 
@@ -652,7 +651,7 @@ private:
 
     void release(std::unique_ptr<Conn> c) {
         // The next request must see the latest commits: drop any snapshot a statement still holds.
-        sync::release_snapshot(*c->db);
+        c->db->end_reads();
         {
             std::lock_guard<std::mutex> lk(mu_);
             idle_.push_back(std::move(c));

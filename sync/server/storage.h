@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/core/change.h"
-#include "sync/core/result.h"
-#include "sync/client/tuning.h"
+#include "base/result.h"
+#include "sync/net/tuning.h"
 #include "sync/replica/replica.h"
 
 namespace liaison::server {

@@ -29,7 +29,7 @@
 #include "client/store/store.h"
 #include "platform/platform.h"
 #include "sync/client/curl_transport.h"
-#include "sync/client/session.h"
+#include "client/sync/store_host.h"
 #include "sync/core/wire.h"
 #include "../support/central_process.h"
 

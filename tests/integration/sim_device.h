@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/store/store.h"
-#include "sync/client/loopback_transport.h"
+#include "sync/net/loopback_transport.h"
 #include "sync/client/session.h"
 #include "sync/core/wire.h"
 #include "sync/server/service.h"

@@ -14,7 +14,7 @@
 #include "server_process.h"
 #include "sim_device.h"
 #include "sync/client/curl_transport.h"
-#include "sync/client/worker.h"
+#include "client/sync/worker.h"
 #include "platform/platform.h"
 
 using namespace liaison;

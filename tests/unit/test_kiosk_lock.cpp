@@ -5,7 +5,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "client/store/digest.h"
+#include "base/digest.h"
 #include "client/store/kiosk_lock.h"
 #include "client/store/store.h"
 

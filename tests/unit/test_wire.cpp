@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "sync/core/ids.h"
+#include "base/ids.h"
 #include "sync/core/wire.h"
 
 using namespace liaison::sync;

@@ -8,7 +8,7 @@
 #include <optional>
 #include <random>
 
-#include "sync/client/http.h"
+#include "sync/net/http.h"
 
 namespace liaison::sync {
 

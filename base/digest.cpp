@@ -1,10 +1,10 @@
-#include "client/store/digest.h"
+#include "base/digest.h"
 
 #include <cstdlib>
 
 #include <openssl/evp.h>
 
-namespace liaison::store {
+namespace liaison {
 
 std::string hex(const unsigned char* bytes, size_t n) {
     static const char digits[] = "0123456789abcdef";
@@ -30,4 +30,4 @@ bool same_secret(std::string_view a, std::string_view b) {
     return diff == 0;
 }
 
-}  // namespace liaison::store
+}  // namespace liaison

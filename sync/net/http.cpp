@@ -1,4 +1,4 @@
-#include "sync/client/http.h"
+#include "sync/net/http.h"
 
 #include <algorithm>
 #include <cctype>

@@ -5,7 +5,7 @@
 
 #include <SDL.h>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::platform {
 

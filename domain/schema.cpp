@@ -1,8 +1,10 @@
 // Versioned migrations of the station store. Each step runs in one transaction; PRAGMA
 // user_version records how far a store has come. Never edit a released step: add one.
-#include "client/store/schema.h"
+#include "domain/schema.h"
 
-namespace liaison::store {
+#include "domain/search.h"
+
+namespace liaison::domain {
 namespace {
 
 // v1: the domain model. Replicated columns carry no declared type (see sync/replica/replica.h).
@@ -99,4 +101,72 @@ const std::vector<Migration>& migrations() {
     return all;
 }
 
-}  // namespace liaison::store
+Result<int> user_version(db::Db& db) {
+    auto& st = db.cached("PRAGMA user_version");
+    auto r = st.step();
+    if (!r) return r.error();
+    return static_cast<int>(st.i64(0));
+}
+
+namespace {
+
+Status rebuild_search(db::Db& db) {
+    auto ids = db.prepare("SELECT id FROM visits WHERE _deleted = 0");
+    if (!ids) return ids.error();
+    std::vector<std::string> all;
+    for (;;) {
+        auto r = ids->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        all.push_back(ids->text(0));
+    }
+    for (const auto& id : all) LIAISON_TRY(reindex_visit(db, id));
+    return {};
+}
+
+}  // namespace
+
+Status migrate_to(db::Db& db, int upto) {
+    auto v = user_version(db);
+    if (!v) return v.error();
+    if (*v > kSchemaVersion)
+        return Error{Error::Kind::Invalid,
+                     "this store was written by a newer Liaison (schema " + std::to_string(*v) + "); update the app"};
+    for (const auto& m : migrations()) {
+        if (m.version <= *v || m.version > upto) continue;
+        auto tx = db::Tx::begin(db);
+        if (!tx) return tx.error();
+        if (m.version == 1) LIAISON_TRY(sync::Replica::install(db));
+        LIAISON_TRY(db.exec(m.sql));
+        if (m.rebuild_search) LIAISON_TRY(rebuild_search(db));
+        LIAISON_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
+        LIAISON_TRY((*tx)->commit());
+    }
+    return {};
+}
+
+void register_tables(sync::Replica& r) {
+    r.register_table({"stations", {"name", "kind", "district", "township", "address"}});
+    r.register_table({"deputies", {"name", "level", "station_id", "grp", "phone", "active"}});
+    r.register_table({"departments", {"name"}});
+    r.register_table({"categories", {"name_zh", "name_en", "sort"}});
+    r.register_table({"duty_slots", {"station_id", "date", "start_time", "end_time", "deputy_ids", "note"}});
+    r.register_table({"visits",
+                      {"station_id", "received_at", "deputy_ids", "channel", "people", "category", "subject", "content",
+                       "route", "route_reason", "notes", "queue_ticket_id", "created_at"}});
+    r.register_table({"visit_visitors", {"visit_id", "name", "phone", "id_number", "address"}});
+    r.register_table(
+        {"cases",
+         {"station_id", "visit_id", "title", "content", "category", "status", "department_id", "deadline", "result",
+          "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids", "resolved_at"}});
+    r.register_table({"case_events", {"case_id", "at", "author", "kind", "note"}});
+    r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
+    r.register_table({"queue_tickets",
+                      {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
+                       "wished_deputy_id", "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}});
+    r.register_table({"queue_devices", {"station_id", "series", "claimed_at"}});
+}
+
+bool centre_only_table(const std::string& t) { return t == "stations" || t == "categories" || t == "departments"; }
+
+}  // namespace liaison::domain

@@ -1,4 +1,4 @@
-#include "platform/window.h"
+#include "platform/sdl/window.h"
 
 #include <cstdlib>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "sync/client/loopback_transport.h"
+#include "sync/net/loopback_transport.h"
 
 #include <chrono>
 #include <thread>

@@ -1,4 +1,4 @@
-#include "sync/core/ids.h"
+#include "base/ids.h"
 
 namespace liaison::sync {
 

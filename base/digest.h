@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace liaison::store {
+namespace liaison {
 
 std::string hex(const unsigned char* bytes, size_t n);  // lower case
 // Aborts if libcrypto cannot hash (out of memory): an empty or wrong digest must never be stored
@@ -15,4 +15,4 @@ std::string sha256_hex(std::string_view data);
 // they differ.
 bool same_secret(std::string_view a, std::string_view b);
 
-}  // namespace liaison::store
+}  // namespace liaison

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sync/core/result.h"
+#include "base/result.h"
 
 namespace liaison::sync {
 

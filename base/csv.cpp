@@ -1,4 +1,4 @@
-#include "sync/core/csv.h"
+#include "base/csv.h"
 
 namespace liaison::sync {
 
