@@ -56,6 +56,13 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
     namespace cases = store::cases;
     const int64_t day = 86400000;
     auto date = [&](int64_t back) { return platform::local_date(now - back * day); };
+    // A time of day that has not come yet today becomes `minutes_ago` before now (later events
+    // pass fewer minutes, keeping their order), so nothing the demo records is in the future and
+    // a step taken on screen is always later than the ones seeded.
+    auto until_now = [&](const std::string& at, int minutes_ago) {
+        const std::string cap = platform::local_datetime(now - int64_t{minutes_ago} * 60000);
+        return at > cap ? cap : at;  // "YYYY-MM-DD HH:MM" sorts as it reads
+    };
     const char* departments[] = {"区住建局",     "区城管局",       "区教育局",   "区卫健委",
                                  "区交通运输局", "区生态环境分局", "街道办事处", "区人社局"};
     std::vector<std::string> deps;
@@ -87,7 +94,7 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
         const Topic& t = kTopics[c.topic];
         // The visit that raised it, escalated (上报·形成代表建议).
         store::Visit v;
-        v.received_at = date(c.age) + " 10:" + (i < 10 ? "0" : "") + std::to_string(i);
+        v.received_at = until_now(date(c.age) + " 10:" + (i < 10 ? "0" : "") + std::to_string(i), 40);
         v.category = t.category;
         v.subject = t.subject;
         v.content = t.content;
@@ -102,7 +109,7 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
         cases::NewCase nc;
         nc.visit_id = *vid;
         nc.title = t.subject;
-        nc.at = date(c.age) + " 11:00";
+        nc.at = until_now(date(c.age) + " 11:00", 30);
         auto id = cases::add(s, nc);
         if (!id) return id.error();
         const int rank = cases::status_rank(c.status);
@@ -110,7 +117,7 @@ Status seed_cases(store::Store& s, const std::vector<std::string>& ids, int64_t 
         // Steps spread over the case's age, oldest first.
         const int span = std::max(1, c.age);
         auto step_at = [&](int k) {
-            return date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30";
+            return until_now(date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30", 25 - 4 * k);
         };
         const std::string deadline = c.deadline_in != 0 ? date(-c.deadline_in) : date(c.age - 30);
         LIAISON_TRY(cases::assign(s, *id, deps[static_cast<size_t>(c.dep)], deadline, "请按期办理并答复", step_at(1)));

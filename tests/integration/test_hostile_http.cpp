@@ -22,7 +22,7 @@
 #include <sqlite3.h>
 
 #include "platform/platform.h"
-#include "sync/client/http.h"
+#include "sync/net/http.h"
 #include "sync/core/wire.h"
 #include "../support/central_process.h"
 #include "../support/raw_http.h"
