@@ -44,7 +44,7 @@ struct Central {
         REQUIRE(child.pid >= 0);
         pid = child.pid;
         out = child.out;
-        const std::string line = central_process::first_line(out);
+        std::string line = central_process::first_line(out);
         if (line.rfind("listening on 127.0.0.1:", 0) == 0) port = std::stoi(line.substr(line.rfind(':') + 1));
         return line;
     }

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -42,13 +43,13 @@ struct Setup {
 };
 
 json cli_json(const CliDir& t, std::vector<std::string> words) {
-    auto r = t.run(words);
+    auto r = t.run(std::move(words));
     REQUIRE_MESSAGE(r.code == 0, r.err);
     return json::parse(r.out);
 }
 
 void cli_ok(const CliDir& t, std::vector<std::string> words) {
-    auto r = t.run(words);
+    auto r = t.run(std::move(words));
     REQUIRE_MESSAGE(r.code == 0, r.err);
 }
 
