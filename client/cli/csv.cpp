@@ -28,7 +28,7 @@ Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
 }
 
 std::string csv_field(const std::string& s0) {
-    const std::string s = needs_escape(s0) ? "'" + s0 : s0;
+    std::string s = needs_escape(s0) ? "'" + s0 : s0;
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) {

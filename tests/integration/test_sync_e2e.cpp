@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -42,13 +43,13 @@ struct Setup {
 };
 
 json cli_json(const CliDir& t, std::vector<std::string> words) {
-    auto r = t.run(words);
+    auto r = t.run(std::move(words));
     REQUIRE_MESSAGE(r.code == 0, r.err);
     return json::parse(r.out);
 }
 
 void cli_ok(const CliDir& t, std::vector<std::string> words) {
-    auto r = t.run(words);
+    auto r = t.run(std::move(words));
     REQUIRE_MESSAGE(r.code == 0, r.err);
 }
 
@@ -256,14 +257,16 @@ TEST_CASE("the server killed (SIGKILL) mid-push and mid-pull loses and doubles n
     CHECK(changes > 5000);
 
     // Sync with small batches while the server is killed at random moments, until a round gets
-    // through. Retries are off so every kill is felt.
+    // through. Retries are off so every kill is felt. The window for the kill doubles every 15
+    // attempts, so a slow server (a sanitizer build, a loaded machine) also gets a round through.
     std::mt19937_64 rng(42);
     auto sync_with_kills = [&](store::Store& st, bool pushing) {
         int kills = 0;
         for (int attempt = 0; attempt < 60; ++attempt) {
             std::atomic<bool> done{false};
+            const uint64_t window_ms = uint64_t{200} << (attempt / 15);
             std::thread killer([&] {
-                const auto wait = std::chrono::milliseconds(10 + rng() % 200);
+                const auto wait = std::chrono::milliseconds(10 + rng() % window_ms);
                 const auto until = std::chrono::steady_clock::now() + wait;
                 while (!done && std::chrono::steady_clock::now() < until)
                     std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <poll.h>
 #include <random>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,7 +25,8 @@ int64_t scalar(db::Db& db, const std::string& sql) {
     return st->i64(0);
 }
 
-[[noreturn]] void writer(const std::string& path) {
+// Writes visits until killed; after the first one is committed it writes a byte to `ready`.
+[[noreturn]] void writer(const std::string& path, int ready) {
     auto s = store::Store::open(path);
     if (!s) _exit(3);
     for (int i = 0;; ++i) {
@@ -35,6 +37,7 @@ int64_t scalar(db::Db& db, const std::string& sql) {
         v.received_at = "2026-01-01 08:00";
         v.visitors.push_back(store::Visitor{"", "", "赵六", "", "", ""});
         if (!(*s)->add_visit(v)) _exit(4);
+        if (i == 0 && (::write(ready, "1", 1) != 1 || ::close(ready) != 0)) _exit(5);
         if (i % 7 == 0) {
             store::VisitPatch p;
             p.subject = "改 " + std::to_string(i);
@@ -59,9 +62,27 @@ TEST_CASE("SIGKILL at random instants never leaves a half-written visit") {
     }
     std::mt19937 rng(42);
     for (int round = 0; round < 12; ++round) {
+        // The random instant is counted from the writer's first commit, not from the fork: a slow
+        // start (a loaded machine, a sanitizer build) must not leave a round with nothing written.
+        int ready[2];
+        REQUIRE(::pipe(ready) == 0);
         const pid_t pid = fork();
         REQUIRE(pid >= 0);
-        if (pid == 0) writer(path);
+        if (pid == 0) {
+            ::close(ready[0]);
+            writer(path, ready[1]);
+        }
+        ::close(ready[1]);
+        pollfd p{ready[0], POLLIN, 0};
+        const bool started = ::poll(&p, 1, 60000) == 1;
+        char byte = 0;
+        const bool wrote = started && ::read(ready[0], &byte, 1) == 1;
+        ::close(ready[0]);
+        if (!wrote) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+        REQUIRE_MESSAGE(wrote, "the writer committed no visit within 60 s");
         usleep(20000 + rng() % 80000);
         kill(pid, SIGKILL);
         int status = 0;
