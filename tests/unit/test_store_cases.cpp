@@ -64,7 +64,9 @@ TEST_CASE("case statuses, names and the transition table") {
         {"answered", {"rate"}},
         {"rated", {}},
     };
-    for (const auto& [status, ok] : allowed) {
+    for (const auto& entry : allowed) {
+        const auto& status = entry.first;  // named: clang 14 cannot capture a structured binding
+        const auto& ok = entry.second;
         std::set<std::string> got;
         for (auto a : cases::allowed_actions(status)) got.insert(cases::action_code(a));
         CHECK_MESSAGE(got == ok, status);
@@ -97,7 +99,9 @@ TEST_CASE("every transition from every status: allowed ones move the case, refus
                                                          {cases::Action::Rate, "rated"}};
     int allowed = 0, refused = 0;
     for (const auto& from : kAll) {
-        for (const auto& [action, to] : target) {
+        for (const auto& step : target) {
+            const auto& action = step.first;  // named: clang 14 cannot capture a structured binding
+            const auto& to = step.second;
             CAPTURE(from);
             CAPTURE(cases::action_code(action));
             const std::string id = case_at(s, from);
@@ -258,7 +262,9 @@ TEST_CASE("bad input writes nothing: unknown ids, bad dates, invalid UTF-8, unkn
     const int64_t after_feedback = s.pending();
     tries.emplace_back("rate unknown satisfaction", cases::rate(*s, id, "很满意"));
     tries.emplace_back("rate bad comment", cases::rate(*s, id, "满意", bad));
-    for (const auto& [what, st] : tries) {
+    for (const auto& attempt : tries) {
+        const auto& what = attempt.first;  // named: clang 14 cannot capture a structured binding
+        const auto& st = attempt.second;
         CAPTURE(what);
         CHECK_FALSE(st);
         if (!st) {
