@@ -309,6 +309,12 @@ void App::present() {
     }
     if (capture_) {
         if (!write_png(win_, opt_.screenshot)) ok_ = false;
+        if (!opt_.expect_inside.empty()) {
+            if (const std::string cut = cut_widgets(ui_, opt_.expect_inside); !cut.empty()) {
+                std::cerr << "liaison: not wholly on screen:" << cut << "\n";
+                ok_ = false;
+            }
+        }
         running_ = false;
     }
     SDL_RenderPresent(r);
@@ -532,6 +538,7 @@ int run(const AppOptions& opt) {
         std::cerr << "liaison: " << st.error().message << "\n";
         return 1;
     }
+    if (opt.text_px > 0) model.use_text_px(opt.text_px);
     if (const int rc = start_view(model, opt); rc != 0) return rc;
     std::optional<Script> script;
     if (!opt.script.empty()) {

@@ -44,6 +44,7 @@ public:
     ui::View view() const override { return view_; }
     void navigate(ui::View v) override;
     float font_px() const override { return font_px_; }
+    void use_text_px(float px) { font_px_ = px; }  // --text-size: this run only, not saved
     const std::string& toast() const { return toast_; }
     Status start_kiosk(ui::KioskStep step, bool locked);
 

@@ -30,6 +30,7 @@ struct WidgetRecord {
     ImVec2 min, max;
     bool enabled = true;
     bool visible = true;  // its centre is inside the visible part of its window
+    bool whole = true;    // all of it is inside its window, every enclosing window and the display
 };
 
 enum class Tone { Normal, Primary, Danger, Quiet };

@@ -172,8 +172,18 @@ void Ui::record(std::string_view id, const std::string& label) {
     const ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
     const ImVec2 c((mn.x + mx.x) / 2, (mn.y + mx.y) / 2);
     const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
-    widgets_.push_back(
-        {std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled), clip.Contains(c)});
+    // Whole: not cut by the display's edge nor by any window it sits in (a scrolled-off or
+    // below-the-fold widget is not).
+    const ImRect r(mn, mx);
+    const float slack = 1.0f;  // borders drawn on a window's edge
+    ImRect room(ImVec2(0, 0), ImGui::GetIO().DisplaySize);
+    for (ImGuiWindow* w = ImGui::GetCurrentWindow(); w; w = w->ParentWindow) {
+        room.ClipWith(w->Rect());
+        if (!(w->Flags & ImGuiWindowFlags_ChildWindow)) break;
+    }
+    room.Expand(slack);
+    widgets_.push_back({std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled),
+                        clip.Contains(c), room.Contains(r)});
     if (!scroll_to_.empty() && scroll_to_ == id) {
         // Scroll the nearest window that can: a fixed-size group box (a child window that
         // fits its content) sits inside the view's scrolling region.

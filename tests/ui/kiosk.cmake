@@ -1,11 +1,11 @@
 # Kiosk and queue scripts: run the real app headless with a script, then check the store with
-# the command line. MODE: checkin | idle | pin | call.
+# the command line. MODE: checkin | idle | pin | pinchange | call | leave | help.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(view kiosk)
 if(MODE STREQUAL "pin" OR MODE STREQUAL "pinchange")
   set(view settings)  # staff start kiosk mode from the settings
 endif()
-if(MODE STREQUAL "call")
+if(MODE STREQUAL "call" OR MODE STREQUAL "leave")
   set(view queue)
   # a station with demo data and one visitor waiting, issued from the command line
   execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --screenshot ${DIR}/setup.png --view home
@@ -60,8 +60,13 @@ elseif(MODE STREQUAL "call")
   if(NOT rc EQUAL 0 OR NOT vjson MATCHES "噪音扰民" OR NOT vjson MATCHES "reception_day")
     message(FATAL_ERROR "the visit was not pre-filled from the ticket (${rc}): ${vjson} ${err}")
   endif()
+elseif(MODE STREQUAL "leave")
+  string(JSON status GET "${json}" 0 status)
+  if(NOT n EQUAL 1 OR NOT status STREQUAL "waiting")
+    message(FATAL_ERROR "the ticket taken off and put back is not waiting: ${json}")
+  endif()
 else()
-  # idle and PIN scripts issue nothing
+  # idle, help and PIN scripts issue nothing
   if(NOT n EQUAL 0)
     message(FATAL_ERROR "expected no tickets, got ${n}: ${json}")
   endif()
