@@ -1,6 +1,6 @@
-// Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, details, wished
-// deputy, ticket), the PIN that leaves kiosk mode, the idle reset and its clock; and the queue
-// the desk serves. docs/queue.md describes the store calls used here.
+// Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, name, phone,
+// topic, wished deputy, ticket), the help call, the PIN that leaves kiosk mode, the idle reset and its clock; and the
+// queue the desk serves. docs/queue.md describes the store calls used here.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -40,7 +40,11 @@ public:
 private:
     int64_t now() const;
     void new_visitor(Context& c);  // back to welcome, everything the visitor typed forgotten
-    bool details_valid(Context& c);
+    bool name_valid(Context& c);
+    bool phone_valid();
+    bool topic_valid(Context& c);
+    std::string topic_text(const Context& c) const;  // the chip tapped and the words typed, stored form
+    void call_help(Context& c);
     void take_ticket(Context& c);
     void corner_tap(int64_t now);
     bool pin_action(const ui::intent::Kiosk& k, Context& c);  // true: the kiosk was left

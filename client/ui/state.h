@@ -128,12 +128,14 @@ struct FirstRunState {
 };
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
-enum class KioskStep { Welcome, Consent, Details, Deputy, Ticket, Pin };
+// One question per screen: name (and how many came), phone, topic (optional), deputy.
+enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Pin };
 const char* kiosk_step_name(KioskStep s);                             // "kiosk-welcome" ...
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
 
 struct KioskForm {
     std::string name, phone, topic, category, deputy_id;  // display form
+    std::string topic_chip;                               // a common topic tapped ("streetlight"), "" none
     int64_t people = 1;
     std::map<std::string, std::string> errors;  // field -> i18n key
 };
@@ -157,6 +159,7 @@ struct KioskState {
     std::string pin_message;  // translated: wrong PIN, attempts left, locked for ...
     bool pin_locked = false;
     int corner_taps = 0;
+    bool help_called = false;  // this visitor asked for staff: the desk's queue panel shows it
 };
 
 struct QueueRowView {
@@ -168,7 +171,8 @@ struct QueueState {
     std::string date;
     std::vector<QueueRowView> rows;
     int64_t waiting = 0;
-    std::string message;  // one line (e.g. nobody waiting)
+    std::string message;    // one line (e.g. nobody waiting)
+    std::string help_call;  // when the kiosk asked for staff ("10:32"), "" when nobody is asking
 };
 
 // ---- intents: what a view asks the app root to do ----
@@ -228,13 +232,14 @@ enum class KioskAction {
     PinErase,
     PinEnter,
     PinCancel,
-    Touch
+    Touch,
+    Help  // 请工作人员帮助: shows in the desk's queue panel
 };
 struct Kiosk {
     KioskAction action;
     std::string arg;
 };
-enum class QueueAction { CallNext, Serve, Leave, Refresh };
+enum class QueueAction { CallNext, Serve, Leave, Refresh, HelpDone };
 struct Queue {
     QueueAction action;
     std::string id;

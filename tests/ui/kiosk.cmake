@@ -46,7 +46,7 @@ if(MODE STREQUAL "checkin")
   string(JSON category GET "${json}" 0 category)
   string(JSON status GET "${json}" 0 status)
   if(NOT number STREQUAL "A001" OR NOT visitor STREQUAL "王䶮" OR NOT phone STREQUAL "13800138000" OR NOT people EQUAL 2
-     OR NOT topic STREQUAL "小区门口路灯不亮" OR NOT category STREQUAL "urban" OR NOT status STREQUAL "waiting")
+     OR NOT topic STREQUAL "路灯不亮：小区门口" OR NOT category STREQUAL "urban" OR NOT status STREQUAL "waiting")
     message(FATAL_ERROR "the ticket differs from what was typed: ${json}")
   endif()
 elseif(MODE STREQUAL "call")
