@@ -536,7 +536,10 @@ int run(const AppOptions& opt) {
     }
     model.glyphs = glyphs->get();
     model.immediate = !opt.screenshot.empty();
-    if (auto st = model.open(opt.data_dir, opt.lang, opt.demo || std::getenv("LIAISON_DEMO") != nullptr); !st) {
+    // --screenshot works on a throwaway copy of the station: its sample data never syncs.
+    if (auto st = model.open(opt.data_dir, opt.lang, opt.demo || std::getenv("LIAISON_DEMO") != nullptr,
+                             !opt.screenshot.empty());
+        !st) {
         std::cerr << "liaison: " << st.error().message << "\n";
         return 1;
     }

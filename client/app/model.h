@@ -39,7 +39,13 @@ public:
     SyncScreen sync;
     SettingsScreen settings;
 
-    Status open(const std::string& data_dir, const std::string& lang_override, bool demo);
+    // scratch (screenshots): an existing station is opened as a throwaway copy, and so is a new
+    // demo station once seeded, so that sample data never reaches a store that syncs.
+    Status open(const std::string& data_dir, const std::string& lang_override, bool demo, bool scratch = false);
+    AppModel() = default;
+    ~AppModel();
+    AppModel(const AppModel&) = delete;
+    AppModel& operator=(const AppModel&) = delete;
     Context context() { return {*store, *glyphs, i18n, ref, assets_dir, data_folder, immediate, *this}; }
     ui::View view() const override { return view_; }
     void navigate(ui::View v) override;
@@ -65,6 +71,7 @@ private:
     void route(const I& in, Context& c);
     Status open_store(const std::string& data_dir);
     Status seed_if_asked(bool demo);
+    Status use_scratch_copy();
     void set_language(const std::string& lang);
     // Requests of the screens.
     void show(ui::View v) override { view_ = v; }
@@ -77,6 +84,7 @@ private:
     void station_ready() override;
 
     ui::View view_ = ui::View::Home;
+    std::string scratch_dir_;  // the throwaway copy's folder, removed on exit
     float font_px_ = 20;
     std::string toast_;
     int64_t toast_until_ = 0;
