@@ -261,7 +261,7 @@ void App::draw_nav_pane(const ui::Layout& l) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, l.portrait ? 8 : 12));
     ImGui::BeginChild("##nav", size, false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
-    ui::draw_nav(ui_, model_.view(), model_.sync.status().pending, model_.sync.status().conflicts);
+    ui::draw_nav(ui_, model_.view(), model_.sync.status());
     ImGui::EndChild();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();

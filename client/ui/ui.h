@@ -138,7 +138,7 @@ inline constexpr ImU32 kSelected = IM_COL32(255, 235, 238, 255);
 void apply_style(const Layout& l);
 
 // Views: one per file.
-void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts);
+void draw_nav(Ui& ui, View current, const SyncStatus& sync);
 float nav_height(const Layout& l);  // of the bar along the bottom in portrait
 void draw_first_run(Ui& ui, FirstRunState& s);
 void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData& ref);
