@@ -3,6 +3,7 @@
 // Widgets are touch sized: every tappable thing is at least Layout::touch points tall.
 #pragma once
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,8 @@ public:
     // A text field holds at most max_chars characters (the domain's limits, docs/domain.md).
     bool input(std::string_view id, std::string& value, const std::string& hint = "", float width = -1,
                ImGuiInputTextFlags flags = 0, size_t max_chars = domain::kShortTextChars);
+    // Wraps its lines at the field's width (soft breaks while editing, never stored: text_wrap.h).
+    // Also records "<id>.text": the box the text's lines take, so a test sees text run off.
     bool input_multiline(std::string_view id, std::string& value, float height, float width = -1,
                          size_t max_chars = domain::kLongTextChars);
     // A touch-friendly drop-down; `none_label` is the empty choice when not empty.
@@ -116,6 +119,15 @@ private:
     std::vector<std::string> texts_;
     std::string insert_;
     std::string scroll_to_;
+
+public:
+    struct WrapField {  // a multi-line field's edit text with its soft breaks (text_wrap.h)
+        std::string text;
+        std::vector<size_t> soft;
+    };
+
+private:
+    std::map<std::string, WrapField, std::less<>> wraps_;  // by field id
 };
 
 // Colours of the app theme.

@@ -5,6 +5,7 @@
 #include <imgui_internal.h>
 
 #include "client/ui/field_checks.h"
+#include "client/ui/text_wrap.h"
 #include "client/ui/ui.h"
 
 namespace liaison::ui {
@@ -335,15 +336,115 @@ bool Ui::input(std::string_view id, std::string& value, const std::string& hint,
     return changed;
 }
 
+namespace {
+// A multi-line field's callback: the shared one (resize, stand-in inserts), then wrap again
+// whenever the text changed, keeping the caret on the same character.
+struct WrapData {
+    FieldData field;
+    Ui::WrapField* wrap;
+    float width;
+    const wrap::Advance* advance;
+    size_t max_chars;
+};
+
+void clip_chars(std::string& s, size_t max_chars) {
+    if (max_chars == 0) return;
+    size_t chars = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (++chars > max_chars) {
+            s.resize(i);
+            return;
+        }
+    }
+}
+
+int wrap_callback(ImGuiInputTextCallbackData* d) {
+    auto* w = static_cast<WrapData*>(d->UserData);
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        d->UserData = &w->field;
+        field_callback(d);
+        d->UserData = w;
+        return 0;
+    }
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && w->field.ui) {
+        const std::string ins = w->field.ui->take_insert();
+        if (!ins.empty()) {
+            if (d->HasSelection()) {
+                const int a = std::min(d->SelectionStart, d->SelectionEnd),
+                          b = std::max(d->SelectionStart, d->SelectionEnd);
+                d->DeleteChars(a, b - a);
+                d->CursorPos = a;
+            }
+            d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
+        }
+    }
+    const std::string now(d->Buf, static_cast<size_t>(d->BufTextLen));
+    if (now == w->wrap->text) return 0;
+    wrap::Edit e = wrap::after_edit(w->wrap->text, w->wrap->soft, now, static_cast<size_t>(d->CursorPos));
+    clip_chars(e.plain, w->max_chars);
+    e.cursor = std::min(e.cursor, e.plain.size());
+    wrap::Wrapped wr = wrap::wrap(e.plain, w->width, *w->advance);
+    if (wr.text != now) {
+        d->DeleteChars(0, d->BufTextLen);
+        d->InsertChars(0, wr.text.c_str(), wr.text.c_str() + wr.text.size());
+    }
+    d->CursorPos = static_cast<int>(wrap::to_wrapped(wr, e.cursor));
+    d->SelectionStart = d->SelectionEnd = d->CursorPos;
+    w->wrap->text = std::move(wr.text);
+    w->wrap->soft = std::move(wr.soft);
+    return 0;
+}
+}  // namespace
+
 bool Ui::input_multiline(std::string_view id, std::string& value, float height, float width, size_t max_chars) {
     note_text(value);
     const std::string iid = imgui_id(id);
-    FieldData fd{&value, this, max_chars};
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float w = width > 0 ? width : std::max(4.0f, ImGui::GetContentRegionAvail().x + width);
+    // The lines' room: the field less its padding and the scrollbar it grows when the text is long.
+    const float room = std::max(layout_.font * 2, w - st.FramePadding.x * 2 - st.ScrollbarSize - 2);
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const wrap::Advance advance = [font, scale](char32_t c) {
+        return (c <= 0xFFFF ? font->GetCharAdvance(static_cast<ImWchar>(c)) : font->FallbackAdvanceX) * scale;
+    };
+    auto it = wraps_.find(id);
+    if (it == wraps_.end()) it = wraps_.emplace(std::string(id), WrapField{}).first;
+    WrapField& wf = it->second;
+    // Not being edited: wrap the stored text afresh (a new width, a restored draft, a new visitor).
+    if (ImGui::GetActiveID() != ImGui::GetID(iid.c_str())) {
+        wrap::Wrapped wr = wrap::wrap(value, room, advance);
+        wf.text = std::move(wr.text);
+        wf.soft = std::move(wr.soft);
+    }
+    std::string buf = wf.text;
+    WrapData wd{{&buf, this, 0}, &wf, room, &advance, max_chars};
     const bool changed = ImGui::InputTextMultiline(
-        iid.c_str(), value.data(), value.capacity() + 1, ImVec2(width, height),
+        iid.c_str(), buf.data(), buf.capacity() + 1, ImVec2(w, height),
         ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackEdit,
-        field_callback, &fd);
+        wrap_callback, &wd);
+    if (changed) value = wrap::strip(wf.text, wf.soft);
     record(id, "");
+    // The box the shown lines take, one line tall: wider than the field means text runs off.
+    const ImVec2 mn = ImGui::GetItemRectMin();
+    float widest = 0;
+    for (size_t a = 0; a <= wf.text.size();) {
+        size_t b = wf.text.find('\n', a);
+        if (b == std::string::npos) b = wf.text.size();
+        widest = std::max(widest, ImGui::CalcTextSize(wf.text.c_str() + a, wf.text.c_str() + b).x);
+        a = b + 1;
+    }
+    const ImVec2 tmin(mn.x + st.FramePadding.x, mn.y + st.FramePadding.y);
+    const ImVec2 tmax(tmin.x + widest, tmin.y + ImGui::GetTextLineHeight());
+    ImRect room_rect(ImVec2(0, 0), ImGui::GetIO().DisplaySize);
+    for (ImGuiWindow* win = ImGui::GetCurrentWindow(); win; win = win->ParentWindow) {
+        room_rect.ClipWith(win->Rect());
+        if (!(win->Flags & ImGuiWindowFlags_ChildWindow)) break;
+    }
+    room_rect.Max.x = std::min(room_rect.Max.x, mn.x + w);  // and inside the field itself
+    room_rect.Expand(1.0f);
+    widgets_.push_back({std::string(id) + ".text", "", tmin, tmax, true, true, room_rect.Contains(ImRect(tmin, tmax))});
     return changed;
 }
 
