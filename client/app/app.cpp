@@ -200,7 +200,33 @@ void App::update_text_input() {
 
 void App::draw_overlays(const ui::Layout& l) {
     auto* dl = ImGui::GetForegroundDrawList();
-    if (!model_.toast().empty()) {
+    if (!model_.toast().empty() && model_.toast_undo()) {
+        // 撤销 beside the message: a window of its own so the button takes taps.
+        const std::string undo = model_.i18n.tr("toast.undo");
+        const ImVec2 ts = ImGui::CalcTextSize(model_.toast().c_str());
+        const float bw = ui_.chip_width(undo) + 16, h = l.touch + 16;
+        const float w = std::min(l.width - 32, ts.x + bw + 56);
+        const float bottom = l.portrait ? l.height - ui::nav_height(l) - 16 : l.height - 24;
+        ImGui::SetNextWindowPos(ImVec2((l.width - w) / 2, bottom - h));
+        ImGui::SetNextWindowSize(ImVec2(w, h));
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(50, 50, 50, 240));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 8));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.0f);
+        ImGui::Begin("##toast", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoFocusOnAppearing);
+        ui_.note_text(model_.toast());
+        ImGui::SetCursorPosY((h - ts.y) / 2);
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
+        ImGui::TextUnformatted(model_.toast().c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine(w - bw - 16);
+        ImGui::SetCursorPosY(8);
+        if (ui_.button("toast.undo", undo, bw, ui::Tone::Primary)) ui_.emit(ui::intent::Undo{});
+        ImGui::End();
+        ImGui::PopStyleVar(2);
+        ImGui::PopStyleColor();
+    } else if (!model_.toast().empty()) {
         ui_.note_text(model_.toast());
         const ImVec2 ts = ImGui::CalcTextSize(model_.toast().c_str());
         const float bottom = l.portrait ? l.height - ui::nav_height(l) - 24 : l.height - 32;

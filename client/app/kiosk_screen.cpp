@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "client/app/tuning.h"
 #include "client/store/duty.h"
 #include "platform/platform.h"
 
@@ -399,6 +400,16 @@ void KioskScreen::open_ticket_form(const store::QueueTicket& t, Context& c) {
     c.app.open_visit_form(std::move(form));
 }
 
+bool KioskScreen::undo(Context& c) {
+    if (left_id_.empty() || platform::monotonic_ms() > left_until_) return false;
+    auto t = store::queue::undo_leave(c.store, left_id_, left_was_);
+    left_id_.clear();
+    if (!t) queue_.message = t.error().message;
+    refresh_queue(c);
+    c.app.refresh_status();
+    return true;
+}
+
 void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
     using A = ui::intent::QueueAction;
     queue_.message.clear();
@@ -427,8 +438,18 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
             return;
         }
         case A::Leave: {
+            auto before = store::queue::ticket(c.store, q.id);
             auto t = store::queue::leave(c.store, q.id);
-            if (!t) queue_.message = t.error().message;
+            if (!t) {
+                queue_.message = t.error().message;
+                break;
+            }
+            if (before) {
+                left_id_ = q.id;
+                left_was_ = before->status;
+                left_until_ = platform::monotonic_ms() + tuning::kUndoMs;
+                c.app.offer_undo("queue.left_toast");
+            }
             break;
         }
     }

@@ -26,6 +26,7 @@ public:
 
     void handle(const ui::intent::Kiosk& k, Context& c);
     void handle(const ui::intent::Queue& q, Context& c);
+    bool undo(Context& c);  // the undo toast: the ticket that left back in the queue
 
     bool run_timers(int64_t mono, Context& c);
     int64_t next_deadline(ui::View shown) const;                // monotonic ms, 0 = none
@@ -60,6 +61,8 @@ private:
 
     ui::KioskState kiosk_;
     ui::QueueState queue_;
+    std::string left_id_, left_was_;  // 离开's undo: the ticket and its status before, until left_until_
+    int64_t left_until_ = 0;
     bool locked_ = false;
     int64_t clock_offset_ms_ = 0;  // scripts move the kiosk's clock forward
     // The kiosk clock (monotonic ms plus the offset).

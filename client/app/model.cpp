@@ -240,6 +240,14 @@ void AppModel::on_sync_status(const sync::SyncStatus& s) {
 void AppModel::show_toast(const std::string& key) {
     toast_ = i18n.tr(key);
     toast_until_ = now_ms() + tuning::kToastMs;
+    toast_undo_ = false;
+    data_changed = true;
+}
+
+void AppModel::offer_undo(const std::string& key) {
+    toast_ = i18n.tr(key);
+    toast_until_ = now_ms() + tuning::kUndoMs;
+    toast_undo_ = true;
     data_changed = true;
 }
 
@@ -247,6 +255,7 @@ void AppModel::report(const Status& st) {
     if (st) return;
     toast_ = glyphs->shown(st.error().message);
     toast_until_ = now_ms() + tuning::kToastMs;
+    toast_undo_ = false;
     data_changed = true;
 }
 
@@ -262,6 +271,7 @@ bool AppModel::run_timers(int64_t now) {
     if (toast_until_ && now >= toast_until_) {
         toast_.clear();
         toast_until_ = 0;
+        toast_undo_ = false;
         ran = true;
     }
     if (kiosk.run_timers(now, c)) ran = true;
@@ -305,6 +315,12 @@ void AppModel::apply(const ui::Intent& in) {
     std::visit(Overload{
                    [&](const ui::intent::Navigate& n) { navigate(n.to); },
                    [&](const ui::intent::SetLanguage& l) { set_language(l.lang); },
+                   [&](const ui::intent::Undo&) {
+                       toast_.clear();
+                       toast_until_ = 0;
+                       toast_undo_ = false;
+                       if (!visits.undo(c)) kiosk.undo(c);
+                   },
                    [&](const auto& i) { route(i, c); },
                },
                in);

@@ -52,6 +52,7 @@ public:
     float font_px() const override { return font_px_; }
     void use_text_px(float px) { font_px_ = px; }  // --text-size: this run only, not saved
     const std::string& toast() const { return toast_; }
+    bool toast_undo() const { return toast_undo_; }  // the toast carries 撤销
     Status start_kiosk(ui::KioskStep step, bool locked);
 
     void apply(const ui::Intent& in);  // after the frame: to the screen that owns the intent
@@ -63,6 +64,7 @@ public:
     void flush();                   // before exit: write a pending draft
 
     void show_toast(const std::string& key) override;
+    void offer_undo(const std::string& key) override;
     void report(const Status& st) override;
     void load_ref() override;
 
@@ -88,6 +90,7 @@ private:
     float font_px_ = 20;
     std::string toast_;
     int64_t toast_until_ = 0;
+    bool toast_undo_ = false;
 };
 
 }  // namespace liaison::app

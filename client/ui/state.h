@@ -88,7 +88,14 @@ struct VisitFormState {
     std::string notice_key;                     // e.g. "form.draft_restored"
     std::string save_error;                     // from the store, one line
     std::string queue_ticket_id;                // opened by the desk's "call next": saving serves it
+    // The view's own sheets: 清空 asks first (docs/app.md), and so does a 人次 above
+    // kPeopleAskAbove until that number was confirmed.
+    bool confirm_discard = false;
+    bool confirm_people = false;
+    int64_t people_confirmed = 0;
 };
+// 人次 above this asks "is that right?" before saving (the domain's cap is domain::kMaxPeople).
+inline constexpr int64_t kPeopleAskAbove = 50;
 
 struct VisitDetailState {
     std::string id;
@@ -173,6 +180,7 @@ struct QueueState {
     int64_t waiting = 0;
     std::string message;    // one line (e.g. nobody waiting)
     std::string help_call;  // when the kiosk asked for staff ("10:32"), "" when nobody is asking
+    std::string confirm_leave_id, confirm_leave_label;  // the view's sheet: "A003 leaves the queue?"
 };
 
 // ---- intents: what a view asks the app root to do ----
@@ -239,6 +247,7 @@ struct Kiosk {
     KioskAction action;
     std::string arg;
 };
+struct Undo {};  // the undo toast's button: take back the last destructive action
 enum class QueueAction { CallNext, Serve, Leave, Refresh, HelpDone };
 struct Queue {
     QueueAction action;
@@ -246,10 +255,11 @@ struct Queue {
 };
 }  // namespace intent
 
-using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
-                            intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
-                            intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
-                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
-                            intent::StartKiosk, intent::ChangeKioskPin, intent::Kiosk, intent::Queue, intent::Cases>;
+using Intent =
+    std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
+                 intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
+                 intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage, intent::SetFontSize,
+                 intent::SaveServer, intent::SeedDemo, intent::InitStation, intent::StartKiosk, intent::ChangeKioskPin,
+                 intent::Kiosk, intent::Queue, intent::Cases, intent::Undo>;
 
 }  // namespace liaison::ui

@@ -84,6 +84,11 @@ public:
     // A touch-friendly drop-down; `none_label` is the empty choice when not empty.
     bool combo(std::string_view id, const std::vector<Choice>& choices, std::string& value,
                const std::string& none_label, float width = -1);
+    // A bottom sheet asking to confirm what cannot be taken back lightly: the question, what
+    // happens, and two wide buttons (ids "<id>.confirm", "<id>.cancel"). Drawn over everything,
+    // which it blocks. Returns +1 confirmed, -1 cancelled, 0 still open.
+    int confirm_sheet(std::string_view id, const std::string& question, const std::string& consequence,
+                      const std::string& confirm, const std::string& cancel, Tone confirm_tone = Tone::Danger);
     // A - N + stepper for whole numbers.
     bool stepper(std::string_view id, int64_t& value, int64_t min, int64_t max);
 
@@ -160,7 +165,7 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref);
 void draw_sync(Ui& ui, SyncViewState& s);
 void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px);
 void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref);  // full screen, no nav bar
-void draw_queue(Ui& ui, const QueueState& s);                // the desk's queue panel
+void draw_queue(Ui& ui, QueueState& s);                      // the desk's queue panel
 
 // Form rules shared by the view (inline errors) and the app root (before saving).
 void validate_form(VisitFormState& s);

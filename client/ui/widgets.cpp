@@ -481,6 +481,55 @@ bool Ui::combo(std::string_view id, const std::vector<Choice>& choices, std::str
     return changed;
 }
 
+int Ui::confirm_sheet(std::string_view id, const std::string& question, const std::string& consequence,
+                      const std::string& confirm, const std::string& cancel, Tone confirm_tone) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    // The dimmed screen: a window of its own on top, so nothing under it takes a tap.
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    ImGui::SetNextWindowFocus();
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 110));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    const std::string scrim = "##" + std::string(id) + ".scrim";
+    ImGui::Begin(scrim.c_str(), nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    // The sheet along the bottom, as wide as the screen up to a comfortable reading width.
+    const float w = std::min(display.x, std::max(560.0f, display.x * 0.6f));
+    const float pad = layout_.pad * 1.5f;
+    ImGui::SetCursorScreenPos(ImVec2((display.x - w) / 2, 0));
+    const float text_w = w - pad * 2;
+    ImGui::PushFont(ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont());
+    const float qh = ImGui::CalcTextSize(question.c_str(), nullptr, false, text_w).y;
+    ImGui::PopFont();
+    const float ch = ImGui::CalcTextSize(consequence.c_str(), nullptr, false, text_w).y;
+    const float h = pad * 2 + qh + ch + layout_.touch + ImGui::GetStyle().ItemSpacing.y * 4;
+    ImGui::SetCursorScreenPos(ImVec2((display.x - w) / 2, display.y - h));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
+    ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 16.0f);
+    ImGui::BeginChild(("##" + std::string(id)).c_str(), ImVec2(w, h), false,
+                      ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+    heading(question);
+    ImGui::Dummy(ImVec2(0, 2));
+    text(consequence);
+    ImGui::Dummy(ImVec2(0, 4));
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float bw = (ImGui::GetContentRegionAvail().x - gap) / 2;
+    int r = 0;
+    if (button(std::string(id) + ".cancel", cancel, bw)) r = -1;
+    ImGui::SameLine();
+    if (button(std::string(id) + ".confirm", confirm, bw, confirm_tone == Tone::Danger ? Tone::Primary : confirm_tone))
+        r = 1;
+    ImGui::EndChild();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor();
+    ImGui::End();
+    return r;
+}
+
 bool Ui::stepper(std::string_view id, int64_t& value, int64_t min, int64_t max) {
     bool changed = false;
     const float t = layout_.touch;
