@@ -316,12 +316,13 @@ struct Kiosk {
             "kiosk.next", ui.tr("kiosk.next"));
     }
 
-    // 1-9, then 删除 0 —: keys as tall as a finger needs, shorter only when the space left is less.
+    // 1-9, then 删除 0 —: keys as tall as a finger needs (taller where there is room), shorter only
+    // when the space left is less.
     void keypad(float width) {
         const float gx = ImGui::GetStyle().ItemSpacing.x, gy = ImGui::GetStyle().ItemSpacing.y;
         const float kw = (width - 2 * gx) / 3;
         const float room = ImGui::GetContentRegionAvail().y - 3 * gy - 2;
-        const float kh = std::clamp(room / 4, ui.layout().touch * 0.75f, ui.layout().touch);
+        const float kh = std::clamp(room / 4, ui.layout().touch * 0.75f, ui.layout().touch * 1.3f);
         static const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "-"};
         const float x0 = ImGui::GetCursorPosX();
         ImGui::BeginGroup();
