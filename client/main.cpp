@@ -1,4 +1,5 @@
 // liaison: with a verb, the headless command line; without one, the app window.
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -46,6 +47,14 @@ int main(int argc, char** argv) {
             }
         } else if (w == "--script") {
             app.script = next("--script");
+        } else if (w == "--expect-inside") {
+            app.expect_inside = next("--expect-inside");
+        } else if (w == "--text-size") {
+            app.text_px = static_cast<float>(std::atof(next("--text-size").c_str()));
+            if (app.text_px < 14 || app.text_px > 32) {
+                std::cerr << "liaison: --text-size must be 14 to 32\n";
+                return 2;
+            }
         } else if (w == "--demo") {
             app.demo = true;
         } else if (w == "--kiosk") {

@@ -200,7 +200,33 @@ void App::update_text_input() {
 
 void App::draw_overlays(const ui::Layout& l) {
     auto* dl = ImGui::GetForegroundDrawList();
-    if (!model_.toast().empty()) {
+    if (!model_.toast().empty() && model_.toast_undo()) {
+        // 撤销 beside the message: a window of its own so the button takes taps.
+        const std::string undo = model_.i18n.tr("toast.undo");
+        const ImVec2 ts = ImGui::CalcTextSize(model_.toast().c_str());
+        const float bw = ui_.chip_width(undo) + 16, h = l.touch + 16;
+        const float w = std::min(l.width - 32, ts.x + bw + 56);
+        const float bottom = l.portrait ? l.height - ui::nav_height(l) - 16 : l.height - 24;
+        ImGui::SetNextWindowPos(ImVec2((l.width - w) / 2, bottom - h));
+        ImGui::SetNextWindowSize(ImVec2(w, h));
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(50, 50, 50, 240));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 8));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 12.0f);
+        ImGui::Begin("##toast", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoFocusOnAppearing);
+        ui_.note_text(model_.toast());
+        ImGui::SetCursorPosY((h - ts.y) / 2);
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
+        ImGui::TextUnformatted(model_.toast().c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine(w - bw - 16);
+        ImGui::SetCursorPosY(8);
+        if (ui_.button("toast.undo", undo, bw, ui::Tone::Primary)) ui_.emit(ui::intent::Undo{});
+        ImGui::End();
+        ImGui::PopStyleVar(2);
+        ImGui::PopStyleColor();
+    } else if (!model_.toast().empty()) {
         ui_.note_text(model_.toast());
         const ImVec2 ts = ImGui::CalcTextSize(model_.toast().c_str());
         const float bottom = l.portrait ? l.height - ui::nav_height(l) - 24 : l.height - 32;
@@ -261,7 +287,7 @@ void App::draw_nav_pane(const ui::Layout& l) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kNav);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, l.portrait ? 8 : 12));
     ImGui::BeginChild("##nav", size, false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
-    ui::draw_nav(ui_, model_.view(), model_.sync.status().pending, model_.sync.status().conflicts);
+    ui::draw_nav(ui_, model_.view(), model_.sync.status());
     ImGui::EndChild();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
@@ -309,6 +335,12 @@ void App::present() {
     }
     if (capture_) {
         if (!write_png(win_, opt_.screenshot)) ok_ = false;
+        if (!opt_.expect_inside.empty()) {
+            if (const std::string cut = cut_widgets(ui_, opt_.expect_inside); !cut.empty()) {
+                std::cerr << "liaison: not wholly on screen:" << cut << "\n";
+                ok_ = false;
+            }
+        }
         running_ = false;
     }
     SDL_RenderPresent(r);
@@ -499,10 +531,12 @@ int start_view(AppModel& model, const AppOptions& opt) {
     if (model.view() == ui::View::FirstRun) return 0;
     auto v = ui::view_from_name(opt.view);
     if (!v) {
-        std::cerr << "liaison: unknown view '" << opt.view
-                  << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
-                     "kiosk-consent, kiosk-details, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, case-detail, "
-                     "case-form, deputy-record, stats)\n";
+        std::cerr
+            << "liaison: unknown view '" << opt.view
+            << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
+               "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, "
+               "case-detail, "
+               "case-form, deputy-record, stats)\n";
         return 2;
     }
     if (*v == ui::View::Queue && !opt.screenshot.empty()) {
@@ -528,10 +562,14 @@ int run(const AppOptions& opt) {
     }
     model.glyphs = glyphs->get();
     model.immediate = !opt.screenshot.empty();
-    if (auto st = model.open(opt.data_dir, opt.lang, opt.demo || std::getenv("LIAISON_DEMO") != nullptr); !st) {
+    // --screenshot works on a throwaway copy of the station: its sample data never syncs.
+    if (auto st = model.open(opt.data_dir, opt.lang, opt.demo || std::getenv("LIAISON_DEMO") != nullptr,
+                             !opt.screenshot.empty());
+        !st) {
         std::cerr << "liaison: " << st.error().message << "\n";
         return 1;
     }
+    if (opt.text_px > 0) model.use_text_px(opt.text_px);
     if (const int rc = start_view(model, opt); rc != 0) return rc;
     std::optional<Script> script;
     if (!opt.script.empty()) {

@@ -14,6 +14,9 @@ struct AppOptions {
     std::string script;  // file of scripted input steps for end-to-end tests
     bool kiosk = false;
     bool demo = false;  // seed demo data on first run without asking
+    // --screenshot: fail when a widget whose id starts with this is not wholly on screen
+    std::string expect_inside;
+    float text_px = 0;  // --text-size: the desk's text size for this run (not saved); 0: the saved one
 };
 
 int run(const AppOptions& opt);  // returns the process exit code

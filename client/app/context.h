@@ -19,6 +19,9 @@ public:
     virtual void show(ui::View v) = 0;      // switch to a view as its screen left it
     virtual void navigate(ui::View v) = 0;  // switch and let the screen load it
     virtual void show_toast(const std::string& key) = 0;
+    // A toast with 撤销 for tuning::kUndoMs: its tap is intent::Undo, which the app root passes
+    // to every screen's undo() (each knows whether it has something to take back).
+    virtual void offer_undo(const std::string& key) = 0;
     virtual void report(const Status& st) = 0;  // a failed write the user cannot fix here: one line in the toast
     virtual void changed() = 0;                 // something to redraw
     virtual void refresh_status() = 0;          // pending and conflict counts, after a local write

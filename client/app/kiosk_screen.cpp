@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "client/app/tuning.h"
 #include "client/store/duty.h"
 #include "platform/platform.h"
 
@@ -92,18 +93,55 @@ void KioskScreen::new_visitor(Context& c) {
     c.app.changed();
 }
 
-bool KioskScreen::details_valid(Context& c) {
+// Each question's check, when its step is left (one question per screen, docs/queue.md).
+bool KioskScreen::name_valid(Context& c) {
     auto& f = kiosk_.form;
-    f.errors.clear();
+    f.errors.erase("name");
     if (!store::queue::validate_name(c.stored(f.name))) f.errors["name"] = "kiosk.err.name";
+    return !f.errors.count("name");
+}
+
+bool KioskScreen::phone_valid() {
+    auto& f = kiosk_.form;
+    f.errors.erase("phone");
     if (!store::queue::validate_phone(f.phone)) f.errors["phone"] = "kiosk.err.phone";
-    if (!store::queue::validate_topic(c.stored(f.topic))) f.errors["topic"] = "kiosk.err.topic";
-    return f.errors.empty();
+    return !f.errors.count("phone");
+}
+
+bool KioskScreen::topic_valid(Context& c) {
+    auto& f = kiosk_.form;
+    f.errors.erase("topic");
+    if (!store::queue::validate_topic(topic_text(c))) f.errors["topic"] = "kiosk.err.topic";
+    return !f.errors.count("topic");
+}
+
+// The topic is optional for the visitor: the common topic tapped, the words typed, both, or
+// (neither) "to be told at the desk"; the ticket always carries one (docs/queue.md).
+std::string KioskScreen::topic_text(const Context& c) const {
+    std::string typed = c.stored(kiosk_.form.topic);
+    while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\n')) typed.pop_back();
+    while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\n')) typed.erase(0, 1);
+    const std::string chip = kiosk_.form.topic_chip.empty() ? "" : c.i18n.tr("kiosk.chip." + kiosk_.form.topic_chip);
+    if (!chip.empty() && !typed.empty()) return chip + c.i18n.tr("kiosk.topic_joiner") + typed;
+    if (!chip.empty()) return chip;
+    if (!typed.empty()) return typed;
+    return c.i18n.tr("kiosk.topic_at_desk");
+}
+
+// 请工作人员帮助: noted in this store, where the desk's queue panel shows it until staff clear it.
+void KioskScreen::call_help(Context& c) {
+    const std::string at = platform::local_datetime(platform::wall_ms()).substr(11, 5);
+    if (auto st = c.store.set_setting("queue.help_call", at); !st) {
+        kiosk_.error = st.error().message;
+        return;
+    }
+    kiosk_.help_called = true;
 }
 
 void KioskScreen::take_ticket(Context& c) {
-    if (!details_valid(c)) {
-        kiosk_.step = ui::KioskStep::Details;
+    const bool name_ok = name_valid(c), phone_ok = phone_valid(), topic_ok = topic_valid(c);
+    if (!name_ok || !phone_ok || !topic_ok) {
+        kiosk_.step = !name_ok ? ui::KioskStep::Name : !phone_ok ? ui::KioskStep::Phone : ui::KioskStep::Topic;
         return;
     }
     store::queue::NewTicket t;
@@ -111,7 +149,7 @@ void KioskScreen::take_ticket(Context& c) {
     t.phone = kiosk_.form.phone;
     t.people = kiosk_.form.people;
     t.category = kiosk_.form.category;
-    t.topic = c.stored(kiosk_.form.topic);
+    t.topic = topic_text(c);
     t.wished_deputy_id = kiosk_.form.deputy_id;
     auto r = store::queue::take_ticket(c.store, t);
     if (!r) {
@@ -218,19 +256,29 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
         case A::Touch: break;
         case A::Start:
         case A::Consent: kiosk_.step = KioskStep::Consent; break;
-        case A::Agree: kiosk_.step = KioskStep::Details; break;
+        case A::Agree: kiosk_.step = KioskStep::Name; break;
         case A::Disagree:  // nothing of this visitor is kept
         case A::Done: new_visitor(c); break;
         case A::Next:
-            if (kiosk_.step == KioskStep::Details && details_valid(c)) kiosk_.step = KioskStep::Deputy;
+            if (kiosk_.step == KioskStep::Name && name_valid(c))
+                kiosk_.step = KioskStep::Phone;
+            else if (kiosk_.step == KioskStep::Phone && phone_valid())
+                kiosk_.step = KioskStep::Topic;
+            else if (kiosk_.step == KioskStep::Topic && topic_valid(c))
+                kiosk_.step = KioskStep::Deputy;
             break;
         case A::Back:
             if (kiosk_.step == KioskStep::Deputy)
-                kiosk_.step = KioskStep::Details;
-            else if (kiosk_.step == KioskStep::Details)
+                kiosk_.step = KioskStep::Topic;
+            else if (kiosk_.step == KioskStep::Topic)
+                kiosk_.step = KioskStep::Phone;
+            else if (kiosk_.step == KioskStep::Phone)
+                kiosk_.step = KioskStep::Name;
+            else if (kiosk_.step == KioskStep::Name)
                 kiosk_.step = KioskStep::Consent;
             kiosk_.error.clear();
             break;
+        case A::Help: call_help(c); break;
         case A::Take: take_ticket(c); break;
         case A::Language: load_language(k.arg == "en" ? "en" : "zh", c); break;
         case A::CornerTap: corner_tap(t); break;
@@ -312,6 +360,7 @@ void KioskScreen::refresh_queue(Context& c) {
     queue_.date = today();
     queue_.rows.clear();
     queue_.waiting = 0;
+    if (auto help = c.store.setting("queue.help_call")) queue_.help_call = *help;
     auto ts = store::queue::tickets(c.store, queue_.date);
     if (!ts) {
         queue_.message = ts.error().message;
@@ -351,11 +400,24 @@ void KioskScreen::open_ticket_form(const store::QueueTicket& t, Context& c) {
     c.app.open_visit_form(std::move(form));
 }
 
+bool KioskScreen::undo(Context& c) {
+    if (left_id_.empty() || platform::monotonic_ms() > left_until_) return false;
+    auto t = store::queue::undo_leave(c.store, left_id_, left_was_);
+    left_id_.clear();
+    if (!t) queue_.message = t.error().message;
+    refresh_queue(c);
+    c.app.refresh_status();
+    return true;
+}
+
 void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
     using A = ui::intent::QueueAction;
     queue_.message.clear();
     switch (q.action) {
         case A::Refresh: break;
+        case A::HelpDone:
+            if (auto st = c.store.set_setting("queue.help_call", ""); !st) queue_.message = st.error().message;
+            break;
         case A::CallNext: {
             auto t = store::queue::call_next(c.store, today());
             if (!t) {
@@ -376,8 +438,18 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
             return;
         }
         case A::Leave: {
+            auto before = store::queue::ticket(c.store, q.id);
             auto t = store::queue::leave(c.store, q.id);
-            if (!t) queue_.message = t.error().message;
+            if (!t) {
+                queue_.message = t.error().message;
+                break;
+            }
+            if (before) {
+                left_id_ = q.id;
+                left_was_ = before->status;
+                left_until_ = platform::monotonic_ms() + tuning::kUndoMs;
+                c.app.offer_undo("queue.left_toast");
+            }
             break;
         }
     }

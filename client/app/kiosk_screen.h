@@ -1,6 +1,6 @@
-// Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, details, wished
-// deputy, ticket), the PIN that leaves kiosk mode, the idle reset and its clock; and the queue
-// the desk serves. docs/queue.md describes the store calls used here.
+// Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, name, phone,
+// topic, wished deputy, ticket), the help call, the PIN that leaves kiosk mode, the idle reset and its clock; and the
+// queue the desk serves. docs/queue.md describes the store calls used here.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -26,6 +26,7 @@ public:
 
     void handle(const ui::intent::Kiosk& k, Context& c);
     void handle(const ui::intent::Queue& q, Context& c);
+    bool undo(Context& c);  // the undo toast: the ticket that left back in the queue
 
     bool run_timers(int64_t mono, Context& c);
     int64_t next_deadline(ui::View shown) const;                // monotonic ms, 0 = none
@@ -40,7 +41,11 @@ public:
 private:
     int64_t now() const;
     void new_visitor(Context& c);  // back to welcome, everything the visitor typed forgotten
-    bool details_valid(Context& c);
+    bool name_valid(Context& c);
+    bool phone_valid();
+    bool topic_valid(Context& c);
+    std::string topic_text(const Context& c) const;  // the chip tapped and the words typed, stored form
+    void call_help(Context& c);
     void take_ticket(Context& c);
     void corner_tap(int64_t now);
     bool pin_action(const ui::intent::Kiosk& k, Context& c);  // true: the kiosk was left
@@ -56,6 +61,8 @@ private:
 
     ui::KioskState kiosk_;
     ui::QueueState queue_;
+    std::string left_id_, left_was_;  // 离开's undo: the ticket and its status before, until left_until_
+    int64_t left_until_ = 0;
     bool locked_ = false;
     int64_t clock_offset_ms_ = 0;  // scripts move the kiosk's clock forward
     // The kiosk clock (monotonic ms plus the offset).

@@ -6,6 +6,8 @@
 #include <concepts>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <random>
 
 #include "client/app/demo.h"
 #include "client/app/overload.h"
@@ -46,6 +48,32 @@ Status AppModel::open_store(const std::string& data_dir) {
     return {};
 }
 
+// Screenshots draw sample visitors, tickets and a duty slot (screenshot_seed.h): they go into a
+// copy of the store in a temporary folder, never into the station's own (docs/app.md).
+Status AppModel::use_scratch_copy() {
+    std::error_code ec;
+    const auto tmp = std::filesystem::temp_directory_path(ec);
+    if (ec) return Error{Error::Kind::Io, "no temporary folder for a screenshot's copy: " + ec.message()};
+    const std::string dir = (tmp / ("liaison-screenshot-" + std::to_string(std::random_device{}()) + "-" +
+                                    std::to_string(platform::wall_ms())))
+                                .string();
+    if (!platform::ensure_dir(dir)) return Error{Error::Kind::Io, "cannot create " + dir};
+    scratch_dir_ = dir;
+    LIAISON_TRY(store->backup(dir + "/liaison.db"));
+    auto s = store::Store::open(dir + "/liaison.db", store::OpenOptions{});
+    if (!s) return s.error();
+    store = std::move(*s);
+    data_folder = dir;
+    return {};
+}
+
+AppModel::~AppModel() {
+    if (scratch_dir_.empty()) return;
+    store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_dir_, ec);
+}
+
 Status AppModel::seed_if_asked(bool demo) {
     if (!store->initialized()) {
         if (demo) return seed_demo(*store, demo_visit_count());
@@ -58,9 +86,13 @@ Status AppModel::seed_if_asked(bool demo) {
     return {};
 }
 
-Status AppModel::open(const std::string& data_dir, const std::string& lang_override, bool demo) {
+Status AppModel::open(const std::string& data_dir, const std::string& lang_override, bool demo, bool scratch) {
     auto t_lap = std::chrono::steady_clock::now();
     LIAISON_TRY(open_store(data_dir));
+    // A station that exists is copied before anything is written; a new folder may become the
+    // demo station (nothing real to protect, and the UI tests set up stations so), then is copied.
+    const bool existed = store->initialized();
+    if (scratch && existed) LIAISON_TRY(use_scratch_copy());
     std::string lang = lang_override;
     if (lang.empty()) {
         auto saved = store->setting("ui.lang", "zh");
@@ -73,6 +105,7 @@ Status AppModel::open(const std::string& data_dir, const std::string& lang_overr
     glyphs->note(i18n.all_text());
     font_px_ = saved_font_px(*store);
     LIAISON_TRY(seed_if_asked(demo));
+    if (scratch && !existed) LIAISON_TRY(use_scratch_copy());
     // LIAISON_PERF=1: where start-up time goes (the first frame waits for all of this).
     const bool perf = std::getenv("LIAISON_PERF") != nullptr;
     auto lap = [&](const char* what) {
@@ -207,6 +240,14 @@ void AppModel::on_sync_status(const sync::SyncStatus& s) {
 void AppModel::show_toast(const std::string& key) {
     toast_ = i18n.tr(key);
     toast_until_ = now_ms() + tuning::kToastMs;
+    toast_undo_ = false;
+    data_changed = true;
+}
+
+void AppModel::offer_undo(const std::string& key) {
+    toast_ = i18n.tr(key);
+    toast_until_ = now_ms() + tuning::kUndoMs;
+    toast_undo_ = true;
     data_changed = true;
 }
 
@@ -214,6 +255,7 @@ void AppModel::report(const Status& st) {
     if (st) return;
     toast_ = glyphs->shown(st.error().message);
     toast_until_ = now_ms() + tuning::kToastMs;
+    toast_undo_ = false;
     data_changed = true;
 }
 
@@ -229,6 +271,7 @@ bool AppModel::run_timers(int64_t now) {
     if (toast_until_ && now >= toast_until_) {
         toast_.clear();
         toast_until_ = 0;
+        toast_undo_ = false;
         ran = true;
     }
     if (kiosk.run_timers(now, c)) ran = true;
@@ -272,6 +315,12 @@ void AppModel::apply(const ui::Intent& in) {
     std::visit(Overload{
                    [&](const ui::intent::Navigate& n) { navigate(n.to); },
                    [&](const ui::intent::SetLanguage& l) { set_language(l.lang); },
+                   [&](const ui::intent::Undo&) {
+                       toast_.clear();
+                       toast_until_ = 0;
+                       toast_undo_ = false;
+                       if (!visits.undo(c)) kiosk.undo(c);
+                   },
                    [&](const auto& i) { route(i, c); },
                },
                in);

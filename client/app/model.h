@@ -39,12 +39,20 @@ public:
     SyncScreen sync;
     SettingsScreen settings;
 
-    Status open(const std::string& data_dir, const std::string& lang_override, bool demo);
+    // scratch (screenshots): an existing station is opened as a throwaway copy, and so is a new
+    // demo station once seeded, so that sample data never reaches a store that syncs.
+    Status open(const std::string& data_dir, const std::string& lang_override, bool demo, bool scratch = false);
+    AppModel() = default;
+    ~AppModel();
+    AppModel(const AppModel&) = delete;
+    AppModel& operator=(const AppModel&) = delete;
     Context context() { return {*store, *glyphs, i18n, ref, assets_dir, data_folder, immediate, *this}; }
     ui::View view() const override { return view_; }
     void navigate(ui::View v) override;
     float font_px() const override { return font_px_; }
+    void use_text_px(float px) { font_px_ = px; }  // --text-size: this run only, not saved
     const std::string& toast() const { return toast_; }
+    bool toast_undo() const { return toast_undo_; }  // the toast carries 撤销
     Status start_kiosk(ui::KioskStep step, bool locked);
 
     void apply(const ui::Intent& in);  // after the frame: to the screen that owns the intent
@@ -56,6 +64,7 @@ public:
     void flush();                   // before exit: write a pending draft
 
     void show_toast(const std::string& key) override;
+    void offer_undo(const std::string& key) override;
     void report(const Status& st) override;
     void load_ref() override;
 
@@ -64,6 +73,7 @@ private:
     void route(const I& in, Context& c);
     Status open_store(const std::string& data_dir);
     Status seed_if_asked(bool demo);
+    Status use_scratch_copy();
     void set_language(const std::string& lang);
     // Requests of the screens.
     void show(ui::View v) override { view_ = v; }
@@ -76,9 +86,11 @@ private:
     void station_ready() override;
 
     ui::View view_ = ui::View::Home;
+    std::string scratch_dir_;  // the throwaway copy's folder, removed on exit
     float font_px_ = 20;
     std::string toast_;
     int64_t toast_until_ = 0;
+    bool toast_undo_ = false;
 };
 
 }  // namespace liaison::app

@@ -44,13 +44,17 @@ Status seed_ticket(AppModel& m) {
 Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step) {
     using ui::KioskStep;
     LIAISON_TRY(seed_duty_slot(m));
-    if (step == KioskStep::Details || step == KioskStep::Deputy) {
+    if (step == KioskStep::Name || step == KioskStep::Phone || step == KioskStep::Topic || step == KioskStep::Deputy) {
         ui::KioskForm f;
         f.name = m.glyphs->shown("王小明");
         f.phone = "13800138000";
         f.people = 2;
-        f.topic = m.glyphs->shown("小区门口路灯不亮 (No.3 Road)");
-        if (!m.ref.categories.empty()) f.category = m.ref.categories.front().id;
+        // long enough to wrap: the field must show all of it (docs/app.md, multi-line fields)
+        f.topic = m.glyphs->shown(
+            "小区门口 (No.3 Road) 的路灯坏了一个多月，晚上很黑，老人出门不方便，"
+            "希望有关部门尽快维修。The light at the gate has been out for a month.");
+        f.topic_chip = "streetlight";
+        f.category = "urban";
         m.kiosk.set_form(std::move(f));
     }
     if (step == KioskStep::Ticket) return seed_ticket(m);

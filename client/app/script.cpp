@@ -36,6 +36,20 @@ const ui::WidgetRecord* find_widget(const ui::Ui& u, const std::string& what) {
     return nullptr;
 }
 
+}  // namespace
+
+std::string cut_widgets(const ui::Ui& u, const std::string& prefix) {
+    std::string cut;
+    for (const auto& w : u.widgets()) {
+        if (w.whole || w.id.rfind(prefix, 0) != 0) continue;
+        char box[96];
+        std::snprintf(box, sizeof box, " (%.0f,%.0f)-(%.0f,%.0f)", w.min.x, w.min.y, w.max.x, w.max.y);
+        cut += " " + w.id + box;
+    }
+    return cut;
+}
+
+namespace {
 bool has_text(const ui::Ui& u, const std::string& t) {
     for (const auto& s : u.texts())
         if (s.find(t) != std::string::npos) return true;
@@ -59,7 +73,7 @@ Result<Script> Script::load(const std::string& path) {
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
         static const char* known[] = {"click", "type",       "key",         "wait",           "scroll",
                                       "view",  "screenshot", "expect-text", "expect-no-text", "frame-stats",
-                                      "quit",  "advance",    "close"};
+                                      "quit",  "advance",    "close",       "expect-inside"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)
@@ -163,6 +177,12 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
             next();
         else if (now - started_ > kFindTimeoutMs)
             fail(want ? "text not shown" : "text still shown");
+    } else if (s.cmd == "expect-inside") {
+        const std::string cut = cut_widgets(u, s.arg);
+        if (cut.empty())
+            next();
+        else if (now - started_ > kFindTimeoutMs)
+            fail("not wholly on screen:" + cut);
     } else if (s.cmd == "frame-stats") {
         std::vector<double> v = frame_ms;
         frame_ms.clear();

@@ -8,6 +8,8 @@
 //   view NAME            go to a view directly
 //   screenshot FILE      PNG of the next frame
 //   expect-text TEXT     TEXT is drawn (waits up to 3 s); expect-no-text TEXT the opposite
+//   expect-inside PREFIX every widget drawn whose id starts with PREFIX is wholly on screen
+//                        (not cut by the display or by the window it sits in)
 //   frame-stats          print frame times since the last frame-stats to stdout
 //   close                the OS asks the app to quit (Alt+F4, close button): SDL_QUIT
 //   quit
@@ -29,6 +31,10 @@ class Glyphs;
 namespace liaison::app {
 
 class AppModel;
+
+// The widgets whose id starts with `prefix` that are not wholly on screen, as " id (x,y)-(x,y)"
+// each; "" when none (the `expect-inside` step, and --expect-inside for screenshots).
+std::string cut_widgets(const ui::Ui& u, const std::string& prefix);
 
 class Script {
 public:

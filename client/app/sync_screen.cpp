@@ -17,6 +17,8 @@ bool SyncScreen::refresh(Context& c) {
     const ui::SyncStatus before = status_;
     const size_t conflicts_before = view_.conflicts.size();
     if (auto p = c.store.pending_changes()) status_.pending = *p;
+    if (auto r = c.store.pending_records()) status_.pending_records = *r;
+    if (auto url = c.store.setting("server_url")) status_.enrolled = !url->empty();
     view_.conflicts.clear();
     if (auto cs = c.store.conflicts()) {
         for (auto x : *cs) {
@@ -29,7 +31,8 @@ bool SyncScreen::refresh(Context& c) {
     }
     view_.status = status_;
     // Redraw only when something visible changed: the periodic refresh must not cost frames.
-    const bool changed = status_.pending != before.pending || status_.conflicts != before.conflicts ||
+    const bool changed = status_.pending != before.pending || status_.pending_records != before.pending_records ||
+                         status_.enrolled != before.enrolled || status_.conflicts != before.conflicts ||
                          status_.online != before.online || status_.last_success != before.last_success ||
                          status_.last_error != before.last_error || view_.conflicts.size() != conflicts_before;
     if (changed) c.app.changed();
@@ -40,6 +43,7 @@ bool SyncScreen::on_worker_status(const sync::SyncStatus& s) {
     const bool new_data = s.rounds != rounds_seen_;
     rounds_seen_ = s.rounds;
     status_.online = s.online;
+    status_.enrolled = s.enrolled;
     status_.last_error = s.last_error;
     status_.last_success = s.last_success_ms ? platform::local_datetime(s.last_success_ms) : std::string();
     const int64_t off = s.clock_offset_ms < 0 ? -s.clock_offset_ms : s.clock_offset_ms;

@@ -6,6 +6,7 @@ namespace liaison::app::tuning {
 
 inline constexpr int64_t kSearchDebounceMs = 150;  // list query after the last keystroke
 inline constexpr int64_t kDraftDebounceMs = 400;   // form draft after the last change
+inline constexpr int64_t kUndoMs = 6000;           // 清空 and 离开 can be taken back this long
 inline constexpr int64_t kFirstStatusMs = 100;     // pending/conflict counts, just after the first frame
 inline constexpr int64_t kToastMs = 2500;
 inline constexpr int kSettleFrames = 3;    // ImGui needs a few frames after input to settle

@@ -401,8 +401,24 @@ void VisitsScreen::handle(const ui::intent::FormEdited&, Context& c) {
         draft_due_ = platform::monotonic_ms() + tuning::kDraftDebounceMs;
 }
 
+bool VisitsScreen::undo(Context& c) {
+    if (!discarded_ || platform::monotonic_ms() > undo_until_) return false;
+    form_ = std::move(*discarded_);
+    discarded_.reset();
+    form_.confirm_discard = false;
+    save_draft_now(c);  // the draft comes back too
+    c.app.show(ui::View::VisitForm);
+    c.app.changed();
+    return true;
+}
+
 void VisitsScreen::handle(const ui::intent::DiscardForm&, Context& c) {
     const std::string editing = form_.editing_id;
+    if (editing.empty()) {  // a new visit: kept a few seconds for the undo toast
+        discarded_ = form_;
+        undo_until_ = platform::monotonic_ms() + tuning::kUndoMs;
+        c.app.offer_undo("form.discarded");
+    }
     c.app.report(c.store.clear_draft(kDraftKey));
     draft_due_ = 0;
     form_ = {};

@@ -28,6 +28,7 @@ public:
     void handle(const ui::intent::SaveVisit&, Context& c);
     void handle(const ui::intent::FormEdited&, Context& c);
     void handle(const ui::intent::DiscardForm&, Context& c);
+    bool undo(Context& c);  // the undo toast: the discarded form (and its draft) back
     void handle(const ui::intent::ListQueryChanged& q, Context& c);
     void handle(const ui::intent::NeedRows& r, Context& c) { fetch_rows(r.first, r.last, c); }
 
@@ -51,6 +52,8 @@ private:
     ui::HomeState home_;
     ui::VisitListState list_;
     ui::VisitFormState form_;
+    std::optional<ui::VisitFormState> discarded_;  // 清空's undo, until undo_until_ (monotonic ms)
+    int64_t undo_until_ = 0;
     ui::VisitDetailState detail_;
     // Timers (monotonic ms, 0 = none).
     int64_t list_query_due_ = 0, draft_due_ = 0;

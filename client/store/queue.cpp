@@ -405,6 +405,15 @@ Result<QueueTicket> leave(Store& s, const std::string& id) {
     return write_ticket(s, *t, {{"status", "left"}});
 }
 
+Result<QueueTicket> undo_leave(Store& s, const std::string& id, const std::string& was) {
+    auto t = ticket(s, id);
+    if (!t) return t.error();
+    if (t->status != "left") return Error{Error::Kind::Conflict, "ticket " + label(*t) + " has not left the queue"};
+    if (was != "waiting" && was != "called")
+        return Error{Error::Kind::Invalid, "a ticket goes back to waiting or called, not " + was};
+    return write_ticket(s, *t, {{"status", was}});
+}
+
 Visit prefill_visit(Store& s, const QueueTicket& t) {
     Visit v;
     v.station_id = t.station_id;

@@ -74,6 +74,8 @@ Result<QueueTicket> call_next(Store& s, const std::string& date);
 // Links the ticket and the visit both ways (ticket.visit_id, visit.queue_ticket_id).
 Result<QueueTicket> serve(Store& s, const std::string& id, const std::string& visit_id);
 Result<QueueTicket> leave(Store& s, const std::string& id);
+// Takes a leave back (the desk's undo, seconds after): `left` -> `was` (waiting or called).
+Result<QueueTicket> undo_leave(Store& s, const std::string& id, const std::string& was);
 
 // The visit form's starting values for a called ticket: visitor, people, category, subject =
 // topic, channel reception_day, wished deputy as receiving deputy, queue_ticket_id set (so

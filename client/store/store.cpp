@@ -856,4 +856,19 @@ Status Store::resolve_conflict_with(const std::string& id, const std::string& me
 
 Result<int64_t> Store::pending_changes() { return replica_->pending_count(); }
 
+Result<int64_t> Store::pending_records() {
+    auto& st = db_->cached(
+        "SELECT count(*) FROM (SELECT DISTINCT CASE l.tbl"
+        "  WHEN 'visit_visitors' THEN 'visits/' || coalesce(v.visit_id, l.row)"
+        "  WHEN 'case_events' THEN 'cases/' || coalesce(e.case_id, l.row)"
+        "  ELSE l.tbl || '/' || l.row END"
+        " FROM crr_log l"
+        " LEFT JOIN visit_visitors v ON l.tbl = 'visit_visitors' AND v.id = l.row"
+        " LEFT JOIN case_events e ON l.tbl = 'case_events' AND e.id = l.row"
+        " WHERE l.local = 1 AND l.pushed = 0)");
+    auto r = st.step();
+    if (!r) return r.error();
+    return st.i64(0);
+}
+
 }  // namespace liaison::store

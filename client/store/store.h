@@ -85,6 +85,9 @@ public:
     Status resolve_conflict(const std::string& id, const std::string& keep /*mine|theirs*/);
     Status resolve_conflict_with(const std::string& id, const std::string& merged_text);
     Result<int64_t> pending_changes();
+    // Records with changes not yet sent: a visit with its visitors is one, a case with its
+    // events is one (what people count; pending_changes() counts every field written).
+    Result<int64_t> pending_records();
     // Rows written through this connection so far: tells a caller whether an action wrote.
     int64_t write_count() const { return db_->total_changes(); }
     // Forget this connection's read snapshot so it sees what another connection (the sync

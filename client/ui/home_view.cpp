@@ -43,10 +43,13 @@ void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData
          ui.fmt("home.people", {std::to_string(s.month_people)}), w, color::kText);
     ImGui::SameLine();
     const bool has_conflicts = sync.conflicts > 0;
-    card(ui, "home.card.sync", ui.tr("home.card.pending"), std::to_string(sync.pending),
-         has_conflicts ? ui.fmt("home.conflicts", {std::to_string(sync.conflicts)})
-                       : (sync.online ? ui.tr("sync.online") : ui.tr("sync.offline")),
-         w, sync.pending > 0 ? color::kWarn : color::kOk);
+    // Records, not field changes; no server is said plainly, and orange only for real trouble.
+    card(ui, "home.card.sync", ui.tr("home.card.pending"), std::to_string(sync.pending_records),
+         has_conflicts    ? ui.fmt("home.conflicts", {std::to_string(sync.conflicts)})
+         : !sync.enrolled ? ui.tr("sync.no_server")
+         : sync.online    ? ui.tr("sync.online")
+                          : ui.tr("sync.offline"),
+         w, sync.trouble() ? color::kWarn : color::kText);
     if (ImGui::IsItemClicked()) ui.emit(intent::Navigate{View::Sync});
     ui.record("home.card.sync", ui.tr("home.card.pending"));
 

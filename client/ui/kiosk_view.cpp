@@ -2,6 +2,9 @@
 // screen, big type and targets, Chinese first with an English switch on every step. The view
 // shows only what this visitor typed and their own number: never the queue or anyone else.
 // The hidden way out: five taps on the top-right corner open the admin PIN pad.
+// One question per screen under a ①②③④ step bar (姓名 → 电话 → 事项 → 代表), and every step
+// keeps its buttons (上一步, 请工作人员帮助, 下一步) and the phone keypad in a fixed area that
+// fits the screen: nothing a visitor needs is below the fold (docs/queue.md).
 #include <algorithm>
 
 #include <imgui_internal.h>
@@ -14,7 +17,9 @@ const char* kiosk_step_name(KioskStep s) {
     switch (s) {
         case KioskStep::Welcome: return "kiosk-welcome";
         case KioskStep::Consent: return "kiosk-consent";
-        case KioskStep::Details: return "kiosk-details";
+        case KioskStep::Name: return "kiosk-name";
+        case KioskStep::Phone: return "kiosk-phone";
+        case KioskStep::Topic: return "kiosk-topic";
         case KioskStep::Deputy: return "kiosk-deputy";
         case KioskStep::Ticket: return "kiosk-ticket";
         case KioskStep::Pin: return "kiosk-pin";
@@ -24,8 +29,8 @@ const char* kiosk_step_name(KioskStep s) {
 
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n) {
     if (n == "kiosk") return KioskStep::Welcome;
-    for (KioskStep s : {KioskStep::Welcome, KioskStep::Consent, KioskStep::Details, KioskStep::Deputy,
-                        KioskStep::Ticket, KioskStep::Pin})
+    for (KioskStep s : {KioskStep::Welcome, KioskStep::Consent, KioskStep::Name, KioskStep::Phone, KioskStep::Topic,
+                        KioskStep::Deputy, KioskStep::Ticket, KioskStep::Pin})
         if (n == kiosk_step_name(s)) return s;
     return std::nullopt;
 }
@@ -110,18 +115,79 @@ struct Kiosk {
         gap(4);
     }
 
-    // A row of "back" and the step's main button along the bottom.
-    bool bottom(const char* back_id, const std::string& back, const char* next_id, const std::string& next,
-                bool& next_pressed) {
-        const float gap_x = ImGui::GetStyle().ItemSpacing.x;
-        const float w = ImGui::GetContentRegionAvail().x;
-        const float bw = (w - gap_x) / 3, nw = w - gap_x - bw;
-        const bool b = big_button(back_id, back, bw, Tone::Normal);
-        ImGui::SameLine();
-        next_pressed = big_button(next_id, next, nw);
-        return b;
+    // 请工作人员帮助: on every visitor screen; after a tap it says the desk was called.
+    void help_button(float w) {
+        if (big_button("kiosk.help", ui.tr(s.help_called ? "kiosk.help_called" : "kiosk.help"), w, Tone::Normal))
+            act(KioskAction::Help);
     }
-    float bottom_h() const { return big() + ImGui::GetStyle().ItemSpacing.y * 2; }
+    // What the help call did, in the fixed area above the bottom row.
+    void help_notice() {
+        if (s.help_called) centred(ui.tr("kiosk.help_notice"), 0.7f, color::kOk);
+    }
+    float notice_h() const { return s.help_called ? ui.layout().font * 1.25f + ImGui::GetStyle().ItemSpacing.y : 0; }
+
+    // The fixed row along the bottom: back, ask staff for help, and the step's main button.
+    void bottom(const char* back_id, const std::string& back, const char* next_id, const std::string& next,
+                KioskAction back_action, KioskAction next_action) {
+        help_notice();
+        const float gap_x = ImGui::GetStyle().ItemSpacing.x;
+        const float w = ImGui::GetContentRegionAvail().x - 2 * gap_x;
+        const float bw = w * 0.22f, hw = w * 0.36f, nw = w - bw - hw;
+        if (big_button(back_id, back, bw, Tone::Normal)) act(back_action);
+        ImGui::SameLine();
+        help_button(hw);
+        ImGui::SameLine();
+        if (big_button(next_id, next, nw)) act(next_action);
+    }
+    float bottom_h() const { return big() + ImGui::GetStyle().ItemSpacing.y * 2 + notice_h(); }
+
+    // ①②③④ and each question's name; the current one in the station's red, the ones done underlined.
+    void step_bar() {
+        static const struct {
+            KioskStep step;
+            const char *mark, *key;
+        } steps[] = {{KioskStep::Name, "①", "kiosk.step.name"},
+                     {KioskStep::Phone, "②", "kiosk.step.phone"},
+                     {KioskStep::Topic, "③", "kiosk.step.topic"},
+                     {KioskStep::Deputy, "④", "kiosk.step.deputy"}};
+        const float w = ImGui::GetContentRegionAvail().x, cw = w / 4;
+        const float h = ImGui::GetTextLineHeight() + 14;
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        auto* dl = ImGui::GetWindowDrawList();
+        for (int i = 0; i < 4; ++i) {
+            const bool current = s.step == steps[i].step;
+            const bool done = static_cast<int>(s.step) > static_cast<int>(steps[i].step);
+            const std::string t = std::string(steps[i].mark) + " " + ui.tr(steps[i].key);
+            ui.note_text(t);
+            const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+            const float x = p.x + static_cast<float>(i) * cw;
+            dl->AddText(ImVec2(x + std::max(0.0f, (cw - ts.x) / 2), p.y),
+                        current ? color::kPrimary
+                        : done  ? color::kText
+                                : color::kMuted,
+                        t.c_str());
+            dl->AddRectFilled(ImVec2(x + 4, p.y + h - 5), ImVec2(x + cw - 4, p.y + h - 1),
+                              current || done ? color::kPrimary : color::kLine, 2);
+        }
+        ImGui::Dummy(ImVec2(w, h));
+        gap(4);
+    }
+
+    // A question step: the step bar, the question, its body (scrolls only if it must), the fixed bottom row.
+    template <class Body>
+    void question(const std::string& title, Body body, const char* next_id, const std::string& next,
+                  KioskAction next_action = KioskAction::Next) {
+        step_bar();
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
+        ImGui::BeginChild("kiosk.body", ImVec2(0, -bottom_h()), false);
+        ImGui::PopStyleColor();
+        ui.heading(title);
+        gap(6);
+        body();
+        ui.drag_scroll();
+        ImGui::EndChild();
+        bottom("kiosk.back", ui.tr("kiosk.back"), next_id, next, KioskAction::Back, next_action);
+    }
 
     void welcome() {
         const Layout& l = ui.layout();
@@ -140,6 +206,18 @@ struct Kiosk {
         ImGui::PopFont();
         gap(l.font * 2);
         centred(ui.tr("kiosk.welcome_steps"), 0.7f, color::kMuted);
+        welcome_help();
+    }
+
+    // Welcome and ticket: the help button centred on the bottom edge.
+    void welcome_help() {
+        const float bh = big() + notice_h();
+        const float y = ImGui::GetWindowContentRegionMax().y - bh;
+        if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
+        help_notice();
+        const float bw = std::min(ImGui::GetContentRegionAvail().x, std::max(ui.layout().width * 0.4f, 320.0f));
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2);
+        help_button(bw);
     }
 
     // The consent text: a small subset of Markdown (# headings, - items, **bold** marks dropped).
@@ -176,11 +254,8 @@ struct Kiosk {
         consent_text();
         ui.drag_scroll();
         ImGui::EndChild();
-        gap(4);
-        bool agree = false;
-        if (bottom("kiosk.disagree", ui.tr("kiosk.disagree"), "kiosk.agree", ui.tr("kiosk.agree"), agree))
-            act(KioskAction::Disagree);
-        if (agree) act(KioskAction::Agree);
+        bottom("kiosk.disagree", ui.tr("kiosk.disagree"), "kiosk.agree", ui.tr("kiosk.agree"), KioskAction::Disagree,
+               KioskAction::Agree);
     }
 
     void error_of(const char* field) {
@@ -188,33 +263,81 @@ struct Kiosk {
         if (it != s.form.errors.end()) ui.error(ui.tr(it->second));
     }
 
-    // The phone number: typed on a number pad (no keyboard needed), shown large.
-    void phone_pad(float width) {
-        const Layout& l = ui.layout();
-        ui.label(ui.tr("kiosk.phone"), true);
-        const std::string shown = s.form.phone.empty() ? ui.tr("kiosk.phone_hint") : s.form.phone;
-        ui.note_text(shown);
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
-        ImGui::BeginChild("kiosk.phone.box", ImVec2(width, l.touch), true, ImGuiWindowFlags_NoScrollbar);
+    // 姓名, and how many came with the visitor.
+    void name_step() {
+        question(
+            ui.tr("kiosk.q.name"),
+            [&] {
+                ui.push_heading_font();
+                if (ui.input("kiosk.name", s.form.name, ui.tr("kiosk.name_hint"), ImGui::GetContentRegionAvail().x))
+                    s.form.errors.erase("name");
+                ImGui::PopFont();
+                error_of("name");
+                gap(ui.layout().font);
+                ui.label(ui.tr("kiosk.people"), true);
+                ui.push_heading_font();
+                ui.stepper("kiosk.people", s.form.people, 1, 50);
+                ImGui::PopFont();
+            },
+            "kiosk.next", ui.tr("kiosk.next"));
+    }
+
+    // 电话: the number shown large, typed on a keypad (no keyboard needed) that always fits:
+    // beside the number in landscape, under it in portrait, its keys shorter if they must be.
+    void phone_step() {
+        question(
+            ui.tr("kiosk.q.phone"),
+            [&] {
+                const Layout& l = ui.layout();
+                const float gx = ImGui::GetStyle().ItemSpacing.x;
+                const float avail = ImGui::GetContentRegionAvail().x;
+                const float pad_w = l.portrait ? avail : std::min(avail * 0.5f, l.touch * 3 * 2.2f);
+                const float box_w = l.portrait ? avail : avail - pad_w - gx * 2;
+                ImGui::BeginGroup();
+                const std::string shown = s.form.phone.empty() ? ui.tr("kiosk.phone_hint") : s.form.phone;
+                ui.note_text(shown);
+                ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
+                ImGui::BeginChild("kiosk.phone.box", ImVec2(box_w, l.touch), true, ImGuiWindowFlags_NoScrollbar);
+                ui.push_heading_font();
+                ImGui::SetCursorPosY((l.touch - ImGui::GetFontSize()) / 2 - 2);
+                ImGui::PushStyleColor(ImGuiCol_Text, s.form.phone.empty() ? color::kMuted : color::kText);
+                ImGui::TextUnformatted(shown.c_str());
+                ImGui::PopStyleColor();
+                ImGui::PopFont();
+                ImGui::EndChild();
+                ImGui::PopStyleColor();
+                ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + box_w);
+                error_of("phone");
+                ImGui::PopTextWrapPos();
+                ImGui::EndGroup();
+                if (!l.portrait) ImGui::SameLine(0, gx * 2);
+                keypad(pad_w);
+            },
+            "kiosk.next", ui.tr("kiosk.next"));
+    }
+
+    // 1-9, then 删除 0 —: keys as tall as a finger needs (taller where there is room), shorter only
+    // when the space left is less.
+    void keypad(float width) {
+        const float gx = ImGui::GetStyle().ItemSpacing.x, gy = ImGui::GetStyle().ItemSpacing.y;
+        const float kw = (width - 2 * gx) / 3;
+        const float room = ImGui::GetContentRegionAvail().y - 3 * gy - 2;
+        const float kh = std::clamp(room / 4, ui.layout().touch * 0.75f, ui.layout().touch * 1.3f);
+        static const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "-"};
+        const float x0 = ImGui::GetCursorPosX();
+        ImGui::BeginGroup();
         ui.push_heading_font();
-        ImGui::SetCursorPosY((l.touch - ImGui::GetFontSize()) / 2 - 2);
-        ImGui::PushStyleColor(ImGuiCol_Text, s.form.phone.empty() ? color::kMuted : color::kText);
-        ImGui::TextUnformatted(shown.c_str());
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-        error_of("phone");
-        const float gx = ImGui::GetStyle().ItemSpacing.x;
-        const float kw = (width - 3 * gx) / 4;  // four keys a row: the pad fits beside the form
-        static const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-", "erase"};
-        ui.push_heading_font();
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                            ImVec2(ImGui::GetStyle().FramePadding.x, (kh - ImGui::GetFontSize()) / 2));
         for (int i = 0; i < 12; ++i) {
-            if (i % 4) ImGui::SameLine();
+            if (i % 3)
+                ImGui::SameLine();
+            else
+                ImGui::SetCursorPosX(x0);
             const std::string k = keys[i];
             const std::string label = k == "erase" ? ui.tr("kiosk.erase") : k == "-" ? "—" : k;
             const std::string id = "kiosk.pad." + (k == "-" ? std::string("dash") : k);
-            if (ui.button(id, label, kw)) {
+            if (key_button(id, label, kw, kh)) {
                 if (k == "erase") {
                     if (!s.form.phone.empty()) s.form.phone.pop_back();
                 } else if (s.form.phone.size() < 16) {
@@ -223,97 +346,82 @@ struct Kiosk {
                 s.form.errors.erase("phone");
             }
         }
+        ImGui::PopStyleVar();
         ImGui::PopFont();
+        ImGui::EndGroup();
+    }
+    bool key_button(const std::string& id, const std::string& label, float w, float h) {
+        ui.note_text(label);
+        const bool pressed = ImGui::Button((label + "##" + id).c_str(), ImVec2(w, h));
+        ui.record(id, label);
+        return pressed;
     }
 
-    void details() {
-        const Layout& l = ui.layout();
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
-        ImGui::BeginChild("kiosk.details", ImVec2(0, -bottom_h()), false);
-        ImGui::PopStyleColor();
-        const float gx = ImGui::GetStyle().ItemSpacing.x * 2;
-        const float avail = ImGui::GetContentRegionAvail().x;
-        const float left_w = l.portrait ? avail : (avail - gx) * 0.56f;
-        const float right_w = l.portrait ? avail : avail - gx - left_w;
-        if (l.portrait) ui.heading(ui.tr("kiosk.details_title"));
-        // Landscape: name, category, topic on the left; people, phone and its keypad on the right.
-        ImGui::BeginGroup();
-        ui.label(ui.tr("kiosk.name"), true);
-        ui.push_heading_font();
-        if (ui.input("kiosk.name", s.form.name, ui.tr("kiosk.name_hint"), left_w)) s.form.errors.erase("name");
-        ImGui::PopFont();
-        error_of("name");
-        gap(2);
-        ui.label(ui.tr("kiosk.category"));
-        bool first = true;
-        const float col_right = ImGui::GetCursorScreenPos().x + left_w;
-        for (const auto& c : ref.categories) {
-            const float cw = std::max(ui.chip_width(c.label), l.touch * 1.6f);
-            if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + cw <= col_right)
-                ImGui::SameLine();
-            first = false;
-            if (ui.chip("kiosk.category." + c.id, c.label, s.form.category == c.id, cw)) s.form.category = c.id;
-        }
-        gap(2);
-        ui.label(ui.tr("kiosk.topic"), true);
-        if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.25f, left_w, domain::kShortTextChars))
-            s.form.errors.erase("topic");
-        error_of("topic");
-        ImGui::EndGroup();
-        if (!l.portrait)
-            ImGui::SameLine(0, gx);
-        else
-            gap(8);
-        ImGui::BeginGroup();
-        ui.label(ui.tr("kiosk.people"), true);
-        ui.push_heading_font();
-        ui.stepper("kiosk.people", s.form.people, 1, 50);
-        ImGui::PopFont();
-        gap(2);
-        phone_pad(right_w);
-        ImGui::EndGroup();
-        ui.drag_scroll();
-        ImGui::EndChild();
-        gap(4);
-        bool next = false;
-        if (bottom("kiosk.back", ui.tr("kiosk.back"), "kiosk.next", ui.tr("kiosk.next"), next)) act(KioskAction::Back);
-        if (next) act(KioskAction::Next);
+    // 事项 (optional): common topics as chips (each files it under its category), and a few words.
+    void topic_step() {
+        question(
+            ui.tr("kiosk.q.topic"),
+            [&] {
+                const Layout& l = ui.layout();
+                ui.muted(ui.tr("kiosk.topic_optional"));
+                gap(4);
+                static const struct {
+                    const char *id, *category;
+                } chips[] = {{"streetlight", "urban"}, {"elevator", "urban"},  {"property", "governance"},
+                             {"noise", "environment"}, {"pension", "welfare"}, {"medical", "health"},
+                             {"school", "education"},  {"bus", "transport"},   {"wages", "employment"}};
+                bool first = true;
+                for (const auto& c : chips) {
+                    const std::string label = ui.tr(std::string("kiosk.chip.") + c.id);
+                    const float cw = std::max(ui.chip_width(label), l.touch * 1.8f);
+                    ui.flow(cw, first);
+                    first = false;
+                    const bool on = s.form.topic_chip == c.id;
+                    if (ui.chip(std::string("kiosk.chip.") + c.id, label, on, cw)) {
+                        s.form.topic_chip = on ? "" : c.id;
+                        s.form.category = on ? "" : c.category;
+                        s.form.errors.erase("topic");
+                    }
+                }
+                gap(l.font * 0.5f);
+                ui.label(ui.tr("kiosk.topic"));
+                if (ui.input_multiline("kiosk.topic", s.form.topic, l.touch * 1.6f, -1, domain::kShortTextChars))
+                    s.form.errors.erase("topic");
+                error_of("topic");
+            },
+            "kiosk.next", ui.tr("kiosk.next"));
     }
 
     void deputy() {
-        const Layout& l = ui.layout();
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
-        ImGui::BeginChild("kiosk.deputy", ImVec2(0, -bottom_h()), false);
-        ImGui::PopStyleColor();
-        ui.heading(ui.tr("kiosk.deputy_title"));
-        ui.muted(ui.tr("kiosk.deputy_hint"));
-        gap(8);
-        const float w = ImGui::GetContentRegionAvail().x;
-        const float cw = l.portrait ? w : (w - ImGui::GetStyle().ItemSpacing.x) / 2;
-        int n = 0;
-        auto choice = [&](const std::string& id, const std::string& label) {
-            if (n++ % 2 && !l.portrait) ImGui::SameLine();
-            ui.push_heading_font();
-            if (ui.chip("kiosk.deputy." + (id.empty() ? std::string("none") : id), label, s.form.deputy_id == id, cw))
-                s.form.deputy_id = id;
-            ImGui::PopFont();
-        };
-        choice("", ui.tr("kiosk.deputy_any"));
-        for (const auto& d : s.duty_deputies) choice(d.id, d.label);
-        if (s.duty_deputies.empty()) {
-            gap(8);
-            ui.muted(ui.tr("kiosk.deputy_none_today"));
-        }
-        if (!s.error.empty()) {
-            gap(8);
-            ui.error(ui.tr("kiosk.take_failed") + " " + s.error);
-        }
-        ui.drag_scroll();
-        ImGui::EndChild();
-        gap(4);
-        bool take = false;
-        if (bottom("kiosk.back", ui.tr("kiosk.back"), "kiosk.take", ui.tr("kiosk.take"), take)) act(KioskAction::Back);
-        if (take) act(KioskAction::Take);
+        question(
+            ui.tr("kiosk.deputy_title"),
+            [&] {
+                const Layout& l = ui.layout();
+                ui.muted(ui.tr("kiosk.deputy_hint"));
+                gap(8);
+                const float w = ImGui::GetContentRegionAvail().x;
+                const float cw = l.portrait ? w : (w - ImGui::GetStyle().ItemSpacing.x) / 2;
+                int n = 0;
+                auto choice = [&](const std::string& id, const std::string& label) {
+                    if (n++ % 2 && !l.portrait) ImGui::SameLine();
+                    ui.push_heading_font();
+                    if (ui.chip("kiosk.deputy." + (id.empty() ? std::string("none") : id), label,
+                                s.form.deputy_id == id, cw))
+                        s.form.deputy_id = id;
+                    ImGui::PopFont();
+                };
+                choice("", ui.tr("kiosk.deputy_any"));
+                for (const auto& d : s.duty_deputies) choice(d.id, d.label);
+                if (s.duty_deputies.empty()) {
+                    gap(8);
+                    ui.muted(ui.tr("kiosk.deputy_none_today"));
+                }
+                if (!s.error.empty()) {
+                    gap(8);
+                    ui.error(ui.tr("kiosk.take_failed") + " " + s.error);
+                }
+            },
+            "kiosk.take", ui.tr("kiosk.take"), KioskAction::Take);
     }
 
     void ticket() {
@@ -336,6 +444,7 @@ struct Kiosk {
         gap(l.font);
         if (s.ticket_left_s > 0)
             centred(ui.fmt("kiosk.ticket_closes", {std::to_string(s.ticket_left_s)}), 0.6f, color::kMuted);
+        welcome_help();
     }
 
     void pin() {
@@ -420,7 +529,9 @@ void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref) {
     switch (s.step) {
         case KioskStep::Welcome: k.welcome(); break;
         case KioskStep::Consent: k.consent(); break;
-        case KioskStep::Details: k.details(); break;
+        case KioskStep::Name: k.name_step(); break;
+        case KioskStep::Phone: k.phone_step(); break;
+        case KioskStep::Topic: k.topic_step(); break;
         case KioskStep::Deputy: k.deputy(); break;
         case KioskStep::Ticket: k.ticket(); break;
         case KioskStep::Pin: k.pin(); break;

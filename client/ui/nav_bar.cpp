@@ -46,7 +46,7 @@ float nav_height(const Layout& l) {
     return l.touch * 1.6f + static_cast<float>(rows - 1) * (l.touch * 1.27f + 10);
 }
 
-void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
+void draw_nav(Ui& ui, View current, const SyncStatus& sync) {
     const Layout& l = ui.layout();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const int n = static_cast<int>(std::size(kItems));
@@ -89,8 +89,13 @@ void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts) {
             else
                 dl->AddRectFilled(ImVec2(mn.x, mn.y + 10), ImVec2(mn.x + 4, mx.y - 10), color::kPrimary, 2);
         }
+        // Conflicts in red; records waiting only when sending them is in trouble (docs/app.md).
         if (it.view == View::Sync)
-            badge(ui, conflicts > 0 ? conflicts : pending, conflicts > 0 ? color::kError : color::kWarn);
+            badge(ui,
+                  sync.conflicts > 0 ? sync.conflicts
+                  : sync.trouble()   ? sync.pending_records
+                                     : 0,
+                  sync.conflicts > 0 ? color::kError : color::kWarn);
     }
 }
 

@@ -14,7 +14,7 @@ ImU32 status_color(const std::string& st) {
 }
 }  // namespace
 
-void draw_queue(Ui& ui, const QueueState& s) {
+void draw_queue(Ui& ui, QueueState& s) {
     const Layout& l = ui.layout();
     ui.begin_scroll("queue.scroll", ImVec2(0, 0));
     ui.heading(ui.tr("queue.title"));
@@ -29,6 +29,21 @@ void draw_queue(Ui& ui, const QueueState& s) {
     if (ui.button("queue.refresh", ui.tr("queue.refresh"), refresh_w))
         ui.emit(intent::Queue{intent::QueueAction::Refresh, {}});
     if (!s.message.empty()) ui.error(s.message);
+    if (!s.help_call.empty()) {
+        // The kiosk's 请工作人员帮助: a visitor is waiting for someone to come over.
+        ImGui::Dummy(ImVec2(0, 4));
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kSelected);
+        ImGui::BeginChild("queue.help", ImVec2(0, l.touch + 24), true, ImGuiWindowFlags_NoScrollbar);
+        const std::string done = ui.tr("queue.help_done");
+        const float dw = ui.chip_width(done) + 16;
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (l.touch - ImGui::GetTextLineHeight()) / 2);
+        ui.cell(ui.fmt("queue.help_call", {s.help_call}), ImGui::GetContentRegionAvail().x - dw - gap, color::kPrimary);
+        ImGui::SameLine();
+        ImGui::SetCursorPosY(ImGui::GetStyle().WindowPadding.y);
+        if (ui.button("queue.help_done", done, dw)) ui.emit(intent::Queue{intent::QueueAction::HelpDone, {}});
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
     ImGui::Dummy(ImVec2(0, 4));
     if (s.rows.empty()) ui.muted(ui.tr("queue.empty"));
 
@@ -67,14 +82,22 @@ void draw_queue(Ui& ui, const QueueState& s) {
                 ImGui::Dummy(ImVec2(bw, l.touch));
             }
             ImGui::SameLine();
-            if (ui.button("queue.leave." + r.label, ui.tr("queue.leave"), bw, Tone::Danger))
-                ui.emit(intent::Queue{intent::QueueAction::Leave, r.id});
+            if (ui.button("queue.leave." + r.label, ui.tr("queue.leave"), bw, Tone::Danger)) {
+                s.confirm_leave_id = r.id;  // a voter taken off the queue is not called again: ask first
+                s.confirm_leave_label = r.label;
+            }
         }
         ImGui::EndChild();
         ImGui::PopID();
     }
     ui.drag_scroll();
     ImGui::EndChild();
+    if (!s.confirm_leave_id.empty()) {
+        const int r = ui.confirm_sheet("sheet.leave", ui.fmt("queue.leave_q", {s.confirm_leave_label}),
+                                       ui.tr("queue.leave_what"), ui.tr("queue.leave_yes"), ui.tr("queue.leave_no"));
+        if (r > 0) ui.emit(intent::Queue{intent::QueueAction::Leave, s.confirm_leave_id});
+        if (r != 0) s.confirm_leave_id.clear();
+    }
 }
 
 }  // namespace liaison::ui

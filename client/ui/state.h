@@ -88,7 +88,14 @@ struct VisitFormState {
     std::string notice_key;                     // e.g. "form.draft_restored"
     std::string save_error;                     // from the store, one line
     std::string queue_ticket_id;                // opened by the desk's "call next": saving serves it
+    // The view's own sheets: 清空 asks first (docs/app.md), and so does a 人次 above
+    // kPeopleAskAbove until that number was confirmed.
+    bool confirm_discard = false;
+    bool confirm_people = false;
+    int64_t people_confirmed = 0;
 };
+// 人次 above this asks "is that right?" before saving (the domain's cap is domain::kMaxPeople).
+inline constexpr int64_t kPeopleAskAbove = 50;
 
 struct VisitDetailState {
     std::string id;
@@ -128,12 +135,14 @@ struct FirstRunState {
 };
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
-enum class KioskStep { Welcome, Consent, Details, Deputy, Ticket, Pin };
+// One question per screen: name (and how many came), phone, topic (optional), deputy.
+enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Pin };
 const char* kiosk_step_name(KioskStep s);                             // "kiosk-welcome" ...
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
 
 struct KioskForm {
     std::string name, phone, topic, category, deputy_id;  // display form
+    std::string topic_chip;                               // a common topic tapped ("streetlight"), "" none
     int64_t people = 1;
     std::map<std::string, std::string> errors;  // field -> i18n key
 };
@@ -157,6 +166,7 @@ struct KioskState {
     std::string pin_message;  // translated: wrong PIN, attempts left, locked for ...
     bool pin_locked = false;
     int corner_taps = 0;
+    bool help_called = false;  // this visitor asked for staff: the desk's queue panel shows it
 };
 
 struct QueueRowView {
@@ -168,7 +178,9 @@ struct QueueState {
     std::string date;
     std::vector<QueueRowView> rows;
     int64_t waiting = 0;
-    std::string message;  // one line (e.g. nobody waiting)
+    std::string message;    // one line (e.g. nobody waiting)
+    std::string help_call;  // when the kiosk asked for staff ("10:32"), "" when nobody is asking
+    std::string confirm_leave_id, confirm_leave_label;  // the view's sheet: "A003 leaves the queue?"
 };
 
 // ---- intents: what a view asks the app root to do ----
@@ -228,23 +240,26 @@ enum class KioskAction {
     PinErase,
     PinEnter,
     PinCancel,
-    Touch
+    Touch,
+    Help  // 请工作人员帮助: shows in the desk's queue panel
 };
 struct Kiosk {
     KioskAction action;
     std::string arg;
 };
-enum class QueueAction { CallNext, Serve, Leave, Refresh };
+struct Undo {};  // the undo toast's button: take back the last destructive action
+enum class QueueAction { CallNext, Serve, Leave, Refresh, HelpDone };
 struct Queue {
     QueueAction action;
     std::string id;
 };
 }  // namespace intent
 
-using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
-                            intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
-                            intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
-                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
-                            intent::StartKiosk, intent::ChangeKioskPin, intent::Kiosk, intent::Queue, intent::Cases>;
+using Intent =
+    std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
+                 intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
+                 intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage, intent::SetFontSize,
+                 intent::SaveServer, intent::SeedDemo, intent::InitStation, intent::StartKiosk, intent::ChangeKioskPin,
+                 intent::Kiosk, intent::Queue, intent::Cases, intent::Undo>;
 
 }  // namespace liaison::ui

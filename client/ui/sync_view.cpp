@@ -24,9 +24,14 @@ void draw_sync(Ui& ui, SyncViewState& s) {
         ui.text(v);
         ImGui::PopStyleColor();
     };
-    row(ui.tr("sync.state"), st.online ? ui.tr("sync.online") : ui.tr("sync.offline"),
+    row(ui.tr("sync.state"),
+        !st.enrolled ? ui.tr("sync.no_server_long")
+        : st.online  ? ui.tr("sync.online")
+                     : ui.tr("sync.offline"),
         st.online ? color::kOk : color::kMuted);
-    row(ui.tr("sync.pending"), std::to_string(st.pending), st.pending > 0 ? color::kWarn : color::kText);
+    row(ui.tr("sync.pending"),
+        ui.fmt("sync.pending_records", {std::to_string(st.pending_records), std::to_string(st.pending)}),
+        st.trouble() && st.pending_records > 0 ? color::kWarn : color::kText);
     row(ui.tr("sync.last_success"), st.last_success.empty() ? ui.tr("sync.never") : st.last_success, color::kText);
     row(ui.tr("sync.last_error"), st.last_error.empty() ? "—" : st.last_error,
         st.last_error.empty() ? color::kText : color::kError);

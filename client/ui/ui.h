@@ -3,6 +3,7 @@
 // Widgets are touch sized: every tappable thing is at least Layout::touch points tall.
 #pragma once
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,7 @@ struct WidgetRecord {
     ImVec2 min, max;
     bool enabled = true;
     bool visible = true;  // its centre is inside the visible part of its window
+    bool whole = true;    // all of it is inside its window, every enclosing window and the display
 };
 
 enum class Tone { Normal, Primary, Danger, Quiet };
@@ -75,11 +77,18 @@ public:
     // A text field holds at most max_chars characters (the domain's limits, docs/domain.md).
     bool input(std::string_view id, std::string& value, const std::string& hint = "", float width = -1,
                ImGuiInputTextFlags flags = 0, size_t max_chars = domain::kShortTextChars);
+    // Wraps its lines at the field's width (soft breaks while editing, never stored: text_wrap.h).
+    // Also records "<id>.text": the box the text's lines take, so a test sees text run off.
     bool input_multiline(std::string_view id, std::string& value, float height, float width = -1,
                          size_t max_chars = domain::kLongTextChars);
     // A touch-friendly drop-down; `none_label` is the empty choice when not empty.
     bool combo(std::string_view id, const std::vector<Choice>& choices, std::string& value,
                const std::string& none_label, float width = -1);
+    // A bottom sheet asking to confirm what cannot be taken back lightly: the question, what
+    // happens, and two wide buttons (ids "<id>.confirm", "<id>.cancel"). Drawn over everything,
+    // which it blocks. Returns +1 confirmed, -1 cancelled, 0 still open.
+    int confirm_sheet(std::string_view id, const std::string& question, const std::string& consequence,
+                      const std::string& confirm, const std::string& cancel, Tone confirm_tone = Tone::Danger);
     // A - N + stepper for whole numbers.
     bool stepper(std::string_view id, int64_t& value, int64_t min, int64_t max);
 
@@ -115,6 +124,15 @@ private:
     std::vector<std::string> texts_;
     std::string insert_;
     std::string scroll_to_;
+
+public:
+    struct WrapField {  // a multi-line field's edit text with its soft breaks (text_wrap.h)
+        std::string text;
+        std::vector<size_t> soft;
+    };
+
+private:
+    std::map<std::string, WrapField, std::less<>> wraps_;  // by field id
 };
 
 // Colours of the app theme.
@@ -137,7 +155,7 @@ inline constexpr ImU32 kSelected = IM_COL32(255, 235, 238, 255);
 void apply_style(const Layout& l);
 
 // Views: one per file.
-void draw_nav(Ui& ui, View current, int64_t pending, int64_t conflicts);
+void draw_nav(Ui& ui, View current, const SyncStatus& sync);
 float nav_height(const Layout& l);  // of the bar along the bottom in portrait
 void draw_first_run(Ui& ui, FirstRunState& s);
 void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData& ref);
@@ -147,7 +165,7 @@ void draw_visit_detail(Ui& ui, const VisitDetailState& s, const RefData& ref);
 void draw_sync(Ui& ui, SyncViewState& s);
 void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px);
 void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref);  // full screen, no nav bar
-void draw_queue(Ui& ui, const QueueState& s);                // the desk's queue panel
+void draw_queue(Ui& ui, QueueState& s);                      // the desk's queue panel
 
 // Form rules shared by the view (inline errors) and the app root (before saving).
 void validate_form(VisitFormState& s);

@@ -222,11 +222,36 @@ void draw_visit_form(Ui& ui, VisitFormState& s, const RefData& ref) {
     if (ui.button("form.save", ui.tr("form.save"), bw, Tone::Primary)) {
         s.tried_save = true;
         validate_form(s);
-        ui.emit(intent::SaveVisit{});
+        if (s.errors.empty() && s.people > kPeopleAskAbove && s.people != s.people_confirmed)
+            s.confirm_people = true;  // a slip of the stepper or a typo? ask before saving
+        else
+            ui.emit(intent::SaveVisit{});
     }
     ImGui::SameLine();
-    if (ui.button("form.discard", ui.tr(s.editing_id.empty() ? "form.discard" : "form.cancel"), bw, Tone::Quiet))
-        ui.emit(intent::DiscardForm{});
+    const bool typed = !s.subject.empty() || !s.content.empty() || !s.visitor_name.empty() ||
+                       !s.visitor_phone.empty() || !s.notes.empty() || !s.route_reason.empty();
+    if (ui.button("form.discard", ui.tr(s.editing_id.empty() ? "form.discard" : "form.cancel"), bw, Tone::Quiet)) {
+        if (s.editing_id.empty() && typed)
+            s.confirm_discard = true;  // 清空 loses what was typed and its draft: ask first
+        else
+            ui.emit(intent::DiscardForm{});
+    }
+    if (s.confirm_discard) {
+        const int r = ui.confirm_sheet("sheet.discard", ui.tr("form.discard_q"), ui.tr("form.discard_what"),
+                                       ui.tr("form.discard_yes"), ui.tr("form.discard_no"));
+        if (r != 0) s.confirm_discard = false;
+        if (r > 0) ui.emit(intent::DiscardForm{});
+    }
+    if (s.confirm_people) {
+        const int r = ui.confirm_sheet("sheet.people", ui.fmt("form.people_q", {std::to_string(s.people)}),
+                                       ui.fmt("form.people_what", {std::to_string(kPeopleAskAbove)}),
+                                       ui.tr("form.people_yes"), ui.tr("form.people_no"), Tone::Primary);
+        if (r != 0) s.confirm_people = false;
+        if (r > 0) {
+            s.people_confirmed = s.people;
+            ui.emit(intent::SaveVisit{});
+        }
+    }
     if (s.tried_save && !s.errors.empty()) {
         ImGui::SameLine();
         ui.error(ui.fmt("form.errors_n", {std::to_string(s.errors.size())}));

@@ -5,6 +5,7 @@
 #include <imgui_internal.h>
 
 #include "client/ui/field_checks.h"
+#include "client/ui/text_wrap.h"
 #include "client/ui/ui.h"
 
 namespace liaison::ui {
@@ -172,8 +173,18 @@ void Ui::record(std::string_view id, const std::string& label) {
     const ImVec2 mn = ImGui::GetItemRectMin(), mx = ImGui::GetItemRectMax();
     const ImVec2 c((mn.x + mx.x) / 2, (mn.y + mx.y) / 2);
     const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
-    widgets_.push_back(
-        {std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled), clip.Contains(c)});
+    // Whole: not cut by the display's edge nor by any window it sits in (a scrolled-off or
+    // below-the-fold widget is not).
+    const ImRect r(mn, mx);
+    const float slack = 1.0f;  // borders drawn on a window's edge
+    ImRect room(ImVec2(0, 0), ImGui::GetIO().DisplaySize);
+    for (ImGuiWindow* w = ImGui::GetCurrentWindow(); w; w = w->ParentWindow) {
+        room.ClipWith(w->Rect());
+        if (!(w->Flags & ImGuiWindowFlags_ChildWindow)) break;
+    }
+    room.Expand(slack);
+    widgets_.push_back({std::string(id), label, mn, mx, !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled),
+                        clip.Contains(c), room.Contains(r)});
     if (!scroll_to_.empty() && scroll_to_ == id) {
         // Scroll the nearest window that can: a fixed-size group box (a child window that
         // fits its content) sits inside the view's scrolling region.
@@ -325,15 +336,115 @@ bool Ui::input(std::string_view id, std::string& value, const std::string& hint,
     return changed;
 }
 
+namespace {
+// A multi-line field's callback: the shared one (resize, stand-in inserts), then wrap again
+// whenever the text changed, keeping the caret on the same character.
+struct WrapData {
+    FieldData field;
+    Ui::WrapField* wrap;
+    float width;
+    const wrap::Advance* advance;
+    size_t max_chars;
+};
+
+void clip_chars(std::string& s, size_t max_chars) {
+    if (max_chars == 0) return;
+    size_t chars = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (++chars > max_chars) {
+            s.resize(i);
+            return;
+        }
+    }
+}
+
+int wrap_callback(ImGuiInputTextCallbackData* d) {
+    auto* w = static_cast<WrapData*>(d->UserData);
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        d->UserData = &w->field;
+        field_callback(d);
+        d->UserData = w;
+        return 0;
+    }
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && w->field.ui) {
+        const std::string ins = w->field.ui->take_insert();
+        if (!ins.empty()) {
+            if (d->HasSelection()) {
+                const int a = std::min(d->SelectionStart, d->SelectionEnd),
+                          b = std::max(d->SelectionStart, d->SelectionEnd);
+                d->DeleteChars(a, b - a);
+                d->CursorPos = a;
+            }
+            d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
+        }
+    }
+    const std::string now(d->Buf, static_cast<size_t>(d->BufTextLen));
+    if (now == w->wrap->text) return 0;
+    wrap::Edit e = wrap::after_edit(w->wrap->text, w->wrap->soft, now, static_cast<size_t>(d->CursorPos));
+    clip_chars(e.plain, w->max_chars);
+    e.cursor = std::min(e.cursor, e.plain.size());
+    wrap::Wrapped wr = wrap::wrap(e.plain, w->width, *w->advance);
+    if (wr.text != now) {
+        d->DeleteChars(0, d->BufTextLen);
+        d->InsertChars(0, wr.text.c_str(), wr.text.c_str() + wr.text.size());
+    }
+    d->CursorPos = static_cast<int>(wrap::to_wrapped(wr, e.cursor));
+    d->SelectionStart = d->SelectionEnd = d->CursorPos;
+    w->wrap->text = std::move(wr.text);
+    w->wrap->soft = std::move(wr.soft);
+    return 0;
+}
+}  // namespace
+
 bool Ui::input_multiline(std::string_view id, std::string& value, float height, float width, size_t max_chars) {
     note_text(value);
     const std::string iid = imgui_id(id);
-    FieldData fd{&value, this, max_chars};
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float w = width > 0 ? width : std::max(4.0f, ImGui::GetContentRegionAvail().x + width);
+    // The lines' room: the field less its padding and the scrollbar it grows when the text is long.
+    const float room = std::max(layout_.font * 2, w - st.FramePadding.x * 2 - st.ScrollbarSize - 2);
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const wrap::Advance advance = [font, scale](char32_t c) {
+        return (c <= 0xFFFF ? font->GetCharAdvance(static_cast<ImWchar>(c)) : font->FallbackAdvanceX) * scale;
+    };
+    auto it = wraps_.find(id);
+    if (it == wraps_.end()) it = wraps_.emplace(std::string(id), WrapField{}).first;
+    WrapField& wf = it->second;
+    // Not being edited: wrap the stored text afresh (a new width, a restored draft, a new visitor).
+    if (ImGui::GetActiveID() != ImGui::GetID(iid.c_str())) {
+        wrap::Wrapped wr = wrap::wrap(value, room, advance);
+        wf.text = std::move(wr.text);
+        wf.soft = std::move(wr.soft);
+    }
+    std::string buf = wf.text;
+    WrapData wd{{&buf, this, 0}, &wf, room, &advance, max_chars};
     const bool changed = ImGui::InputTextMultiline(
-        iid.c_str(), value.data(), value.capacity() + 1, ImVec2(width, height),
+        iid.c_str(), buf.data(), buf.capacity() + 1, ImVec2(w, height),
         ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways | ImGuiInputTextFlags_CallbackEdit,
-        field_callback, &fd);
+        wrap_callback, &wd);
+    if (changed) value = wrap::strip(wf.text, wf.soft);
     record(id, "");
+    // The box the shown lines take, one line tall: wider than the field means text runs off.
+    const ImVec2 mn = ImGui::GetItemRectMin();
+    float widest = 0;
+    for (size_t a = 0; a <= wf.text.size();) {
+        size_t b = wf.text.find('\n', a);
+        if (b == std::string::npos) b = wf.text.size();
+        widest = std::max(widest, ImGui::CalcTextSize(wf.text.c_str() + a, wf.text.c_str() + b).x);
+        a = b + 1;
+    }
+    const ImVec2 tmin(mn.x + st.FramePadding.x, mn.y + st.FramePadding.y);
+    const ImVec2 tmax(tmin.x + widest, tmin.y + ImGui::GetTextLineHeight());
+    ImRect room_rect(ImVec2(0, 0), ImGui::GetIO().DisplaySize);
+    for (ImGuiWindow* win = ImGui::GetCurrentWindow(); win; win = win->ParentWindow) {
+        room_rect.ClipWith(win->Rect());
+        if (!(win->Flags & ImGuiWindowFlags_ChildWindow)) break;
+    }
+    room_rect.Max.x = std::min(room_rect.Max.x, mn.x + w);  // and inside the field itself
+    room_rect.Expand(1.0f);
+    widgets_.push_back({std::string(id) + ".text", "", tmin, tmax, true, true, room_rect.Contains(ImRect(tmin, tmax))});
     return changed;
 }
 
@@ -368,6 +479,55 @@ bool Ui::combo(std::string_view id, const std::vector<Choice>& choices, std::str
         ImGui::EndCombo();
     }
     return changed;
+}
+
+int Ui::confirm_sheet(std::string_view id, const std::string& question, const std::string& consequence,
+                      const std::string& confirm, const std::string& cancel, Tone confirm_tone) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    // The dimmed screen: a window of its own on top, so nothing under it takes a tap.
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    ImGui::SetNextWindowFocus();
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 110));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    const std::string scrim = "##" + std::string(id) + ".scrim";
+    ImGui::Begin(scrim.c_str(), nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    // The sheet along the bottom, as wide as the screen up to a comfortable reading width.
+    const float w = std::min(display.x, std::max(560.0f, display.x * 0.6f));
+    const float pad = layout_.pad * 1.5f;
+    ImGui::SetCursorScreenPos(ImVec2((display.x - w) / 2, 0));
+    const float text_w = w - pad * 2;
+    ImGui::PushFont(ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont());
+    const float qh = ImGui::CalcTextSize(question.c_str(), nullptr, false, text_w).y;
+    ImGui::PopFont();
+    const float ch = ImGui::CalcTextSize(consequence.c_str(), nullptr, false, text_w).y;
+    const float h = pad * 2 + qh + ch + layout_.touch + ImGui::GetStyle().ItemSpacing.y * 4;
+    ImGui::SetCursorScreenPos(ImVec2((display.x - w) / 2, display.y - h));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
+    ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 16.0f);
+    ImGui::BeginChild(("##" + std::string(id)).c_str(), ImVec2(w, h), false,
+                      ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+    heading(question);
+    ImGui::Dummy(ImVec2(0, 2));
+    text(consequence);
+    ImGui::Dummy(ImVec2(0, 4));
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float bw = (ImGui::GetContentRegionAvail().x - gap) / 2;
+    int r = 0;
+    if (button(std::string(id) + ".cancel", cancel, bw)) r = -1;
+    ImGui::SameLine();
+    if (button(std::string(id) + ".confirm", confirm, bw, confirm_tone == Tone::Danger ? Tone::Primary : confirm_tone))
+        r = 1;
+    ImGui::EndChild();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor();
+    ImGui::End();
+    return r;
 }
 
 bool Ui::stepper(std::string_view id, int64_t& value, int64_t min, int64_t max) {

@@ -1,11 +1,11 @@
 # Kiosk and queue scripts: run the real app headless with a script, then check the store with
-# the command line. MODE: checkin | idle | pin | call.
+# the command line. MODE: checkin | idle | pin | pinchange | call | leave | help.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(view kiosk)
 if(MODE STREQUAL "pin" OR MODE STREQUAL "pinchange")
   set(view settings)  # staff start kiosk mode from the settings
 endif()
-if(MODE STREQUAL "call")
+if(MODE STREQUAL "call" OR MODE STREQUAL "leave")
   set(view queue)
   # a station with demo data and one visitor waiting, issued from the command line
   execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --screenshot ${DIR}/setup.png --view home
@@ -46,7 +46,7 @@ if(MODE STREQUAL "checkin")
   string(JSON category GET "${json}" 0 category)
   string(JSON status GET "${json}" 0 status)
   if(NOT number STREQUAL "A001" OR NOT visitor STREQUAL "王䶮" OR NOT phone STREQUAL "13800138000" OR NOT people EQUAL 2
-     OR NOT topic STREQUAL "小区门口路灯不亮" OR NOT category STREQUAL "urban" OR NOT status STREQUAL "waiting")
+     OR NOT topic STREQUAL "路灯不亮：小区门口" OR NOT category STREQUAL "urban" OR NOT status STREQUAL "waiting")
     message(FATAL_ERROR "the ticket differs from what was typed: ${json}")
   endif()
 elseif(MODE STREQUAL "call")
@@ -60,8 +60,13 @@ elseif(MODE STREQUAL "call")
   if(NOT rc EQUAL 0 OR NOT vjson MATCHES "噪音扰民" OR NOT vjson MATCHES "reception_day")
     message(FATAL_ERROR "the visit was not pre-filled from the ticket (${rc}): ${vjson} ${err}")
   endif()
+elseif(MODE STREQUAL "leave")
+  string(JSON status GET "${json}" 0 status)
+  if(NOT n EQUAL 1 OR NOT status STREQUAL "waiting")
+    message(FATAL_ERROR "the ticket taken off and put back is not waiting: ${json}")
+  endif()
 else()
-  # idle and PIN scripts issue nothing
+  # idle, help and PIN scripts issue nothing
   if(NOT n EQUAL 0)
     message(FATAL_ERROR "expected no tickets, got ${n}: ${json}")
   endif()

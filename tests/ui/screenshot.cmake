@@ -1,11 +1,20 @@
 # One screenshot test: fresh data folder (demo data unless NODEMO), screenshot, check the PNG.
+# TEXT: the text size (px) for the run; kiosk views also check that every control is wholly on screen.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(png ${DIR}/${VIEW}-${SIZE}-${LANG}.png)
 set(demo --demo)
 if(NODEMO)
   set(demo)
 endif()
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data ${demo} --screenshot ${png} --view ${VIEW} --size ${SIZE} --lang ${LANG}
+set(extra)
+if(VIEW MATCHES "^kiosk")
+  # the kiosk never makes a visitor scroll: every control wholly on screen
+  list(APPEND extra --expect-inside kiosk.)
+endif()
+if(TEXT)
+  list(APPEND extra --text-size ${TEXT})
+endif()
+execute_process(COMMAND ${LIAISON} --data ${DIR}/data ${demo} --screenshot ${png} --view ${VIEW} --size ${SIZE} --lang ${LANG} ${extra}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "liaison exited ${rc}: ${err}")
