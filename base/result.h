@@ -30,6 +30,16 @@ public:
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     const Error& error() const { return std::get<1>(v_); }
+    // The value, or the fallback when this holds an error (which is then dropped: use it only
+    // where a fallback is the documented answer to every failure).
+    template <class U>
+    T value_or(U&& fallback) const& {
+        return ok() ? value() : static_cast<T>(std::forward<U>(fallback));
+    }
+    template <class U>
+    T value_or(U&& fallback) && {
+        return ok() ? std::move(value()) : static_cast<T>(std::forward<U>(fallback));
+    }
 
 private:
     std::variant<T, Error> v_;
@@ -53,9 +63,22 @@ using Status = Result<void>;
 
 }  // namespace liaison
 
-// Propagate an error from an expression yielding Result<...>.
-#define LIAISON_TRY(expr)                \
-    do {                                 \
-        auto&& _r = (expr);              \
-        if (!_r.ok()) return _r.error(); \
+// Propagate an error from an expression yielding Result<...>. The temporaries are named by
+// __COUNTER__, so the macros nest (a row callback using LIAISON_TRY inside a LIAISON_TRY).
+#define LIAISON_TRY(expr) LIAISON_TRY_IMPL(LIAISON_RESULT_CONCAT(liaison_try_, __COUNTER__), expr)
+#define LIAISON_TRY_IMPL(tmp, expr)        \
+    do {                                   \
+        auto&& tmp = (expr);               \
+        if (!tmp.ok()) return tmp.error(); \
     } while (0)
+
+// Declare or assign `lhs` from an expression yielding Result<T>, or return its error:
+//   LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
+#define LIAISON_ASSIGN_OR_RETURN(lhs, expr) \
+    LIAISON_ASSIGN_OR_RETURN_IMPL(LIAISON_RESULT_CONCAT(liaison_result_, __COUNTER__), lhs, expr)
+#define LIAISON_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+    auto tmp = (expr);                                \
+    if (!tmp.ok()) return tmp.error();                \
+    lhs = std::move(tmp.value())
+#define LIAISON_RESULT_CONCAT_INNER(a, b) a##b
+#define LIAISON_RESULT_CONCAT(a, b) LIAISON_RESULT_CONCAT_INNER(a, b)

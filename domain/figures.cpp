@@ -24,22 +24,13 @@ Status check_range(const Range& r) {
 
 Result<Labels> load_labels(db::Db& db) {
     Labels l;
-    auto fill = [&](const char* sql, auto&& put) -> Status {
-        auto& st = db.cached(sql);
-        for (;;) {
-            auto r = st.step();
-            if (!r) return r.error();
-            if (!*r) break;
-            put(st);
-        }
-        return {};
-    };
+    auto fill = [&](const char* sql, auto&& put) -> Status { return db.cached(sql).for_each_row(put); };
     LIAISON_TRY(fill("SELECT id, coalesce(name, '') FROM deputies WHERE _deleted = 0",
-                     [&](db::Stmt& st) { l.deputy[st.text(0)] = st.text(1); }));
+                     [&](const db::Stmt& st) { l.deputy[st.text(0)] = st.text(1); }));
     LIAISON_TRY(fill("SELECT id, coalesce(name, '') FROM stations WHERE _deleted = 0",
-                     [&](db::Stmt& st) { l.station[st.text(0)] = st.text(1); }));
+                     [&](const db::Stmt& st) { l.station[st.text(0)] = st.text(1); }));
     LIAISON_TRY(fill("SELECT id, coalesce(name_zh, id), coalesce(sort, 0) FROM categories WHERE _deleted = 0",
-                     [&](db::Stmt& st) {
+                     [&](const db::Stmt& st) {
                          l.category[st.text(0)] = st.text(1);
                          l.category_sort[st.text(0)] = st.i64(2);
                      }));
@@ -97,15 +88,12 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
                       " WHERE v._deleted = 0 AND v.received_at >= ?1 AND v.received_at < ?2 "
                       "AND (?3 = '' OR v.station_id = ?3) GROUP BY 1");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-        for (;;) {
-            auto more = st.step();
-            if (!more) return more.error();
-            if (!*more) break;
-            for (const auto& k : keys(st.text(0))) {
-                acc[k].visits += st.i64(1);
-                acc[k].people += st.i64(2);
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            for (const auto& k : keys(q.text(0))) {
+                acc[k].visits += q.i64(1);
+                acc[k].people += q.i64(2);
             }
-        }
+        }));
     }
     {
         auto& st = db.cached(
@@ -119,20 +107,17 @@ Status collect(db::Db& db, const Range& r, By by, std::map<std::string, Figures>
             " WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 "
             "AND (?3 = '' OR c.station_id = ?3) GROUP BY 1");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-        for (;;) {
-            auto more = st.step();
-            if (!more) return more.error();
-            if (!*more) break;
-            for (const auto& k : keys(st.text(0))) {
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            for (const auto& k : keys(q.text(0))) {
                 auto& f = acc[k];
-                f.suggestions += st.i64(1);
-                f.resolved += st.i64(2);
-                f.rated += st.i64(3);
-                f.satisfied += st.i64(4);
-                f.basically += st.i64(5);
-                f.unsatisfied += st.i64(6);
+                f.suggestions += q.i64(1);
+                f.resolved += q.i64(2);
+                f.rated += q.i64(3);
+                f.satisfied += q.i64(4);
+                f.basically += q.i64(5);
+                f.unsatisfied += q.i64(6);
             }
-        }
+        }));
     }
     return {};
 }

@@ -1,4 +1,5 @@
 #include "domain/rules.h"
+#include "sync/core/json.h"
 
 #include <algorithm>
 #include <iterator>
@@ -204,8 +205,9 @@ Status check_field(std::string_view table, std::string_view column, const std::s
     }
     const FieldRule* r = rule_for(table, column);
     if (!r) return invalid("unknown column '" + std::string(table) + "." + std::string(column) + "'");
-    const auto v = nlohmann::json::parse(value_json, nullptr, false);
-    if (v.is_discarded()) return invalid(field_name(*r) + " is not a JSON value");
+    const auto parsed = sync::parse_json(value_json);
+    if (!parsed) return invalid(field_name(*r) + " is not a JSON value");
+    const auto& v = *parsed;
     if (v.is_null()) return {};
     if (r->kind == Kind::Integer) return check_integer(*r, v);
     if (!v.is_string()) return invalid(field_name(*r) + " must be text");
@@ -240,7 +242,7 @@ const std::vector<ColumnRef>& station_columns() {
 Status check_claims(const std::string& station_id, const sync::FieldChange& c) {
     const FieldRule* r = rule_for(c.table, c.column);
     if (!r || r->kind != Kind::StationRef) return {};
-    const auto v = nlohmann::json::parse(c.value, nullptr, false);
+    const auto v = sync::parse_json(c.value).value_or(nlohmann::json());  // malformed: not a station id
     if (v.is_string() && v.get_ref<const std::string&>() == station_id) return {};
     return Error{Error::Kind::Forbidden, std::string(r->table) + "." + r->column + " names another station"};
 }

@@ -114,12 +114,7 @@ Status rebuild_search(db::Db& db) {
     auto ids = db.prepare("SELECT id FROM visits WHERE _deleted = 0");
     if (!ids) return ids.error();
     std::vector<std::string> all;
-    for (;;) {
-        auto r = ids->step();
-        if (!r) return r.error();
-        if (!*r) break;
-        all.push_back(ids->text(0));
-    }
+    LIAISON_TRY(ids->for_each_row([&](const db::Stmt& q) { all.push_back(q.text(0)); }));
     for (const auto& id : all) LIAISON_TRY(reindex_visit(db, id));
     return {};
 }
@@ -134,13 +129,12 @@ Status migrate_to(db::Db& db, int upto) {
                      "this store was written by a newer Liaison (schema " + std::to_string(*v) + "); update the app"};
     for (const auto& m : migrations()) {
         if (m.version <= *v || m.version > upto) continue;
-        auto tx = db::Tx::begin(db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
         if (m.version == 1) LIAISON_TRY(sync::Replica::install(db));
         LIAISON_TRY(db.exec(m.sql));
         if (m.rebuild_search) LIAISON_TRY(rebuild_search(db));
         LIAISON_TRY(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
-        LIAISON_TRY((*tx)->commit());
+        LIAISON_TRY(tx.commit());
     }
     return {};
 }

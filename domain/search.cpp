@@ -41,12 +41,7 @@ Status reindex_visit(db::Db& db, const std::string& visit_id) {
     std::string names;
     auto& ns = db.cached("SELECT name FROM visit_visitors WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
     ns.bind(1, visit_id);
-    for (;;) {
-        auto more = ns.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        names += ns.text(0) + " ";
-    }
+    LIAISON_TRY(ns.for_each_row([&](const db::Stmt& q) { names += q.text(0) + " "; }));
     auto& ins = db.cached("INSERT INTO visit_search(rowid, subject, content, names) VALUES(?, ?, ?, ?)");
     return ins.bind(1, rowid)
         .bind(2, search_text(subject))

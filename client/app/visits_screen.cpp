@@ -13,6 +13,7 @@
 #include "client/store/queue.h"
 #include "client/store/stats.h"
 #include "platform/platform.h"
+#include "sync/core/json.h"
 
 namespace liaison::app {
 
@@ -331,9 +332,10 @@ void VisitsScreen::save_draft_now(Context& c) {
 void VisitsScreen::restore_draft(Context& c) {
     auto d = c.store.draft(kDraftKey);
     if (!d || d->empty()) return;
-    auto j = nlohmann::json::parse(*d, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return;
-    form_ = form_from_json(j, c);
+    // A draft that no longer parses is left alone: the form starts empty, as with no draft.
+    auto j = sync::parse_json(*d, "draft");
+    if (!j || !j->is_object()) return;
+    form_ = form_from_json(*j, c);
     form_.notice_key = "form.draft_restored";
     ui::validate_form(form_);
 }

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "client/cli/verbs.h"
+#include "sync/core/json.h"
 
 namespace liaison::cli {
 
@@ -133,7 +134,7 @@ int verb_changes(Context& ctx, const std::vector<std::string>& words) {
                            {"table", e.change.table},
                            {"row", e.change.row},
                            {"column", e.change.column},
-                           {"value", json::parse(e.change.value, nullptr, false)},
+                           {"value", sync::parse_json(e.change.value).value_or(json(json::value_t::discarded))},
                            {"scope", e.change.scope},
                            {"author", e.change.author}});
         ctx.out << arr.dump(2) << "\n";

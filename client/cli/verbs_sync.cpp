@@ -109,7 +109,13 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
         return fail(ctx, Error{Error::Kind::Auth, "not enrolled: liaison enrol --server URL --code CODE"});
     sync::CurlOptions co;
     co.base_url = dev->server_url;
-    co.ca_file = a->has("ca-file") ? a->get("ca-file") : s->setting("sync_ca_file").value();
+    if (a->has("ca-file")) {
+        co.ca_file = a->get("ca-file");
+    } else {
+        auto ca = s->setting("sync_ca_file");
+        if (!ca) return fail(ctx, ca.error());
+        co.ca_file = *ca;
+    }
     sync::CurlTransport t(co);
     sync::SyncConfig cfg;
     cfg.token = *token;

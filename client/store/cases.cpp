@@ -238,11 +238,10 @@ Status step(Store& s, const std::string& id, Action action, const std::string& a
     }
     if (action == Action::Close) fields.emplace_back("resolved_at", *at);
     if (set_status) fields.emplace_back("status", target_of(action));
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     if (!fields.empty()) LIAISON_TRY(s.replica().write("cases", id, cur->scope, fields));
     LIAISON_TRY(write_event(s, id, cur->scope, kind, note, *at));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 }  // namespace
@@ -273,11 +272,10 @@ Result<std::string> add(Store& s, const NewCase& n) {
     if (!n.visit_id.empty()) f.emplace_back("visit_id", n.visit_id);
     if (!content.empty()) f.emplace_back("content", content);
     if (!n.deputy_ids.empty()) f.emplace_back("deputy_ids", join_ids(n.deputy_ids));
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     LIAISON_TRY(s.replica().write("cases", id, scope, f));
     LIAISON_TRY(write_event(s, id, scope, "created", n.note, *at));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return id;
 }
 
@@ -289,12 +287,7 @@ Result<Department> find_department(Store& s, const std::string& key) {
         "ORDER BY id = ?1 DESC, id LIMIT 2");
     st.bind(1, key);
     std::vector<Department> found;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        found.push_back(Department{st.text(0), st.text(1)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { found.push_back(Department{q.text(0), q.text(1)}); }));
     if (found.empty())
         return invalid("unknown department '" + key + "' (add it with `liaison department add --name " + key + "`)");
     if (found.size() > 1 && found[0].id != key) return invalid("two departments are named '" + key + "': give the id");
@@ -396,12 +389,9 @@ Result<Case> get(Store& s, const std::string& id) {
         "SELECT id, case_id, coalesce(at, ''), coalesce(author, ''), coalesce(kind, ''), coalesce(note, '') "
         "FROM case_events WHERE case_id = ? AND _deleted = 0 ORDER BY at, id");
     ev.bind(1, id);
-    for (;;) {
-        auto more = ev.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        c.timeline.push_back(CaseEvent{ev.text(0), ev.text(1), ev.text(2), ev.text(3), ev.text(4), ev.text(5)});
-    }
+    LIAISON_TRY(ev.for_each_row([&](const db::Stmt& q) {
+        c.timeline.push_back(CaseEvent{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+    }));
     return c;
 }
 
@@ -429,26 +419,23 @@ Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q0) {
         "AND (?3 = '' OR c.category = ?3)");
     st.bind(1, q.status).bind(2, q.visit_id).bind(3, q.category);
     std::vector<CaseRow> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& rs) {
         CaseRow c;
-        c.id = st.text(0);
-        c.title = st.text(1);
-        c.category = st.text(2);
-        c.status = st.text(3);
-        c.department_id = st.text(4);
-        c.department_name = st.text(5);
-        c.deadline = st.text(6);
-        c.created_at = st.text(7);
-        c.visit_id = st.text(8);
-        c.satisfaction = st.text(9);
-        c.resolved_at = st.text(10);
+        c.id = rs.text(0);
+        c.title = rs.text(1);
+        c.category = rs.text(2);
+        c.status = rs.text(3);
+        c.department_id = rs.text(4);
+        c.department_name = rs.text(5);
+        c.deadline = rs.text(6);
+        c.created_at = rs.text(7);
+        c.visit_id = rs.text(8);
+        c.satisfaction = rs.text(9);
+        c.resolved_at = rs.text(10);
         c.deadline_state = deadline_state(c.status, c.deadline, q.today);
-        if (q.overdue_only && c.deadline_state != DeadlineState::Overdue) continue;
+        if (q.overdue_only && c.deadline_state != DeadlineState::Overdue) return;
         out.push_back(std::move(c));
-    }
+    }));
     auto urgency = [](DeadlineState d) {
         switch (d) {
             case DeadlineState::Overdue: return 0;

@@ -19,19 +19,17 @@ namespace {
 // A new row of this station, in its own transaction.
 Status write_new(Store& s, const char* table, const std::string& id,
                  const std::vector<std::pair<std::string, Value>>& f) {
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     LIAISON_TRY(s.replica().write(table, id, s.station_id(), f));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 // A tombstone in the row's own scope; `missing` is the message for an unknown id.
 Status remove_row(Store& s, const char* table, const std::string& id, const std::string& missing) {
     if (!s.replica().exists(table, id)) return not_found(missing);
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     LIAISON_TRY(s.replica().remove(table, id, s.replica().scope_of(table, id).value_or(s.station_id())));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Status range_ok(const std::string& from, const std::string& to) {
@@ -106,13 +104,9 @@ Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std
         "WHERE _deleted = 0 AND date >= ? AND date < ? ORDER BY date, start_time, id");
     st.bind(1, date_lo(from)).bind(2, date_hi(to));
     std::vector<DutySlot> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(
-            DutySlot{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), split_ids(st.text(5)), st.text(6)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(DutySlot{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), split_ids(q.text(5)), q.text(6)});
+    }));
     return out;
 }
 
@@ -166,12 +160,9 @@ static Result<std::vector<Activity>> activities_in(db::Db& db, const std::string
         "ORDER BY date DESC, id DESC");
     st.bind(1, deputy_id).bind(2, date_lo(from)).bind(3, date_hi(to));
     std::vector<Activity> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(Activity{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(Activity{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
+    }));
     return out;
 }
 
@@ -220,14 +211,11 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
             " WHERE _deleted = 0 AND received_at >= ?2 AND received_at < ?3 "
             "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");
         st.bind(1, deputy_id).bind(2, date_lo(from)).bind(3, date_hi(to));
-        for (;;) {
-            auto r = st.step();
-            if (!r) return r.error();
-            if (!*r) break;
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
             ++rec.visits;
-            rec.people += st.i64(3);
-            rec.entries.push_back(RecordEntry{st.text(1), "reception", st.text(2), st.text(0), st.i64(3)});
-        }
+            rec.people += q.i64(3);
+            rec.entries.push_back(RecordEntry{q.text(1), "reception", q.text(2), q.text(0), q.i64(3)});
+        }));
     }
     rec.by_type["reception"] = rec.visits;
     auto acts = activities_in(db, deputy_id, from, to);
@@ -242,13 +230,10 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
             "WHERE _deleted = 0 AND date >= ?2 AND date < ?3 "
             "AND instr(',' || coalesce(deputy_ids, '') || ',', ',' || ?1 || ',') > 0");
         st.bind(1, deputy_id).bind(2, date_lo(from)).bind(3, date_hi(to));
-        for (;;) {
-            auto r = st.step();
-            if (!r) return r.error();
-            if (!*r) break;
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
             ++rec.duty_slots;
-            rec.entries.push_back(RecordEntry{st.text(1), "duty", st.text(2), st.text(0), 0});
-        }
+            rec.entries.push_back(RecordEntry{q.text(1), "duty", q.text(2), q.text(0), 0});
+        }));
     }
     std::sort(rec.entries.begin(), rec.entries.end(), [](const RecordEntry& a, const RecordEntry& b) {
         if (a.date != b.date) return a.date > b.date;

@@ -83,12 +83,7 @@ Result<std::vector<std::pair<std::string, std::string>>> claims(Store& s) {
         s.db().cached("SELECT id, series FROM queue_devices WHERE _deleted = 0 AND station_id = ? ORDER BY series, id");
     st.bind(1, s.station_id());
     std::vector<std::pair<std::string, std::string>> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.emplace_back(st.text(0), st.text(1));
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { out.emplace_back(q.text(0), q.text(1)); }));
     return out;
 }
 
@@ -113,10 +108,9 @@ Status require_station(Store& s) {
 // Writes one ticket's status (and more fields) in its own transaction, then reads it back.
 Result<QueueTicket> write_ticket(Store& s, const QueueTicket& t,
                                  const std::vector<std::pair<std::string, Value>>& fields) {
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     LIAISON_TRY(s.replica().write("queue_tickets", t.id, s.station_id(), fields));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return ticket(s, t.id);
 }
 
@@ -169,13 +163,12 @@ Status set_series(Store& s, const std::string& letter0, bool replace) {
                      "ticket series " + letter + " is held by device " + holders.front() +
                          "; give this tablet a free letter, or take over a re-installed tablet's letter "
                          "with --replace (only after this tablet has synced today's tickets)"};
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     for (const auto& dev : holders)
         if (s.replica().exists("queue_devices", dev))
             LIAISON_TRY(s.replica().remove("queue_devices", dev, s.station_id()));
     LIAISON_TRY(write_claim(s, letter));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 // ---------------------------------------------------------------- validation
@@ -260,8 +253,7 @@ Result<QueueTicket> take_ticket(Store& s, const NewTicket& in) {
     t.series = *letter;
     t.device_id = s.replica().device();
 
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     auto claimed = has_claim_row(s);
     if (!claimed) return claimed.error();
     if (!*claimed) LIAISON_TRY(write_claim(s, t.series));  // the creator's implicit "A" becomes explicit
@@ -293,7 +285,7 @@ Result<QueueTicket> take_ticket(Store& s, const NewTicket& in) {
                                                     {"created_at", t.created_at}};
     if (!t.wished_deputy_id.empty()) f.emplace_back("wished_deputy_id", t.wished_deputy_id);
     LIAISON_TRY(s.replica().write("queue_tickets", t.id, t.station_id, f));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return t;
 }
 
@@ -330,12 +322,7 @@ Result<std::vector<QueueTicket>> tickets(Store& s, const std::string& date) {
                              "ORDER BY coalesce(issued_ms, 0), coalesce(series, ''), coalesce(number, 0), id");
     st.bind(1, s.station_id()).bind(2, date);
     std::vector<QueueTicket> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(ticket_from(st));
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { out.push_back(ticket_from(q)); }));
     return out;
 }
 
@@ -387,12 +374,11 @@ Result<QueueTicket> serve(Store& s, const std::string& id, const std::string& vi
     if (!v) return v.error();
     if (!v->queue_ticket_id.empty() && v->queue_ticket_id != id)
         return Error{Error::Kind::Conflict, "visit " + visit_id + " already belongs to another ticket"};
-    auto tx = db::Tx::begin(s.db());
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
     LIAISON_TRY(s.replica().write("queue_tickets", id, s.station_id(), {{"status", "served"}, {"visit_id", visit_id}}));
     if (v->queue_ticket_id != id)
         LIAISON_TRY(s.replica().write("visits", visit_id, s.station_id(), {{"queue_ticket_id", id}}));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return ticket(s, id);
 }
 

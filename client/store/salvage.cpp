@@ -34,12 +34,8 @@ Salvage salvage(const std::string& path) {
     out.ca_file = read_meta(**db, "local_meta", "sync_ca_file");
     auto st = (*db)->prepare("SELECT tbl, row, col FROM crr_log WHERE local = 1 AND pushed = 0 ORDER BY seq");
     if (!st) return out;
-    for (;;) {
-        auto r = st->step();
-        if (!r) return out;  // the outbox is (partly) unreadable: what was read is still reported
-        if (!*r) break;
-        out.unsent.push_back({st->text(0), st->text(1), st->text(2)});
-    }
+    auto read = st->for_each_row([&](const db::Stmt& q) { out.unsent.push_back({q.text(0), q.text(1), q.text(2)}); });
+    if (!read) return out;  // the outbox is (partly) unreadable: what was read is still reported
     out.unsent_readable = true;
     return out;
 }

@@ -25,12 +25,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db,
         "SELECT coalesce(status, ''), count(*) FROM cases WHERE _deleted = 0 "
         "AND created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR station_id = ?3) GROUP BY 1");
     st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-    for (;;) {
-        auto more = st.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        n[st.text(0)] = st.i64(1);
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { n[q.text(0)] = q.i64(1); }));
     std::vector<std::pair<std::string, int64_t>> out;
     for (const auto& s : cases::statuses()) {
         out.emplace_back(s.code, n[s.code]);
@@ -145,12 +140,10 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
         auto& vs = db.cached(
             "SELECT visit_id, coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
             "WHERE _deleted = 0 ORDER BY visit_id, id");
-        for (;;) {
-            auto v = vs.step();
-            if (!v) return v.error();
-            if (!*v) break;
-            LIAISON_TRY(add_visitor(all_visitors[vs.text(0)], vs, 1));
-        }
+        LIAISON_TRY(vs.for_each_row([&](const db::Stmt& q) -> Status {
+            LIAISON_TRY(add_visitor(all_visitors[q.text(0)], q, 1));
+            return {};
+        }));
     }
     auto& st = db.cached(
         "SELECT id, coalesce(received_at, ''), coalesce(channel, ''), coalesce(people, 1), coalesce(category, ''), "
@@ -160,35 +153,28 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
         " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 AND (?3 = '' OR station_id = ?3) "
         "ORDER BY received_at, id");
     st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-    for (;;) {
-        auto more = st.step();
-        if (!more) return more.error();
-        if (!*more) break;
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) -> Status {
         std::vector<std::string> row = {
-            st.text(1), st.text(2), std::to_string(st.i64(3)), label_of(l.category, st.text(4), ""),
-            st.text(5), st.text(6), names_of(l, st.text(7)),   st.text(8),
-            st.text(9), st.text(10)};
+            q.text(1), q.text(2), std::to_string(q.i64(3)), label_of(l.category, q.text(4), ""),
+            q.text(5), q.text(6), names_of(l, q.text(7)),   q.text(8),
+            q.text(9), q.text(10)};
         if (visitor_columns) {
             VisitorCells cells;
             if (wide) {
-                auto it = all_visitors.find(st.text(0));
+                auto it = all_visitors.find(q.text(0));
                 if (it != all_visitors.end()) cells = std::move(it->second);
             } else {
                 auto& vs = db.cached(
                     "SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
                     "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
-                vs.bind(1, st.text(0));
-                for (;;) {
-                    auto v = vs.step();
-                    if (!v) return v.error();
-                    if (!*v) break;
-                    LIAISON_TRY(add_visitor(cells, vs, 0));
-                }
+                vs.bind(1, q.text(0));
+                LIAISON_TRY(vs.for_each_row([&](const db::Stmt& v) { return add_visitor(cells, v, 0); }));
             }
             row.insert(row.begin() + 1, {cells.names, cells.phones});
         }
         t.rows.push_back(std::move(row));
-    }
+        return {};
+    }));
     return t;
 }
 
@@ -215,15 +201,12 @@ Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
         "WHERE c._deleted = 0 AND c.created_at >= ?1 AND c.created_at < ?2 AND (?3 = '' OR c.station_id = ?3) "
         "ORDER BY c.created_at, c.id");
     st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-    for (;;) {
-        auto more = st.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        t.rows.push_back({st.text(0), st.text(1), st.text(2), st.text(3), label_of(l.category, st.text(4), ""),
-                          cases::status_zh(st.text(5)), st.text(6), st.text(7), st.text(8), st.text(9),
-                          zh_of(cases::feedback_channels(), st.text(10)), zh_of(cases::satisfactions(), st.text(11)),
-                          st.text(12), st.text(13), names_of(l, st.text(14))});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        t.rows.push_back({q.text(0), q.text(1), q.text(2), q.text(3), label_of(l.category, q.text(4), ""),
+                          cases::status_zh(q.text(5)), q.text(6), q.text(7), q.text(8), q.text(9),
+                          zh_of(cases::feedback_channels(), q.text(10)), zh_of(cases::satisfactions(), q.text(11)),
+                          q.text(12), q.text(13), names_of(l, q.text(14))});
+    }));
     return t;
 }
 
@@ -250,30 +233,24 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             " WHERE _deleted = 0 AND received_at >= ?1 AND received_at < ?2 "
             "AND (?3 = '' OR station_id = ?3) AND coalesce(deputy_ids, '') <> ''");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-        for (;;) {
-            auto more = st.step();
-            if (!more) return more.error();
-            if (!*more) break;
-            for (const auto& id : split_ids(st.text(1))) {
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            for (const auto& id : split_ids(q.text(1))) {
                 const std::string name = label_of(l.deputy, id, "");
                 lines.push_back(
-                    Line{st.text(0), name, 0, {st.text(0), name, types[0].zh, std::to_string(st.i64(2)), st.text(3)}});
+                    Line{q.text(0), name, 0, {q.text(0), name, types[0].zh, std::to_string(q.i64(2)), q.text(3)}});
             }
-        }
+        }));
     }
     {
         auto& st = db.cached(
             "SELECT coalesce(date, ''), coalesce(deputy_id, ''), coalesce(type, ''), coalesce(notes, '') "
             "FROM activities WHERE _deleted = 0 AND date >= ?1 AND date < ?2 AND (?3 = '' OR station_id = ?3)");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-        for (;;) {
-            auto more = st.step();
-            if (!more) return more.error();
-            if (!*more) break;
-            const std::string name = label_of(l.deputy, st.text(1), "");
-            lines.push_back(Line{
-                st.text(0), name, type_rank(st.text(2)), {st.text(0), name, zh_of(types, st.text(2)), "", st.text(3)}});
-        }
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            const std::string name = label_of(l.deputy, q.text(1), "");
+            lines.push_back(
+                Line{q.text(0), name, type_rank(q.text(2)), {q.text(0), name, zh_of(types, q.text(2)), "", q.text(3)}});
+        }));
     }
     {
         auto& st = db.cached(
@@ -281,17 +258,14 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
             "coalesce(end_time, ''), coalesce(note, '') FROM duty_slots "
             "WHERE _deleted = 0 AND date >= ?1 AND date < ?2 AND (?3 = '' OR station_id = ?3)");
         st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
-        for (;;) {
-            auto more = st.step();
-            if (!more) return more.error();
-            if (!*more) break;
-            const std::string text = st.text(2) + (st.text(3).empty() ? "" : " " + st.text(3));
-            for (const auto& id : split_ids(st.text(1))) {
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            const std::string text = q.text(2) + (q.text(3).empty() ? "" : " " + q.text(3));
+            for (const auto& id : split_ids(q.text(1))) {
                 const std::string name = label_of(l.deputy, id, "");
                 lines.push_back(
-                    Line{st.text(0), name, static_cast<int>(types.size()), {st.text(0), name, "值班", "", text}});
+                    Line{q.text(0), name, static_cast<int>(types.size()), {q.text(0), name, "值班", "", text}});
             }
-        }
+        }));
     }
     std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
         if (a.date != b.date) return a.date < b.date;

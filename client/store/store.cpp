@@ -153,13 +153,12 @@ Status Store::init(const std::string& station_name, const std::string& device_na
     if (initialized()) return Error{Error::Kind::Conflict, "this store is already set up for a station"};
     if (station_name.empty() || !valid_utf8(station_name)) return invalid("station name is required");
     if (!valid_utf8(device_name)) return invalid("device name is not valid UTF-8");
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     const std::string sid = platform::new_id();
     LIAISON_TRY(replica_->write("stations", sid, sid, {{"name", station_name}, {"kind", "代表联络站"}}));
     LIAISON_TRY(set_setting("station_id", sid));
     LIAISON_TRY(set_setting("device_name", device_name.empty() ? std::string("tablet") : device_name));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     station_id_ = sid;
     return {};
 }
@@ -170,8 +169,8 @@ Result<DeviceInfo> Store::device() {
     if (!id) return id.error();
     d.device_id = *id;
     d.station_id = station_id_;
-    d.device_name = setting("device_name").value();
-    d.server_url = setting("server_url").value();
+    LIAISON_ASSIGN_OR_RETURN(d.device_name, setting("device_name"));
+    LIAISON_ASSIGN_OR_RETURN(d.server_url, setting("server_url"));
     auto& st = db_->cached("SELECT name FROM stations WHERE id = ?");
     st.bind(1, station_id_);
     auto r = st.step();
@@ -181,11 +180,10 @@ Result<DeviceInfo> Store::device() {
 }
 
 Status Store::set_server(const std::string& url, const std::string& token) {
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     LIAISON_TRY(set_setting("server_url", url));
     LIAISON_TRY(set_setting("device_token", token));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Result<std::string> Store::token() { return setting("device_token"); }
@@ -229,12 +227,9 @@ Status Store::clear_draft(const std::string& key) {
 Result<std::vector<Category>> Store::categories() {
     auto& st = db_->cached("SELECT id, name_zh, name_en, sort FROM categories WHERE _deleted = 0 ORDER BY sort, id");
     std::vector<Category> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(Category{st.text(0), st.text(1), st.text(2), static_cast<int>(st.i64(3))});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(Category{q.text(0), q.text(1), q.text(2), static_cast<int>(q.i64(3))});
+    }));
     return out;
 }
 
@@ -254,15 +249,14 @@ Result<Category> Store::category(const std::string& key) {
 Result<std::string> Store::add_station(const Station& s) {
     if (s.name.empty() || !valid_utf8(s.name)) return invalid("station name is required");
     const std::string id = s.id.empty() ? platform::new_id() : s.id;
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     LIAISON_TRY(replica_->write("stations", id, id,
                                 {{"name", s.name},
                                  {"kind", s.kind},
                                  {"district", s.district},
                                  {"township", s.township},
                                  {"address", s.address}}));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return id;
 }
 
@@ -271,12 +265,9 @@ Result<std::vector<Station>> Store::stations() {
         "SELECT id, name, kind, district, township, address FROM stations "
         "WHERE _deleted = 0 ORDER BY name");
     std::vector<Station> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(Station{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(Station{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+    }));
     return out;
 }
 
@@ -298,8 +289,7 @@ Result<std::string> Store::add_deputy(const Deputy& d0) {
     if (d.id.empty()) d.id = platform::new_id();
     if (d.station_id.empty()) d.station_id = station_id_;
     LIAISON_TRY(validate_deputy(d));
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     // Deputies a station adds itself belong to the station; the centre's come as reference data.
     LIAISON_TRY(replica_->write("deputies", d.id, station_id_.empty() ? sync::kReferenceScope : station_id_,
                                 {{"name", d.name},
@@ -308,20 +298,19 @@ Result<std::string> Store::add_deputy(const Deputy& d0) {
                                  {"grp", d.group},
                                  {"phone", d.phone},
                                  {"active", d.active ? 1 : 0}}));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return d.id;
 }
 
 Status Store::update_deputy(const Deputy& d) {
     LIAISON_TRY(validate_deputy(d));
     if (!replica_->exists("deputies", d.id)) return not_found("no deputy " + d.id);
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     const std::string scope = replica_->scope_of("deputies", d.id).value_or(station_id_);
     LIAISON_TRY(replica_->write(
         "deputies", d.id, scope,
         {{"name", d.name}, {"level", d.level}, {"grp", d.group}, {"phone", d.phone}, {"active", d.active ? 1 : 0}}));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 static Deputy deputy_from(const db::Stmt& st) {
@@ -342,12 +331,7 @@ Result<std::vector<Deputy>> Store::deputies(bool active_only) {
         "WHERE _deleted = 0 AND (? = 0 OR coalesce(active, 1) <> 0) ORDER BY name");
     st.bind(1, static_cast<int64_t>(active_only ? 1 : 0));
     std::vector<Deputy> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(deputy_from(st));
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { out.push_back(deputy_from(q)); }));
     return out;
 }
 
@@ -366,12 +350,7 @@ Result<std::string> Store::deputy_id_by_name(const std::string& name) {
     auto& st = db_->cached("SELECT id FROM deputies WHERE name = ? AND _deleted = 0 ORDER BY id LIMIT 2");
     st.bind(1, name);
     std::vector<std::string> ids;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        ids.push_back(st.text(0));
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { ids.push_back(q.text(0)); }));
     if (ids.empty()) return invalid("unknown deputy '" + name + "' (add with `liaison deputy add`)");
     if (ids.size() > 1) return invalid("two deputies are named '" + name + "': give the id");
     return ids.front();
@@ -380,23 +359,17 @@ Result<std::string> Store::deputy_id_by_name(const std::string& name) {
 Result<std::string> Store::add_department(const Department& d) {
     if (d.name.empty() || !valid_utf8(d.name)) return invalid("department name is required");
     const std::string id = d.id.empty() ? platform::new_id() : d.id;
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     LIAISON_TRY(replica_->write("departments", id, station_id_.empty() ? sync::kReferenceScope : station_id_,
                                 {{"name", d.name}}));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return id;
 }
 
 Result<std::vector<Department>> Store::departments() {
     auto& st = db_->cached("SELECT id, name FROM departments WHERE _deleted = 0 ORDER BY name");
     std::vector<Department> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(Department{st.text(0), st.text(1)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { out.push_back(Department{q.text(0), q.text(1)}); }));
     return out;
 }
 
@@ -481,14 +454,13 @@ Status Store::write_visit(Visit& v) {
 Result<std::string> Store::add_visit(Visit v) {
     if (v.received_at.empty()) v.received_at = platform::local_datetime(wall_());
     LIAISON_TRY(validate_visit(v));
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     {
         SearchBatch batch(*this);
         LIAISON_TRY(write_visit(v));
     }
     LIAISON_TRY(flush_search());
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return v.id;
 }
 
@@ -498,14 +470,13 @@ Result<size_t> Store::add_visits(std::vector<Visit> visits) {
         auto st = validate_visit(visits[i]);
         if (!st) return invalid("record " + std::to_string(i + 1) + ": " + st.error().message);
     }
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     {
         SearchBatch batch(*this);
         for (auto& v : visits) LIAISON_TRY(write_visit(v));
     }
     LIAISON_TRY(flush_search());
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return visits.size();
 }
 
@@ -558,8 +529,7 @@ Status Store::update_visit(const std::string& id, const VisitPatch& p) {
     }
     LIAISON_TRY(validate_visit(v));
     if (f.empty() && vf.empty()) return {};
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     SearchBatch batch(*this);
     if (!f.empty()) LIAISON_TRY(replica_->write("visits", id, station_id_, f));
     if (!vf.empty()) {
@@ -572,15 +542,14 @@ Status Store::update_visit(const std::string& id, const VisitPatch& p) {
     }
     batch.end();
     LIAISON_TRY(flush_search());
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Status Store::delete_visit(const std::string& id) {
     if (!replica_->exists("visits", id)) return not_found("no visit " + id);
-    auto tx = db::Tx::begin(*db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     LIAISON_TRY(replica_->remove("visits", id, station_id_));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Result<Visit> Store::visit(const std::string& id) {
@@ -610,12 +579,9 @@ Result<Visit> Store::visit(const std::string& id) {
         "SELECT id, visit_id, name, phone, id_number, address FROM visit_visitors "
         "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
     vs.bind(1, id);
-    for (;;) {
-        auto more = vs.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        v.visitors.push_back(Visitor{vs.text(0), vs.text(1), vs.text(2), vs.text(3), vs.text(4), vs.text(5)});
-    }
+    LIAISON_TRY(vs.for_each_row([&](const db::Stmt& q) {
+        v.visitors.push_back(Visitor{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+    }));
     return v;
 }
 
@@ -701,20 +667,17 @@ Result<std::vector<VisitRow>> Store::find_visits(const VisitQuery& q0) {
     st.bind(i, q.limit);
     st.bind(i + 1, q.offset);
     std::vector<VisitRow> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& rs) {
         VisitRow row;
-        row.id = st.text(0);
-        row.received_at = st.text(1);
-        row.category = st.text(2);
-        row.subject = st.text(3);
-        row.people = st.is_null(4) ? 1 : st.i64(4);
-        row.route = st.text(5);
-        row.first_visitor = st.text(6);
+        row.id = rs.text(0);
+        row.received_at = rs.text(1);
+        row.category = rs.text(2);
+        row.subject = rs.text(3);
+        row.people = rs.is_null(4) ? 1 : rs.i64(4);
+        row.route = rs.text(5);
+        row.first_visitor = rs.text(6);
         out.push_back(std::move(row));
-    }
+    }));
     return out;
 }
 
@@ -773,12 +736,7 @@ Result<std::vector<AuditEntry>> Store::audit_trail(const std::string& table, con
     if (table == "visits") {
         auto& st = db_->cached("SELECT id FROM visit_visitors WHERE visit_id = ? ORDER BY id");
         st.bind(1, row);
-        for (;;) {
-            auto r = st.step();
-            if (!r) return r.error();
-            if (!*r) break;
-            rows.emplace_back("visit_visitors", st.text(0));
-        }
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { rows.emplace_back("visit_visitors", q.text(0)); }));
     }
     std::vector<sync::FieldChange> all;
     for (const auto& [t, r] : rows) {

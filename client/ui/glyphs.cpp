@@ -1,4 +1,5 @@
 #include "client/ui/glyphs.h"
+#include "sync/core/json.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -131,8 +132,9 @@ Result<std::unique_ptr<Glyphs>> Glyphs::load(const std::string& assets_dir) {
     {
         std::ifstream in(assets_dir + "/fonts/fonts.json");
         if (!in) return Error{Error::Kind::Io, "missing " + assets_dir + "/fonts/fonts.json"};
-        cfg = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-        if (cfg.is_discarded()) return Error{Error::Kind::Corrupt, "fonts.json is not valid JSON"};
+        auto parsed = sync::parse_json(in, "fonts.json");
+        if (!parsed) return Error{Error::Kind::Corrupt, parsed.error().message};
+        cfg = std::move(*parsed);
     }
     auto latin = pick(cfg["latin"], "latin");
     if (!latin) return latin.error();

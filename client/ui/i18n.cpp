@@ -1,4 +1,5 @@
 #include "client/ui/i18n.h"
+#include "sync/core/json.h"
 
 #include <fstream>
 
@@ -10,8 +11,9 @@ namespace {
 Status read_into(const std::string& path, std::unordered_map<std::string, std::string>& out, bool overwrite) {
     std::ifstream in(path);
     if (!in) return Error{Error::Kind::Io, "missing translation file " + path};
-    auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Error{Error::Kind::Corrupt, path + " is not a JSON object"};
+    auto parsed = sync::parse_json(in, path);
+    if (!parsed || !parsed->is_object()) return Error{Error::Kind::Corrupt, path + " is not a JSON object"};
+    const auto& j = *parsed;
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (!it.value().is_string()) continue;
         if (overwrite || !out.count(it.key())) out[it.key()] = it.value().get<std::string>();

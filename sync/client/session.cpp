@@ -1,5 +1,6 @@
 #include "sync/client/session.h"
 
+#include <stdexcept>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "domain/schema.h"
 #include "platform/platform.h"
 #include "sync/core/wire.h"
+#include "sync/core/json.h"
 
 namespace liaison::sync {
 namespace {
@@ -46,8 +48,8 @@ Result<json> answer_json(const HttpResponse& res) {
         inflated = std::move(*z);
         body = inflated;
     }
-    auto j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Error{Error::Kind::Network, "incomplete answer from the server"};
+    auto j = parse_json(body, "the server's answer");
+    if (!j || !j->is_object()) return Error{Error::Kind::Network, "incomplete answer from the server"};
     return j;
 }
 
@@ -71,7 +73,8 @@ std::optional<int64_t> server_clock_offset(const HttpResponse& res, int64_t sent
 
 Error http_error(const HttpResponse& res) {
     std::string msg;
-    auto j = json::parse(res.body, nullptr, false);
+    // An error page that is not JSON (a proxy's, say) still yields the status line below.
+    const json j = parse_json(res.body).value_or(json());
     if (j.is_object() && j.contains("message") && j["message"].is_string()) msg = j["message"].get<std::string>();
     if (msg.empty()) msg = "HTTP " + std::to_string(res.status);
     switch (res.status) {
@@ -117,11 +120,10 @@ Status SyncSession::check_clock_once(RoundReport& rep) {
     HttpRequest req = base_request("GET", "/v1/ping", "");
     auto res = call(req, rep);
     if (!res) return res.error();
-    auto tx = db::Tx::begin(db);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
     LIAISON_TRY(correct_clock(rep));
     if (measured_offset_) LIAISON_TRY(sync_state::set(db, "clock_checked", "1"));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 // The server's answer to one batch: the changes it refused one by one (`rejected`) are set
@@ -135,8 +137,7 @@ Status SyncSession::settle_batch(const std::vector<int64_t>& seqs, const json& a
                 refused[r["index"].get<size_t>()] =
                     r.contains("reason") && r["reason"].is_string() ? r["reason"].get<std::string>() : "refused";
     db::Db& db = replica_.db();
-    auto tx = db::Tx::begin(db);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
     for (size_t i = 0; i < seqs.size(); ++i) {
         auto it = refused.find(i);
         LIAISON_TRY(replica_.settle_in_tx(seqs[i], it == refused.end()));
@@ -145,7 +146,7 @@ Status SyncSession::settle_batch(const std::vector<int64_t>& seqs, const json& a
                 sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, platform::wall_ms(), ""));
     }
     LIAISON_TRY(correct_clock(rep));
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     rep.refused += refused.size();
     rep.pushed += seqs.size() - refused.size();
     return {};
@@ -260,8 +261,7 @@ Result<RoundReport> SyncSession::pull() {
         const RoundReport before = rep;  // a page rolled back counts nothing
         // Merge the page and move the cursor in one transaction (docs/design.md §3, rule 7).
         auto stored = [&]() -> Status {
-            auto tx = db::Tx::begin(db);
-            if (!tx) return tx.error();
+            LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
             LIAISON_TRY(correct_clock(rep));
             auto changes = mergeable((*j)["changes"], rep);
             if (!changes) return changes.error();
@@ -269,7 +269,7 @@ Result<RoundReport> SyncSession::pull() {
             if (!stats) return stats.error();
             LIAISON_TRY(sync_state::set(db, "pull_cursor", next));
             if (!more && !own_param.empty()) LIAISON_TRY(sync_state::set(db, "pull_include_own", "0"));
-            LIAISON_TRY((*tx)->commit());
+            LIAISON_TRY(tx.commit());
             rep.pulled += stats->applied;
             rep.pull_duplicates += stats->duplicates;
             return {};
@@ -290,8 +290,8 @@ Result<RoundReport> SyncSession::pull() {
     }
     try {
         rep.cursor = std::stoll(cursor);
-    } catch (...) {
-        rep.cursor = 0;  // opaque to the client; only shown
+    } catch (const std::logic_error&) {  // not a number, or out of range
+        rep.cursor = 0;                  // opaque to the client; only shown
     }
     return rep;
 }
@@ -392,8 +392,7 @@ Status join_station(EnrolmentHost& host, const EnrolmentHost::Identity& dev, con
     if (!enrolled->empty() && *enrolled != out.station_id)
         return Error{Error::Kind::Conflict, "this tablet is enrolled to another station (" + *enrolled +
                                                 "); set it up again with a new data folder"};
-    auto tx = db::Tx::begin(db);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
     if (!dev.initialized) {
         LIAISON_TRY(host.set_station(out.station_id, dev.device_name.empty() ? "tablet" : dev.device_name));
         LIAISON_TRY(sync_state::set(db, "pull_cursor", "0"));
@@ -410,7 +409,7 @@ Status join_station(EnrolmentHost& host, const EnrolmentHost::Identity& dev, con
         if (!restamped) return restamped.error();
         LIAISON_TRY(sync_state::set(db, "clock_checked", "1"));
     }
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 // The ticket letter the centre handed out (an older server sends none: the admin gives one).

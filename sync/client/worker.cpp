@@ -1,5 +1,6 @@
 #include "sync/client/worker.h"
 
+#include <stdexcept>
 #include <algorithm>
 #include <chrono>
 #include <random>
@@ -14,7 +15,7 @@ namespace {
 int64_t to_i64(const std::string& s) {
     try {
         return s.empty() ? 0 : std::stoll(s);
-    } catch (...) {
+    } catch (const std::logic_error&) {  // std::invalid_argument or std::out_of_range: an unset count
         return 0;
     }
 }

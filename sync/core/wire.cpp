@@ -1,4 +1,5 @@
 #include "sync/core/wire.h"
+#include "sync/core/json.h"
 
 namespace liaison::sync {
 namespace {
@@ -21,14 +22,16 @@ bool valid_name(const std::string& s) {
 nlohmann::json change_to_json(const FieldChange& c) {
     nlohmann::json j = nlohmann::json::object();
     if (!c.extra.empty()) {
-        auto extra = nlohmann::json::parse(c.extra, nullptr, false);
-        if (extra.is_object()) j = std::move(extra);
+        // Unknown fields kept from a newer peer; anything but an object is dropped.
+        auto extra = parse_json(c.extra, "extra");
+        if (extra && extra->is_object()) j = std::move(*extra);
     }
     j["id"] = c.hlc.str();
     j["table"] = c.table;
     j["row"] = c.row;
     j["column"] = c.column;
-    j["value"] = nlohmann::json::parse(c.value, nullptr, false);
+    // Values are checked JSON when stored; were one not, it would go out as a discarded value, as before.
+    j["value"] = parse_json(c.value).value_or(nlohmann::json(nlohmann::json::value_t::discarded));
     if (j["value"].is_discarded()) j["value"] = nullptr;
     auto sup = nlohmann::json::array();
     for (const auto& h : c.supersedes) sup.push_back(h.str());
@@ -103,8 +106,9 @@ Result<std::vector<FieldChange>> changes_from_json_array(const nlohmann::json& a
 }
 
 Result<std::vector<FieldChange>> decode_changes(std::string_view body) {
-    auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_discarded()) return invalid("body is not valid JSON");
+    auto parsed = parse_json(body, "body");
+    if (!parsed) return parsed.error();
+    auto& doc = *parsed;
     if (!doc.is_object()) return invalid("body is not a JSON object");
     if (!doc.contains("protocol") || !doc["protocol"].is_number_integer())
         return invalid("body lacks the protocol version");

@@ -163,15 +163,12 @@ Status Replica::load_clock() {
     // saved the latest stamp it kept.
     auto& st = db_.cached("SELECT key, value FROM crr_meta WHERE key IN ('hlc', 'clock_offset_ms')");
     std::optional<Hlc> last;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        if (st.text(0) == "hlc")
-            last = Hlc::parse(st.text(1));
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        if (q.text(0) == "hlc")
+            last = Hlc::parse(q.text(1));
         else
-            offset_ms_ = std::strtoll(st.text(1).c_str(), nullptr, 10);
-    }
+            offset_ms_ = std::strtoll(q.text(1).c_str(), nullptr, 10);
+    }));
     if (last) clock_ = HlcClock(device_, *last);
     return {};
 }
@@ -237,14 +234,12 @@ Result<FieldHeads> Replica::load_heads(const FieldChange& c) {
     }
     auto& cs = db_.cached("SELECT hlc, value FROM crr_conflict WHERE tbl = ? AND row = ? AND col = ?");
     cs.bind(1, c.table).bind(2, c.row).bind(3, c.column);
-    for (;;) {
-        auto more = cs.step();
-        if (!more) return more.error();
-        if (!*more) break;
-        auto hlc = Hlc::parse(cs.text(0));
+    LIAISON_TRY(cs.for_each_row([&](const db::Stmt& q) -> Status {
+        auto hlc = Hlc::parse(q.text(0));
         if (!hlc) return Error{Error::Kind::Corrupt, "bad conflict row"};
-        h.heads.push_back(Version{*hlc, cs.text(1)});
-    }
+        h.heads.push_back(Version{*hlc, q.text(1)});
+        return {};
+    }));
     std::sort(h.heads.begin(), h.heads.end(), [](const Version& a, const Version& b) { return b.hlc < a.hlc; });
     return h;
 }
@@ -438,12 +433,9 @@ Status Replica::remove(const std::string& table, const std::string& row, const s
     std::vector<Hlc> seen;
     auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
     st.bind(1, table).bind(2, row);
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        if (auto h = Hlc::parse(st.text(0))) seen.push_back(*h);
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        if (auto h = Hlc::parse(q.text(0))) seen.push_back(*h);
+    }));
     auto c = local_change(table, row, kDeletedColumn, scope, "1", std::move(seen));
     if (!c) return c.error();
     bool applied = false;
@@ -469,11 +461,10 @@ std::optional<std::string> Replica::scope_of(const std::string& table, const std
 }
 
 Result<ApplyStats> Replica::apply_remote(const std::vector<FieldChange>& changes) {
-    auto tx = db::Tx::begin(db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db_));
     auto stats = apply_remote_in_tx(changes);
     if (!stats) return stats.error();
-    LIAISON_TRY((*tx)->commit());
+    LIAISON_TRY(tx.commit());
     return stats;
 }
 
@@ -521,14 +512,12 @@ Result<size_t> Replica::restamp_unsent(int64_t shift_ms) {
     std::vector<Unsent> unsent;
     {
         auto& st = db_.cached("SELECT seq, hlc, supersedes FROM crr_log WHERE local = 1 AND pushed <> 1 ORDER BY seq");
-        for (;;) {
-            auto r = st.step();
-            if (!r) return r.error();
-            if (!*r) break;
-            auto h = Hlc::parse(st.text(1));
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) -> Status {
+            auto h = Hlc::parse(q.text(1));
             if (!h) return Error{Error::Kind::Corrupt, "bad change id in the log"};
-            unsent.push_back(Unsent{st.i64(0), *h, split_hlcs(st.text(2))});
-        }
+            unsent.push_back(Unsent{q.i64(0), *h, split_hlcs(q.text(2))});
+            return {};
+        }));
     }
     // The new stamps start after the latest one that stays and is within reach of the corrected
     // clock (a stamp further ahead came from a wrong clock and must not pull these along).
@@ -586,12 +575,9 @@ Result<std::vector<OutboxEntry>> Replica::pending(size_t limit, int64_t after_se
                           " FROM crr_log WHERE local = 1 AND pushed = 0 AND seq > ? ORDER BY seq LIMIT ?");
     st.bind(1, after_seq).bind(2, static_cast<int64_t>(limit));
     std::vector<OutboxEntry> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(OutboxEntry{st.i64(0), change_from_row(st, 1)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(OutboxEntry{q.i64(0), change_from_row(q, 1)});
+    }));
     return out;
 }
 
@@ -603,13 +589,12 @@ Result<int64_t> Replica::pending_count() {
 }
 
 Status Replica::mark_pushed(const std::vector<int64_t>& seqs) {
-    auto tx = db::Tx::begin(db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db_));
     for (int64_t s : seqs) {
         auto& st = db_.cached("UPDATE crr_log SET pushed = 1 WHERE seq = ?");
         LIAISON_TRY(st.bind(1, s).run());
     }
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Result<std::vector<OutboxEntry>> Replica::log_after(int64_t after, const std::vector<std::string>& scopes,
@@ -627,12 +612,9 @@ Result<std::vector<OutboxEntry>> Replica::log_after(int64_t after, const std::ve
     for (const auto& s : scopes) st.bind(i++, s);
     st.bind(i, static_cast<int64_t>(limit));
     std::vector<OutboxEntry> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(OutboxEntry{st.i64(0), change_from_row(st, 1)});
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(OutboxEntry{q.i64(0), change_from_row(q, 1)});
+    }));
     return out;
 }
 
@@ -640,12 +622,7 @@ Result<std::vector<FieldChange>> Replica::history(const std::string& table, cons
     auto& st = db_.cached(std::string("SELECT ") + kLogCols + " FROM crr_log WHERE tbl = ? AND row = ? ORDER BY hlc");
     st.bind(1, table).bind(2, row);
     std::vector<FieldChange> out;
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        out.push_back(change_from_row(st, 0));
-    }
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { out.push_back(change_from_row(q, 0)); }));
     return out;
 }
 
@@ -656,19 +633,16 @@ Result<std::vector<Conflict>> Replica::conflicts() {
         "SELECT c.tbl, c.row, c.col, c.hlc, c.value, k.hlc FROM crr_conflict c "
         "JOIN crr_clock k ON k.tbl = c.tbl AND k.row = c.row AND k.col = c.col "
         "ORDER BY c.tbl, c.row, c.col, c.hlc");
-    for (;;) {
-        auto r = st.step();
-        if (!r) return r.error();
-        if (!*r) break;
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
         Conflict c;
-        c.table = st.text(0);
-        c.row = st.text(1);
-        c.column = st.text(2);
-        c.id = st.text(3);
-        c.loser = Version{Hlc::parse(c.id).value_or(Hlc{}), st.text(4)};
-        c.winner.hlc = Hlc::parse(st.text(5)).value_or(Hlc{});
+        c.table = q.text(0);
+        c.row = q.text(1);
+        c.column = q.text(2);
+        c.id = q.text(3);
+        c.loser = Version{Hlc::parse(c.id).value_or(Hlc{}), q.text(4)};
+        c.winner.hlc = Hlc::parse(q.text(5)).value_or(Hlc{});
         out.push_back(std::move(c));
-    }
+    }));
     for (auto& c : out) {
         auto v = read_domain_value(c.table, c.row, c.column);
         if (!v) return v.error();
@@ -681,22 +655,13 @@ Result<std::vector<Conflict>> Replica::conflicts() {
         "JOIN crr_log l ON l.hlc = k.hlc "
         "WHERE k.col = '_deleted' AND l.value = '1'");
     std::vector<std::tuple<std::string, std::string, std::string, std::vector<Hlc>>> deleted;
-    for (;;) {
-        auto r = dels.step();
-        if (!r) return r.error();
-        if (!*r) break;
-        deleted.emplace_back(dels.text(0), dels.text(1), dels.text(2), split_hlcs(dels.text(3)));
-    }
+    LIAISON_TRY(dels.for_each_row(
+        [&](const db::Stmt& q) { deleted.emplace_back(q.text(0), q.text(1), q.text(2), split_hlcs(q.text(3))); }));
     for (const auto& [tbl, row, del_hlc, seen] : deleted) {
         auto& fs = db_.cached("SELECT col, hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
         fs.bind(1, tbl).bind(2, row);
         std::vector<std::pair<std::string, std::string>> fields;
-        for (;;) {
-            auto r = fs.step();
-            if (!r) return r.error();
-            if (!*r) break;
-            fields.emplace_back(fs.text(0), fs.text(1));
-        }
+        LIAISON_TRY(fs.for_each_row([&](const db::Stmt& q) { fields.emplace_back(q.text(0), q.text(1)); }));
         for (const auto& [col, hlc_text] : fields) {
             auto h = Hlc::parse(hlc_text);
             if (!h || std::find(seen.begin(), seen.end(), *h) != seen.end()) continue;
@@ -724,10 +689,9 @@ Result<int64_t> Replica::conflict_count() {
 }
 
 Status Replica::resolve(const std::string& conflict_id, const Value& chosen) {
-    auto tx = db::Tx::begin(db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db_));
     LIAISON_TRY(resolve_in_tx(conflict_id, chosen));
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chosen) {
@@ -745,12 +709,9 @@ Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chose
             std::vector<Hlc> seen{c.loser.hlc};
             auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
             st.bind(1, c.table).bind(2, c.row);
-            for (;;) {
-                auto r = st.step();
-                if (!r) return r.error();
-                if (!*r) break;
-                if (auto h = Hlc::parse(st.text(0))) seen.push_back(*h);
-            }
+            LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+                if (auto h = Hlc::parse(q.text(0))) seen.push_back(*h);
+            }));
             auto ch = local_change(c.table, c.row, kDeletedColumn, scope, "1", std::move(seen));
             if (!ch) return ch.error();
             LIAISON_TRY(apply_one(*ch, true, &applied));

@@ -9,13 +9,12 @@ namespace liaison::sync {
 
 Status Replica::withhold(const std::vector<int64_t>& seqs) {
     if (seqs.empty()) return {};
-    auto tx = db::Tx::begin(db_);
-    if (!tx) return tx.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db_));
     for (int64_t s : seqs) {
         auto& st = db_.cached("UPDATE crr_log SET pushed = 2 WHERE seq = ?");
         LIAISON_TRY(st.bind(1, s).run());
     }
-    return (*tx)->commit();
+    return tx.commit();
 }
 
 Status Replica::settle_in_tx(int64_t seq, bool accepted) {
@@ -54,12 +53,9 @@ Result<std::vector<std::string>> Replica::tables_with_column(const std::string& 
     if (!st) return st.error();
     st->bind(1, column);
     std::vector<std::string> tables;
-    for (;;) {
-        auto r = st->step();
-        if (!r) return r.error();
-        if (!*r) break;
-        if (has_table(st->text(0))) tables.push_back(st->text(0));
-    }
+    LIAISON_TRY(st->for_each_row([&](const db::Stmt& q) {
+        if (has_table(q.text(0))) tables.push_back(q.text(0));
+    }));
     return tables;
 }
 

@@ -1,5 +1,7 @@
 #include "sync/replica/sqlite.h"
 
+#include <cstdio>
+
 namespace liaison::db {
 
 Error from_sqlite(int rc, std::string_view what, sqlite3* db) {
@@ -71,11 +73,7 @@ Result<bool> Stmt::step() {
 }
 
 Status Stmt::run() {
-    for (;;) {
-        auto r = step();
-        if (!r) return r.error();
-        if (!*r) return {};
-    }
+    return for_each_row([](const Stmt&) {});
 }
 
 void Stmt::reset() {
@@ -167,23 +165,40 @@ void Db::end_reads() {
 
 Error Db::last_error(std::string_view what) const { return from_sqlite(sqlite3_errcode(db_), what, db_); }
 
-Result<std::unique_ptr<Tx>> Tx::begin(Db& db) {
+Result<Tx> Tx::begin(Db& db) {
     db.end_reads();
     LIAISON_TRY(db.cached("BEGIN IMMEDIATE").run());
-    return std::unique_ptr<Tx>(new Tx(db));
+    return Tx(db);
 }
 
 Status Tx::commit() {
+    if (!db_) return Error{Error::Kind::Internal, "commit of a transaction that is no longer open"};
     // A statement left mid-result would keep a read snapshot open past the commit; that pins
     // the WAL, so the checkpoint can never restart it and the -wal file grows with every save.
-    db_.end_reads();
-    auto st = db_.cached("COMMIT").run();
-    if (st) done_ = true;
+    db_->end_reads();
+    auto st = db_->cached("COMMIT").run();
+    if (st) db_ = nullptr;
     return st;
 }
 
-Tx::~Tx() {
-    if (!done_) (void)db_.exec("ROLLBACK");
+Tx& Tx::operator=(Tx&& o) noexcept {
+    if (this != &o) {
+        rollback();
+        db_ = std::exchange(o.db_, nullptr);
+    }
+    return *this;
 }
+
+// Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back: then the
+// connection is in autocommit mode and there is nothing left to undo. A ROLLBACK that fails
+// cannot be reported from a destructor, so it is logged; the next BEGIN then fails visibly.
+void Tx::rollback() noexcept {
+    Db* db = std::exchange(db_, nullptr);
+    if (!db || sqlite3_get_autocommit(db->raw())) return;
+    if (auto st = db->exec("ROLLBACK"); !st)
+        std::fprintf(stderr, "liaison: rollback failed: %s\n", st.error().message.c_str());
+}
+
+Tx::~Tx() { rollback(); }
 
 }  // namespace liaison::db

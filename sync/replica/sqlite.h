@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include <sqlite3.h>
 
@@ -37,6 +39,10 @@ public:
     Result<bool> step();
     // Step to completion (for writes).
     Status run();
+    // Calls fn(const Stmt&) on each row. fn returns void, or a Status whose error stops the
+    // loop and is returned, as is any step error.
+    template <class Fn>
+    Status for_each_row(Fn&& fn);
     void reset();
 
     bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
@@ -53,6 +59,20 @@ private:
     Status bind_status_;
     friend class Db;
 };
+
+template <class Fn>
+Status Stmt::for_each_row(Fn&& fn) {
+    for (;;) {
+        auto r = step();
+        if (!r) return r.error();
+        if (!*r) return {};
+        if constexpr (std::is_void_v<std::invoke_result_t<Fn&, const Stmt&>>) {
+            fn(std::as_const(*this));
+        } else {
+            LIAISON_TRY(fn(std::as_const(*this)));
+        }
+    }
+}
 
 // One connection. Not thread-safe: each thread opens its own (the sync worker has one).
 class Db {
@@ -91,19 +111,22 @@ private:
     Stmt broken_;  // returned by cached() when prepare fails; every step on it reports the error
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted (error paths, exceptions).
+// BEGIN IMMEDIATE ... COMMIT; a stack guard that rolls back when destroyed uncommitted (error
+// paths, exceptions). Movable, so begin() can return it in a Result; a moved-from Tx does nothing.
 class Tx {
 public:
-    static Result<std::unique_ptr<Tx>> begin(Db& db);
+    static Result<Tx> begin(Db& db);
     Status commit();
     ~Tx();
+    Tx(Tx&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
+    Tx& operator=(Tx&& o) noexcept;
     Tx(const Tx&) = delete;
     Tx& operator=(const Tx&) = delete;
 
 private:
-    explicit Tx(Db& db) : db_(db) {}
-    Db& db_;
-    bool done_ = false;
+    explicit Tx(Db& db) : db_(&db) {}
+    void rollback() noexcept;
+    Db* db_ = nullptr;  // null once committed, rolled back or moved from
 };
 
 Error from_sqlite(int rc, std::string_view what, sqlite3* db);

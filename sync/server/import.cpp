@@ -1,5 +1,6 @@
 #include "sync/server/import.h"
 
+#include <stdexcept>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -129,7 +130,7 @@ Status line_fields(const Kind& kind, const Line& line, const std::vector<Station
         if (line.has("sort")) {
             try {
                 w.fields.emplace_back("sort", static_cast<int64_t>(std::stoll(line.cell("sort"))));
-            } catch (...) {
+            } catch (const std::logic_error&) {  // std::invalid_argument or std::out_of_range
                 return invalid(line.where + "sort must be a whole number");
             }
         }

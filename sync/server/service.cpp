@@ -11,6 +11,7 @@
 #include "platform/platform.h"
 #include "sync/core/wire.h"
 #include "sync/server/secrets.h"
+#include "sync/core/json.h"
 
 namespace liaison::server {
 namespace {
@@ -18,6 +19,7 @@ namespace {
 using nlohmann::json;
 using sync::HttpRequest;
 using sync::HttpResponse;
+using sync::parse_json;
 
 HttpResponse json_response(int status, const json& body) {
     HttpResponse r;
@@ -236,11 +238,12 @@ Result<json> body_json(const HttpRequest& req, const ServiceOptions& opt, int& s
         inflated = std::move(*z);
         body = inflated;
     }
-    auto j = json::parse(body, nullptr, false);
-    if (j.is_discarded()) {
+    auto parsed = parse_json(body, "request body");
+    if (!parsed) {
         status = 400;
-        return invalid("request body is not valid JSON");
+        return parsed.error();
     }
+    auto& j = *parsed;
     if (!j.is_object()) {
         status = 400;
         return invalid("request body is not a JSON object");

@@ -3,8 +3,8 @@
 // seq is assigned inside the write transaction, so commits append to the feed in seq order and
 // a reader never sees a later seq without every earlier one.
 //
-// SQL here stays in the common subset of SQLite and PostgreSQL where it can (no WITHOUT ROWID on
-// srv_* tables, ON CONFLICT ... DO UPDATE, plain INTEGER/TEXT).
+// SQL here stays plain where it can (no WITHOUT ROWID on srv_* tables, ON CONFLICT ... DO UPDATE,
+// plain INTEGER/TEXT), so another backend behind storage.h would not start from a rewrite.
 #include <algorithm>
 #include <condition_variable>
 #include <map>
@@ -109,8 +109,7 @@ public:
         if (!c) return c.error();
         auto& db = *c->get().db;
         std::lock_guard<std::mutex> writer(write_mu_);
-        auto tx = db::Tx::begin(db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
         auto& st =
             db.cached("SELECT station_id, expires_ms, used_ms, used_by FROM srv_enrol_codes WHERE code_hash = ?");
         st.bind(1, code_hash);
@@ -161,7 +160,7 @@ public:
         auto series = device_series(db, e.station_id, device_id, wished_series);
         if (!series) return series.error();
         e.series = *series;
-        LIAISON_TRY((*tx)->commit());
+        LIAISON_TRY(tx.commit());
         return e;
     }
 
@@ -179,15 +178,12 @@ public:
             "SELECT id, series, _deleted, 0 FROM queue_devices WHERE station_id = ? "
             "UNION ALL SELECT id, series, 0, 1 FROM srv_devices WHERE station_id = ? AND series <> ''");
         st.bind(1, station_id).bind(2, station_id);
-        for (;;) {
-            auto r = st.step();
-            if (!r) return r.error();
-            if (!*r) break;
-            const std::string dev = st.text(0), letter = st.opt_text(1).value_or("");
-            const bool deleted = st.i64(2) != 0, from_claims = st.i64(3) == 0;
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            const std::string dev = q.text(0), letter = q.opt_text(1).value_or("");
+            const bool deleted = q.i64(2) != 0, from_claims = q.i64(3) == 0;
             if (from_claims) {
                 with_claim_row.insert(dev);
-                if (deleted) continue;
+                if (deleted) return;
                 if (dev == device_id)
                     claimed = letter;
                 else
@@ -197,7 +193,7 @@ public:
             } else {
                 recorded_by_others.emplace_back(dev, letter);
             }
-        }
+        }));
         for (const auto& [dev, letter] : recorded_by_others)
             if (!with_claim_row.count(dev)) taken.insert(letter);
         const std::string mine = !claimed.empty() ? claimed : recorded;
@@ -217,12 +213,7 @@ public:
             "ORDER BY station_id, id");
         if (!st) return st.error();
         std::vector<DeviceRecord> out;
-        for (;;) {
-            auto r = st->step();
-            if (!r) return r.error();
-            if (!*r) break;
-            out.push_back(device_from(*st));
-        }
+        LIAISON_TRY(st->for_each_row([&](const db::Stmt& q) { out.push_back(device_from(q)); }));
         return out;
     }
 
@@ -319,8 +310,7 @@ public:
         auto& db = *c->get().db;
         auto& rep = *c->get().replica;
         std::lock_guard<std::mutex> writer(write_mu_);
-        auto tx = db::Tx::begin(db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
         rep.set_author(author);
         size_t written = 0;
         for (const auto& w : writes) {
@@ -357,7 +347,7 @@ public:
             written += changed.size();
         }
         rep.set_author("");
-        LIAISON_TRY((*tx)->commit());
+        LIAISON_TRY(tx.commit());
         return written;
     }
 
@@ -368,14 +358,11 @@ public:
             "SELECT id, name, kind, district, township, address FROM stations WHERE _deleted = 0 ORDER BY name, id");
         if (!st) return st.error();
         std::vector<StationRecord> out;
-        for (;;) {
-            auto r = st->step();
-            if (!r) return r.error();
-            if (!*r) break;
-            out.push_back(StationRecord{st->text(0), st->opt_text(1).value_or(""), st->opt_text(2).value_or(""),
-                                        st->opt_text(3).value_or(""), st->opt_text(4).value_or(""),
-                                        st->opt_text(5).value_or("")});
-        }
+        LIAISON_TRY(st->for_each_row([&](const db::Stmt& q) {
+            out.push_back(StationRecord{q.text(0), q.opt_text(1).value_or(""), q.opt_text(2).value_or(""),
+                                        q.opt_text(3).value_or(""), q.opt_text(4).value_or(""),
+                                        q.opt_text(5).value_or("")});
+        }));
         return out;
     }
 
@@ -404,14 +391,11 @@ public:
         st->bind(1, table).bind(2, scope).bind(3, limit).bind(4, offset);
         json out = json::array();
         const int n = sqlite3_column_count(st->raw());
-        for (;;) {
-            auto r = st->step();
-            if (!r) return r.error();
-            if (!*r) break;
+        LIAISON_TRY(st->for_each_row([&](const db::Stmt& q) {
             json row = json::object();
-            for (int i = 0; i < n; ++i) row[sqlite3_column_name(st->raw(), i)] = column_value(*st, i);
+            for (int i = 0; i < n; ++i) row[sqlite3_column_name(q.raw(), i)] = column_value(q, i);
             out.push_back(std::move(row));
-        }
+        }));
         return out;
     }
 
@@ -549,7 +533,7 @@ private:
             if (auto st = db.exec("RELEASE push"); !st) return fail_all(st.error());
             outcomes.push_back(std::move(r));
         }
-        if (auto st = (*tx)->commit(); !st) return fail_all(st.error());
+        if (auto st = tx->commit(); !st) return fail_all(st.error());
         for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(outcomes[i]);
     }
 

@@ -84,16 +84,14 @@ struct Tablet {
     }
     liaison::Status write(const std::string& table, const std::string& row,
                           const std::vector<std::pair<std::string, liaison::sync::Value>>& fields) {
-        auto tx = liaison::db::Tx::begin(*db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, liaison::db::Tx::begin(*db));
         LIAISON_TRY(rep->write(table, row, station, fields));
-        return (*tx)->commit();
+        return tx.commit();
     }
     liaison::Status remove(const std::string& table, const std::string& row) {
-        auto tx = liaison::db::Tx::begin(*db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, liaison::db::Tx::begin(*db));
         LIAISON_TRY(rep->remove(table, row, station));
-        return (*tx)->commit();
+        return tx.commit();
     }
     liaison::Result<liaison::sync::RoundReport> sync(liaison::sync::Transport& t, size_t batch = 2000,
                                                      size_t page = 2000) {

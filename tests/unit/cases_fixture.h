@@ -142,7 +142,7 @@ inline Dataset station_dataset(TestStation& s) {
         auto tx = liaison::db::Tx::begin(s->db());
         REQUIRE(tx);
         REQUIRE(s->replica().remove("cases", c6, s->station_id()));
-        REQUIRE((*tx)->commit());
+        REQUIRE(tx->commit());
     }
     return d;
 }

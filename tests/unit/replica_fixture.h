@@ -22,16 +22,14 @@ struct TestReplica {
     }
 
     liaison::Status write(const std::string& row, const std::string& col, liaison::sync::Value v) {
-        auto tx = liaison::db::Tx::begin(*db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, liaison::db::Tx::begin(*db));
         LIAISON_TRY(rep->write("notes", row, "s1", {{col, std::move(v)}}));
-        return (*tx)->commit();
+        return tx.commit();
     }
     liaison::Status remove(const std::string& row) {
-        auto tx = liaison::db::Tx::begin(*db);
-        if (!tx) return tx.error();
+        LIAISON_ASSIGN_OR_RETURN(auto tx, liaison::db::Tx::begin(*db));
         LIAISON_TRY(rep->remove("notes", row, "s1"));
-        return (*tx)->commit();
+        return tx.commit();
     }
     std::vector<liaison::sync::FieldChange> local_changes() {
         std::vector<liaison::sync::FieldChange> out;

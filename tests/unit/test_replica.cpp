@@ -96,7 +96,7 @@ TEST_CASE("a causally later edit wins even from a tablet whose clock is a day be
         auto tx = db::Tx::begin(*t->db);
         REQUIRE(tx.ok());
         REQUIRE(t->rep->correct_clock(t == &ahead ? -day : day, 2000).ok());
-        REQUIRE((*tx)->commit().ok());
+        REQUIRE(tx->commit().ok());
     }
     REQUIRE(ahead.write("r1", "title", "from the future"));
     REQUIRE(behind.rep->apply_remote(ahead.local_changes()));
@@ -192,7 +192,7 @@ TEST_CASE("a tablet three days ahead re-stamps its unsent changes to today, ever
     REQUIRE(tx.ok());
     auto n = tab.rep->correct_clock(-3 * day, 2000);
     REQUIRE(n.ok());
-    REQUIRE((*tx)->commit().ok());
+    REQUIRE(tx->commit().ok());
     CHECK(*n == before_log.size());
 
     auto after = tab.local_changes();

@@ -87,7 +87,7 @@ TEST_CASE("a version-1 store migrates to the newest and its visits become search
                                {"received_at", "2025-01-02 10:00"},
                                {"category", "urban"},
                                {"people", 2}}));
-        REQUIRE((*tx)->commit());
+        REQUIRE(tx->commit());
         auto st = (*db)->prepare("PRAGMA user_version");
         REQUIRE(*st->step());
         CHECK(st->i64(0) == 1);
