@@ -2,17 +2,17 @@
 # Installs what is missing, builds, and runs every check and test, in four phases (docs/fuzzing.md):
 #   0. checks: clang-format on the whole tree, clang-tidy on the files the newest commit changed;
 #   1. build/ (warnings are errors): unit, integration, UI screenshots and e2e scripts;
-#   2. build-asan/ (ASan + UBSan, only the headless_tests target): unit, integration, fuzz corpora;
-#   3. build-fuzz/ (clang, libFuzzer): each fuzz target for LIAISON_FUZZ_SECONDS (default 20).
-# LIAISON_TEST_PHASES picks phases. The default is 01: phases 2 and 3 pass on the development
-# machine but their time on the 2-core CI machine is not yet measured (docs/fuzzing.md, "The CI");
-# LIAISON_TEST_PHASES=0123 runs all four. LIAISON_TIDY_BASE is clang-tidy's base (default HEAD~1).
+#   2. build-fuzz/ (clang, ASan + UBSan on every library, target headless_tests): unit,
+#      integration and the fuzz corpora;
+#   3. the same tree: each libFuzzer target for LIAISON_FUZZ_SECONDS (default 10).
+# LIAISON_TEST_PHASES picks phases (default 0123). LIAISON_TIDY_BASE is clang-tidy's base
+# (default HEAD~1).
 # The last line is `total: N passed, N failed`: every ctest test of phases 1 and 2, each check of
 # phase 0, each fuzz target of phase 3, and a build that fails counts as one failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-phases=${LIAISON_TEST_PHASES:-01}
-fuzz_seconds=${LIAISON_FUZZ_SECONDS:-20}
+phases=${LIAISON_TEST_PHASES:-0123}
+fuzz_seconds=${LIAISON_FUZZ_SECONDS:-10}
 ./scripts/install-deps.sh
 export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
 if command -v ccache >/dev/null 2>&1; then
@@ -35,9 +35,9 @@ step() {  # runs a command that counts as one check in the total; returns its st
   if [ "$rc" -eq 0 ]; then passed_n=$(( passed_n + 1 )); else failed_n=$(( failed_n + 1 )); fi
   return "$rc"
 }
-build_asan() {
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_SANITIZE=ON -DLIAISON_WERROR=ON >/dev/null &&
-    cmake --build build-asan -j"$(nproc)" --target headless_tests
+build_sanitized() {  # one clang tree for phases 2 and 3, configured as scripts/fuzz.sh does
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_FUZZ=ON >/dev/null &&
+    cmake --build build-fuzz -j"$(nproc)" --target headless_tests
 }
 run_ctest() {  # ctest with its output kept, adding its counts to the closing total
   local log rc=0
@@ -74,13 +74,13 @@ fi
 
 if [[ $phases == *2* ]]; then
   t0=$SECONDS rc=0
-  if step build_asan; then
+  if step build_sanitized; then
     export UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1
-    run_ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 900 -L "unit|integration|fuzz" || rc=1
+    run_ctest --test-dir build-fuzz --output-on-failure -j"$(nproc)" --timeout 900 -L "unit|integration|fuzz" || rc=1
   else
     rc=1
   fi
-  phase_done "sanitizers (build-asan/: unit, integration, fuzz corpora)" $rc $t0
+  phase_done "sanitizers (build-fuzz/: unit, integration, fuzz corpora)" $rc $t0
 fi
 
 if [[ $phases == *3* ]]; then
