@@ -7,6 +7,10 @@
 
 namespace liaison::dates {
 
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d);
+void civil_from_days(int64_t day, int64_t& y, int64_t& m, int64_t& d);
+
 // Days since 1970-01-01 of a valid "YYYY-MM-DD..." (only the first 10 characters are read), and back.
 int64_t day_number(const std::string& date);
 std::string date_of_day(int64_t day);

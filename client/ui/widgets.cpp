@@ -67,6 +67,18 @@ void clip_field(ImGuiInputTextCallbackData* d, size_t max_chars) {
     }
 }
 
+// Text typed by a script or the IME at the cursor, replacing the selection; false if none.
+bool insert_typed(ImGuiInputTextCallbackData* d, const std::string& ins) {
+    if (ins.empty()) return false;
+    if (d->HasSelection()) {
+        const int a = std::min(d->SelectionStart, d->SelectionEnd), b = std::max(d->SelectionStart, d->SelectionEnd);
+        d->DeleteChars(a, b - a);
+        d->CursorPos = a;
+    }
+    d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
+    return true;
+}
+
 int field_callback(ImGuiInputTextCallbackData* d) {
     auto* f = static_cast<FieldData*>(d->UserData);
     if (d->EventFlag == ImGuiInputTextFlags_CallbackEdit) {
@@ -75,15 +87,7 @@ int field_callback(ImGuiInputTextCallbackData* d) {
         f->s->resize(static_cast<size_t>(d->BufTextLen));
         d->Buf = f->s->data();
     } else if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && f->ui) {
-        const std::string ins = f->ui->take_insert();
-        if (!ins.empty()) {
-            if (d->HasSelection()) {
-                const int a = std::min(d->SelectionStart, d->SelectionEnd),
-                          b = std::max(d->SelectionStart, d->SelectionEnd);
-                d->DeleteChars(a, b - a);
-                d->CursorPos = a;
-            }
-            d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
+        if (insert_typed(d, f->ui->take_insert())) {
             d->SelectionStart = d->SelectionEnd = d->CursorPos;
             clip_field(d, f->max_chars);
         }
@@ -368,16 +372,7 @@ int wrap_callback(ImGuiInputTextCallbackData* d) {
         return 0;
     }
     if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && w->field.ui) {
-        const std::string ins = w->field.ui->take_insert();
-        if (!ins.empty()) {
-            if (d->HasSelection()) {
-                const int a = std::min(d->SelectionStart, d->SelectionEnd),
-                          b = std::max(d->SelectionStart, d->SelectionEnd);
-                d->DeleteChars(a, b - a);
-                d->CursorPos = a;
-            }
-            d->InsertChars(d->CursorPos, ins.c_str(), ins.c_str() + ins.size());
-        }
+        insert_typed(d, w->field.ui->take_insert());
     }
     const std::string now(d->Buf, static_cast<size_t>(d->BufTextLen));
     if (now == w->wrap->text) return 0;

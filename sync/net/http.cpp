@@ -9,6 +9,8 @@
 
 #include <zlib.h>
 
+#include "base/dates.h"
+
 namespace liaison::sync {
 
 std::string header_value(const Headers& h, std::string_view name) {
@@ -26,33 +28,12 @@ namespace {
 const char* const kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // 1970-01-01 was a Thursday
 const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t& y, int64_t& m, int64_t& d) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y = yoe + era * 400 + (m <= 2);
-}
 }  // namespace
 
 std::string http_date(int64_t unix_ms) {
     const int64_t secs = unix_ms / 1000, days = secs / 86400, rem = secs % 86400;
     int64_t y = 0, m = 0, d = 0;
-    civil_from_days(days, y, m, d);
+    dates::civil_from_days(days, y, m, d);
     char buf[40];
     std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[days % 7], static_cast<int>(d),
                   kMonths[m - 1], static_cast<int>(y), static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
@@ -76,7 +57,7 @@ std::optional<int64_t> parse_http_date(std::string_view t) {
     for (int i = 0; i < 12; ++i)
         if (t.substr(8, 3) == kMonths[i]) m = i + 1;
     if (m == 0 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-    return (days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss) * 1000;
+    return (dates::days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss) * 1000;
 }
 
 static bool retryable_status(int s) { return s == 429 || s == 502 || s == 503 || s == 504; }
