@@ -1,4 +1,5 @@
 #include "domain/rules.h"
+#include "base/utf8.h"
 #include "sync/core/json.h"
 
 #include <algorithm>
@@ -249,39 +250,7 @@ Status check_claims(const std::string& station_id, const sync::FieldChange& c) {
 
 // ---------------------------------------------------------------- value checks
 
-bool valid_utf8(std::string_view s) {
-    size_t i = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    while (i < s.size()) {
-        const unsigned char c = p[i];
-        int n = 0;
-        uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07;
-        } else
-            return false;
-        for (int k = 1; k <= n; ++k) {
-            if (i + k >= s.size() || (p[i + k] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += static_cast<size_t>(n) + 1;
-    }
-    return true;
-}
+bool valid_utf8(std::string_view s) { return utf8::valid(s); }
 
 size_t utf8_chars(std::string_view s) {
     size_t n = 0;

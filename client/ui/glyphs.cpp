@@ -1,4 +1,5 @@
 #include "client/ui/glyphs.h"
+#include "base/utf8.h"
 #include "sync/core/json.h"
 
 #include <fcntl.h>
@@ -40,42 +41,7 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
-char32_t next_codepoint(std::string_view s, size_t& i) {
-    const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    int n = 0;
-    char32_t cp = 0;
-    if (c < 0x80) {
-        ++i;
-        return c;
-    }
-    if ((c & 0xE0) == 0xC0) {
-        n = 1;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 2;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 3;
-        cp = c & 0x07;
-    } else {
-        ++i;
-        return 0xFFFD;
-    }
-    if (i + n >= s.size()) {
-        i = s.size();
-        return 0xFFFD;
-    }  // truncated sequence
-    for (int k = 1; k <= n; ++k) {
-        if ((b(i + k) & 0xC0) != 0x80) {
-            i += k;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (b(i + k) & 0x3F);
-    }
-    i += n + 1;
-    return cp;
-}
+char32_t next_codepoint(std::string_view s, size_t& i) { return utf8::next_code_point(s, i).value_or(0xFFFD); }
 
 // ---------------------------------------------------------------- MappedFile
 

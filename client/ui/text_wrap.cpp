@@ -1,24 +1,15 @@
 #include "client/ui/text_wrap.h"
 
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <string_view>
 
 namespace liaison::ui::wrap {
 
 namespace {
-// One UTF-8 character at s[i] (i moves past it); a stray or cut byte stands for itself.
-char32_t next_codepoint(const std::string& s, size_t& i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    const size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 0;
-    if (n == 0 || i + n >= s.size()) {
-        ++i;
-        return c;
-    }
-    char32_t cp = c & (0x3Fu >> n);
-    for (size_t k = 1; k <= n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
-    i += n + 1;
-    return cp;
-}
+// A cut or stray byte counts as one U+FFFD, as the glyph lookup draws it.
+char32_t next_codepoint(std::string_view s, size_t& i) { return utf8::next_code_point(s, i).value_or(0xFFFD); }
 
 // CJK ideographs, kana, hangul, fullwidth forms and the Private Use Area (the stand-ins for
 // characters beyond the BMP, docs/app.md): a line may break between any two of them.
