@@ -1,6 +1,8 @@
 // liaison-central: the central server and its admin command line.
 //
 //   liaison-central --db FILE --listen HOST:PORT [--threads N] [--admin-token T] [--verbose] [--max-db-mb N]
+//   liaison-central --config FILE [OPTION ...] [COMMAND ...]   (the packaged service: docs/packaging.md)
+//   liaison-central --db FILE init                         (creates or upgrades the database, nothing else)
 //   liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]
 //   liaison-central --db FILE station list
 //   liaison-central --db FILE enrol-code STATION          (prints the code as its last line)
@@ -9,6 +11,7 @@
 //   liaison-central --db FILE admin-token                 (a new admin API token; the old one stops working)
 //   liaison-central --db FILE stats
 //   liaison-central --db FILE backup DEST                 (a consistent copy while the server runs)
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <malloc.h>
@@ -35,8 +38,9 @@ using namespace liaison::server;
 namespace {
 
 const char* const kUsage =
-    "usage: liaison-central --db FILE --listen HOST:PORT [--threads N] [--admin-token T] [--verbose]\n"
-    "                       [--synchronous normal|full] [--max-body BYTES] [--max-db-mb N]\n"
+    "usage: liaison-central [--config FILE] --db FILE --listen HOST:PORT [--threads N] [--admin-token T]\n"
+    "                       [--verbose] [--synchronous normal|full] [--max-body BYTES] [--max-db-mb N]\n"
+    "       liaison-central --db FILE init\n"
     "       liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]\n"
     "       liaison-central --db FILE station list\n"
     "       liaison-central --db FILE enrol-code STATION\n"
@@ -133,6 +137,10 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
         std::cout << "admin API token (shown once; keep it safe):\n" << *t << "\n";
         return 0;
     }
+    if (w[0] == "init" && w.size() == 1) {
+        std::cout << "database ready\n";  // opening it created or upgraded it
+        return 0;
+    }
     if (w[0] == "stats" && w.size() == 1) {
         auto st = s.statistics();
         if (!st) return fail(st.error());
@@ -142,71 +150,119 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
     return usage("unknown command");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The options of one run: from the config file first, then the command line, so a flag typed
+// by hand wins over the packaged defaults.
+struct Args {
     std::string db_path, listen, admin_token;
     int threads = kRequestThreads;
-    bool verbose = false, sync_full = true;
+    bool verbose = false, sync_full = true, help = false;
     size_t max_body = sync::tuning::kMaxRequestBytes;
     long long max_db_mb = 0;
     std::vector<std::string> words;
+};
+
+// `key = value` lines (# starts a comment) naming the long options without their dashes; a bare
+// `verbose = true|false`. Anything else is an error with its line number, so a typo in /etc never
+// silently falls back to a default.
+Result<std::vector<std::string>> config_args(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return Error{Error::Kind::NotFound, "cannot read config " + path};
+    static const char* const kKeys[] = {"db", "listen", "threads", "synchronous", "max-body", "max-db-mb"};
+    std::vector<std::string> out;
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        line = line.substr(0, line.find('#'));
+        const auto eq = line.find('=');
+        auto trim = [](std::string t) {
+            t.erase(0, t.find_first_not_of(" \t\r"));
+            t.erase(t.find_last_not_of(" \t\r") + 1);
+            return t;
+        };
+        if (trim(line).empty()) continue;
+        const std::string key = eq == std::string::npos ? "" : trim(line.substr(0, eq));
+        const std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
+        const std::string where = path + ":" + std::to_string(n) + ": ";
+        if (key == "verbose" && (value == "true" || value == "false")) {
+            if (value == "true") out.push_back("--verbose");
+            continue;
+        }
+        if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys) || value.empty())
+            return Error{Error::Kind::Invalid, where +
+                                                   "expected KEY = VALUE with KEY one of db, listen, threads, "
+                                                   "synchronous, max-body, max-db-mb, verbose"};
+        out.push_back("--" + key);
+        out.push_back(value);
+    }
+    return out;
+}
+
+// argv with `--config FILE` replaced by the file's options, put first.
+Result<std::vector<std::string>> expand_config(int argc, char** argv) {
+    std::vector<std::string> from_file, rest;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) {
-                std::cerr << "liaison-central: " << a << " needs a value\n";
-                std::exit(2);
-            }
+        if (a != "--config") {
+            rest.push_back(a);
+            continue;
+        }
+        if (i + 1 >= argc) return Error{Error::Kind::Invalid, "--config needs a value"};
+        LIAISON_ASSIGN_OR_RETURN(auto opts, config_args(argv[++i]));
+        from_file.insert(from_file.end(), opts.begin(), opts.end());
+    }
+    from_file.insert(from_file.end(), rest.begin(), rest.end());
+    return from_file;
+}
+
+Result<Args> parse_args(const std::vector<std::string>& argv) {
+    Args o;
+    for (size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        auto next = [&]() -> Result<std::string> {
+            if (i + 1 >= argv.size()) return Error{Error::Kind::Invalid, a + " needs a value"};
             return argv[++i];
         };
-        if (!words.empty())
-            words.push_back(a);
-        else if (a == "--db")
-            db_path = next();
+        if (!o.words.empty() || a.rfind("--", 0) != 0) {
+            o.words.push_back(a);
+            continue;
+        }
+        if (a == "--verbose" || a == "--help" || a == "-h") {
+            (a == "--verbose" ? o.verbose : o.help) = true;
+            continue;
+        }
+        LIAISON_ASSIGN_OR_RETURN(const std::string v, next());
+        if (a == "--db")
+            o.db_path = v;
         else if (a == "--listen")
-            listen = next();
+            o.listen = v;
         else if (a == "--threads")
-            threads = std::atoi(next().c_str());
+            o.threads = std::atoi(v.c_str());
         else if (a == "--admin-token")
-            admin_token = next();
-        else if (a == "--verbose")
-            verbose = true;
-        else if (a == "--synchronous") {
-            const std::string v = next();
-            if (v != "normal" && v != "full") return usage("--synchronous is normal or full");
-            sync_full = v == "full";
-        } else if (a == "--max-body")
-            max_body = static_cast<size_t>(std::atoll(next().c_str()));
-        else if (a == "--max-db-mb") {
-            max_db_mb = std::atoll(next().c_str());
-            if (max_db_mb <= 0) return usage("--max-db-mb takes a number of megabytes");
-        } else if (a == "--help" || a == "-h") {
-            std::cout << kUsage;
-            return 0;
-        } else if (a.rfind("--", 0) == 0)
-            return usage("unknown option " + a);
+            o.admin_token = v;
+        else if (a == "--synchronous" && (v == "normal" || v == "full"))
+            o.sync_full = v == "full";
+        else if (a == "--max-body")
+            o.max_body = static_cast<size_t>(std::atoll(v.c_str()));
+        else if (a == "--max-db-mb" && std::atoll(v.c_str()) > 0)
+            o.max_db_mb = std::atoll(v.c_str());
+        else if (a == "--synchronous" || a == "--max-db-mb")
+            return Error{Error::Kind::Invalid, a == "--synchronous" ? "--synchronous is normal or full"
+                                                                    : "--max-db-mb takes a number of megabytes"};
         else
-            words.push_back(a);
+            return Error{Error::Kind::Invalid, "unknown option " + a};
     }
-    if (db_path.empty()) return usage("--db FILE is required");
-    SqliteOptions so;
-    so.synchronous_full = sync_full;
-    so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
-    so.max_db_bytes = static_cast<size_t>(max_db_mb) << 20;
-    auto storage = open_sqlite_storage(db_path, so);
-    if (!storage) return fail(storage.error());
-    if (!words.empty() && words[0] == "backup") return run_backup(db_path, words);
-    if (!words.empty()) return run_admin(**storage, words);
-    if (listen.empty()) return usage("--listen HOST:PORT or a command is required");
-    const auto colon = listen.rfind(':');
+    return o;
+}
+
+// Runs the listener until SIGINT or SIGTERM (systemd's stop), then drains and returns.
+int serve(Storage& storage, const Args& a) {
+    const auto colon = a.listen.rfind(':');
     if (colon == std::string::npos) return usage("--listen takes HOST:PORT");
     ListenOptions lo;
-    lo.host = listen.substr(0, colon);
-    lo.port = std::atoi(listen.c_str() + colon + 1);
-    lo.threads = threads;
-    lo.max_request_bytes = max_body;
-    if (threads < 1 || lo.port < 0 || lo.port > 65535) return usage("bad --threads or port");
+    lo.host = a.listen.substr(0, colon);
+    lo.port = std::atoi(a.listen.c_str() + colon + 1);
+    lo.threads = a.threads;
+    lo.max_request_bytes = a.max_body;
+    if (a.threads < 1 || lo.port < 0 || lo.port > 65535) return usage("bad --threads or port");
 
     // Signals go to one thread that stops the listener; the request threads never see them.
     sigset_t sigs;
@@ -223,14 +279,14 @@ int main(int argc, char** argv) {
 
     std::mutex log_mu;
     ServiceOptions svo;
-    svo.admin_token = admin_token;
-    svo.max_request_bytes = max_body;
-    svo.log_all = verbose;
+    svo.admin_token = a.admin_token;
+    svo.max_request_bytes = a.max_body;
+    svo.log_all = a.verbose;
     svo.log = [&log_mu](const std::string& line) {
         std::lock_guard<std::mutex> lk(log_mu);
         std::cerr << platform::local_datetime(platform::wall_ms()) << " " << line << "\n";
     };
-    Service service(**storage, svo);
+    Service service(storage, svo);
     HttpServer http(service, lo);
     auto port = http.bind();
     if (!port) return fail(port.error());
@@ -246,4 +302,29 @@ int main(int argc, char** argv) {
     sig_thread.join();
     if (!st) return fail(st.error());
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto expanded = expand_config(argc, argv);
+    if (!expanded) return fail(expanded.error());
+    auto args = parse_args(*expanded);
+    if (!args) return usage(args.error().message);
+    if (args->help) {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (args->db_path.empty()) return usage("--db FILE is required");
+    SqliteOptions so;
+    so.synchronous_full = args->sync_full;
+    so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
+    so.max_db_bytes = static_cast<size_t>(args->max_db_mb) << 20;
+    auto storage = open_sqlite_storage(args->db_path, so);
+    if (!storage) return fail(storage.error());
+    const auto& words = args->words;
+    if (!words.empty() && words[0] == "backup") return run_backup(args->db_path, words);
+    if (!words.empty()) return run_admin(**storage, words);
+    if (args->listen.empty()) return usage("--listen HOST:PORT or a command is required");
+    return serve(**storage, *args);
 }
