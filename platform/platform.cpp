@@ -9,13 +9,6 @@
 
 #include "base/ids.h"
 
-#ifndef LIAISON_SOURCE_ASSETS
-#define LIAISON_SOURCE_ASSETS "assets"
-#endif
-#ifndef LIAISON_INSTALLED_ASSETS
-#define LIAISON_INSTALLED_ASSETS "assets"
-#endif
-
 namespace liaison::platform {
 
 std::string default_data_dir() {
@@ -31,11 +24,17 @@ bool ensure_dir(const std::string& path) {
     return std::filesystem::is_directory(path, ec);
 }
 
+// Relative to the program, never a path fixed at build time, so a package installed under any
+// prefix finds its own files: PREFIX/bin/liaison reads PREFIX/share/liaison. The build tree has
+// the same shape (build/share/liaison links to the sources' assets; docs/packaging.md).
 std::string assets_dir() {
     if (const char* a = std::getenv("LIAISON_ASSETS"); a && *a) return a;
     std::error_code ec;
-    if (std::filesystem::is_directory(LIAISON_SOURCE_ASSETS, ec)) return LIAISON_SOURCE_ASSETS;
-    if (std::filesystem::is_directory(LIAISON_INSTALLED_ASSETS, ec)) return LIAISON_INSTALLED_ASSETS;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto shared = exe.parent_path().parent_path() / "share" / "liaison";
+        if (std::filesystem::is_directory(shared / "i18n", ec)) return shared.string();
+    }
     return "assets";
 }
 
