@@ -15,8 +15,8 @@ struct Child {
     int out = -1;    // the read end of its standard output
 };
 
-// liaison-central --db DB ARGS..., its standard output on a pipe; its standard error appended to
-// stderr_log when one is named.
+// liaison-central --db DB ARGS... (no --db when DB is empty), its standard output on a pipe; its
+// standard error appended to stderr_log when one is named.
 inline Child spawn(const std::string& db, const std::vector<std::string>& args, const std::string& stderr_log = "") {
     int fds[2];
     if (::pipe(fds) != 0) return {};
@@ -30,7 +30,8 @@ inline Child spawn(const std::string& db, const std::vector<std::string>& args, 
         ::dup2(fds[1], 1);
         if (!stderr_log.empty()) ::dup2(::open(stderr_log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644), 2);
         ::close(fds[0]);
-        std::vector<std::string> all = {LIAISON_CENTRAL_BIN, "--db", db};
+        std::vector<std::string> all = {LIAISON_CENTRAL_BIN};
+        if (!db.empty()) all.insert(all.end(), {"--db", db});
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : all) argv.push_back(a.data());
@@ -43,8 +44,9 @@ inline Child spawn(const std::string& db, const std::vector<std::string>& args, 
 }
 
 // Runs an admin command to its end: its standard output, and its exit code in *code.
-inline std::string run(const std::string& db, const std::vector<std::string>& args, int* code = nullptr) {
-    Child c = spawn(db, args);
+inline std::string run(const std::string& db, const std::vector<std::string>& args, int* code = nullptr,
+                       const std::string& stderr_log = "") {
+    Child c = spawn(db, args, stderr_log);
     if (c.pid < 0) {
         if (code) *code = -1;
         return {};
