@@ -5,6 +5,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "base/text_encoding.h"
 #include "client/cli/csv.h"
 #include "client/cli/verbs.h"
 
@@ -21,7 +22,7 @@ const char* const kVisitUsage =
     "visit show ID [--json]\n"
     "visit edit ID [--subject S] [--content T] [--visitor NAME] [--phone P] [--people N] [--category C] ...\n"
     "visit delete ID\n"
-    "visit import FILE.csv\n";
+    "visit import [--encoding auto|utf-8|gb18030|gbk] FILE.csv   (UTF-8 or GBK; docs/import.md)\n";
 
 Result<int64_t> parse_people(const std::string& s) {
     auto n = parse_count("people", s, 1, 999999999);
@@ -276,17 +277,19 @@ const std::map<std::string, std::string>& import_columns() {
 }
 
 int visit_import(Context& ctx, const std::vector<std::string>& words) {
-    auto a = parse_args(words, {});
+    auto a = parse_args(words, {"encoding"});
     if (!a) return usage_error(ctx, a.error().message);
-    if (a->positional.size() != 1) return usage_error(ctx, "visit import FILE.csv");
+    if (a->positional.size() != 1) return usage_error(ctx, "visit import [--encoding auto|utf-8|gb18030|gbk] FILE.csv");
+    auto encoding = text::parse_encoding(a->get("encoding", "auto"));
+    if (!encoding) return usage_error(ctx, "--encoding: " + encoding.error().message);
     std::ifstream in(a->positional[0], std::ios::binary);
     if (!in) return usage_error(ctx, "cannot read " + a->positional[0]);
     std::stringstream buf;
     buf << in.rdbuf();
-    const std::string text = buf.str();
-    if (!store::valid_utf8(text))
-        return usage_error(ctx, a->positional[0] + " is not UTF-8 (save the sheet as CSV UTF-8)");
-    auto recs = parse_csv(text);
+    // UTF-8 or GBK (docs/import.md); a file that looks mis-encoded is refused.
+    auto decoded = text::decode_text(buf.str(), *encoding);
+    if (!decoded) return usage_error(ctx, a->positional[0] + ": " + decoded.error().message);
+    auto recs = parse_csv(decoded->text);
     if (!recs) return fail(ctx, recs.error());
     if (recs->empty()) return usage_error(ctx, "the file is empty");
     std::vector<std::string> cols;

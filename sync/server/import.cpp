@@ -7,6 +7,7 @@
 
 #include "platform/platform.h"
 #include "base/csv.h"
+#include "base/text_encoding.h"
 
 namespace liaison::server {
 namespace {
@@ -147,7 +148,9 @@ Result<ImportReport> import_reference_csv(Storage& storage, const std::string& k
     auto kind = std::find_if(kinds().begin(), kinds().end(), [&](const Kind& k) { return kind_name == k.name; });
     if (kind == kinds().end())
         return invalid("unknown reference data '" + kind_name + "' (stations, deputies, departments, categories)");
-    auto records = sync::parse_csv(text);
+    // UTF-8 or GBK, as the tablet's import reads them (docs/import.md).
+    LIAISON_ASSIGN_OR_RETURN(const auto decoded, text::decode_text(text));
+    auto records = sync::parse_csv(decoded.text);
     if (!records) return records.error();
     if (records->empty()) return invalid("the CSV file is empty");
     auto col = header_columns(*kind, (*records)[0].fields);

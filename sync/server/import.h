@@ -1,6 +1,7 @@
 // Reference data from CSV files (docs/server.md lists the columns): stations, deputies,
 // departments, categories. Written as the centre's changes with scope "*" so every tablet pulls
-// them. Importing the same file again writes nothing; a changed cell writes that one field.
+// them. Importing the same file again writes nothing; a changed cell writes that one field. The
+// text may be UTF-8 or GBK (base/text_encoding.h decides; a mis-encoded file is refused).
 #pragma once
 #include <string>
 

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text_encoding.h"
 #include "sim_device.h"
+#include "sync/server/import.h"
 
 using namespace liaison;
 using sync::HttpRequest;
@@ -70,4 +72,22 @@ TEST_CASE("admin: each route answers its own method, unknown paths 404, no token
     CHECK(a.call("GET", "/v1/admin/stations/" + st + "/records?limit=x").status == 400);
     a.token = "wrong";
     CHECK(a.call("GET", "/v1/admin/stations").status == 401);
+}
+
+TEST_CASE("reference-data import reads a GBK file as the tablet's import does; mis-encoded UTF-8 is refused") {
+    Admin a;
+    auto gbk = text::utf8_to_gb18030("name\n城管局\n教育局\n");
+    REQUIRE(gbk.ok());
+    auto r = server::import_reference_csv(*a.central.storage, "departments", *gbk);
+    REQUIRE_MESSAGE(r.ok(), r.error().message);
+    CHECK(r->rows == 2);
+    auto rows = a.central.storage->records(sync::kReferenceScope, "departments", 100, 0);
+    REQUIRE(rows.ok());
+    std::vector<std::string> names;
+    for (const auto& row : *rows) names.push_back(row["name"].get<std::string>());
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"城管局", "教育局"});
+    auto doubled = server::import_reference_csv(*a.central.storage, "departments", "name\nåŸŽç®¡å±€\n");
+    REQUIRE_FALSE(doubled.ok());
+    CHECK(doubled.error().message.find("mis-encoded") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text_encoding.h"
 #include "cli_fixture.h"
 
 using nlohmann::json;
@@ -121,6 +122,59 @@ TEST_CASE("CSV import: documented columns, Chinese headers, quoted fields; error
     auto e4 = d.run({"visit", "import", d.file("bad4.csv", "name,category,subject\n")});
     CHECK(e4.err.find("unknown column") != std::string::npos);
     CHECK(pending(d) == before);
+}
+
+TEST_CASE("CSV import of an Excel ledger saved as GBK: converted, stored as UTF-8; mis-encoded files refused") {
+    CliDir d = station();
+    REQUIRE(d.run({"deputy", "add", "--name", "陈明"}).code == 0);
+    const std::string utf8 =
+        "时间,来访人,电话,人数,类别,主题,诉求,接待代表\n"
+        "2025-03-01 09:00,张三,13800138000,2,城乡建设,\"路灯,不亮\",晚上出行不便,陈明\n"
+        "2025-03-02,李四,,1,教育,学校门口拥堵,,\n";
+    auto gbk = liaison::text::utf8_to_gb18030(utf8);
+    REQUIRE(gbk.ok());
+    REQUIRE(*gbk != utf8);
+    const int64_t before = pending(d);
+
+    // Forcing UTF-8 on GBK bytes is refused naming the first bad byte; nothing is written.
+    auto forced = d.run({"visit", "import", "--encoding", "utf-8", d.file("ledger-gbk.csv", *gbk)});
+    CHECK(forced.code != 0);
+    CHECK(forced.err.find("line 1") != std::string::npos);
+    CHECK(d.run({"visit", "import", "--encoding", "big5", d.file("ledger-gbk.csv", *gbk)}).code == 2);
+    CHECK(pending(d) == before);
+
+    auto r = d.run({"visit", "import", d.file("ledger-gbk.csv", *gbk)});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("imported 2") != std::string::npos);
+    auto arr = json::parse(d.run({"visit", "list", "--search", "路灯", "--json"}).out);
+    REQUIRE(arr.size() == 1);
+    auto v = json::parse(d.run({"visit", "show", arr[0]["id"].get<std::string>(), "--json"}).out);
+    CHECK(v["subject"] == "路灯,不亮");
+    CHECK(v["content"] == "晚上出行不便");
+    CHECK(v["visitors"][0]["name"] == "张三");
+    CHECK(json::parse(d.run({"visit", "list", "--search", "学校门口", "--json"}).out).size() == 1);
+
+    // The same ledger double-encoded (UTF-8 read as Windows-1252, saved as UTF-8 again): refused
+    // with advice, unless UTF-8 is forced.
+    const std::string doubled = "visitor,category,subject\nå¼\u00a0ä¸‰,教育,å­¦æ\u00a0¡é—¨å£\n";
+    const int64_t after = pending(d);
+    auto m = d.run({"visit", "import", d.file("doubled.csv", doubled)});
+    CHECK(m.code != 0);
+    CHECK(m.err.find("mis-encoded") != std::string::npos);
+    CHECK(m.err.find("line 2") != std::string::npos);
+    CHECK(pending(d) == after);
+    auto as_is = d.run({"visit", "import", "--encoding", "utf-8", d.file("doubled.csv", doubled)});
+    CHECK_MESSAGE(as_is.code == 0, as_is.err);
+
+    // Accented Latin names in UTF-8 are no false alarm.
+    auto latin = d.run({"visit", "import", d.file("latin.csv", "visitor,category,subject\nJosé,教育,Zoë Müller\n")});
+    CHECK_MESSAGE(latin.code == 0, latin.err);
+    CHECK(json::parse(d.run({"visit", "list", "--search", "Zoë", "--json"}).out).size() == 1);
+
+    // Neither UTF-8 nor GBK: refused naming the line.
+    auto neither = d.run({"visit", "import", d.file("neither.csv", "visitor,category,subject\n甲,教育,好\xff\n")});
+    CHECK(neither.code != 0);
+    CHECK(neither.err.find("line 2") != std::string::npos);
 }
 
 TEST_CASE("deputy list json shape") {
