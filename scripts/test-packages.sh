@@ -24,9 +24,12 @@ TABLET=dist/liaison_${version}_amd64.deb
 CENTRAL=dist/liaison-central_${version}_amd64.deb
 [ -f "$TABLET" ] && [ -f "$CENTRAL" ] || die "no packages for $version in dist/"
 
-say "lintian"
-lintian --allow-root --fail-on error --suppress-tags binary-without-manpage "$TABLET" "$CENTRAL" ||
-  die "lintian reports errors"
+say "lintian (and on the arm64 packages when dist/ has them)"
+debs=("$TABLET" "$CENTRAL")
+for f in dist/liaison_"${version}"_arm64.deb dist/liaison-central_"${version}"_arm64.deb; do
+  [ -f "$f" ] && debs+=("$f")
+done
+lintian --allow-root --fail-on error "${debs[@]}" || die "lintian reports errors"
 
 # A fresh root for each part (LIAISON_KEEP_ROOT=1 leaves the last one for a look), from a cached debootstrap of Debian's minimal base.
 ROOT=""
