@@ -23,14 +23,19 @@ int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
         return usage_error(ctx, "--server must start with https:// (or http:// on a private network)");
     auto s = open_store(ctx, true);
     if (!s) return 1;
-    if (a->has("device-name") && !s->initialized()) (void)s->set_setting("device_name", a->get("device-name"));
+    if (a->has("device-name") && !s->initialized())
+        if (auto st = s->set_setting("device_name", a->get("device-name")); !st) return fail(ctx, st.error());
     sync::CurlOptions co;
     co.base_url = url;
     co.ca_file = a->get("ca-file");
     sync::CurlTransport t(co);
     auto r = sync::enrol(*s, t, url, a->get("code"));
     if (!r) return fail(ctx, r.error());
-    if (!co.ca_file.empty()) (void)s->set_setting("sync_ca_file", co.ca_file);
+    // Enrolled already: without its CA file the next sync cannot reach the server, so say so.
+    if (!co.ca_file.empty())
+        if (auto st = s->set_setting("sync_ca_file", co.ca_file); !st)
+            ctx.err << "enrolled, but the CA file was not saved (" << st.error().message
+                    << "); pass --ca-file to liaison sync\n";
     ctx.out << "enrolled to station " << r->station_name << "\n";
     if (r->adopted_rows) ctx.out << r->adopted_rows << " earlier changes moved into the station\n";
     if (!r->series.empty())

@@ -296,15 +296,27 @@ Result<RoundReport> SyncSession::pull() {
     return rep;
 }
 
+namespace {
+// The round's outcome, read by `sync --status` and the app.
+Status record_outcome(db::Db& db, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values) LIAISON_TRY(sync_state::set(db, key, value));
+    return {};
+}
+}  // namespace
+
+// A status that cannot be written (a full disk) is never dropped: before the round it stops the
+// round, after a failed one it joins the round's error, after a good one it is the result (the
+// data moved; the next round finds nothing new and records it).
 Result<RoundReport> SyncSession::round() {
     db::Db& db = replica_.db();
     const int64_t started = platform::wall_ms();
-    (void)sync_state::set(db, "last_attempt_ms", std::to_string(started));
+    LIAISON_TRY(record_outcome(db, {{"last_attempt_ms", std::to_string(started)}}));
     auto up = push();
     Result<RoundReport> down = up.ok() ? pull() : Result<RoundReport>(up.error());
     if (!down) {
-        (void)sync_state::set(db, "last_error", down.error().message);
-        (void)sync_state::set(db, "last_error_ms", std::to_string(platform::wall_ms()));
+        const auto st = record_outcome(
+            db, {{"last_error", down.error().message}, {"last_error_ms", std::to_string(platform::wall_ms())}});
+        if (!st) return Error{down.error().kind, down.error().message + " (not recorded: " + st.error().message + ")"};
         return down.error();
     }
     RoundReport rep = *down;
@@ -314,8 +326,7 @@ Result<RoundReport> SyncSession::round() {
     rep.refused = up->refused;
     rep.restamped += up->restamped;
     rep.requests += up->requests;
-    (void)sync_state::set(db, "last_success_ms", std::to_string(platform::wall_ms()));
-    (void)sync_state::set(db, "last_error", "");
+    LIAISON_TRY(record_outcome(db, {{"last_success_ms", std::to_string(platform::wall_ms())}, {"last_error", ""}}));
     return rep;
 }
 

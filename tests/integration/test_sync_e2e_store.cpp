@@ -62,6 +62,33 @@ std::set<std::string> subjects(const CliDir& t) {
 
 }  // namespace
 
+TEST_CASE("a round whose outcome cannot be written fails instead of reporting a stale success") {
+    auto dir = sim::temp_dir("status-unwritable");
+    sim::Central c((dir / "central.db").string());
+    const std::string station = c.add_station("东湖联络站");
+    sync::LoopbackTransport t([&](const sync::HttpRequest& r) { return c.handle(r); });
+    sim::Tablet tablet((dir / "a.db").string(), "DA", 0);
+    sim::enrol(c, t, tablet, station);
+    REQUIRE(tablet.sync(t).ok());
+
+    // Only the last write of the round fails, as a card that fails mid-round would.
+    REQUIRE(tablet.db
+                ->exec("CREATE TEMP TRIGGER fail_success BEFORE INSERT ON main.sync_state "
+                       "WHEN NEW.key = 'last_success_ms' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+                .ok());
+    auto r = tablet.sync(t);
+    CHECK_FALSE(r.ok());
+    REQUIRE(tablet.db->exec("DROP TRIGGER temp.fail_success").ok());
+    auto again = tablet.sync(t);
+    REQUIRE_MESSAGE(again.ok(), again.error().message);
+    auto last = sync::sync_state::get(*tablet.db, "last_success_ms", "");
+    REQUIRE(last.ok());
+    CHECK_FALSE(last->empty());
+    tablet.rep.reset();
+    tablet.db.reset();
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a tablet low on disk space pulls in smaller pages and says 'disk full' when even one change does not fit") {
     auto dir = sim::temp_dir("diskfull");
     sim::Central c((dir / "central.db").string());
