@@ -517,12 +517,13 @@ int start_kiosk_view(AppModel& model, const AppOptions& opt) {
         return 2;
     }
     if (opt.screenshot.empty()) return 0;
-    if (auto st = seed_kiosk_screenshot(model, step, idle); !st) {
+    if (auto st = seed_kiosk_screenshot(model, step); !st) {
         std::cerr << "liaison: kiosk sample: " << st.error().message << "\n";
         return 1;
     }
     // A visitor's English switch: the kiosk itself always greets in Chinese.
     if (opt.lang == "en") model.apply(ui::intent::Kiosk{ui::intent::KioskAction::Language, "en"});
+    if (idle) model.kiosk.hold_idle_warning();  // after the switch, which is input
     return 0;
 }
 

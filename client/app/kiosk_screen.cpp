@@ -90,10 +90,9 @@ void KioskScreen::refresh_duty(Context& c) {
         chosen.clear();  // their slot ended: back to 不指定
 }
 
-void KioskScreen::show_idle_warning() {
-    last_input_ = now() - (idle_.timeout_ms - idle_.countdown_ms);
+void KioskScreen::hold_idle_warning() {
     kiosk_.countdown_s = static_cast<int>(idle_.countdown_ms / 1000);
-    due_ = 0;
+    idle_held_ = true;
 }
 
 void KioskScreen::new_visitor(Context& c) {
@@ -266,6 +265,7 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
     const int64_t t = now();
     last_input_ = t;
     kiosk_.countdown_s = 0;
+    idle_held_ = false;
     due_ = 0;  // recomputed by run_timers
     switch (k.action) {
         case A::Touch: break;
@@ -360,7 +360,7 @@ bool KioskScreen::run_timers(int64_t mono, Context& c) {
     bool changed = false;
     if (kiosk_.step == KioskStep::Ticket)
         changed = ticket_timer(now, c);
-    else if (kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh")
+    else if ((kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh") && !idle_held_)
         changed = idle_timer(now, c);
     if (kiosk_.step == KioskStep::Pin && kiosk_.pin_locked && lock_) changed = lockout_timer(now, c);
     if (changed) c.app.changed();

@@ -44,7 +44,7 @@ Status seed_ticket(AppModel& m) {
 }
 }  // namespace
 
-Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step, bool idle_warning) {
+Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step) {
     using ui::KioskStep;
     LIAISON_TRY(seed_duty_slot(m));
     if (step == KioskStep::Name || step == KioskStep::Phone || step == KioskStep::Topic || step == KioskStep::Deputy) {
@@ -61,7 +61,6 @@ Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step, bool idle_warning)
         m.kiosk.set_form(std::move(f));
     }
     if (step == KioskStep::Ticket) return seed_ticket(m);
-    if (idle_warning) m.kiosk.show_idle_warning();
     return {};
 }
 

@@ -6,9 +6,8 @@
 
 namespace liaison::app {
 
-// The kiosk at `step` with a visitor's sample input (and a ticket for the ticket step);
-// `idle_warning`: the 还在吗？ sheet showing, its countdown just started (view kiosk-idle).
-Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step, bool idle_warning = false);
+// The kiosk at `step` with a visitor's sample input (and a ticket for the ticket step).
+Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step);
 // Today's tickets for the desk's queue panel, when there are none yet.
 Status seed_queue_screenshot(store::Store& s);
 

@@ -428,7 +428,11 @@ struct Kiosk {
             ui.tr("kiosk.deputy_title"),
             [&] {
                 const Layout& l = ui.layout();
-                ui.muted(ui.tr("kiosk.deputy_hint"));
+                // Nobody on duty: said plainly where the hint would be, and 不指定 is all there is.
+                if (s.duty_deputies.empty())
+                    ui.text(ui.tr("kiosk.deputy_none_today"));
+                else
+                    ui.muted(ui.tr("kiosk.deputy_hint"));
                 gap(8);
                 const float w = ImGui::GetContentRegionAvail().x;
                 const float cw = l.portrait ? w : (w - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -443,10 +447,6 @@ struct Kiosk {
                 };
                 choice("", ui.tr("kiosk.deputy_any"));
                 for (const auto& d : s.duty_deputies) choice(d.id, d.label);
-                if (s.duty_deputies.empty()) {
-                    gap(8);
-                    ui.muted(ui.tr("kiosk.deputy_none_today"));
-                }
                 if (!s.error.empty()) {
                     gap(8);
                     ui.error(ui.tr("kiosk.take_failed") + " " + s.error);
@@ -537,15 +537,20 @@ struct Kiosk {
         ImGui::PopStyleVar();
         ImGui::PopStyleColor();
         const float margin = l.pad * 2;
-        const float w = std::min(display.x - margin * 2, std::max(560.0f, display.x * 0.6f));
+        // Wide enough for the message on one or two lines: the whole width in portrait.
+        const float w = l.portrait ? display.x - margin * 2 : std::min(display.x - margin * 2, std::max(560.0f, display.x * 0.6f));
         const float pad = l.pad * 2;
         const float text_w = w - pad * 2;
         const std::string title = ui.tr("kiosk.idle_title");
         const std::string left = ui.fmt("kiosk.idle_left", {std::to_string(s.countdown_s)});
         const std::string what = ui.tr("kiosk.idle_text");
-        const float sy = ImGui::GetStyle().ItemSpacing.y;
+        // Its height, as drawn below: three texts, three gaps, the button, spacing after each but the last.
+        const float sy = ImGui::GetStyle().ItemSpacing.y, button_pad = l.touch * 0.3f;
+        ui.push_heading_font();
+        const float button_h = ImGui::GetFontSize() + button_pad * 2;
+        ImGui::PopFont();
         const float h = pad * 2 + centred_h(title, 1.3f, text_w) + centred_h(left, 1.0f, text_w) +
-                        centred_h(what, 0.75f, text_w) + l.font * 1.5f + big() * 1.2f + sy * 7;
+                        centred_h(what, 0.75f, text_w) + 8 + l.font + sy * 6 + button_h;
         ImGui::SetCursorScreenPos(ImVec2((display.x - w) / 2, std::max(margin, (display.y - h) / 2)));
         ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
@@ -558,7 +563,7 @@ struct Kiosk {
         gap(4);
         centred(what, 0.75f, color::kMuted);
         gap(l.font);
-        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(24, l.touch * 0.3f));
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(24, button_pad));
         if (big_button("kiosk.idle.continue", ui.tr("kiosk.idle_continue"), ImGui::GetContentRegionAvail().x))
             act(KioskAction::StillHere);
         ImGui::PopStyleVar();
