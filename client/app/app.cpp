@@ -535,13 +535,10 @@ int start_view(AppModel& model, const AppOptions& opt) {
     if (model.view() == ui::View::FirstRun) return 0;
     auto v = ui::view_from_name(opt.view);
     if (!v) {
-        std::cerr
-            << "liaison: unknown view '" << opt.view
-            << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
-               "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, "
-               "kiosk-declined, kiosk-idle, cases, "
-               "case-detail, "
-               "case-form, deputy-record, stats)\n";
+        std::cerr << "liaison: unknown view '" << opt.view
+                  << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
+                     "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, "
+                     "kiosk-declined, kiosk-idle, cases, case-detail, case-form, deputy-record, stats)\n";
         return 2;
     }
     if (*v == ui::View::Queue && !opt.screenshot.empty()) {

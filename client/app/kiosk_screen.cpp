@@ -83,7 +83,8 @@ void KioskScreen::refresh_duty(Context& c) {
         return;
     }
     for (const auto& d : *on)
-        kiosk_.duty_deputies.push_back({d.deputy_id, c.ref.label(c.ref.deputies, d.deputy_id) + "  " + d.start + "–" + d.end});
+        kiosk_.duty_deputies.push_back(
+            {d.deputy_id, c.ref.label(c.ref.deputies, d.deputy_id) + "  " + d.start + "–" + d.end});
     auto& chosen = kiosk_.form.deputy_id;
     if (!chosen.empty() && std::none_of(kiosk_.duty_deputies.begin(), kiosk_.duty_deputies.end(),
                                         [&](const ui::Choice& x) { return x.id == chosen; }))

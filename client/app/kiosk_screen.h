@@ -47,7 +47,7 @@ private:
     int64_t now() const;
     std::string today(const Context& c) const;
     void refresh_duty(Context& c);  // the deputies on duty now
-    void new_visitor(Context& c);  // back to welcome, everything the visitor typed forgotten
+    void new_visitor(Context& c);   // back to welcome, everything the visitor typed forgotten
     bool name_valid(Context& c);
     bool phone_valid();
     bool topic_valid(Context& c);

@@ -27,7 +27,7 @@ public:
     std::string assets_dir;
     std::string data_folder;
     ui::RefData ref;
-    bool immediate = false;     // screenshots and scripts: no debounce
+    bool immediate = false;  // screenshots and scripts: no debounce
     // The app's wall clock, given to the store (Store::now): the OS clock, or --now's. Set before open().
     sync::WallClock wall;
     bool data_changed = false;  // something to redraw

@@ -538,7 +538,8 @@ struct Kiosk {
         ImGui::PopStyleColor();
         const float margin = l.pad * 2;
         // Wide enough for the message on one or two lines: the whole width in portrait.
-        const float w = l.portrait ? display.x - margin * 2 : std::min(display.x - margin * 2, std::max(560.0f, display.x * 0.6f));
+        const float w =
+            l.portrait ? display.x - margin * 2 : std::min(display.x - margin * 2, std::max(560.0f, display.x * 0.6f));
         const float pad = l.pad * 2;
         const float text_w = w - pad * 2;
         const std::string title = ui.tr("kiosk.idle_title");

@@ -35,9 +35,9 @@ TEST_CASE("on duty: slots before, during and after now; start included, end excl
     CHECK(now[2].start == "10:00");
 
     CHECK(ids(duty::on_duty(slots, "2026-03-20", "07:59")).empty());
-    CHECK(ids(duty::on_duty(slots, "2026-03-20", "08:00")) == std::vector<std::string>{"early"});  // start: on
+    CHECK(ids(duty::on_duty(slots, "2026-03-20", "08:00")) == std::vector<std::string>{"early"});        // start: on
     CHECK(ids(duty::on_duty(slots, "2026-03-20", "10:00")) == std::vector<std::string>{"a", "b", "c"});  // s1 ended
-    CHECK(ids(duty::on_duty(slots, "2026-03-20", "12:00")).empty());  // end: off
+    CHECK(ids(duty::on_duty(slots, "2026-03-20", "12:00")).empty());                                     // end: off
     CHECK(ids(duty::on_duty(slots, "2026-03-20", "16:59")) == std::vector<std::string>{"late"});
     CHECK(ids(duty::on_duty(slots, "2026-03-20", "17:00")).empty());
     CHECK(ids(duty::on_duty(slots, "2026-03-21", "10:30")).empty());
