@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
                 std::cerr << "liaison: --text-size must be 14 to 32\n";
                 return 2;
             }
+        } else if (w == "--now") {
+            app.now_ms = liaison::platform::local_ms(next("--now"));
+            if (app.now_ms < 0) {
+                std::cerr << "liaison: --now must be \"YYYY-MM-DD HH:MM\" (local time)\n";
+                return 2;
+            }
         } else if (w == "--demo") {
             app.demo = true;
         } else if (w == "--kiosk") {

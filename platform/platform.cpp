@@ -1,6 +1,7 @@
 #include "platform/platform.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -73,6 +74,21 @@ std::string local_date(int64_t unix_ms) {
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return buf;
+}
+
+int64_t local_ms(const std::string& datetime) {
+    std::tm tm{};
+    char rest = 0;
+    if (datetime.size() != 16 || std::sscanf(datetime.c_str(), "%4d-%2d-%2d %2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+                                             &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &rest) != 5)
+        return -1;
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    const std::time_t t = std::mktime(&tm);
+    return t == static_cast<std::time_t>(-1) ? -1 : static_cast<int64_t>(t) * 1000;
 }
 
 std::string local_datetime(int64_t unix_ms) {

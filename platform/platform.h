@@ -23,5 +23,7 @@ std::string new_id();
 // Local calendar date "YYYY-MM-DD" and time "YYYY-MM-DD HH:MM" for a unix ms time.
 std::string local_date(int64_t unix_ms);
 std::string local_datetime(int64_t unix_ms);
+// "YYYY-MM-DD HH:MM" read as local time, in unix ms; -1 when it is not such a time.
+int64_t local_ms(const std::string& datetime);
 
 }  // namespace liaison::platform

@@ -508,8 +508,10 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
 }
 
 // `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-pin).
+// kiosk-idle: the phone step under the idle sheet (a screenshot of the 还在吗？ warning).
 int start_kiosk_view(AppModel& model, const AppOptions& opt) {
-    const auto step = ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Welcome);
+    const bool idle = opt.view == "kiosk-idle";
+    const auto step = idle ? ui::KioskStep::Phone : ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Welcome);
     if (auto st = model.start_kiosk(step, opt.kiosk); !st) {
         std::cerr << "liaison: kiosk: " << st.error().message << "\n";
         return 2;
@@ -521,22 +523,22 @@ int start_kiosk_view(AppModel& model, const AppOptions& opt) {
     }
     // A visitor's English switch: the kiosk itself always greets in Chinese.
     if (opt.lang == "en") model.apply(ui::intent::Kiosk{ui::intent::KioskAction::Language, "en"});
+    if (idle) model.kiosk.hold_idle_warning();  // after the switch, which is input
     return 0;
 }
 
 // The view asked for on the command line; 0, or the exit code when it cannot be shown.
 int start_view(AppModel& model, const AppOptions& opt) {
-    if (opt.kiosk || (model.view() != ui::View::FirstRun && ui::kiosk_step_from_name(opt.view)))
+    if (opt.kiosk ||
+        (model.view() != ui::View::FirstRun && (ui::kiosk_step_from_name(opt.view) || opt.view == "kiosk-idle")))
         return start_kiosk_view(model, opt);
     if (model.view() == ui::View::FirstRun) return 0;
     auto v = ui::view_from_name(opt.view);
     if (!v) {
-        std::cerr
-            << "liaison: unknown view '" << opt.view
-            << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
-               "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, cases, "
-               "case-detail, "
-               "case-form, deputy-record, stats)\n";
+        std::cerr << "liaison: unknown view '" << opt.view
+                  << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
+                     "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, "
+                     "kiosk-declined, kiosk-idle, cases, case-detail, case-form, deputy-record, stats)\n";
         return 2;
     }
     if (*v == ui::View::Queue && !opt.screenshot.empty()) {
@@ -562,6 +564,12 @@ int run(const AppOptions& opt) {
     }
     model.glyphs = glyphs->get();
     model.immediate = !opt.screenshot.empty();
+    if (opt.now_ms > 0) {
+        // --now: the clock starts at the time given and runs from there.
+        model.wall = [start = opt.now_ms, mono = platform::monotonic_ms()] {
+            return start + (platform::monotonic_ms() - mono);
+        };
+    }
     // --screenshot works on a throwaway copy of the station: its sample data never syncs.
     if (auto st = model.open(opt.data_dir, opt.lang, opt.demo || std::getenv("LIAISON_DEMO") != nullptr,
                              !opt.screenshot.empty());

@@ -17,6 +17,9 @@ struct AppOptions {
     // --screenshot: fail when a widget whose id starts with this is not wholly on screen
     std::string expect_inside;
     float text_px = 0;  // --text-size: the desk's text size for this run (not saved); 0: the saved one
+    // --now "YYYY-MM-DD HH:MM": the store's wall clock starts there and runs (tests, screenshots:
+    // who is on duty, the day's tickets); 0: the OS clock
+    int64_t now_ms = 0;
 };
 
 int run(const AppOptions& opt);  // returns the process exit code

@@ -193,7 +193,7 @@ Status seed_demo(store::Store& s, size_t visits) {
 
     std::mt19937 rng(20240601);  // fixed: the demo looks the same on every tablet
     auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
-    const int64_t now = platform::wall_ms();
+    const int64_t now = s.now();  // the store's clock: --now moves the demo station's days with it
     const int64_t day = 86400000;
     std::vector<store::Visit> batch;
     batch.reserve(std::min<size_t>(visits, 10000));

@@ -22,11 +22,11 @@ std::string read_text(const std::string& path) {
     ss << in.rdbuf();
     return ss.str();
 }
-
-std::string today() { return platform::local_date(platform::wall_ms()); }
 }  // namespace
 
 int64_t KioskScreen::now() const { return platform::monotonic_ms() + clock_offset_ms_; }
+
+std::string KioskScreen::today(const Context& c) const { return platform::local_date(wall(c)); }
 
 void KioskScreen::draw(ui::Ui& u, ui::View v, const Context& c) {
     if (v == ui::View::Kiosk)
@@ -70,16 +70,30 @@ void KioskScreen::load_language(const std::string& lang, Context& c) {
     if (c.i18n.lang() != lang) c.app.use_language(lang);  // not saved: the next visitor starts in Chinese again
     kiosk_.lang = c.i18n.lang();
     kiosk_.consent = c.shown(read_text(c.assets_dir + "/consent/consent." + kiosk_.lang + ".md"));
-    // Today's duty slots: the deputies a visitor may ask for.
+    refresh_duty(c);
+}
+
+// The deputies a visitor may ask for: those whose duty slot is running now, on the kiosk's clock.
+// Asked again when the deputy step opens: a slot may end while the visitor types.
+void KioskScreen::refresh_duty(Context& c) {
     kiosk_.duty_deputies.clear();
-    if (auto slots = store::duty::slots(c.store, today(), today())) {
-        for (const auto& slot : *slots)
-            for (const auto& id : slot.deputy_ids) {
-                auto& list = kiosk_.duty_deputies;
-                if (std::any_of(list.begin(), list.end(), [&](const ui::Choice& x) { return x.id == id; })) continue;
-                list.push_back({id, c.ref.label(c.ref.deputies, id) + "  " + slot.start + "–" + slot.end});
-            }
+    auto on = store::duty::on_duty(c.store, wall(c));
+    if (!on) {
+        kiosk_.error = on.error().message;
+        return;
     }
+    for (const auto& d : *on)
+        kiosk_.duty_deputies.push_back(
+            {d.deputy_id, c.ref.label(c.ref.deputies, d.deputy_id) + "  " + d.start + "–" + d.end});
+    auto& chosen = kiosk_.form.deputy_id;
+    if (!chosen.empty() && std::none_of(kiosk_.duty_deputies.begin(), kiosk_.duty_deputies.end(),
+                                        [&](const ui::Choice& x) { return x.id == chosen; }))
+        chosen.clear();  // their slot ended: back to 不指定
+}
+
+void KioskScreen::hold_idle_warning() {
+    kiosk_.countdown_s = static_cast<int>(idle_.countdown_ms / 1000);
+    idle_held_ = true;
 }
 
 void KioskScreen::new_visitor(Context& c) {
@@ -130,7 +144,7 @@ std::string KioskScreen::topic_text(const Context& c) const {
 
 // 请工作人员帮助: noted in this store, where the desk's queue panel shows it until staff clear it.
 void KioskScreen::call_help(Context& c) {
-    const std::string at = platform::local_datetime(platform::wall_ms()).substr(11, 5);
+    const std::string at = platform::local_datetime(wall(c)).substr(11, 5);
     if (auto st = c.store.set_setting("queue.help_call", at); !st) {
         kiosk_.error = st.error().message;
         return;
@@ -183,7 +197,7 @@ void KioskScreen::corner_tap(int64_t now) {
 // Returns true when the PIN was right and the kiosk was left for the desk app.
 bool KioskScreen::enter_pin(Context& c) {
     if (!lock_) return false;
-    const auto a = lock_->enter(kiosk_.pin, platform::wall_ms() + clock_offset_ms_);
+    const auto a = lock_->enter(kiosk_.pin, wall(c));
     kiosk_.pin.clear();
     if (auto st = store::kiosk::save_lock_state(c.store, *lock_); !st) {
         // Unrecorded attempts would reset the lockout on a restart: fail closed, even for the
@@ -214,8 +228,9 @@ void KioskScreen::leave(Context& c) {
 }
 
 // While locked out, the PIN pad says for how long; returns the time left (0: not locked).
-int64_t KioskScreen::show_lockout(const ui::I18n& i18n) {
-    const int64_t left = lock_->locked_for_ms(platform::wall_ms() + clock_offset_ms_);
+int64_t KioskScreen::show_lockout(const Context& c) {
+    const ui::I18n& i18n = c.i18n;
+    const int64_t left = lock_->locked_for_ms(wall(c));
     kiosk_.pin_locked = left > 0;
     if (left <= 0) return 0;
     const int64_t s = (left + 999) / 1000;
@@ -251,21 +266,25 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
     const int64_t t = now();
     last_input_ = t;
     kiosk_.countdown_s = 0;
+    idle_held_ = false;
     due_ = 0;  // recomputed by run_timers
     switch (k.action) {
         case A::Touch: break;
         case A::Start:
         case A::Consent: kiosk_.step = KioskStep::Consent; break;
         case A::Agree: kiosk_.step = KioskStep::Name; break;
-        case A::Disagree:  // nothing of this visitor is kept
-        case A::Done: new_visitor(c); break;
+        case A::Disagree: kiosk_.step = KioskStep::Declined; break;  // says what happens instead
+        case A::Done: new_visitor(c); break;                         // nothing of this visitor is kept
+        case A::StillHere: break;                                    // the timer restarted above
         case A::Next:
             if (kiosk_.step == KioskStep::Name && name_valid(c))
                 kiosk_.step = KioskStep::Phone;
             else if (kiosk_.step == KioskStep::Phone && phone_valid())
                 kiosk_.step = KioskStep::Topic;
-            else if (kiosk_.step == KioskStep::Topic && topic_valid(c))
+            else if (kiosk_.step == KioskStep::Topic && topic_valid(c)) {
+                refresh_duty(c);
                 kiosk_.step = KioskStep::Deputy;
+            }
             break;
         case A::Back:
             if (kiosk_.step == KioskStep::Deputy)
@@ -289,7 +308,7 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
             if (pin_action(k, c)) return;
             break;
     }
-    if (kiosk_.step == KioskStep::Pin && lock_) show_lockout(c.i18n);
+    if (kiosk_.step == KioskStep::Pin && lock_) show_lockout(c);
     c.app.changed();
 }
 
@@ -326,7 +345,7 @@ bool KioskScreen::idle_timer(int64_t now, Context& c) {
 
 // The PIN pad's lockout message, each second until PINs may be tried again.
 bool KioskScreen::lockout_timer(int64_t now, Context& c) {
-    if (const int64_t left = show_lockout(c.i18n); left > 0)
+    if (const int64_t left = show_lockout(c); left > 0)
         sooner(now + std::min<int64_t>(1000, left));
     else
         kiosk_.pin_message.clear();
@@ -342,7 +361,7 @@ bool KioskScreen::run_timers(int64_t mono, Context& c) {
     bool changed = false;
     if (kiosk_.step == KioskStep::Ticket)
         changed = ticket_timer(now, c);
-    else if (kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh")
+    else if ((kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh") && !idle_held_)
         changed = idle_timer(now, c);
     if (kiosk_.step == KioskStep::Pin && kiosk_.pin_locked && lock_) changed = lockout_timer(now, c);
     if (changed) c.app.changed();
@@ -357,7 +376,7 @@ int64_t KioskScreen::next_deadline(ui::View shown) const {
 // ---- the desk's queue panel ----
 
 void KioskScreen::refresh_queue(Context& c) {
-    queue_.date = today();
+    queue_.date = today(c);
     queue_.rows.clear();
     queue_.waiting = 0;
     if (auto help = c.store.setting("queue.help_call")) queue_.help_call = *help;
@@ -419,7 +438,7 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
             if (auto st = c.store.set_setting("queue.help_call", ""); !st) queue_.message = st.error().message;
             break;
         case A::CallNext: {
-            auto t = store::queue::call_next(c.store, today());
+            auto t = store::queue::call_next(c.store, today(c));
             if (!t) {
                 queue_.message =
                     t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : t.error().message;

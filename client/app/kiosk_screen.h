@@ -37,10 +37,17 @@ public:
     void load_language(const std::string& lang, Context& c);  // the visitor's language and today's duty deputies
     void set_form(ui::KioskForm f) { kiosk_.form = std::move(f); }
     void show_ticket(const store::QueueTicket& t, Context& c);
+    // Screenshots (view kiosk-idle): the 还在吗？ sheet as its countdown starts, held there until input.
+    void hold_idle_warning();
+
+    // The kiosk's wall clock: the store's (Store::now: the OS's, or --now's), moved by `advance`.
+    int64_t wall(const Context& c) const { return c.store.now() + clock_offset_ms_; }
 
 private:
     int64_t now() const;
-    void new_visitor(Context& c);  // back to welcome, everything the visitor typed forgotten
+    std::string today(const Context& c) const;
+    void refresh_duty(Context& c);  // the deputies on duty now
+    void new_visitor(Context& c);   // back to welcome, everything the visitor typed forgotten
     bool name_valid(Context& c);
     bool phone_valid();
     bool topic_valid(Context& c);
@@ -51,7 +58,7 @@ private:
     bool pin_action(const ui::intent::Kiosk& k, Context& c);  // true: the kiosk was left
     bool enter_pin(Context& c);
     void leave(Context& c);
-    int64_t show_lockout(const ui::I18n& i18n);
+    int64_t show_lockout(const Context& c);
     bool ticket_timer(int64_t now, Context& c);
     bool idle_timer(int64_t now, Context& c);
     bool lockout_timer(int64_t now, Context& c);
@@ -65,6 +72,7 @@ private:
     int64_t left_until_ = 0;
     bool locked_ = false;
     int64_t clock_offset_ms_ = 0;  // scripts move the kiosk's clock forward
+    bool idle_held_ = false;       // hold_idle_warning()
     // The kiosk clock (monotonic ms plus the offset).
     int64_t last_input_ = 0, due_ = 0, ticket_until_ = 0, last_tap_ = 0;
     float desk_font_px_ = 20;  // restored when the kiosk is left

@@ -41,6 +41,7 @@ Status AppModel::open_store(const std::string& data_dir) {
     if (!platform::ensure_dir(data_dir)) return Error{Error::Kind::Io, "cannot create data folder " + data_dir};
     store::OpenOptions oo;
     oo.create = true;
+    oo.wall = wall;
     auto s = store::Store::open(data_dir + "/liaison.db", oo);
     if (!s) return s.error();
     store = std::move(*s);
@@ -60,7 +61,9 @@ Status AppModel::use_scratch_copy() {
     if (!platform::ensure_dir(dir)) return Error{Error::Kind::Io, "cannot create " + dir};
     scratch_dir_ = dir;
     LIAISON_TRY(store->backup(dir + "/liaison.db"));
-    auto s = store::Store::open(dir + "/liaison.db", store::OpenOptions{});
+    store::OpenOptions oo;
+    oo.wall = wall;
+    auto s = store::Store::open(dir + "/liaison.db", oo);
     if (!s) return s.error();
     store = std::move(*s);
     data_folder = dir;

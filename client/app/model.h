@@ -27,7 +27,9 @@ public:
     std::string assets_dir;
     std::string data_folder;
     ui::RefData ref;
-    bool immediate = false;     // screenshots and scripts: no debounce
+    bool immediate = false;  // screenshots and scripts: no debounce
+    // The app's wall clock, given to the store (Store::now): the OS clock, or --now's. Set before open().
+    sync::WallClock wall;
     bool data_changed = false;  // something to redraw
     // The background sync worker is owned by the event loop, which stops it before the UI queue
     // it posts to goes away; the model only nudges it.

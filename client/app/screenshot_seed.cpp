@@ -7,15 +7,18 @@
 namespace liaison::app {
 
 namespace {
-std::string today() { return platform::local_date(platform::wall_ms()); }
+// Today on the store's clock (--now in the screenshot tests).
+std::string today(store::Store& s) { return platform::local_date(s.now()); }
 
-// A duty slot today, so the deputy step has someone to offer.
+// A duty slot today, so the deputy step has someone to offer (the demo station has its own;
+// who is offered depends on the time: the screenshot tests fix it with --now).
 Status seed_duty_slot(AppModel& m) {
-    auto slots = store::duty::slots(*m.store, today(), today());
+    const std::string today = app::today(*m.store);
+    auto slots = store::duty::slots(*m.store, today, today);
     if (!slots) return slots.error();
     if (!slots->empty() || m.ref.deputies.empty()) return {};
     store::DutySlot d;
-    d.date = today();
+    d.date = today;
     d.start = "09:00";
     d.end = "12:00";
     d.deputy_ids.push_back(m.ref.deputies.front().id);
@@ -62,7 +65,7 @@ Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step) {
 }
 
 Status seed_queue_screenshot(store::Store& s) {
-    auto ts = store::queue::tickets(s, today());
+    auto ts = store::queue::tickets(s, today(s));
     if (!ts) return ts.error();
     if (!ts->empty()) return {};
     const struct {
@@ -81,8 +84,8 @@ Status seed_queue_screenshot(store::Store& s) {
         if (auto r = store::queue::take_ticket(s, t); !r) return r.error();
     }
     // The first stays "called" (the desk is receiving that visitor); the second left.
-    if (auto first = store::queue::call_next(s, today()); !first) return first.error();
-    auto second = store::queue::call_next(s, today());
+    if (auto first = store::queue::call_next(s, today(s)); !first) return first.error();
+    auto second = store::queue::call_next(s, today(s));
     if (!second) return second.error();
     if (auto left = store::queue::leave(s, second->id); !left) return left.error();
     return {};

@@ -14,6 +14,7 @@ namespace liaison::app {
 
 namespace {
 constexpr int64_t kFindTimeoutMs = 3000;
+constexpr int kDragFrames = 6;
 
 int scancode(const std::string& k) {
     if (k == "Enter" || k == "Return") return SDL_SCANCODE_RETURN;
@@ -73,7 +74,7 @@ Result<Script> Script::load(const std::string& path) {
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
         static const char* known[] = {"click", "type",       "key",         "wait",           "scroll",
                                       "view",  "screenshot", "expect-text", "expect-no-text", "frame-stats",
-                                      "quit",  "advance",    "close",       "expect-inside"};
+                                      "quit",  "advance",    "close",       "expect-inside",  "drag"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)
@@ -115,6 +116,13 @@ void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui) {
         SDL_Event quit{};
         quit.type = SDL_QUIT;  // what Alt+F4, the window's close button or the OS send
         SDL_PushEvent(&quit);
+    } else if (s.cmd == "drag") {
+        // press, kDragFrames moves, release: one frame each
+        const float dy = static_cast<float>(std::atof(s.arg.c_str()));
+        const ImVec2 from(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f);
+        const float k = static_cast<float>(std::min(phase_, kDragFrames)) / kDragFrames;
+        io.MousePos = mouse_ = ImVec2(from.x, from.y + dy * k);
+        io.MouseDown[0] = phase_ <= kDragFrames;
     } else if (s.cmd == "scroll" && phase_ == 0) {
         io.MousePos = mouse_ = ImVec2(io.DisplaySize.x * 0.6f, io.DisplaySize.y * 0.6f);
         io.MouseWheel -= static_cast<float>(std::atof(s.arg.c_str()));
@@ -146,6 +154,8 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
         }
     } else if (s.cmd == "type" || s.cmd == "scroll") {
         settle_ = settle;
+    } else if (s.cmd == "drag") {
+        if (++phase_ > kDragFrames + 1) settle_ = settle;
     } else if (s.cmd == "key" || s.cmd == "close") {
         if (++phase_ > 1) settle_ = settle;
     } else if (s.cmd == "wait") {

@@ -5,6 +5,8 @@
 //   wait [MS]            until debounced work (search, draft) ran; or MS milliseconds
 //   advance MS           move the app's kiosk clock MS milliseconds forward (idle timeout, PIN lockout)
 //   scroll N             mouse wheel N notches down (negative: up) over the content
+//   drag DY              a finger pressed mid-screen, moved DY pixels (negative: up) over a few
+//                        frames, lifted: touch scrolling
 //   view NAME            go to a view directly
 //   screenshot FILE      PNG of the next frame
 //   expect-text TEXT     TEXT is drawn (waits up to 3 s); expect-no-text TEXT the opposite

@@ -110,6 +110,26 @@ Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std
     return out;
 }
 
+std::vector<OnDuty> on_duty(const std::vector<DutySlot>& slots, const std::string& date, const std::string& hhmm) {
+    std::vector<OnDuty> out;
+    for (const auto& slot : slots) {
+        // "HH:MM" strings compare as times.
+        if (slot.date != date || hhmm < slot.start || hhmm >= slot.end) continue;
+        for (const auto& id : slot.deputy_ids)
+            if (std::none_of(out.begin(), out.end(), [&](const OnDuty& d) { return d.deputy_id == id; }))
+                out.push_back(OnDuty{id, slot.start, slot.end});
+    }
+    return out;
+}
+
+Result<std::vector<OnDuty>> on_duty(Store& s, int64_t now_ms) {
+    const std::string at = platform::local_datetime(now_ms);  // "YYYY-MM-DD HH:MM"
+    const std::string date = at.substr(0, 10);
+    auto today = slots(s, date, date);
+    if (!today) return today.error();
+    return on_duty(*today, date, at.substr(11, 5));
+}
+
 // ---------------------------------------------------------------- activities
 
 const std::vector<cases::Name>& activity_types() {

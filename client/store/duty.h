@@ -31,6 +31,17 @@ Status remove_slot(Store& s, const std::string& id);
 // Oldest first (date, start).
 Result<std::vector<DutySlot>> slots(Store& s, const std::string& from = "", const std::string& to = "");
 
+// ---- who is on duty now (the kiosk's deputy step) ----
+struct OnDuty {
+    std::string deputy_id, start, end;  // the slot the deputy is on duty in ("09:00", "12:00")
+};
+// The deputies of the slots on `date` running at `hhmm` (start <= hhmm < end: a slot ending at
+// 12:00 is over at 12:00), each once (their first slot), in slot order. Pure.
+std::vector<OnDuty> on_duty(const std::vector<DutySlot>& slots, const std::string& date, const std::string& hhmm);
+// The same from the store at `now_ms` (unix ms, read as local time): pass the store's clock
+// (Store::now), never the OS's, so tests and screenshots can fix the time.
+Result<std::vector<OnDuty>> on_duty(Store& s, int64_t now_ms);
+
 // ---- activities ----
 const std::vector<cases::Name>& activity_types();               // kActivityTypes with 中文/English names
 Result<std::string> parse_activity_type(const std::string& s);  // code, Chinese or English name

@@ -23,6 +23,7 @@ const char* kiosk_step_name(KioskStep s) {
         case KioskStep::Deputy: return "kiosk-deputy";
         case KioskStep::Ticket: return "kiosk-ticket";
         case KioskStep::Pin: return "kiosk-pin";
+        case KioskStep::Declined: return "kiosk-declined";
     }
     return "kiosk-welcome";
 }
@@ -30,7 +31,7 @@ const char* kiosk_step_name(KioskStep s) {
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n) {
     if (n == "kiosk") return KioskStep::Welcome;
     for (KioskStep s : {KioskStep::Welcome, KioskStep::Consent, KioskStep::Name, KioskStep::Phone, KioskStep::Topic,
-                        KioskStep::Deputy, KioskStep::Ticket, KioskStep::Pin})
+                        KioskStep::Deputy, KioskStep::Ticket, KioskStep::Pin, KioskStep::Declined})
         if (n == kiosk_step_name(s)) return s;
     return std::nullopt;
 }
@@ -220,6 +221,36 @@ struct Kiosk {
         help_button(bw);
     }
 
+    // The height centred() takes for `t` at `scale` in a column `wrap` wide.
+    float centred_h(const std::string& t, float scale, float wrap) {
+        const float size = ui.push_title_font(scale);
+        const float h = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, wrap, t.c_str()).y;
+        ImGui::PopFont();
+        return std::max(size, h);
+    }
+
+    // 不同意 on the consent: what happens instead, in plain words; back to the consent, or finish.
+    void declined() {
+        const Layout& l = ui.layout();
+        const float h = ImGui::GetContentRegionAvail().y;
+        gap(h * (l.portrait ? 0.16f : 0.06f));
+        centred(ui.tr("kiosk.declined_title"), 1.3f);
+        gap(l.font);
+        centred(ui.tr("kiosk.declined_text"), 0.85f);
+        gap(l.font * 0.5f);
+        centred(ui.tr("kiosk.declined_kept"), 0.7f, color::kMuted);
+        gap(l.font * 1.5f);
+        const float bw = std::min(ImGui::GetContentRegionAvail().x, std::max(l.width * 0.5f, 360.0f));
+        const float x = ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2;
+        ImGui::SetCursorPosX(x);
+        if (big_button("kiosk.declined.finish", ui.tr("kiosk.declined_finish"), bw)) act(KioskAction::Done);
+        gap(4);
+        ImGui::SetCursorPosX(x);
+        if (big_button("kiosk.declined.back", ui.tr("kiosk.declined_back"), bw, Tone::Normal))
+            act(KioskAction::Consent);
+        welcome_help();
+    }
+
     // The consent text: a small subset of Markdown (# headings, - items, **bold** marks dropped).
     void consent_text() {
         size_t p = 0;
@@ -397,7 +428,11 @@ struct Kiosk {
             ui.tr("kiosk.deputy_title"),
             [&] {
                 const Layout& l = ui.layout();
-                ui.muted(ui.tr("kiosk.deputy_hint"));
+                // Nobody on duty: said plainly where the hint would be, and 不指定 is all there is.
+                if (s.duty_deputies.empty())
+                    ui.text(ui.tr("kiosk.deputy_none_today"));
+                else
+                    ui.muted(ui.tr("kiosk.deputy_hint"));
                 gap(8);
                 const float w = ImGui::GetContentRegionAvail().x;
                 const float cw = l.portrait ? w : (w - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -412,10 +447,6 @@ struct Kiosk {
                 };
                 choice("", ui.tr("kiosk.deputy_any"));
                 for (const auto& d : s.duty_deputies) choice(d.id, d.label);
-                if (s.duty_deputies.empty()) {
-                    gap(8);
-                    ui.muted(ui.tr("kiosk.deputy_none_today"));
-                }
                 if (!s.error.empty()) {
                     gap(8);
                     ui.error(ui.tr("kiosk.take_failed") + " " + s.error);
@@ -489,26 +520,68 @@ struct Kiosk {
         if (big_button("kiosk.pin.cancel", ui.tr("kiosk.pin_cancel"), w, Tone::Normal)) act(KioskAction::PinCancel);
     }
 
-    void countdown_banner() {
+    // 还在吗？: the idle reset is near. The screen dims, a card counts down, and a big 继续 keeps
+    // everything typed; any other input keeps it too. Nothing under the scrim takes a tap.
+    void idle_sheet() {
         if (s.countdown_s <= 0) return;
         const Layout& l = ui.layout();
-        const std::string t = ui.fmt("kiosk.countdown", {std::to_string(s.countdown_s)});
-        ui.note_text(t);
-        auto* dl = ImGui::GetForegroundDrawList();
-        ImFont* f = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : ImGui::GetFont();
-        const float size = f->FontSize * ImGui::GetIO().FontGlobalScale;
-        const ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, 0, t.c_str());
-        const float bh = ts.y + 40;
-        const ImVec2 a((l.width - ts.x) / 2 - 32, l.height * 0.5f - bh / 2);
-        dl->AddRectFilled(a, ImVec2(a.x + ts.x + 64, a.y + bh), IM_COL32(50, 50, 50, 235), 16);
-        dl->AddText(f, size, ImVec2(a.x + 32, a.y + 20), IM_COL32_WHITE, t.c_str());
+        const ImVec2 display = ImGui::GetIO().DisplaySize;
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(display);
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 130));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+        // Not focused on appearing: a field being typed in stays active, its text untouched.
+        ImGui::Begin("##kiosk.idle.scrim", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing);
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor();
+        const float margin = l.pad * 2;
+        // Wide enough for the message on one or two lines: the whole width in portrait.
+        const float w =
+            l.portrait ? display.x - margin * 2 : std::min(display.x - margin * 2, std::max(560.0f, display.x * 0.6f));
+        const float pad = l.pad * 2;
+        const float text_w = w - pad * 2;
+        const std::string title = ui.tr("kiosk.idle_title");
+        const std::string left = ui.fmt("kiosk.idle_left", {std::to_string(s.countdown_s)});
+        const std::string what = ui.tr("kiosk.idle_text");
+        // Its height, as drawn below: three texts, three gaps, the button, spacing after each but the last.
+        const float sy = ImGui::GetStyle().ItemSpacing.y, button_pad = l.touch * 0.3f;
+        ui.push_heading_font();
+        const float button_h = ImGui::GetFontSize() + button_pad * 2;
+        ImGui::PopFont();
+        const float h = pad * 2 + centred_h(title, 1.3f, text_w) + centred_h(left, 1.0f, text_w) +
+                        centred_h(what, 0.75f, text_w) + 8 + l.font + sy * 6 + button_h;
+        ImGui::SetCursorScreenPos(ImVec2((display.x - w) / 2, std::max(margin, (display.y - h) / 2)));
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kCard);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(pad, pad));
+        ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 18.0f);
+        ImGui::BeginChild("kiosk.idle.card", ImVec2(w, std::min(h, display.y - margin * 2)), false,
+                          ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+        centred(title, 1.3f);
+        gap(4);
+        centred(left, 1.0f, color::kPrimary);
+        gap(4);
+        centred(what, 0.75f, color::kMuted);
+        gap(l.font);
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(24, button_pad));
+        if (big_button("kiosk.idle.continue", ui.tr("kiosk.idle_continue"), ImGui::GetContentRegionAvail().x))
+            act(KioskAction::StillHere);
+        ImGui::PopStyleVar();
+        ImGui::EndChild();
+        ImGui::PopStyleVar(2);
+        ImGui::PopStyleColor();
+        ImGui::End();
     }
 };
 
 bool any_input() {
     const ImGuiIO& io = ImGui::GetIO();
-    if (io.MouseClicked[0] || io.MouseReleased[0] || io.MouseWheel != 0.0f || io.InputQueueCharacters.Size > 0)
+    if (io.MouseClicked[0] || io.MouseReleased[0] || io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f ||
+        io.InputQueueCharacters.Size > 0)
         return true;
+    // A finger dragging (the consent text read by scrolling it): SDL turns touch into mouse input.
+    if (io.MouseDown[0] && (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f)) return true;
     for (ImGuiKey k : {ImGuiKey_Backspace, ImGuiKey_Enter, ImGuiKey_Delete, ImGuiKey_LeftArrow, ImGuiKey_RightArrow,
                        ImGuiKey_Tab, ImGuiKey_Space})
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(k))) return true;
@@ -535,9 +608,10 @@ void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref) {
         case KioskStep::Deputy: k.deputy(); break;
         case KioskStep::Ticket: k.ticket(); break;
         case KioskStep::Pin: k.pin(); break;
+        case KioskStep::Declined: k.declined(); break;
     }
     ImGui::PopID();
-    k.countdown_banner();
+    k.idle_sheet();
 }
 
 }  // namespace liaison::ui

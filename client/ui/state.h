@@ -136,7 +136,8 @@ struct FirstRunState {
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
 // One question per screen: name (and how many came), phone, topic (optional), deputy.
-enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Pin };
+// Declined: 不同意 on the consent explains what happens instead (the desk registers the visitor).
+enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Pin, Declined };
 const char* kiosk_step_name(KioskStep s);                             // "kiosk-welcome" ...
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
 
@@ -155,10 +156,10 @@ struct KioskState {
     int drawn_session = -1;             // the view clears ImGui's active field when this differs
     std::string lang;                   // the visitor's language; back to Chinese for the next visitor
     std::string consent;                // consent text (markdown), display form
-    std::vector<Choice> duty_deputies;  // today's duty slots: deputy id, "09:00–12:00 name"
+    std::vector<Choice> duty_deputies;  // on duty now (a slot running): deputy id, "name  09:00–12:00"
     std::string ticket_label;           // "A007"
     int64_t ticket_ahead = 0;
-    int countdown_s = 0;    // idle countdown shown in its last seconds (0: none)
+    int countdown_s = 0;    // idle: the 还在吗？ sheet with this many seconds left (0: none)
     int ticket_left_s = 0;  // the ticket screen returns to welcome after this
     std::string error;      // store message, one line
     // PIN pad
@@ -241,7 +242,9 @@ enum class KioskAction {
     PinEnter,
     PinCancel,
     Touch,
-    Help  // 请工作人员帮助: shows in the desk's queue panel
+    Help,      // 请工作人员帮助: shows in the desk's queue panel
+    StillHere  // 继续 on the idle sheet: the visitor stays, with everything typed
+
 };
 struct Kiosk {
     KioskAction action;

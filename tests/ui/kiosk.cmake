@@ -1,7 +1,14 @@
 # Kiosk and queue scripts: run the real app headless with a script, then check the store with
-# the command line. MODE: checkin | idle | pin | pinchange | call | leave | help.
+# the command line. MODE: checkin | idle | pin | pinchange | call | leave | help | decline | deputy.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(view kiosk)
+set(now)
+set(date)
+if(MODE STREQUAL "deputy")
+  # who is on duty depends on the time: 10:30 on a fixed day (the demo's 09:00–11:30 slot runs)
+  set(now --now "2026-03-16 10:30")
+  set(date --date 2026-03-16)
+endif()
 if(MODE STREQUAL "pin" OR MODE STREQUAL "pinchange")
   set(view settings)  # staff start kiosk mode from the settings
 endif()
@@ -21,14 +28,14 @@ if(MODE STREQUAL "call" OR MODE STREQUAL "leave")
     message(FATAL_ERROR "queue add failed (${rc}): ${err}")
   endif()
 endif()
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --size ${SIZE} --view ${view} --script ${SCRIPT}
+execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo ${now} --size ${SIZE} --view ${view} --script ${SCRIPT}
                 WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "script failed (${rc}): ${err}")
 endif()
 file(GLOB pngs ${DIR}/*.png)
 check_pngs(${SIZE} ${pngs})
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data queue list --json
+execute_process(COMMAND ${LIAISON} --data ${DIR}/data queue list ${date} --json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "queue list failed: ${err}")
@@ -48,6 +55,13 @@ if(MODE STREQUAL "checkin")
   if(NOT number STREQUAL "A001" OR NOT visitor STREQUAL "王䶮" OR NOT phone STREQUAL "13800138000" OR NOT people EQUAL 2
      OR NOT topic STREQUAL "路灯不亮：小区门口" OR NOT category STREQUAL "urban" OR NOT status STREQUAL "waiting")
     message(FATAL_ERROR "the ticket differs from what was typed: ${json}")
+  endif()
+elseif(MODE STREQUAL "deputy")
+  string(JSON deputy GET "${json}" 0 wished_deputy_id)
+  execute_process(COMMAND ${LIAISON} --data ${DIR}/data deputy list --json
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE djson ERROR_VARIABLE err)
+  if(NOT n EQUAL 1 OR deputy STREQUAL "" OR NOT djson MATCHES "${deputy}")
+    message(FATAL_ERROR "the ticket does not carry the deputy chosen: ${json}")
   endif()
 elseif(MODE STREQUAL "call")
   string(JSON status GET "${json}" 0 status)
