@@ -142,7 +142,8 @@ void bar_chart(Ui& ui, const std::vector<ChartBar>& bars, float w, ImU32 col) {
     }
 }
 
-// The six figures with what each counts: one row in landscape, two rows of three in portrait;
+// The six figures with what each counts: one row in landscape, two rows of three in portrait
+// or with large text;
 // then how the case figures are counted (by the month or year a case was registered).
 void figures(Ui& ui, const StatsState& s, float full) {
     const Layout& l = ui.layout();
@@ -155,7 +156,9 @@ void figures(Ui& ui, const StatsState& s, float full) {
         {std::to_string(s.visits), "stats.visits"},           {std::to_string(s.people), "stats.people"},
         {std::to_string(s.suggestions), "stats.suggestions"}, {std::to_string(s.resolved), "stats.resolved"},
         {s.resolution_rate, "stats.resolution_rate"},         {s.satisfaction_rate, "stats.satisfaction_rate"}};
-    const int per_row = l.portrait ? 3 : 6;
+    // Six in a row when each still holds a few words a line (not at the largest text sizes).
+    const float six = (full - gap * 5) / 6;
+    const int per_row = l.portrait || six < l.font * 8 ? 3 : 6;
     const float fw = (full - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
     const float inner = fw - 24;  // figure_card's padding
     for (int row = 0; row < 6; row += per_row) {
@@ -210,7 +213,10 @@ void draw_stats(Ui& ui, const StatsState& s) {
     const float full = ImGui::GetContentRegionAvail().x - st.ScrollbarSize;
     figures(ui, s, full);
 
-    const float half = l.portrait ? full : (full - gap) / 2;
+    // The charts side by side in landscape, unless large text leaves a half too narrow for
+    // twelve months.
+    const bool stacked = l.portrait || (full - gap) / 2 < l.font * 20;
+    const float half = stacked ? full : (full - gap) / 2;
     const float chart_h = l.font * 10;
     {
         ImGui::BeginGroup();
@@ -230,7 +236,7 @@ void draw_stats(Ui& ui, const StatsState& s) {
         card_end(c2);
         ImGui::EndGroup();
     }
-    if (!l.portrait) ImGui::SameLine();
+    if (!stacked) ImGui::SameLine();
     {
         ImGui::BeginGroup();
         const Card card = card_begin(half);
