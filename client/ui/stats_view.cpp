@@ -53,20 +53,23 @@ void figure_card(Ui& ui, const std::string& value, const std::string& name, cons
     card_end(card);
 }
 
-// Years under the month labels, from the right: one that would run into the next is left out
-// (the next one, nearer the present, says more), and a tick marks where a year begins.
-void year_marks(Ui& ui, const std::vector<ChartBar>& bars, ImVec2 p, float slot, float y_tick, float y_text) {
+// Years under the month labels, each after the tick where it begins ("2026" under 1月). A year
+// with too little room after its tick ends before the next one instead ("2025 | 2026" around a
+// boundary after one December), or is left out when it has no room at all.
+void year_marks(Ui& ui, const std::vector<ChartBar>& bars, ImVec2 p, float w, float slot, float y_tick, float y_text) {
     auto* dl = ImGui::GetWindowDrawList();
-    float right = 1e9f;
+    float next = p.x + w;  // where the next year's tick is
     for (size_t i = bars.size(); i-- > 0;) {
         if (bars[i].year.empty()) continue;
         const float x = p.x + slot * static_cast<float>(i);
         if (i > 0) dl->AddLine(ImVec2(x, y_tick), ImVec2(x, y_text + ImGui::GetTextLineHeight()), color::kMuted, 1);
         const float tw = ImGui::CalcTextSize(bars[i].year.c_str()).x;
-        if (x + 4 + tw > right) continue;
-        ui.note_text(bars[i].year);
-        dl->AddText(ImVec2(x + 4, y_text), color::kMuted, bars[i].year.c_str());
-        right = x;
+        const float tx = std::min(x + 4, next - 4 - tw);
+        if (tx >= p.x - 8) {
+            ui.note_text(bars[i].year);
+            dl->AddText(ImVec2(tx, y_text), color::kMuted, bars[i].year.c_str());
+        }
+        next = x;
     }
 }
 
@@ -105,7 +108,7 @@ void column_chart(Ui& ui, const std::vector<ChartBar>& bars, float w, float h) {
         const float lw = ImGui::CalcTextSize(label.c_str()).x;
         dl->AddText(ImVec2(cx - lw / 2, base + 4), b.partial ? color::kPrimary : color::kMuted, label.c_str());
     }
-    year_marks(ui, bars, p, slot, base, base + line + 8);
+    year_marks(ui, bars, p, w, slot, base, base + line + 8);
     ImGui::Dummy(ImVec2(w, h));
 }
 
@@ -178,41 +181,11 @@ void figures(Ui& ui, const StatsState& s, float full) {
     }
     lines(ui, wrap_lines(ui.fmt("stats.cohort_note", {when}), full), color::kMuted);
 }
-}  // namespace
 
-void draw_stats(Ui& ui, const StatsState& s) {
+// The month chart with the cases by status below it, and the categories beside them (or below).
+void charts_section(Ui& ui, const StatsState& s, float full) {
     const Layout& l = ui.layout();
-    const ImGuiStyle& st = ImGui::GetStyle();
-    // Period: month or year, and earlier/later.
-    ui.heading(ui.tr("stats.title"));
-    bool first = true;
-    for (const char* p : {"month", "year"}) {
-        const std::string label = ui.tr(std::string("stats.period.") + p);
-        const float w = ui.chip_width(label);
-        ui.flow(w, first);
-        first = false;
-        if (ui.chip(std::string("stats.period.") + p, label, s.period == p, w))
-            emit_case(ui, intent::StatsPeriod{p, 0});
-    }
-    ImGui::SameLine(0, st.ItemSpacing.x * 3);
-    if (ui.button("stats.prev", "‹", l.touch)) emit_case(ui, intent::StatsPeriod{s.period, -1});
-    ImGui::SameLine();
-    const std::string anchor =
-        s.period == "month" ? ui.fmt("stats.month_label",
-                                     {s.anchor.substr(0, 4),
-                                      s.anchor.size() >= 7 ? std::to_string(std::stoi(s.anchor.substr(5, 2))) : ""})
-                            : ui.fmt("stats.year_label", {s.anchor});
-    const float aw = std::max(ImGui::CalcTextSize(anchor.c_str()).x + 24, l.font * 6);
-    ui.chip("stats.anchor", anchor, true, aw);
-    ImGui::SameLine();
-    if (ui.button("stats.next", "›", l.touch)) emit_case(ui, intent::StatsPeriod{s.period, +1});
-    if (!s.error.empty()) ui.error(s.error);
-
-    ui.begin_scroll("stats.scroll", ImVec2(0, 0));
-    const float gap = st.ItemSpacing.x;
-    const float full = ImGui::GetContentRegionAvail().x - st.ScrollbarSize;
-    figures(ui, s, full);
-
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
     // The charts side by side in landscape, unless large text leaves a half too narrow for
     // twelve months.
     const bool stacked = l.portrait || (full - gap) / 2 < l.font * 20;
@@ -249,22 +222,59 @@ void draw_stats(Ui& ui, const StatsState& s) {
         card_end(card);
         ImGui::EndGroup();
     }
-    // The work summary.
-    {
-        const Card card = card_begin(full);
-        ui.heading(s.report_title);
-        ui.muted(ui.tr("stats.report_note"));
-        for (const auto& line : s.report_lines) ui.text(line);
-        const float bw = std::max(ui.chip_width(ui.tr("stats.copy")), ui.chip_width(ui.tr("stats.export"))) + 16;
-        if (ui.button("stats.copy", ui.tr("stats.copy"), bw)) {
-            ImGui::SetClipboardText(s.report_text.c_str());
-            emit_case(ui, intent::CopiedReport{});
-        }
-        ImGui::SameLine();
-        if (ui.button("stats.export", ui.tr("stats.export"), bw)) emit_case(ui, intent::ExportReport{});
-        if (!s.message.empty()) ui.muted(s.message);
-        card_end(card);
+}
+
+// The work summary, with copy and export.
+void report_card(Ui& ui, const StatsState& s, float full) {
+    const Card card = card_begin(full);
+    ui.heading(s.report_title);
+    ui.muted(ui.tr("stats.report_note"));
+    for (const auto& line : s.report_lines) ui.text(line);
+    const float bw = std::max(ui.chip_width(ui.tr("stats.copy")), ui.chip_width(ui.tr("stats.export"))) + 16;
+    if (ui.button("stats.copy", ui.tr("stats.copy"), bw)) {
+        ImGui::SetClipboardText(s.report_text.c_str());
+        emit_case(ui, intent::CopiedReport{});
     }
+    ImGui::SameLine();
+    if (ui.button("stats.export", ui.tr("stats.export"), bw)) emit_case(ui, intent::ExportReport{});
+    if (!s.message.empty()) ui.muted(s.message);
+    card_end(card);
+}
+}  // namespace
+
+void draw_stats(Ui& ui, const StatsState& s) {
+    const Layout& l = ui.layout();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    // Period: month or year, and earlier/later.
+    ui.heading(ui.tr("stats.title"));
+    bool first = true;
+    for (const char* p : {"month", "year"}) {
+        const std::string label = ui.tr(std::string("stats.period.") + p);
+        const float w = ui.chip_width(label);
+        ui.flow(w, first);
+        first = false;
+        if (ui.chip(std::string("stats.period.") + p, label, s.period == p, w))
+            emit_case(ui, intent::StatsPeriod{p, 0});
+    }
+    ImGui::SameLine(0, st.ItemSpacing.x * 3);
+    if (ui.button("stats.prev", "‹", l.touch)) emit_case(ui, intent::StatsPeriod{s.period, -1});
+    ImGui::SameLine();
+    const std::string anchor =
+        s.period == "month" ? ui.fmt("stats.month_label",
+                                     {s.anchor.substr(0, 4),
+                                      s.anchor.size() >= 7 ? std::to_string(std::stoi(s.anchor.substr(5, 2))) : ""})
+                            : ui.fmt("stats.year_label", {s.anchor});
+    const float aw = std::max(ImGui::CalcTextSize(anchor.c_str()).x + 24, l.font * 6);
+    ui.chip("stats.anchor", anchor, true, aw);
+    ImGui::SameLine();
+    if (ui.button("stats.next", "›", l.touch)) emit_case(ui, intent::StatsPeriod{s.period, +1});
+    if (!s.error.empty()) ui.error(s.error);
+
+    ui.begin_scroll("stats.scroll", ImVec2(0, 0));
+    const float full = ImGui::GetContentRegionAvail().x - st.ScrollbarSize;
+    figures(ui, s, full);
+    charts_section(ui, s, full);
+    report_card(ui, s, full);
     ui.drag_scroll();
     ImGui::EndChild();
 }
