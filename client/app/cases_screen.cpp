@@ -423,6 +423,8 @@ void CasesScreen::stats_charts(const std::string& chart_from, Context& c) {
             b.partial = m.current;
             s.by_month.push_back(std::move(b));
         }
+    } else {
+        s.error = c.shown(months.error().message);
     }
     if (auto st = stats::cases_by_status(c.store.db(), {s.from, s.to, c.store.station_id()})) {
         for (const auto& [code, n] : *st) {
@@ -433,6 +435,8 @@ void CasesScreen::stats_charts(const std::string& chart_from, Context& c) {
             b.permille = s.suggestions ? stats::permille(n, s.suggestions) : -1;
             s.by_status.push_back(std::move(b));
         }
+    } else {
+        s.error = c.shown(st.error().message);
     }
 }
 
