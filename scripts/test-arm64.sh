@@ -17,7 +17,8 @@ if command -v ccache >/dev/null 2>&1; then
 fi
 # The unit test executables: every test labelled `unit` that ctest runs as a target (check_layers
 # is a python script on the host).
-unit_targets=(test_sync_core test_text_encoding test_domain_rules test_replica test_text_wrap test_store test_kiosk_lock test_cli)
+unit_targets=(test_sync_core test_text_encoding test_domain_rules test_replica test_text_wrap test_charts test_store test_kiosk_lock
+              test_kiosk_duty test_cli)
 
 t0=$SECONDS
 cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm64.cmake \

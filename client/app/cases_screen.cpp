@@ -9,6 +9,7 @@
 
 #include "client/store/duty.h"
 #include "client/store/stats.h"
+#include "client/ui/charts.h"
 #include "platform/platform.h"
 
 namespace liaison::app {
@@ -410,21 +411,32 @@ void CasesScreen::refresh_stats(Context& c) {
 void CasesScreen::stats_charts(const std::string& chart_from, Context& c) {
     namespace stats = store::stats;
     auto& s = stats_;
-    if (auto months = stats::figures(c.store.db(), {chart_from, s.to, c.store.station_id()}, stats::By::Month))
-        for (const auto& g : months->groups) {
+    if (auto months = stats::figures(c.store.db(), {chart_from, s.to, c.store.station_id()}, stats::By::Month)) {
+        std::vector<ui::charts::MonthCount> counts;
+        for (const auto& g : months->groups) counts.push_back({g.key, g.figures.visits});
+        for (const auto& m : ui::charts::month_series(counts, cases::today(c.store).substr(0, 7))) {
             ui::ChartBar b;
-            b.label = c.i18n.tr("month." + std::to_string(std::atoi(g.key.substr(5, 2).c_str())));
-            b.value = g.figures.visits;
+            b.short_label = std::to_string(std::atoi(m.month.substr(5, 2).c_str()));
+            b.label = c.i18n.tr("month." + b.short_label);
+            b.value = m.value;
+            b.year = m.year;
+            b.partial = m.current;
             s.by_month.push_back(std::move(b));
         }
+    } else {
+        s.error = c.shown(months.error().message);
+    }
     if (auto st = stats::cases_by_status(c.store.db(), {s.from, s.to, c.store.station_id()})) {
         for (const auto& [code, n] : *st) {
             ui::ChartBar b;
             b.label = c.i18n.tr("case.status." + code);
             b.value = n;
             b.percent = s.suggestions ? stats::percent(n, s.suggestions) : "";
+            b.permille = s.suggestions ? stats::permille(n, s.suggestions) : -1;
             s.by_status.push_back(std::move(b));
         }
+    } else {
+        s.error = c.shown(st.error().message);
     }
 }
 

@@ -74,8 +74,11 @@ struct DeputyRecordState {
 struct ChartBar {
     std::string label;
     int64_t value = 0;
-    int64_t permille = -1;  // share of the total in tenths of a percent (-1: not shown)
-    std::string percent;    // the same as text
+    int64_t permille = -1;    // share of the total in tenths of a percent (-1: not a share)
+    std::string percent;      // the same as text
+    std::string short_label;  // months: the month's number, when the labels do not fit
+    std::string year;         // months: the year, under the first month and where it changes
+    bool partial = false;     // months: the month in progress, counted so far (本月至今)
 };
 
 struct StatsState {
@@ -84,9 +87,11 @@ struct StatsState {
     std::string from, to;
     int64_t visits = 0, people = 0, suggestions = 0, resolved = 0;
     std::string resolution_rate, satisfaction_rate;
-    std::vector<ChartBar> by_month;     // visits per month (the 12 months up to the period's end)
-    std::vector<ChartBar> by_category;  // visits by category, with shares
-    std::vector<ChartBar> by_status;    // cases registered in the period by status
+    // Visits per month: the 12 months up to the period's end, less those still to come
+    // (charts::month_series).
+    std::vector<ChartBar> by_month;
+    std::vector<ChartBar> by_category;  // visits by category, with shares of the period's visits
+    std::vector<ChartBar> by_status;    // cases registered in the period by status, with shares
     std::string report_title;
     std::vector<std::string> report_lines;  // the summary sentence, then one line per category/deputy
     std::string report_text;                // stored form, for the clipboard
