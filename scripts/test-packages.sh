@@ -180,6 +180,35 @@ upgrade_checks() {
   [ ! -e "$ROOT/var/lib/liaison-central" ] || die "purge left /var/lib/liaison-central"
 }
 
+# The arm64 packages' own binaries under qemu-user (this machine's arm64 libraries from
+# install-deps.sh --arm64): the packaged server takes a visit from the packaged command line.
+arm64_smoke() {
+  local tablet=dist/liaison_${version}_arm64.deb central=dist/liaison-central_${version}_arm64.deb
+  [ -f "$tablet" ] && [ -f "$central" ] || { say "no arm64 packages in dist/: arm64 smoke test skipped"; return 0; }
+  command -v qemu-aarch64-static >/dev/null || { say "no qemu-aarch64-static: arm64 smoke test skipped"; return 0; }
+  say "arm64: the packaged server and command line under qemu-aarch64-static"
+  local x
+  x=$(mktemp -d)
+  dpkg-deb -x "$tablet" "$x" && dpkg-deb -x "$central" "$x"
+  local srv="qemu-aarch64-static $x/usr/bin/liaison-central --db $x/central.db"
+  local cli="qemu-aarch64-static $x/usr/bin/liaison --data $x/tablet"
+  local station code port
+  station=$($srv station add "arm64联络站" | tail -1)
+  code=$($srv enrol-code "$station" | tail -1)
+  $srv --listen 127.0.0.1:0 >"$x/out" 2>"$x/err" &
+  local pid=$!
+  for _ in $(seq 100); do grep -q listening "$x/out" 2>/dev/null && break; sleep 0.2; done
+  port=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$x/out")
+  [ -n "$port" ] || die "the arm64 server did not start: $(cat "$x/err")"
+  $cli enrol --server "http://127.0.0.1:$port" --code "$code" >/dev/null
+  $cli visit add --visitor 臂测 --category urban --subject 架构测试 >/dev/null
+  $cli sync >/dev/null
+  kill -TERM "$pid" && wait "$pid" || die "the arm64 server did not stop cleanly on SIGTERM"
+  [ "$($srv stats | sed -n 's/^  "visits": \([0-9]*\).*/\1/p')" = 1 ] || die "the arm64 visit did not reach the arm64 server"
+  rm -rf "$x"
+}
+
+arm64_smoke
 new_root
 fresh_install_checks
 upgrade_checks
