@@ -221,7 +221,7 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             if (i + 1 >= argv.size()) return Error{Error::Kind::Invalid, a + " needs a value"};
             return argv[++i];
         };
-        if (!o.words.empty() || a.rfind("--", 0) != 0) {
+        if (!o.words.empty() || (a.rfind("--", 0) != 0 && a != "-h")) {
             o.words.push_back(a);
             continue;
         }
@@ -229,6 +229,10 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             (a == "--verbose" ? o.verbose : o.help) = true;
             continue;
         }
+        static const char* const kValued[] = {"--db",          "--listen",   "--threads",  "--admin-token",
+                                              "--synchronous", "--max-body", "--max-db-mb"};
+        if (std::find(std::begin(kValued), std::end(kValued), a) == std::end(kValued))
+            return Error{Error::Kind::Invalid, "unknown option " + a};
         LIAISON_ASSIGN_OR_RETURN(const std::string v, next());
         if (a == "--db")
             o.db_path = v;
@@ -244,11 +248,9 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             o.max_body = static_cast<size_t>(std::atoll(v.c_str()));
         else if (a == "--max-db-mb" && std::atoll(v.c_str()) > 0)
             o.max_db_mb = std::atoll(v.c_str());
-        else if (a == "--synchronous" || a == "--max-db-mb")
+        else
             return Error{Error::Kind::Invalid, a == "--synchronous" ? "--synchronous is normal or full"
                                                                     : "--max-db-mb takes a number of megabytes"};
-        else
-            return Error{Error::Kind::Invalid, "unknown option " + a};
     }
     return o;
 }

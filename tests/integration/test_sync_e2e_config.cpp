@@ -73,3 +73,14 @@ TEST_CASE("config: an unknown key or a line without '=' stops it with the file a
     central_process::run("", {"--config", (c.dir / "missing.conf").string(), "init"}, &code);
     CHECK(code == 2);
 }
+
+TEST_CASE("options: -h prints the usage; an unknown option is named even as the last word") {
+    ConfigDir c;
+    int code = -1;
+    CHECK(central_process::run("", {"-h"}, &code).find("usage: liaison-central") == 0);
+    CHECK(code == 0);
+    const auto log = (c.dir / "stderr.log").string();
+    central_process::run((c.dir / "d.db").string(), {"--frobnicate"}, &code, log);
+    CHECK(code == 2);
+    CHECK(c.read_log().find("unknown option --frobnicate") != std::string::npos);
+}
