@@ -23,7 +23,7 @@ public:
     }
     Iconv(const Iconv&) = delete;
     Iconv& operator=(const Iconv&) = delete;
-    bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+    bool ok() const { return reinterpret_cast<std::intptr_t>(cd_) != -1; }  // iconv_open's (iconv_t)-1
 
     // Converts all of in into out. Returns the offset of the first sequence that does not convert
     // (an invalid or truncated one), or kNone when all of it did.

@@ -135,7 +135,7 @@ std::string KioskScreen::topic_text(const Context& c) const {
     std::string typed = c.stored(kiosk_.form.topic);
     while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\n')) typed.pop_back();
     while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\n')) typed.erase(0, 1);
-    const std::string chip = kiosk_.form.topic_chip.empty() ? "" : c.i18n.tr("kiosk.chip." + kiosk_.form.topic_chip);
+    std::string chip = kiosk_.form.topic_chip.empty() ? "" : c.i18n.tr("kiosk.chip." + kiosk_.form.topic_chip);
     if (!chip.empty() && !typed.empty()) return chip + c.i18n.tr("kiosk.topic_joiner") + typed;
     if (!chip.empty()) return chip;
     if (!typed.empty()) return typed;

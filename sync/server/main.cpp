@@ -300,15 +300,13 @@ int serve(Storage& storage, const Args& a) {
         http.stop();
     });
     auto st = http.run();
-    pthread_kill(sig_thread.native_handle(), SIGTERM);  // wakes sigwait if run() ended on its own
+    pthread_kill(sig_thread.native_handle(), SIGINT);  // wakes sigwait if run() ended on its own
     sig_thread.join();
     if (!st) return fail(st.error());
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
     auto expanded = expand_config(argc, argv);
     if (!expanded) return fail(expanded.error());
     auto args = parse_args(*expanded);
@@ -329,4 +327,17 @@ int main(int argc, char** argv) {
     if (!words.empty()) return run_admin(**storage, words);
     if (args->listen.empty()) return usage("--listen HOST:PORT or a command is required");
     return serve(**storage, *args);
+}
+
+}  // namespace
+
+// Nothing the program calls is meant to throw; should the library throw anyway (out of memory),
+// the process ends with one line and status 1 instead of std::terminate's abort.
+int main(int argc, char** argv) {
+    try {
+        return run_main(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "liaison-central: " << e.what() << "\n";
+        return 1;
+    }
 }

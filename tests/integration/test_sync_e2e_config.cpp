@@ -16,7 +16,7 @@ struct ConfigDir {
     std::filesystem::path dir = sim::temp_dir("central-config");
     ~ConfigDir() { std::filesystem::remove_all(dir); }
     std::string write(const std::string& text) {
-        const auto path = (dir / "central.conf").string();
+        auto path = (dir / "central.conf").string();
         std::ofstream(path) << text;
         return path;
     }

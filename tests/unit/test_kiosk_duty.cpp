@@ -14,6 +14,7 @@ namespace duty = liaison::store::duty;
 namespace {
 std::vector<std::string> ids(const std::vector<duty::OnDuty>& v) {
     std::vector<std::string> r;
+    r.reserve(v.size());
     for (const auto& d : v) r.push_back(d.deputy_id);
     return r;
 }
