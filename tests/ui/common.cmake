@@ -18,3 +18,13 @@ function(check_pngs size)
     endif()
   endforeach()
 endfunction()
+
+# Runs the app on DIR/data with the arguments given (a --script run), from DIR; a non-zero exit
+# fails the test with the app's standard error.
+function(run_script)
+  execute_process(COMMAND ${LIAISON} --data ${DIR}/data ${ARGN}
+                  WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "script failed (${rc}): ${err}")
+  endif()
+endfunction()

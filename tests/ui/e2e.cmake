@@ -1,11 +1,7 @@
 # End to end: the script types and saves a visit and finds it by search; the command line then
 # confirms the visit is in the store.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --size ${SIZE} --script ${SCRIPT}
-                WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "script failed (${rc}): ${err}")
-endif()
+run_script(--demo --size ${SIZE} --script ${SCRIPT})
 check_pngs(${SIZE} ${DIR}/e2e-form.png ${DIR}/e2e-list.png ${DIR}/e2e-detail.png)
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data visit list --search 路灯不亮 --json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)

@@ -2,11 +2,7 @@
 # it and resolves it by touch; the command line must then show the case resolved, assigned to
 # the department, with the steps in its timeline.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --size ${SIZE} --script ${SCRIPT}
-                WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "script failed (${rc}): ${err}")
-endif()
+run_script(--demo --size ${SIZE} --script ${SCRIPT})
 check_pngs(${SIZE} ${DIR}/e2e-case.png ${DIR}/e2e-board.png)
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data case list --json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)

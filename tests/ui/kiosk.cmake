@@ -28,11 +28,7 @@ if(MODE STREQUAL "call" OR MODE STREQUAL "leave")
     message(FATAL_ERROR "queue add failed (${rc}): ${err}")
   endif()
 endif()
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo ${now} --size ${SIZE} --view ${view} --script ${SCRIPT}
-                WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "script failed (${rc}): ${err}")
-endif()
+run_script(--demo ${now} --size ${SIZE} --view ${view} --script ${SCRIPT})
 file(GLOB pngs ${DIR}/*.png)
 check_pngs(${SIZE} ${pngs})
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data queue list ${date} --json
