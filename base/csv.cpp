@@ -1,5 +1,8 @@
 #include "base/csv.h"
 
+#include <cstring>
+#include <string_view>
+
 namespace liaison::sync {
 
 namespace {
@@ -55,6 +58,47 @@ Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
         const bool blank = rec->fields.size() == 1 && rec->fields[0].empty();
         if (!blank) out.push_back(std::move(*rec));
     }
+    return out;
+}
+
+namespace {
+// A cell starting with one of these is a formula to Excel and WPS (CSV injection).
+bool formula_lead(char c) { return c != '\0' && std::strchr("=+-@\t\r", c) != nullptr; }
+// A formula character after any number of apostrophes ("=x", "'=x", "''=x" ...), so that text
+// which already looks escaped also round-trips.
+bool needs_escape(std::string_view s) {
+    const size_t i = s.find_first_not_of('\'');
+    return i != std::string_view::npos && formula_lead(s[i]);
+}
+}  // namespace
+
+bool csv_apostrophe_escaped(const std::string& cell) {
+    return !cell.empty() && cell[0] == '\'' && needs_escape(std::string_view(cell).substr(1));
+}
+
+std::string csv_field(const std::string& s0) {
+    std::string s = needs_escape(s0) ? "'" + s0 : s0;
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) {
+        if (c == '"') q.push_back('"');
+        q.push_back(c);
+    }
+    q.push_back('"');
+    return q;
+}
+
+std::string csv_document(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    std::string out = "\xEF\xBB\xBF";
+    auto line = [&](const std::vector<std::string>& fields) {
+        for (size_t i = 0; i < fields.size(); ++i) {
+            if (i) out += ',';
+            out += csv_field(fields[i]);
+        }
+        out += "\r\n";
+    };
+    line(header);
+    for (const auto& r : rows) line(r);
     return out;
 }
 

@@ -1,4 +1,4 @@
-// RFC 4180 CSV reading: quoted fields may hold commas, quotes ("") and line breaks. A UTF-8 BOM
+// RFC 4180 CSV reading and writing: quoted fields may hold commas, quotes ("") and line breaks. A UTF-8 BOM
 // is skipped, blank lines are passed over. Shared by the tablet's CLI import and the server's
 // reference-data import.
 #pragma once
@@ -17,5 +17,14 @@ struct CsvRecord {
 // Fields exactly as written (no trimming, no unescaping beyond RFC 4180). A malformed file is
 // refused with the line of the fault.
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text);
+
+// Writing. A cell Excel or WPS would run as a formula (= + - @ tab CR first, after any
+// apostrophes) gets an apostrophe before it, so a voter's "=HYPERLINK(...)" stays text; quoted
+// when needed.
+std::string csv_field(const std::string& s);
+// Whether a cell read back carries that apostrophe (the reader takes exactly it away again).
+bool csv_apostrophe_escaped(const std::string& cell);
+// A whole file: UTF-8 with a BOM (so Excel opens Chinese text right), CRLF line ends.
+std::string csv_document(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace liaison::sync

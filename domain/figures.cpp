@@ -228,4 +228,26 @@ nlohmann::json figures_json(const Figures& f) {
             {"satisfaction_permille", permille(f.satisfied + f.basically, f.rated)}};
 }
 
+Figures& Figures::operator+=(const Figures& o) {
+    visits += o.visits;
+    people += o.people;
+    suggestions += o.suggestions;
+    resolved += o.resolved;
+    rated += o.rated;
+    satisfied += o.satisfied;
+    basically += o.basically;
+    unsatisfied += o.unsatisfied;
+    return *this;
+}
+
+std::string summary_sentence(const Figures& f, const std::string& period) {
+    std::string s = period + "共接待选民" + std::to_string(f.visits) + "批" + std::to_string(f.people) +
+                    "人次，收集意见建议" + std::to_string(f.suggestions) + "条，推动解决问题" +
+                    std::to_string(f.resolved) + "件";
+    // A rate over nothing is not reported (stations write no "办结率0%" for a month without cases).
+    if (f.suggestions > 0) s += "，办结率" + f.resolution_rate();
+    if (f.rated > 0) s += "，满意率" + f.satisfaction_rate();
+    return s + "。";
+}
+
 }  // namespace liaison::domain::stats

@@ -55,7 +55,11 @@ struct Figures {
     std::string resolution_rate() const { return percent(resolved, suggestions); }
     std::string satisfaction_rate() const { return percent(satisfied + basically, rated); }
     bool empty() const { return visits == 0 && suggestions == 0; }
+    Figures& operator+=(const Figures& o);  // counts add; the rates follow
 };
+// The sentence stations report for any figures ("本月" is the report's period word), e.g.
+// 本月共接待选民5批15人次，收集意见建议3条，推动解决问题2件，办结率66.7%，满意率100%。
+std::string summary_sentence(const Figures& f, const std::string& period = "本月");
 // The stable JSON shape of a set of figures (`liaison stats --json`, `liaison-central stats`).
 nlohmann::json figures_json(const Figures& f);
 

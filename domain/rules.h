@@ -20,7 +20,8 @@ namespace liaison::domain {
 inline const char* const kChannels[] = {"station", "reception_day", "outreach", "phone", "online"};
 inline const char* const kRoutes[] = {"answered", "township", "escalated", "legal_channel"};
 // 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评
-inline const char* const kCaseStatuses[] = {"registered", "assigned", "in_progress", "resolved", "answered", "rated"};
+inline const char* const kCaseStatuses[] = {"registered", "assigned", "in_progress", "replied",
+                                            "resolved",   "answered", "rated"};
 inline const char* const kSatisfactions[] = {"satisfied", "basically", "unsatisfied"};
 inline const char* const kFeedbackChannels[] = {"in_person", "written", "phone"};
 // 接待选民 / 视察调研 / 执法检查 / 培训 / 走访. "reception" is counted from visits, not entered.

@@ -1,13 +1,12 @@
-// Demo data for a newcomer: a station, its deputies and visits spread over recent months.
+// How much demo data the app seeds (client/store/demo.h seeds it).
 #pragma once
 #include <cstddef>
 
-#include "client/store/store.h"
+#include "client/store/demo.h"
 
 namespace liaison::app {
 
-// Sets up an uninitialised store as a demo station with `visits` visits (deterministic).
-Status seed_demo(store::Store& s, size_t visits);
+using store::seed_demo;
 // How many visits the demo seeds: LIAISON_DEMO_VISITS, else the newcomer's small station.
 size_t demo_visit_count();
 

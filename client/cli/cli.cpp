@@ -36,6 +36,7 @@ const Verb kVerbs[] = {
      "export --format csv --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
     {"report", verb_report, "report monthly --month YYYY-MM [--out FILE] [--json]"},
     {"check", verb_check, "check [--quick]   (SQLite's integrity check of the store)"},
+    {"demo", verb_demo, "demo [--visits N]   (demo data in an empty station: deputies, visits, cases, duty)"},
     {"backup", verb_backup, "backup FILE   (a consistent copy, also while the app runs)"},
     {"restore", verb_restore, "restore FILE [--force]   (set the store up from a backup)"},
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},

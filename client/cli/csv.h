@@ -12,8 +12,8 @@ using sync::CsvRecord;
 
 // sync::parse_csv, then the export's apostrophe taken away again.
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text);
-// Quoted when needed; a cell Excel would run as a formula (= + - @ first) gets an apostrophe
-// before it, which parse_csv takes away again.
-std::string csv_field(const std::string& s);
+// Quoted when needed; a cell Excel would run as a formula gets an apostrophe before it, which
+// parse_csv takes away again (base/csv.h).
+using sync::csv_field;
 
 }  // namespace liaison::cli

@@ -42,6 +42,7 @@ int verb_activity(Context&, const std::vector<std::string>&);
 int verb_deputy_record(Context&, const std::vector<std::string>&);  // deputy record NAME
 int verb_check(Context&, const std::vector<std::string>&);          // verbs_store.cpp: check, backup, restore
 int verb_backup(Context&, const std::vector<std::string>&);
+int verb_demo(Context&, const std::vector<std::string>&);
 int verb_restore(Context&, const std::vector<std::string>&);
 
 }  // namespace liaison::cli

@@ -48,20 +48,8 @@ Status write_file(const std::string& path, const std::string& bytes) {
     return {};
 }
 
-// UTF-8 with a BOM (so Excel opens Chinese text right), RFC 4180 quoting and CRLF line ends.
-std::string to_csv(const stats::Table& t) {
-    std::string out = "\xEF\xBB\xBF";
-    auto line = [&](const std::vector<std::string>& fields) {
-        for (size_t i = 0; i < fields.size(); ++i) {
-            if (i) out += ',';
-            out += csv_field(fields[i]);
-        }
-        out += "\r\n";
-    };
-    line(t.header);
-    for (const auto& r : t.rows) line(r);
-    return out;
-}
+// UTF-8 with a BOM, RFC 4180 quoting and CRLF line ends (base/csv.h).
+std::string to_csv(const stats::Table& t) { return sync::csv_document(t.header, t.rows); }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "client/cli/verbs.h"
+#include "client/store/demo.h"
 #include "platform/platform.h"
 #include "sync/replica/backup.h"
 #include "sync/replica/sync_state.h"
@@ -20,6 +21,24 @@ int verb_check(Context& ctx, const std::vector<std::string>& words) {
     if (!s) return 1;
     if (auto st = s->check(!a->flag("quick")); !st) return fail(ctx, st.error());
     ctx.out << "the store is sound\n";
+    return 0;
+}
+
+// liaison demo [--visits N]: demo data in an empty station (docs/console.md: scripts/start.sh
+// enrols first, syncs the centre's departments, then seeds, so its cases reach the console).
+int verb_demo(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {"visits"});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (!a->positional.empty()) return usage_error(ctx, "demo [--visits N]");
+    const long visits = a->get("visits").empty() ? 48 : std::strtol(a->get("visits").c_str(), nullptr, 10);
+    if (visits < 1 || visits > 1000000) return usage_error(ctx, "--visits is 1 to 1000000");
+    auto s = open_store(ctx);
+    if (!s) return 1;
+    auto n = s->count_visits(store::VisitQuery{});
+    if (!n) return fail(ctx, n.error());
+    if (*n > 0) return usage_error(ctx, "this station has visits already; demo data goes only into an empty one");
+    if (auto st = store::seed_demo(*s, static_cast<size_t>(visits)); !st) return fail(ctx, st.error());
+    ctx.out << "demo data added: " << visits << " visits, cases in every status\n";
     return 0;
 }
 

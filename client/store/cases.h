@@ -1,4 +1,5 @@
-// The case workflow (意见建议): 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评.
+// The case workflow (意见建议) on the tablet: 登记 → 交办 → 办理中 → 已办结 → 已反馈 → 已测评
+// (the centre adds 已答复 and its 审核 between 办理中 and 已办结: docs/console.md).
 //
 // A case is a row of `cases`; every step also appends one row to `case_events` (the timeline).
 // Events are separate rows that are written once and never edited, so two devices adding steps
@@ -20,42 +21,29 @@
 #include "base/result.h"
 #include "client/store/domain.h"
 #include "client/store/store.h"
+#include "domain/case_flow.h"
 
 namespace liaison::store::cases {
 
-// ---- names: codes are stored, the UI shows zh/en ----
-struct Name {
-    const char* code;
-    const char* zh;
-    const char* en;
-};
-const std::vector<Name>& statuses();           // in workflow order
-const std::vector<Name>& satisfactions();      // satisfied 满意, basically 基本满意, unsatisfied 不满意
-const std::vector<Name>& feedback_channels();  // in_person 当面, written 书面, phone 电话
-// Accepts a code, the Chinese or the English name; the error lists the choices.
-Result<std::string> parse_status(const std::string& s);
-Result<std::string> parse_satisfaction(const std::string& s);
-Result<std::string> parse_feedback_channel(const std::string& s);
-std::string status_zh(const std::string& code);  // the code itself when unknown
-int status_rank(const std::string& code);        // 0 registered ... 5 rated, -1 unknown
-bool is_resolved(const std::string& status);     // 已办结 or later
-
-// ---- the transition rules (pure: the UI asks these to enable its buttons) ----
-enum class Action { Assign, Progress, Close, Feedback, Rate };
-const char* action_code(Action a);  // assign, progress, close, feedback, rate
-
-struct Refusal {
-    Action action;
-    std::string from;   // the case's status
-    std::string to;     // the status the action leads to
-    std::string needs;  // the status the case must reach first; "" when it is already past `to`
-    // One line naming both statuses in Chinese and English, e.g.
-    // 不能从「已办结」转为「已测评」：须先「已反馈」 (cannot go from resolved to rated before answered)
-    std::string message() const;
-};
-// nullopt when `action` is allowed from `status`.
-std::optional<Refusal> check(const std::string& status, Action action);
-std::vector<Action> allowed_actions(const std::string& status);
+// The names, the transition rules and the deadline colours are the domain's (domain/case_flow.h),
+// shared with the server's console.
+using domain::cases::Action;
+using domain::cases::action_code;
+using domain::cases::action_target;
+using domain::cases::allowed_actions;
+using domain::cases::check;
+using domain::cases::feedback_channels;
+using domain::cases::is_resolved;
+using domain::cases::Name;
+using domain::cases::name_zh;
+using domain::cases::parse_feedback_channel;
+using domain::cases::parse_satisfaction;
+using domain::cases::parse_status;
+using domain::cases::Refusal;
+using domain::cases::satisfactions;
+using domain::cases::status_rank;
+using domain::cases::status_zh;
+using domain::cases::statuses;
 
 // ---- writes ----
 struct NewCase {
@@ -89,12 +77,10 @@ Status rate(Store& s, const std::string& id, const std::string& satisfaction, co
 // The case with its timeline (oldest first).
 Result<Case> get(Store& s, const std::string& id);
 
-// Deadline colours: done (resolved or later), none (no deadline), on_time, due_soon (within
-// kDueSoonDays days), overdue (deadline passed and not yet resolved).
-enum class DeadlineState { Done, None, OnTime, DueSoon, Overdue };
-inline constexpr int kDueSoonDays = 3;
-const char* deadline_code(DeadlineState d);  // done, none, on_time, due_soon, overdue
-DeadlineState deadline_state(const std::string& status, const std::string& deadline, const std::string& today);
+using domain::cases::deadline_code;
+using domain::cases::deadline_state;
+using domain::cases::DeadlineState;
+using domain::cases::kDueSoonDays;
 
 struct CaseRow {
     std::string id, title, category, status, department_id, department_name, deadline, created_at, visit_id;

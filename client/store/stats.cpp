@@ -37,16 +37,6 @@ Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db,
 
 // ---------------------------------------------------------------- monthly report
 
-std::string summary_sentence(const Figures& f, const std::string& period) {
-    std::string s = period + "共接待选民" + std::to_string(f.visits) + "批" + std::to_string(f.people) +
-                    "人次，收集意见建议" + std::to_string(f.suggestions) + "条，推动解决问题" +
-                    std::to_string(f.resolved) + "件";
-    // A rate over nothing is not reported (stations write no "办结率0%" for a month without cases).
-    if (f.suggestions > 0) s += "，办结率" + f.resolution_rate();
-    if (f.rated > 0) s += "，满意率" + f.satisfaction_rate();
-    return s + "。";
-}
-
 std::string MonthlyReport::text() const {
     std::string t = title + "\n" + summary + "\n";
     if (!category_lines.empty()) {

@@ -45,6 +45,7 @@ using domain::stats::parse_by;
 using domain::stats::percent;
 using domain::stats::permille;
 using domain::stats::Range;
+using domain::stats::summary_sentence;
 
 // Cases registered in the range by status, every status in workflow order (zeros included).
 Result<std::vector<std::pair<std::string, int64_t>>> cases_by_status(db::Db& db, const Range& r);
@@ -61,8 +62,6 @@ struct MonthlyReport {
     std::string deputy_line;                  // 代表接待：陈明3批9人次、李华2批6人次
     std::string text() const;                 // the whole report, one paragraph a line
 };
-// The sentence of the summary for any figures ("本月" is the report's period word).
-std::string summary_sentence(const Figures& f, const std::string& period = "本月");
 Result<MonthlyReport> monthly_report(db::Db& db, const std::string& station_id, const std::string& month);
 
 // ---- export tables (the CLI writes them as CSV) ----

@@ -174,7 +174,7 @@ void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& /*ref*/) {
     for (size_t i = 0; i < std::size(kActions); ++i) {
         const std::string a = kActions[i];
         if (i > 0) ImGui::SameLine();
-        const bool re = a == "assign" && (c.status == "assigned" || c.status == "in_progress");
+        const bool re = a == "assign" && (c.status == "assigned" || c.status == "in_progress" || c.status == "replied");
         const std::string label = ui.tr(re ? "case.action.reassign" : "case.action." + a);
         const bool on = allowed(s, a);
         if (ui.button("case.action." + a, label, bw, s.action == a ? Tone::Primary : Tone::Normal, on))

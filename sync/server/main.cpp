@@ -11,6 +11,7 @@
 //   liaison-central --db FILE admin-token                 (a new admin API token; the old one stops working)
 //   liaison-central --db FILE stats
 //   liaison-central --db FILE backup DEST                 (a consistent copy while the server runs)
+//   liaison-central --db FILE user add|list|disable|enable|reset-password ...   (the console's accounts)
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
@@ -27,6 +28,7 @@
 
 #include "platform/platform.h"
 #include "sync/replica/backup.h"
+#include "sync/server/console_accounts.h"
 #include "sync/server/http_server.h"
 #include "sync/server/import.h"
 #include "sync/server/service.h"
@@ -48,7 +50,12 @@ const char* const kUsage =
     "       liaison-central --db FILE import stations|deputies|departments|categories FILE.csv\n"
     "       liaison-central --db FILE admin-token\n"
     "       liaison-central --db FILE stats\n"
-    "       liaison-central --db FILE backup DEST\n";
+    "       liaison-central --db FILE backup DEST\n"
+    "       liaison-central --db FILE user add NAME --role admin|office|department [--department NAME]\n"
+    "                       [--stations ID,ID|*|district:NAME] [--display TEXT] --password-stdin\n"
+    "       liaison-central --db FILE user list [--json] | user disable NAME | user enable NAME\n"
+    "       liaison-central --db FILE user reset-password NAME --password-stdin\n"
+    "console options: [--console-idle-min N] [--console-max-hours N] [--console-secure-cookie]\n";
 
 int fail(const Error& e) {
     std::cerr << "liaison-central: " << e.message << "\n";
@@ -75,7 +82,100 @@ int run_backup(const std::string& db_path, const std::vector<std::string>& w) {
     return 0;
 }
 
+// The password of `--password-stdin`: the first line of standard input, never an argument (which
+// any local user could read in the process list).
+Result<std::string> password_from_stdin(const std::vector<std::string>& w) {
+    if (std::find(w.begin(), w.end(), "--password-stdin") == w.end())
+        return invalid("give the password on standard input with --password-stdin");
+    std::string pw;
+    std::getline(std::cin, pw);
+    while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+    return pw;
+}
+
+std::string word_opt(const std::vector<std::string>& w, const std::string& name) {
+    for (size_t i = 0; i + 1 < w.size(); ++i)
+        if (w[i] == "--" + name) return w[i + 1];
+    return "";
+}
+
+int user_add(Storage& s, const std::vector<std::string>& w) {
+    ConsoleUser u;
+    u.name = w[2];
+    u.role = word_opt(w, "role");
+    u.display = word_opt(w, "display");
+    u.stations = word_opt(w, "stations");
+    u.created_ms = platform::wall_ms();
+    if (const std::string dept = word_opt(w, "department"); !dept.empty()) {
+        auto d = s.console().department(dept);
+        if (!d) return fail(d.error());
+        if (!*d) return fail(invalid("no department '" + dept + "' (liaison-central import departments FILE.csv)"));
+        u.department_id = (*d)->first;
+    }
+    if (auto ok = accounts::check_user(u); !ok) return fail(ok.error());
+    auto pw = password_from_stdin(w);
+    if (!pw) return fail(pw.error());
+    auto hash = accounts::hash_password(*pw);
+    if (!hash) return fail(hash.error());
+    u.password_hash = *hash;
+    if (auto st = s.console().add_user(u); !st) return fail(st.error());
+    std::cout << "user " << u.name << " added (" << u.role << ")\n";
+    return 0;
+}
+
+int user_list(Storage& s, bool as_json) {
+    auto all = s.console().users();
+    if (!all) return fail(all.error());
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& u : *all) {
+        if (as_json) {
+            arr.push_back({{"name", u.name},
+                           {"display", u.display},
+                           {"role", u.role},
+                           {"department_id", u.department_id},
+                           {"stations", u.stations},
+                           {"disabled", u.disabled_ms != 0},
+                           {"locked_until_ms", u.locked_until_ms}});
+            continue;
+        }
+        std::cout << u.name << "  " << u.role << "  " << (u.display.empty() ? "-" : u.display) << "  "
+                  << (u.role == "department" ? u.department_id
+                      : u.stations.empty()   ? "-"
+                                             : u.stations)
+                  << (u.disabled_ms ? "  DISABLED" : "") << "\n";
+    }
+    if (as_json) std::cout << arr.dump(2) << "\n";
+    return 0;
+}
+
+int run_user(Storage& s, const std::vector<std::string>& w) {
+    const std::string verb = w.size() >= 2 ? w[1] : "";
+    if (verb == "list") return user_list(s, std::find(w.begin(), w.end(), "--json") != w.end());
+    if (w.size() < 3) return usage("user add|list|disable|enable|reset-password NAME");
+    if (verb == "add") return user_add(s, w);
+    if (verb == "disable" || verb == "enable") {
+        if (auto st = s.console().set_disabled(w[2], verb == "disable" ? platform::wall_ms() : 0); !st)
+            return fail(st.error());
+        if (verb == "disable")
+            if (auto st = s.console().end_sessions_of(w[2]); !st) return fail(st.error());
+        std::cout << "user " << w[2] << " " << verb << "d\n";
+        return 0;
+    }
+    if (verb == "reset-password") {
+        auto pw = password_from_stdin(w);
+        if (!pw) return fail(pw.error());
+        auto hash = accounts::hash_password(*pw);
+        if (!hash) return fail(hash.error());
+        if (auto st = s.console().set_password(w[2], *hash); !st) return fail(st.error());
+        if (auto st = s.console().end_sessions_of(w[2]); !st) return fail(st.error());
+        std::cout << "password of " << w[2] << " reset; its sessions ended\n";
+        return 0;
+    }
+    return usage("user add|list|disable|enable|reset-password");
+}
+
 int run_admin(Storage& s, const std::vector<std::string>& w) {
+    if (w[0] == "user") return run_user(s, w);
     auto opt = [&](const std::string& name) -> std::string {
         for (size_t i = 0; i + 1 < w.size(); ++i)
             if (w[i] == "--" + name) return w[i + 1];
@@ -155,7 +255,8 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
 struct Args {
     std::string db_path, listen, admin_token;
     int threads = kRequestThreads;
-    bool verbose = false, sync_full = true, help = false;
+    bool verbose = false, sync_full = true, help = false, secure_cookie = false;
+    long long console_idle_min = 30, console_max_hours = 12;
     size_t max_body = sync::tuning::kMaxRequestBytes;
     long long max_db_mb = 0;
     std::vector<std::string> words;
@@ -167,7 +268,8 @@ struct Args {
 Result<std::vector<std::string>> config_args(const std::string& path) {
     std::ifstream in(path);
     if (!in) return Error{Error::Kind::NotFound, "cannot read config " + path};
-    static const char* const kKeys[] = {"db", "listen", "threads", "synchronous", "max-body", "max-db-mb"};
+    static const char* const kKeys[] = {"db",       "listen",    "threads",          "synchronous",
+                                        "max-body", "max-db-mb", "console-idle-min", "console-max-hours"};
     std::vector<std::string> out;
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
@@ -182,14 +284,15 @@ Result<std::vector<std::string>> config_args(const std::string& path) {
         const std::string key = eq == std::string::npos ? "" : trim(line.substr(0, eq));
         const std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
         const std::string where = path + ":" + std::to_string(n) + ": ";
-        if (key == "verbose" && (value == "true" || value == "false")) {
-            if (value == "true") out.push_back("--verbose");
+        if ((key == "verbose" || key == "console-secure-cookie") && (value == "true" || value == "false")) {
+            if (value == "true") out.push_back("--" + key);
             continue;
         }
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys) || value.empty())
             return Error{Error::Kind::Invalid, where +
                                                    "expected KEY = VALUE with KEY one of db, listen, threads, "
-                                                   "synchronous, max-body, max-db-mb, verbose"};
+                                                   "synchronous, max-body, max-db-mb, console-idle-min, "
+                                                   "console-max-hours, verbose, console-secure-cookie"};
         out.push_back("--" + key);
         out.push_back(value);
     }
@@ -225,12 +328,13 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             o.words.push_back(a);
             continue;
         }
-        if (a == "--verbose" || a == "--help" || a == "-h") {
-            (a == "--verbose" ? o.verbose : o.help) = true;
+        if (a == "--verbose" || a == "--help" || a == "-h" || a == "--console-secure-cookie") {
+            (a == "--verbose" ? o.verbose : a == "--console-secure-cookie" ? o.secure_cookie : o.help) = true;
             continue;
         }
-        static const char* const kValued[] = {"--db",          "--listen",   "--threads",  "--admin-token",
-                                              "--synchronous", "--max-body", "--max-db-mb"};
+        static const char* const kValued[] = {"--db",          "--listen",           "--threads",
+                                              "--admin-token", "--synchronous",      "--max-body",
+                                              "--max-db-mb",   "--console-idle-min", "--console-max-hours"};
         if (std::find(std::begin(kValued), std::end(kValued), a) == std::end(kValued))
             return Error{Error::Kind::Invalid, "unknown option " + a};
         LIAISON_ASSIGN_OR_RETURN(const std::string v, next());
@@ -248,9 +352,14 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             o.max_body = static_cast<size_t>(std::atoll(v.c_str()));
         else if (a == "--max-db-mb" && std::atoll(v.c_str()) > 0)
             o.max_db_mb = std::atoll(v.c_str());
+        else if (a == "--console-idle-min" && std::atoll(v.c_str()) >= 1 && std::atoll(v.c_str()) <= 1440)
+            o.console_idle_min = std::atoll(v.c_str());
+        else if (a == "--console-max-hours" && std::atoll(v.c_str()) >= 1 && std::atoll(v.c_str()) <= 168)
+            o.console_max_hours = std::atoll(v.c_str());
         else
             return Error{Error::Kind::Invalid, a == "--synchronous" ? "--synchronous is normal or full"
-                                                                    : "--max-db-mb takes a number of megabytes"};
+                                               : a == "--max-db-mb" ? "--max-db-mb takes a number of megabytes"
+                                                                    : a + " is out of range"};
     }
     return o;
 }
@@ -288,12 +397,17 @@ int serve(Storage& storage, const Args& a) {
         std::lock_guard<std::mutex> lk(log_mu);
         std::cerr << platform::local_datetime(platform::wall_ms()) << " " << line << "\n";
     };
+    svo.console.log = svo.log;
+    svo.console.idle_ms = a.console_idle_min * 60'000;
+    svo.console.max_ms = a.console_max_hours * 3600'000;
+    svo.console.secure_cookie = a.secure_cookie;
     Service service(storage, svo);
     HttpServer http(service, lo);
     auto port = http.bind();
     if (!port) return fail(port.error());
     // Tests and scripts read this line to learn the port when --listen asked for port 0.
     std::cout << "listening on " << lo.host << ":" << *port << std::endl;
+    std::cout << "console on http://" << lo.host << ":" << *port << "/console/" << std::endl;
     std::thread sig_thread([&http, sigs] {
         int got = 0;
         sigwait(&sigs, &got);

@@ -7,6 +7,7 @@
 
 #include "sync/net/http.h"
 #include "sync/net/tuning.h"
+#include "sync/server/console.h"
 #include "sync/server/storage.h"
 #include "sync/server/throttle.h"
 
@@ -25,12 +26,16 @@ struct ServiceOptions {
     // (429 with Retry-After in between).
     int enrol_guesses = 10;
     int64_t enrol_guess_refill_ms = 6000;
+    ConsoleOptions console;  // the web console below /console (docs/console.md)
 };
 
 class Service {
 public:
     Service(Storage& storage, ServiceOptions opt)
-        : storage_(storage), opt_(std::move(opt)), enrol_guesses_(opt_.enrol_guesses, opt_.enrol_guess_refill_ms) {}
+        : storage_(storage),
+          opt_(std::move(opt)),
+          enrol_guesses_(opt_.enrol_guesses, opt_.enrol_guess_refill_ms),
+          console_(storage, opt_.console) {}
     sync::HttpResponse handle(const sync::HttpRequest& req);
 
 private:
@@ -44,6 +49,7 @@ private:
     Storage& storage_;
     ServiceOptions opt_;
     FailureThrottle enrol_guesses_;
+    Console console_;
 };
 
 // Refuses a pushed change that claims another station or breaks a field rule (one Status per

@@ -15,6 +15,7 @@
 #include "domain/schema.h"
 #include "domain/series.h"
 #include "platform/platform.h"
+#include "sync/server/sqlite_console.h"
 #include "sync/server/storage.h"
 
 namespace liaison::server {
@@ -62,9 +63,12 @@ struct Conn {
     std::unique_ptr<sync::Replica> replica;
 };
 
-class SqliteStorage final : public Storage {
+class SqliteStorage final : public Storage, private SqliteAccess {
 public:
-    SqliteStorage(std::string path, SqliteOptions opt) : path_(std::move(path)), opt_(opt) {}
+    SqliteStorage(std::string path, SqliteOptions opt)
+        : path_(std::move(path)), opt_(opt), console_(make_sqlite_console(*this)) {}
+
+    ConsoleStorage& console() override { return *console_; }
 
     Status init() {
         auto c = open_conn(true);
@@ -537,6 +541,23 @@ private:
         for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(outcomes[i]);
     }
 
+    // ---- SqliteAccess: the console's queries on a leased connection ----
+    Status read(const std::function<Status(db::Db&)>& fn) override {
+        auto c = lease();
+        if (!c) return c.error();
+        return fn(*c->get().db);
+    }
+
+    Status write(const std::function<Status(db::Db&)>& fn) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        std::lock_guard<std::mutex> writer(write_mu_);
+        LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
+        LIAISON_TRY(fn(db));
+        return tx.commit();
+    }
+
     // Columns added after the first release: a database made by an older server gains them.
     static Status upgrade_server_schema(db::Db& db) {
         auto st = db.prepare("SELECT 1 FROM pragma_table_info('srv_devices') WHERE name = 'series'");
@@ -594,6 +615,7 @@ private:
             LIAISON_TRY(domain::install_schema(*conn->db));
             LIAISON_TRY(conn->db->exec(kServerSchema));
             LIAISON_TRY(upgrade_server_schema(*conn->db));
+            LIAISON_TRY(install_console_schema(*conn->db));
             auto id = sync::Replica::device_id(*conn->db);
             if (!id) {
                 std::string node = "central_";
@@ -657,6 +679,7 @@ private:
     std::condition_variable gc_cv_;
     std::vector<PushJob*> gc_queue_;
     bool gc_leader_ = false;
+    std::unique_ptr<ConsoleStorage> console_;
 };
 
 }  // namespace

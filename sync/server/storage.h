@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "sync/net/tuning.h"
 #include "sync/replica/replica.h"
+#include "sync/server/console_storage.h"
 
 namespace liaison::server {
 
@@ -97,6 +98,9 @@ public:
     virtual Result<nlohmann::json> statistics() = 0;
     virtual Result<std::string> meta(const std::string& key) = 0;  // "" when unset
     virtual Status set_meta(const std::string& key, const std::string& value) = 0;
+
+    // ---- the web console's users, sessions and page queries (docs/console.md) ----
+    virtual ConsoleStorage& console() = 0;
 };
 
 struct SqliteOptions {
