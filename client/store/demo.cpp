@@ -129,7 +129,8 @@ Status seed_cases(Store& s, const std::vector<std::string>& ids, int64_t now) {
         auto id = cases::add(s, nc);
         if (!id) return id.error();
         const int rank = cases::status_rank(c.status);
-        if (rank < 1 || deps.empty()) continue;
+        auto before = [&](const char* step) { return rank < cases::status_rank(step); };
+        if (before("assigned") || deps.empty()) continue;
         // Steps spread over the case's age, oldest first.
         const int span = std::max(1, c.age);
         auto step_at = [&](int k) {
@@ -137,13 +138,13 @@ Status seed_cases(Store& s, const std::vector<std::string>& ids, int64_t now) {
         };
         const std::string deadline = c.deadline_in != 0 ? date(-c.deadline_in) : date(c.age - 30);
         LIAISON_TRY(cases::assign(s, *id, deps[static_cast<size_t>(c.dep)], deadline, "请按期办理并答复", step_at(1)));
-        if (rank < 2) continue;
+        if (before("in_progress")) continue;
         LIAISON_TRY(cases::progress(s, *id, "已到现场查看，正在制定整改方案", step_at(2)));
-        if (rank < 3) continue;
+        if (before("resolved")) continue;
         LIAISON_TRY(cases::close(s, *id, "已完成整改，问题得到解决", step_at(3)));
-        if (rank < 4) continue;
+        if (before("answered")) continue;
         LIAISON_TRY(cases::feedback(s, *id, i % 2 ? "phone" : "in_person", "已向来访人说明办理结果", step_at(4)));
-        if (rank < 5) continue;
+        if (before("rated")) continue;
         LIAISON_TRY(cases::rate(s, *id, satisfactions[rated++ % std::size(satisfactions)], "办理及时", step_at(5)));
     }
     // Duty roster: today and the coming six days, morning and afternoon.

@@ -45,7 +45,7 @@ CaseFilter filter_of(const Call& c, const std::vector<const StationRecord*>& sho
     CaseFilter f;
     for (const auto* s : shown) f.stations.push_back(s->id);
     f.today = c.today();
-    f.limit = 1;
+    f.limit = 0;
     return f;
 }
 

@@ -42,7 +42,7 @@ struct CaseFilter {
     std::string today;             // YYYY-MM-DD, for overdue and deadline states
     std::string sort = "created";  // created | deadline | status | station | inbox
     bool descending = true;
-    int64_t limit = 50, offset = 0;
+    int64_t limit = 50, offset = 0;  // limit 0: the total alone
 };
 
 struct CaseListRow {

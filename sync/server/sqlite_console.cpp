@@ -291,6 +291,7 @@ public:
             auto r = count->step();
             if (!r) return r.error();
             out.total = *r ? count->i64(0) : 0;
+            if (f.limit == 0) return {};  // the count alone
             auto page = db.prepare(std::string(kCaseSelect) + w.sql + case_order(f) + " LIMIT ? OFFSET ?");
             if (!page) return page.error();
             int n = 0;
