@@ -220,9 +220,9 @@ HttpResponse Console::Impl::api(Console& self, const HttpRequest& req, const std
     auto ok = open_session(self, c, req);
     if (!ok) return from_error(ok.error());
     if (!*ok) return fail(401, "unauthorized", "sign in first");
-    note = " user=" + c.user.name;
-    if (req.method != "GET" && req.method != "HEAD" && !same_secret(req.header("X-CSRF-Token"), c.session.csrf)) {
-        note += " csrf-refused";
+    const bool reads = req.method == "GET" || req.method == "HEAD";
+    if (!reads && !same_secret(req.header("X-CSRF-Token"), c.session.csrf)) {
+        note = " user=" + c.user.name + " csrf-refused";
         return fail(403, "csrf", "missing or wrong X-CSRF-Token");
     }
     auto stations = self.storage_.stations();
@@ -243,7 +243,11 @@ HttpResponse Console::Impl::api(Console& self, const HttpRequest& req, const std
             c.body = std::move(*j);
         }
         auto res = r.handler(c);
-        note += c.note;
+        // Every sign-in and every action is logged; plain reads only when they name what they
+        // did (an export, a look at a phone number).
+        if (!reads || !c.note.empty())
+            note =
+                " user=" + c.user.name + " " + req.method + " " + r.pattern + " " + std::to_string(res.status) + c.note;
         return res;
     }
     return path_known ? fail(405, "method", "wrong method") : fail(404, "not_found", "no such endpoint");
