@@ -160,7 +160,7 @@ const T = {
     'sat.satisfied': 'satisfied', 'sat.basically': 'basically satisfied', 'sat.unsatisfied': 'unsatisfied',
     'fc.in_person': 'in person', 'fc.written': 'in writing', 'fc.phone': 'by phone',
     'ch.station': 'at the station', 'ch.reception_day': 'reception day', 'ch.outreach': 'outreach', 'ch.phone': 'phone', 'ch.online': 'online',
-    'inbox.title': 'To do', 'inbox.count': '{n} cases, {o} overdue', 'inbox.empty': 'Nothing to do',
+    'inbox.title': 'To do', 'inbox.count': 'Cases: {n}, overdue: {o}', 'inbox.empty': 'Nothing to do',
     'inbox.assignedOn': 'registered {t}',
     'st.title': 'Stations', 'st.add': 'Add a station', 'st.name': 'Name', 'st.kind': 'Kind', 'st.district': 'District',
     'st.township': 'Township', 'st.address': 'Address', 'st.devices': 'Devices', 'st.code': 'Enrolment code',
