@@ -168,8 +168,9 @@ HttpResponse Console::Impl::login(Console& self, const HttpRequest& req, std::st
                                    {"message", "too many wrong passwords; try again later"},
                                    {"params", {{"retry_after_s", (u->locked_until_ms - now + 999) / 1000}}}});
     }
-    // An unknown user costs a hash too, so the answer's time does not tell which names exist.
-    const bool good = accounts::verify_password(known ? u->password_hash : std::string(), password) && known;
+    // An unknown user costs a hash too (a decoy's), so the answer's time does not tell which names exist.
+    static const std::string decoy = accounts::hash_password("a decoy that signs no one in").value_or("");
+    const bool good = accounts::verify_password(known ? u->password_hash : decoy, password) && known;
     if (!good) {
         if (known) {
             auto n = cs.add_failure(name);

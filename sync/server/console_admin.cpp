@@ -164,7 +164,9 @@ HttpResponse add_user(Call& c) {
 
 HttpResponse user_state(Call& c) {
     const std::string& name = c.args[0];
-    const bool disable = c.req.target.find("/disable") != std::string::npos;
+    // The route's last segment decides, not the user's name ("users/disable/enable" enables).
+    const std::string path = c.req.target.substr(0, c.req.target.find('?'));
+    const bool disable = path.size() >= 8 && path.compare(path.size() - 8, 8, "/disable") == 0;
     if (disable && name == c.user.name) return fail(400, "bad_request", "you cannot disable yourself");
     if (auto st = c.cs.set_disabled(name, disable ? c.now : 0); !st) return from_error(st.error());
     if (disable)
