@@ -22,8 +22,9 @@ FieldRule kind(const char* t, const char* c, Kind k) { return {t, c, k}; }
 
 constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 
-std::vector<FieldRule> all_rules() {
-    const size_t S = kShortTextChars, L = kLongTextChars;
+// The rules, one function per group of tables (each fits a screen).
+std::vector<FieldRule> reference_rules() {
+    const size_t S = kShortTextChars;
     return {
         text("stations", "name", S),
         text("stations", "kind", S),
@@ -43,7 +44,12 @@ std::vector<FieldRule> all_rules() {
         text("categories", "name_zh", S),
         text("categories", "name_en", S),
         integer("categories", "sort", -1000000, 1000000),
+    };
+}
 
+std::vector<FieldRule> visit_rules() {
+    const size_t S = kShortTextChars, L = kLongTextChars;
+    return {
         kind("duty_slots", "station_id", Kind::StationRef),
         kind("duty_slots", "date", Kind::Date),
         kind("duty_slots", "start_time", Kind::Time),
@@ -70,7 +76,12 @@ std::vector<FieldRule> all_rules() {
         text("visit_visitors", "phone", kPhoneChars),
         text("visit_visitors", "id_number", kIdNumberChars),
         text("visit_visitors", "address", S),
+    };
+}
 
+std::vector<FieldRule> case_rules() {
+    const size_t S = kShortTextChars, L = kLongTextChars;
+    return {
         kind("cases", "station_id", Kind::StationRef),
         kind("cases", "visit_id", Kind::Id),
         text("cases", "title", S),
@@ -98,7 +109,12 @@ std::vector<FieldRule> all_rules() {
         one_of("activities", "type", kActivityTypes),
         kind("activities", "date", Kind::Date),
         text("activities", "notes", L),
+    };
+}
 
+std::vector<FieldRule> queue_rules() {
+    const size_t S = kShortTextChars;
+    return {
         kind("queue_tickets", "station_id", Kind::StationRef),
         kind("queue_tickets", "date", Kind::Date),
         integer("queue_tickets", "number", 0, 1000000),
@@ -119,6 +135,13 @@ std::vector<FieldRule> all_rules() {
         text("queue_devices", "series", 1),
         kind("queue_devices", "claimed_at", Kind::DateTime),
     };
+}
+
+std::vector<FieldRule> all_rules() {
+    std::vector<FieldRule> all;
+    for (auto group : {reference_rules(), visit_rules(), case_rules(), queue_rules()})
+        all.insert(all.end(), group.begin(), group.end());
+    return all;
 }
 
 bool digits(const std::string& s, size_t at, size_t n) {

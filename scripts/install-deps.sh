@@ -19,7 +19,7 @@ PKGS=(cmake g++ make pkg-config
       libimgui-dev libsdl2-dev doctest-dev
       libmicrohttpd-dev nlohmann-json3-dev libpq-dev
       libsodium-dev libqrencode-dev libxlsxwriter-dev     # the console: Argon2id, enrolment QR codes, .xlsx export
-      chromium                                            # the console's browser tests (docs/console.md)
+      chromium nodejs                                     # the console's browser tests (docs/console.md)
       clang libclang-rt-14-dev clang-format clang-tidy   # libFuzzer, sanitizer runtimes, format and tidy checks
       fonts-noto-cjk fonts-dejavu-core)
 if [ $arm64 -eq 1 ]; then
@@ -40,6 +40,8 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm comes with a Node.js from nodejs.org; Debian's nodejs needs Debian's npm beside it.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $SUDO apt-get update -qq

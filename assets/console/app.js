@@ -1007,7 +1007,7 @@ async function pageInbox(ctx) {
   const root = ctx.root;
   root.appendChild(h('div', { class: 'page-head' }, h('h1', null, t('inbox.title'))));
   const box = root.appendChild(h('div', null, loading()));
-  const d = await api('GET', 'cases' + qs({ limit: 200 }));
+  const d = await api('GET', 'cases' + qs({ limit: 200, open: 1 }));
   if (!ctx.live()) return;
   const rows = (Array.isArray(d.cases) ? d.cases : []).map((r, i) => [r, i]);
   rows.sort((a, b) => ((b[0].deadline_state === 'overdue') - (a[0].deadline_state === 'overdue')) || (a[1] - b[1]));

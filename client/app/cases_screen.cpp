@@ -125,6 +125,9 @@ void CasesScreen::refresh_board(Context& c) {
         return;
     }
     for (const auto& col : *board) {
+        // 已答复 is the web console's step (a department's reply waiting for the office's
+        // review): a station without replies waiting keeps the width for the other columns.
+        if (col.status == "replied" && col.cases.empty()) continue;
         ui::CaseBoardState::Column column;
         column.status = col.status;
         for (const auto& r : col.cases) column.cases.push_back(case_row(r, c));

@@ -168,7 +168,7 @@ int verb_duty(Context& ctx, const std::vector<std::string>& words) {
         "duty add --date D --start HH:MM --end HH:MM --deputy NAME[,NAME] [--note N] | "
         "duty list [--date D] [--from D] [--to D] [--json] | duty remove ID";
     if (words.empty()) return usage_error(ctx, usage);
-    const std::string sub = words[0];
+    const std::string& sub = words[0];
     const std::vector<std::string> rest(words.begin() + 1, words.end());
     if (sub == "add") {
         auto a = parse_args(rest, {"date", "start", "end", "deputy", "note"});
@@ -243,7 +243,7 @@ int verb_activity(Context& ctx, const std::vector<std::string>& words) {
         "activity add --deputy NAME --type 视察调研|执法检查|培训|走访 --date D [--notes N] | "
         "activity list [--deputy NAME] [--from D] [--to D] [--json] | activity remove ID";
     if (words.empty()) return usage_error(ctx, usage);
-    const std::string sub = words[0];
+    const std::string& sub = words[0];
     const std::vector<std::string> rest(words.begin() + 1, words.end());
     if (sub == "add") {
         auto a = parse_args(rest, {"deputy", "type", "date", "notes"});

@@ -73,98 +73,106 @@ Result<std::vector<std::string>> demo_departments(Store& s, const char* const (&
     return out;
 }
 
-Status seed_cases(Store& s, const std::vector<std::string>& ids, int64_t now) {
-    namespace cases = cases;
-    const int64_t day = 86400000;
-    auto date = [&](int64_t back) { return platform::local_date(now - back * day); };
+// The demo's days, counted back from the store's clock.
+struct DemoDays {
+    int64_t now;
+    std::string date(int64_t back) const { return platform::local_date(now - back * 86400000); }
     // A time of day that has not come yet today becomes `minutes_ago` before now (later events
     // pass fewer minutes, keeping their order), so nothing the demo records is in the future and
     // a step taken on screen is always later than the ones seeded.
-    auto until_now = [&](const std::string& at, int minutes_ago) {
+    std::string until_now(const std::string& at, int minutes_ago) const {
         const std::string cap = platform::local_datetime(now - int64_t{minutes_ago} * 60000);
         return at > cap ? cap : at;  // "YYYY-MM-DD HH:MM" sorts as it reads
-    };
-    const char* departments[] = {"区住建局",     "区城管局",       "区教育局",   "区卫健委",
-                                 "区交通运输局", "区生态环境分局", "街道办事处", "区人社局"};
-    LIAISON_ASSIGN_OR_RETURN(auto deps, demo_departments(s, departments));
-    struct C {
-        int topic;  // kTopics index
-        int age;    // days since registration
-        const char* status;
-        int deadline_in;  // days from today (negative: overdue)
-        int dep;
-    };
-    const C plan[] = {
-        {0, 1, "registered", 0, 0},   {14, 0, "registered", 0, 0},   {11, 2, "registered", 0, 0},
-        {2, 20, "assigned", -3, 1},   {5, 6, "assigned", 2, 2},      {12, 4, "assigned", 12, 4},
-        {7, 9, "assigned", 25, 3},    {1, 35, "in_progress", -6, 1}, {13, 28, "in_progress", -1, 5},
-        {9, 12, "in_progress", 1, 6}, {3, 15, "in_progress", 14, 6}, {18, 40, "resolved", 0, 7},
-        {8, 55, "resolved", 0, 3},    {6, 30, "resolved", 0, 2},     {15, 70, "answered", 0, 6},
-        {10, 62, "answered", 0, 6},   {4, 150, "rated", 0, 6},       {12, 120, "rated", 0, 4},
-        {17, 95, "rated", 0, 6},      {16, 80, "rated", 0, 6},
-    };
-    const char* satisfactions[] = {"satisfied", "satisfied", "basically", "unsatisfied"};
-    int rated = 0;
-    for (size_t i = 0; i < std::size(plan); ++i) {
-        const C& c = plan[i];
-        const Topic& t = kTopics[c.topic];
-        // The visit that raised it, escalated (上报·形成代表建议).
-        Visit v;
-        v.received_at = until_now(date(c.age) + " 10:" + (i < 10 ? "0" : "") + std::to_string(i), 40);
-        v.category = t.category;
-        v.subject = t.subject;
-        v.content = t.content;
-        v.people = 1 + static_cast<int64_t>(i % 3);
-        v.deputy_ids = {ids[i % ids.size()]};
-        v.route = "escalated";
-        Visitor p;
-        p.name = std::string(kSurnames[i % std::size(kSurnames)]) + kGiven[(i * 7) % std::size(kGiven)];
-        v.visitors.push_back(p);
-        auto vid = s.add_visit(v);
-        if (!vid) return vid.error();
-        cases::NewCase nc;
-        nc.visit_id = *vid;
-        nc.title = t.subject;
-        nc.at = until_now(date(c.age) + " 11:00", 30);
-        auto id = cases::add(s, nc);
-        if (!id) return id.error();
-        const int rank = cases::status_rank(c.status);
-        auto before = [&](const char* step) { return rank < cases::status_rank(step); };
-        if (before("assigned") || deps.empty()) continue;
-        // Steps spread over the case's age, oldest first.
-        const int span = std::max(1, c.age);
-        auto step_at = [&](int k) {
-            return until_now(date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30", 25 - 4 * k);
-        };
-        const std::string deadline = c.deadline_in != 0 ? date(-c.deadline_in) : date(c.age - 30);
-        LIAISON_TRY(cases::assign(s, *id, deps[static_cast<size_t>(c.dep)], deadline, "请按期办理并答复", step_at(1)));
-        if (before("in_progress")) continue;
-        LIAISON_TRY(cases::progress(s, *id, "已到现场查看，正在制定整改方案", step_at(2)));
-        if (before("resolved")) continue;
-        LIAISON_TRY(cases::close(s, *id, "已完成整改，问题得到解决", step_at(3)));
-        if (before("answered")) continue;
-        LIAISON_TRY(cases::feedback(s, *id, i % 2 ? "phone" : "in_person", "已向来访人说明办理结果", step_at(4)));
-        if (before("rated")) continue;
-        LIAISON_TRY(cases::rate(s, *id, satisfactions[rated++ % std::size(satisfactions)], "办理及时", step_at(5)));
     }
-    // Duty roster: today and the coming six days, morning and afternoon.
-    for (int d = 0; d < 7; ++d) {
+};
+
+struct PlannedCase {
+    int topic;  // kTopics index
+    int age;    // days since registration
+    const char* status;
+    int deadline_in;  // days from today (negative: overdue)
+    int dep;
+};
+
+const PlannedCase kPlan[] = {
+    {0, 1, "registered", 0, 0},   {14, 0, "registered", 0, 0},   {11, 2, "registered", 0, 0},
+    {2, 20, "assigned", -3, 1},   {5, 6, "assigned", 2, 2},      {12, 4, "assigned", 12, 4},
+    {7, 9, "assigned", 25, 3},    {1, 35, "in_progress", -6, 1}, {13, 28, "in_progress", -1, 5},
+    {9, 12, "in_progress", 1, 6}, {3, 15, "in_progress", 14, 6}, {18, 40, "resolved", 0, 7},
+    {8, 55, "resolved", 0, 3},    {6, 30, "resolved", 0, 2},     {15, 70, "answered", 0, 6},
+    {10, 62, "answered", 0, 6},   {4, 150, "rated", 0, 6},       {12, 120, "rated", 0, 4},
+    {17, 95, "rated", 0, 6},      {16, 80, "rated", 0, 6},
+};
+
+// The i-th planned case with the visit that raised it (上报·形成代表建议); returns the case id.
+Result<std::string> add_planned_case(Store& s, size_t i, const std::vector<std::string>& ids, const DemoDays& d) {
+    const PlannedCase& c = kPlan[i];
+    const Topic& t = kTopics[c.topic];
+    Visit v;
+    v.received_at = d.until_now(d.date(c.age) + " 10:" + (i < 10 ? "0" : "") + std::to_string(i), 40);
+    v.category = t.category;
+    v.subject = t.subject;
+    v.content = t.content;
+    v.people = 1 + static_cast<int64_t>(i % 3);
+    v.deputy_ids = {ids[i % ids.size()]};
+    v.route = "escalated";
+    Visitor p;
+    p.name = std::string(kSurnames[i % std::size(kSurnames)]) + kGiven[(i * 7) % std::size(kGiven)];
+    v.visitors.push_back(p);
+    LIAISON_ASSIGN_OR_RETURN(auto vid, s.add_visit(v));
+    cases::NewCase nc;
+    nc.visit_id = vid;
+    nc.title = t.subject;
+    nc.at = d.until_now(d.date(c.age) + " 11:00", 30);
+    return cases::add(s, nc);
+}
+
+// Takes the i-th planned case through the workflow to its planned status.
+Status move_planned_case(Store& s, size_t i, const std::string& id, const std::string& dep, const DemoDays& d,
+                         int& rated) {
+    const PlannedCase& c = kPlan[i];
+    const char* satisfactions[] = {"satisfied", "satisfied", "basically", "unsatisfied"};
+    const int rank = cases::status_rank(c.status);
+    auto before = [&](const char* step) { return rank < cases::status_rank(step); };
+    if (before("assigned")) return {};
+    // Steps spread over the case's age, oldest first.
+    const int span = std::max(1, c.age);
+    auto step_at = [&](int k) {
+        return d.until_now(d.date(c.age - std::min(span, span * k / 5)) + " 1" + std::to_string(k) + ":30", 25 - 4 * k);
+    };
+    const std::string deadline = c.deadline_in != 0 ? d.date(-c.deadline_in) : d.date(c.age - 30);
+    LIAISON_TRY(cases::assign(s, id, dep, deadline, "请按期办理并答复", step_at(1)));
+    if (before("in_progress")) return {};
+    LIAISON_TRY(cases::progress(s, id, "已到现场查看，正在制定整改方案", step_at(2)));
+    if (before("resolved")) return {};
+    LIAISON_TRY(cases::close(s, id, "已完成整改，问题得到解决", step_at(3)));
+    if (before("answered")) return {};
+    LIAISON_TRY(cases::feedback(s, id, i % 2 ? "phone" : "in_person", "已向来访人说明办理结果", step_at(4)));
+    if (before("rated")) return {};
+    return cases::rate(s, id, satisfactions[rated++ % std::size(satisfactions)], "办理及时", step_at(5));
+}
+
+// Duty roster: today and the coming six days, morning and afternoon.
+Status seed_duty(Store& s, const std::vector<std::string>& ids, const DemoDays& d) {
+    for (int k = 0; k < 7; ++k) {
         DutySlot slot;
-        slot.date = date(-d);
+        slot.date = d.date(-k);
         slot.start = "09:00";
         slot.end = "11:30";
-        slot.deputy_ids = {ids[static_cast<size_t>(d) % ids.size()], ids[static_cast<size_t>(d + 3) % ids.size()]};
-        slot.note = d == 0 ? "代表接待日" : "";
-        auto id = duty::add_slot(s, slot);
-        if (!id) return id.error();
+        slot.deputy_ids = {ids[static_cast<size_t>(k) % ids.size()], ids[static_cast<size_t>(k + 3) % ids.size()]};
+        slot.note = k == 0 ? "代表接待日" : "";
+        LIAISON_TRY(duty::add_slot(s, slot));
         slot.start = "14:30";
         slot.end = "17:00";
-        slot.deputy_ids = {ids[static_cast<size_t>(d + 1) % ids.size()]};
+        slot.deputy_ids = {ids[static_cast<size_t>(k + 1) % ids.size()]};
         slot.note.clear();
-        id = duty::add_slot(s, slot);
-        if (!id) return id.error();
+        LIAISON_TRY(duty::add_slot(s, slot));
     }
-    // Activities of the last months.
+    return {};
+}
+
+// Activities of the last months.
+Status seed_activities(Store& s, const std::vector<std::string>& ids, const DemoDays& d) {
     const char* types[] = {"inspection", "law_check", "training", "outreach"};
     const char* notes[][2] = {{"视察老旧小区改造项目进展", "调研农村道路建设情况"},
                               {"参加《食品安全法》执法检查", "参加环境保护法执法检查"},
@@ -175,20 +183,30 @@ Status seed_cases(Store& s, const std::vector<std::string>& ids, int64_t now) {
         a.deputy_id = ids[k % ids.size()];
         const size_t type = (k / ids.size() + k % ids.size()) % std::size(types);
         a.type = types[type];
-        a.date = date(static_cast<int64_t>(3 + (k * 11) % 170));
+        a.date = d.date(static_cast<int64_t>(3 + (k * 11) % 170));
         a.notes = notes[type][k % 2];
-        auto id = duty::add_activity(s, a);
-        if (!id) return id.error();
+        LIAISON_TRY(duty::add_activity(s, a));
     }
     return {};
 }
-}  // namespace
 
-Status seed_demo(Store& s, size_t visits) {
-    if (!s.initialized()) LIAISON_TRY(s.init("东湖街道人大代表联络站", "接待室平板"));
-    s.set_author("demo");
+Status seed_cases(Store& s, const std::vector<std::string>& ids, int64_t now) {
+    const DemoDays d{now};
+    const char* departments[] = {"区住建局",     "区城管局",       "区教育局",   "区卫健委",
+                                 "区交通运输局", "区生态环境分局", "街道办事处", "区人社局"};
+    LIAISON_ASSIGN_OR_RETURN(auto deps, demo_departments(s, departments));
+    int rated = 0;
+    for (size_t i = 0; i < std::size(kPlan); ++i) {
+        LIAISON_ASSIGN_OR_RETURN(auto id, add_planned_case(s, i, ids, d));
+        if (deps.empty()) continue;  // an enrolled station the centre sent no departments
+        LIAISON_TRY(move_planned_case(s, i, id, deps[static_cast<size_t>(kPlan[i].dep) % deps.size()], d, rated));
+    }
+    LIAISON_TRY(seed_duty(s, ids, d));
+    return seed_activities(s, ids, d);
+}
 
-    // Deputies, with the rare characters real names have (䶮, 堃, 喆, and 𠀋 beyond the BMP).
+// Deputies, with the rare characters real names have (䶮, 堃, 喆, and 𠀋 beyond the BMP).
+Result<std::vector<std::string>> seed_deputies(Store& s) {
     struct D {
         const char* name;
         const char* level;
@@ -203,63 +221,63 @@ Status seed_demo(Store& s, size_t visits) {
         dep.name = d.name;
         dep.level = d.level;
         dep.group = d.group;
-        auto id = s.add_deputy(dep);
-        if (!id) return id.error();
-        ids.push_back(*id);
+        LIAISON_ASSIGN_OR_RETURN(auto id, s.add_deputy(dep));
+        ids.push_back(id);
     }
+    return ids;
+}
 
-    std::mt19937 rng(20240601);  // fixed: the demo looks the same on every tablet
+// One visit of the demo's months, drawn from `rng` (fixed seed: every tablet gets the same).
+Visit random_visit(size_t i, std::mt19937& rng, const std::vector<std::string>& ids, int64_t now) {
     auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
-    const int64_t now = s.now();  // the store's clock: --now moves the demo station's days with it
-    const int64_t day = 86400000;
+    Visit v;
+    // The first few are today so the home screen has a day in progress; the rest go back ~6 months.
+    const int64_t back = i < 3 ? 0 : static_cast<int64_t>(1 + pick(180));
+    const int minute = 8 * 60 + 30 + static_cast<int>(pick(9 * 60));
+    char hm[8];
+    std::snprintf(hm, sizeof hm, "%02d:%02d", minute / 60, minute % 60);
+    // Today's few happened in the last hour, never later than now.
+    v.received_at = back == 0 ? platform::local_datetime(now - static_cast<int64_t>(i + 1) * 17 * 60000)
+                              : platform::local_date(now - back * 86400000) + " " + hm;
+    const Topic& t = kTopics[pick(std::size(kTopics))];
+    v.category = t.category;
+    v.subject = t.subject;
+    v.content = t.content;
+    v.channel = kChannels[pick(10) < 6 ? 0 : pick(std::size(kChannels))];
+    v.people = pick(10) < 8 ? 1 : static_cast<int64_t>(2 + pick(12));
+    v.deputy_ids.push_back(ids[pick(ids.size())]);
+    if (pick(4) == 0) {
+        const std::string& other = ids[pick(ids.size())];
+        if (other != v.deputy_ids[0]) v.deputy_ids.push_back(other);
+    }
+    const size_t r = pick(20);
+    v.route = r < 8 ? "answered" : r < 14 ? "township" : r < 18 ? "escalated" : "legal_channel";
+    if (v.route == "legal_channel") v.route_reason = kLegalReasons[pick(std::size(kLegalReasons))];
+    v.notes = kNotes[pick(std::size(kNotes))];
+    Visitor p;
+    p.name = std::string(kSurnames[pick(std::size(kSurnames))]) + kGiven[pick(std::size(kGiven))];
+    if (v.people > 1) p.name += "等" + std::to_string(v.people) + "人";
+    if (pick(3) != 0) {
+        char phone[16];
+        std::snprintf(phone, sizeof phone, "13%d%08d", static_cast<int>(pick(10)), static_cast<int>(pick(100000000)));
+        p.phone = phone;
+    }
+    v.visitors.push_back(p);
+    return v;
+}
+
+Status seed_visits(Store& s, size_t visits, const std::vector<std::string>& ids, int64_t now) {
+    std::mt19937 rng(20240601);
     std::vector<Visit> batch;
     batch.reserve(std::min<size_t>(visits, 10000));
     for (size_t i = 0; i < visits; ++i) {
-        Visit v;
-        // The first few are today so the home screen has a day in progress; the rest go back ~6 months.
-        const int64_t back = i < 3 ? 0 : static_cast<int64_t>(1 + pick(180));
-        const int minute = 8 * 60 + 30 + static_cast<int>(pick(9 * 60));
-        char hm[8];
-        std::snprintf(hm, sizeof hm, "%02d:%02d", minute / 60, minute % 60);
-        // Today's few happened in the last hour, never later than now.
-        v.received_at = back == 0 ? platform::local_datetime(now - static_cast<int64_t>(i + 1) * 17 * 60000)
-                                  : platform::local_date(now - back * day) + " " + hm;
-        const Topic& t = kTopics[pick(std::size(kTopics))];
-        v.category = t.category;
-        v.subject = t.subject;
-        v.content = t.content;
-        v.channel = kChannels[pick(10) < 6 ? 0 : pick(std::size(kChannels))];
-        v.people = pick(10) < 8 ? 1 : static_cast<int64_t>(2 + pick(12));
-        v.deputy_ids.push_back(ids[pick(ids.size())]);
-        if (pick(4) == 0) {
-            const std::string& other = ids[pick(ids.size())];
-            if (other != v.deputy_ids[0]) v.deputy_ids.push_back(other);
-        }
-        const size_t r = pick(20);
-        v.route = r < 8 ? "answered" : r < 14 ? "township" : r < 18 ? "escalated" : "legal_channel";
-        if (v.route == "legal_channel") v.route_reason = kLegalReasons[pick(std::size(kLegalReasons))];
-        v.notes = kNotes[pick(std::size(kNotes))];
-        Visitor p;
-        p.name = std::string(kSurnames[pick(std::size(kSurnames))]) + kGiven[pick(std::size(kGiven))];
-        if (v.people > 1) p.name += "等" + std::to_string(v.people) + "人";
-        if (pick(3) != 0) {
-            char phone[16];
-            std::snprintf(phone, sizeof phone, "13%d%08d", static_cast<int>(pick(10)),
-                          static_cast<int>(pick(100000000)));
-            p.phone = phone;
-        }
-        v.visitors.push_back(p);
-        batch.push_back(std::move(v));
+        batch.push_back(random_visit(i, rng, ids, now));
         if (batch.size() == 10000) {
-            auto n = s.add_visits(std::move(batch));
-            if (!n) return n.error();
+            LIAISON_TRY(s.add_visits(std::move(batch)));
             batch.clear();
         }
     }
-    if (!batch.empty()) {
-        auto n = s.add_visits(std::move(batch));
-        if (!n) return n.error();
-    }
+    if (!batch.empty()) LIAISON_TRY(s.add_visits(std::move(batch)));
     // A name beyond the BMP among visitors too, so lists and search show it.
     Visit v;
     v.received_at = platform::local_datetime(now);
@@ -271,8 +289,18 @@ Status seed_demo(Store& s, size_t visits) {
     Visitor p;
     p.name = "陈𠀋生";
     v.visitors.push_back(p);
-    auto id = s.add_visit(v);
-    if (!id) return id.error();
+    LIAISON_TRY(s.add_visit(v));
+    return {};
+}
+
+}  // namespace
+
+Status seed_demo(Store& s, size_t visits) {
+    if (!s.initialized()) LIAISON_TRY(s.init("东湖街道人大代表联络站", "接待室平板"));
+    s.set_author("demo");
+    LIAISON_ASSIGN_OR_RETURN(auto ids, seed_deputies(s));
+    const int64_t now = s.now();  // the store's clock: --now moves the demo station's days with it
+    LIAISON_TRY(seed_visits(s, visits, ids, now));
     return seed_cases(s, ids, now);
 }
 

@@ -105,6 +105,11 @@ Result<json> case_detail(Call& c, const std::string& id) {
     }
     out["phone_available"] = c.user.role == "department" && !visit_id.empty() && phone_available(row.status);
     out["actions"] = actions_for(c, row.status);
+    // A tablet's own steps carry its device id when nobody signed in: show the device's name.
+    LIAISON_ASSIGN_OR_RETURN(auto devices, c.storage.devices());
+    for (auto& e : events)
+        for (const auto& d : devices)
+            if (e.value("author", "") == d.id && !d.name.empty()) e["author"] = d.name;
     out["timeline"] = events;
     return out;
 }
@@ -301,6 +306,7 @@ Result<CaseFilter> case_filter(const Call& c) {
     f.from = get("from");
     f.to = get("to");
     f.overdue = get("overdue") == "1";
+    f.open_only = get("open") == "1";
     f.today = c.today();
     if (get("due_soon") == "1") f.due_by = dates::date_of_day(dates::day_number(f.today) + flow::kDueSoonDays);
     for (const auto* s : {&f.station, &f.status, &f.category, &f.department, &f.q})
@@ -388,8 +394,11 @@ HttpResponse bulk_assign(Call& c) {
         if (st)
             ++assigned;
         else
-            refused.push_back(
-                {{"id", id}, {"error", was_refused ? "refused" : "invalid"}, {"message", st.error().message}});
+            refused.push_back({{"id", id},
+                               {"error", was_refused                                ? "refused"
+                                         : st.error().kind == Error::Kind::NotFound ? "not_found"
+                                                                                    : "invalid"},
+                               {"message", st.error().message}});
     }
     return json_response(200, {{"assigned", assigned}, {"refused", refused}});
 }

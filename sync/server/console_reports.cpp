@@ -117,7 +117,7 @@ Result<json> stale_devices(Call& c, const std::vector<const StationRecord*>& sho
     return out;
 }
 
-Result<int64_t> count_cases(Call& c, CaseFilter f) {
+Result<int64_t> count_cases(Call& c, const CaseFilter& f) {
     LIAISON_ASSIGN_OR_RETURN(auto list, c.cs.cases(f));
     return list.total;
 }

@@ -38,6 +38,7 @@ struct CaseFilter {
     std::string department_id;          // "" = any (a department user: its own)
     std::string station, status, category, department, q, from, to;
     bool overdue = false;
+    bool open_only = false;        // not yet 已办结 (a department's to-do list)
     std::string due_by;            // open cases due from today to this date
     std::string today;             // YYYY-MM-DD, for overdue and deadline states
     std::string sort = "created";  // created | deadline | status | station | inbox

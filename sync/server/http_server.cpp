@@ -100,14 +100,20 @@ void compress_if_worth_it(sync::HttpResponse& r, bool client_accepts_gzip) {
     r.headers.emplace_back(MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 }
 
-// Queues `in` as the answer, as it is.
+// Queues `in` as the answer, as it is. JSON unless the handler named another type (the console's
+// page, its exports); JSON is always sent as UTF-8.
 MHD_Result send(MHD_Connection* conn, const sync::HttpResponse& in) {
     MHD_Response* r =
         MHD_create_response_from_buffer(in.body.size(), const_cast<char*>(in.body.data()), MHD_RESPMEM_MUST_COPY);
     if (!r) return MHD_NO;
-    for (const auto& [k, v] : in.headers)
-        if (k != "Content-Type") MHD_add_response_header(r, k.c_str(), v.c_str());
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    std::string type = "application/json; charset=utf-8";
+    for (const auto& [k, v] : in.headers) {
+        if (k != "Content-Type")
+            MHD_add_response_header(r, k.c_str(), v.c_str());
+        else if (v != "application/json")
+            type = v;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type.c_str());
     const MHD_Result ok = MHD_queue_response(conn, static_cast<unsigned>(in.status), r);
     MHD_destroy_response(r);
     return ok;

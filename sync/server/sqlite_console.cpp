@@ -96,6 +96,7 @@ Where case_where(const CaseFilter& f) {
     if (f.overdue)
         w.add("coalesce(c.deadline, '') <> '' AND c.deadline < ? AND c.status IN " + std::string(kOpenStatuses),
               {f.today});
+    if (f.open_only) w.add("c.status IN " + std::string(kOpenStatuses), {});
     if (!f.due_by.empty())
         w.add("coalesce(c.deadline, '') <> '' AND c.deadline >= ? AND c.deadline <= ? AND c.status IN " +
                   std::string(kOpenStatuses),

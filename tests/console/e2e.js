@@ -10,8 +10,7 @@
 // No `dialog` event (alert, confirm) may fire during the whole run, no page error may be thrown
 // and no Content-Security-Policy violation may be reported.
 // First of all the page, script and style sheet must come with their Content-Type (the page is
-// served with X-Content-Type-Options: nosniff). E2E_FIX_CONTENT_TYPE=1, by hand only, turns a wrong
-// one into a warning and hands the browser the right one, to try the rest while that is broken.
+// served with X-Content-Type-Options: nosniff).
 // Usage: node e2e.js --url http://127.0.0.1:PORT --data TABLET_DIR --case CASE_ID --xss TITLE
 'use strict';
 const fs = require('fs');
@@ -40,11 +39,6 @@ const DEPARTMENT = env('E2E_DEPARTMENT', '区住建局');
 const BULK_DEPARTMENT = '区城管局';
 const SIZES = [{ name: '1440x900', width: 1440, height: 900, mobile: false }, { name: '390x844', width: 390, height: 844, mobile: true }];
 const WAIT = 15000;
-// E2E_FIX_CONTENT_TYPE=1 (by hand only, never in ctest): when the server sends the console's files
-// with a wrong Content-Type, warn and let the browser have them with the right one, so the rest of
-// the run can still be tried.
-const FIX_TYPES = process.env.E2E_FIX_CONTENT_TYPE === '1';
-const fixTypes = new Map();
 const DEADLINE_MS = Number(env('E2E_TIMEOUT_S', '240')) * 1000;
 
 function fail(msg) { const e = new Error(msg); e.e2e = true; throw e; }
@@ -152,20 +146,6 @@ async function newPage() {
     const text = m.text();
     if (/Content Security Policy|Refused to (execute|load|apply)/i.test(text)) cspErrors.push(short(text));
   });
-  if (fixTypes.size) {
-    await p.setRequestInterception(true);
-    p.on('request', async (req) => {
-      const url = req.url().split('#')[0];
-      if (!fixTypes.has(url)) { req.continue(); return; }
-      try {
-        const r = await fetch(url);
-        const headers = {};
-        r.headers.forEach((v, k) => { if (k !== 'content-length' && k !== 'content-encoding') headers[k] = v; });
-        headers['content-type'] = fixTypes.get(url);
-        req.respond({ status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) });
-      } catch (e) { req.abort(); }
-    });
-  }
   await p.setViewport({ width: 1440, height: 900 });
   return p;
 }
@@ -300,11 +280,7 @@ async function main() {
       const got = r.headers.get('content-type') || '';
       check(r.status === 200, `GET /console/${p} answered ${r.status}`);
       const bad = `GET /console/${p} answered Content-Type "${got}", not ${type} (with X-Content-Type-Options: nosniff the browser neither renders nor runs it)`;
-      if (got.startsWith(type)) continue;
-      if (!FIX_TYPES) fail(bad);
-      console.log('      WARNING (E2E_FIX_CONTENT_TYPE=1, worked around in the browser): ' + bad);
-      fixTypes.set(CONSOLE + p, type + '; charset=utf-8');
-      if (p === '') fixTypes.set(CONSOLE + 'index.html', type + '; charset=utf-8');
+      check(got.startsWith(type), bad);
     }
   });
 
@@ -531,8 +507,7 @@ main().then(async () => {
   await browser.close();
   clearTimeout(timer);
   tidy();
-  console.log(`console e2e: ${steps.length} steps passed, ${shots} screenshots in ${SHOTS}, ${((Date.now() - t0) / 1000).toFixed(1)} s` +
-    (fixTypes.size ? ' (WARNING: with the Content-Type of the console\'s files worked around)' : ''));
+  console.log(`console e2e: ${steps.length} steps passed, ${shots} screenshots in ${SHOTS}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }).catch(async (e) => {
   const where = e.step ? e.step + ': ' : '';
   const msg = e.e2e ? e.message : (e.stack || String(e)).split('\n').slice(0, 3).join(' / ');

@@ -20,7 +20,7 @@ const std::vector<std::string> kAll = {"registered", "assigned", "in_progress", 
 
 // A new case brought to `status` through the workflow.
 std::string case_at(TestStation& s, const std::string& status) {
-    const std::string id = s.add_case("", "测试案件", "2026-03-01 09:00", "urban");
+    std::string id = s.add_case("", "测试案件", "2026-03-01 09:00", "urban");
     const int rank = cases::status_rank(status);
     auto past = [&](const char* step) { return rank >= cases::status_rank(step); };
     if (past("assigned")) REQUIRE(cases::assign(*s, id, "区住建局", "2026-03-30", "", "2026-03-02"));
@@ -323,6 +323,7 @@ TEST_CASE("deadlines: overdue, due soon, on time, done; the list and the board p
 
     auto rows = cases::list(*s).value();
     std::vector<std::string> order;
+    order.reserve(rows.size());
     for (const auto& r : rows) order.push_back(r.id);
     CHECK(order == std::vector<std::string>{overdue, soon, on_time, fresh, late_done});
     CHECK(rows[0].deadline_state == cases::DeadlineState::Overdue);
