@@ -184,6 +184,8 @@ HttpResponse Console::Impl::login(Console& self, const HttpRequest& req, std::st
         return fail(401, "unauthorized", "wrong user name or password");
     }
     if (auto st = cs.clear_failures(name); !st) return from_error(st.error());
+    // Sessions past their time are cleared at each sign-in, so the table holds live ones only.
+    if (auto st = cs.purge_sessions(now - self.opt_.idle_ms, now - self.opt_.max_ms); !st) note += " purge-failed";
     const std::string token = new_token(), csrf = new_token();
     if (auto st = cs.add_session(ConsoleSession{sha256_hex(token), name, csrf, now, now}); !st)
         return from_error(st.error());

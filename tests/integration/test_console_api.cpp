@@ -19,6 +19,7 @@
 #include "sync/server/console_accounts.h"
 #include "sync/server/console_storage.h"
 #include "sync/server/service.h"
+#include "sync/server/secrets.h"
 #include "sync/server/storage.h"
 
 // Lists of ids and event kinds print as such when a check fails.
@@ -690,6 +691,22 @@ TEST_CASE("console sessions: no cookie, logout, idle and absolute expiry, disabl
         CHECK(r.error() == "unauthorized");
         c.now += kMinute;
         CHECK(s.get("cases").status == 401);  // the session is gone, not only stale
+    }
+    SUBCASE("a sign-in clears the sessions past their time from the database") {
+        auto old = c.login("office");
+        auto kept = c.login("dept_a");
+        const auto hash_of = [](const Session& x) {
+            return server::sha256_hex(x.cookie.substr(x.cookie.find('=') + 1));
+        };
+        c.now += 20 * kMinute;
+        REQUIRE(kept.get("me").status == 200);
+        c.now += 20 * kMinute;                       // office idle for 40 minutes, dept_a for 20
+        REQUIRE(c.cs().session(hash_of(old)).ok());  // expired but still stored
+        auto fresh = c.login("admin");
+        CHECK_FALSE(c.cs().session(hash_of(old)).ok());
+        CHECK(c.cs().session(hash_of(kept)).ok());
+        CHECK(kept.get("me").status == 200);
+        CHECK(fresh.get("me").status == 200);
     }
     SUBCASE("absolute expiry after 12 hours, however busy") {
         auto s = c.login("dept_a");
