@@ -29,7 +29,8 @@ public:
     virtual bool use_language(const std::string& lang) = 0;  // for now, not saved; false: not loaded
     virtual float font_px() const = 0;
     virtual void set_font_px(float px) = 0;
-    virtual void open_visit_form(ui::VisitFormState form) = 0;  // the visit form, filled (queue)
+    virtual void open_visit_form(ui::VisitFormState form) = 0;     // the visit form, filled (queue)
+    virtual void open_case_form(const std::string& visit_id) = 0;  // a new case, filled from the visit
     virtual Status start_kiosk(bool locked) = 0;
     virtual void station_ready() = 0;  // the station exists (demo or set up): load it and go home
 

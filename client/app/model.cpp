@@ -217,6 +217,11 @@ void AppModel::open_visit_form(ui::VisitFormState form) {
     visits.open_form(std::move(form), c);
 }
 
+void AppModel::open_case_form(const std::string& visit_id) {
+    Context c = context();
+    cases.handle(ui::intent::Cases{ui::intent::NewCase{visit_id}}, c);
+}
+
 void AppModel::station_ready() {
     load_ref();
     Context c = context();

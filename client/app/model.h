@@ -84,6 +84,7 @@ private:
     bool use_language(const std::string& lang) override;
     void set_font_px(float px) override { font_px_ = px; }
     void open_visit_form(ui::VisitFormState form) override;
+    void open_case_form(const std::string& visit_id) override;
     Status start_kiosk(bool locked) override { return start_kiosk(ui::KioskStep::Welcome, locked); }
     void station_ready() override;
 

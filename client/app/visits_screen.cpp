@@ -380,6 +380,7 @@ void VisitsScreen::after_save(const std::string& id, const Status& served, Conte
     draft_due_ = 0;
     const bool was_edit = !form_.editing_id.empty();
     const bool from_queue = !form_.queue_ticket_id.empty();
+    const bool escalated = form_.route == "escalated";
     form_ = {};
     c.app.show_toast("toast.saved");
     c.app.report(served);   // the visit is saved; its ticket stays open on the queue panel
@@ -389,6 +390,8 @@ void VisitsScreen::after_save(const std::string& id, const Status& served, Conte
     run_list_query(c);
     if (was_edit)
         open_visit(id, c);
+    else if (escalated)  // 上报·形成代表建议: the case it promises, filled in, one tap from saved
+        c.app.open_case_form(id);
     else if (from_queue)
         c.app.navigate(ui::View::Queue);
     else
