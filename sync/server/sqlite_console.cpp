@@ -166,18 +166,11 @@ public:
     }
 
     Result<ConsoleUser> user(const std::string& name) override {
-        std::optional<ConsoleUser> out;
-        LIAISON_TRY(a_.read([&](db::Db& db) -> Status {
-            auto& st = db.cached(std::string("SELECT ") + kUserColumns + " FROM srv_console_users WHERE name = ?");
-            st.bind(1, name);
-            auto r = st.step();
-            if (!r) return r.error();
-            if (*r) out = user_from(st);
-            st.reset();
-            return {};
-        }));
-        if (!out) return not_found("no console user '" + name + "'");
-        return *out;
+        LIAISON_ASSIGN_OR_RETURN(
+            auto u, one<ConsoleUser>(std::string("SELECT ") + kUserColumns + " FROM srv_console_users WHERE name = ?",
+                                     name, user_from));
+        if (!u) return not_found("no console user '" + name + "'");
+        return *u;
     }
 
     Result<std::vector<ConsoleUser>> users() override {
@@ -238,18 +231,13 @@ public:
     }
 
     Result<ConsoleSession> session(const std::string& token_hash) override {
-        std::optional<ConsoleSession> out;
-        LIAISON_TRY(a_.read([&](db::Db& db) -> Status {
-            auto& st = db.cached(
-                "SELECT token_hash, user_name, csrf, created_ms, seen_ms FROM srv_console_sessions WHERE token_hash = "
-                "?");
-            st.bind(1, token_hash);
-            auto r = st.step();
-            if (!r) return r.error();
-            if (*r) out = ConsoleSession{st.text(0), st.text(1), st.text(2), st.i64(3), st.i64(4)};
-            st.reset();
-            return {};
-        }));
+        LIAISON_ASSIGN_OR_RETURN(
+            auto out,
+            one<ConsoleSession>("SELECT token_hash, user_name, csrf, created_ms, seen_ms FROM srv_console_sessions "
+                                "WHERE token_hash = ?",
+                                token_hash, [](const db::Stmt& st) {
+                                    return ConsoleSession{st.text(0), st.text(1), st.text(2), st.i64(3), st.i64(4)};
+                                }));
         if (!out) return Error{Error::Kind::Auth, "no such session"};
         return *out;
     }
@@ -305,17 +293,7 @@ public:
     }
 
     Result<std::optional<CaseListRow>> case_row(const std::string& id) override {
-        std::optional<CaseListRow> out;
-        LIAISON_TRY(a_.read([&](db::Db& db) -> Status {
-            auto& st = db.cached(std::string(kCaseSelect) + " WHERE c.id = ? AND c._deleted = 0");
-            st.bind(1, id);
-            auto r = st.step();
-            if (!r) return r.error();
-            if (*r) out = case_from(st);
-            st.reset();
-            return {};
-        }));
-        return out;
+        return one<CaseListRow>(std::string(kCaseSelect) + " WHERE c.id = ? AND c._deleted = 0", id, case_from);
     }
 
     Result<json> case_fields(const std::string& id) override {
@@ -381,22 +359,29 @@ public:
     }
 
     Result<std::optional<std::pair<std::string, std::string>>> department(const std::string& key) override {
-        std::optional<std::pair<std::string, std::string>> out;
+        return one<std::pair<std::string, std::string>>(
+            "SELECT id, coalesce(name, '') FROM departments WHERE _deleted = 0 AND (id = ?1 OR name = ?1) "
+            "ORDER BY id = ?1 DESC LIMIT 1",
+            key, [](const db::Stmt& st) { return std::make_pair(st.text(0), st.text(1)); });
+    }
+
+private:
+    // The first row of a query with one key parameter, made by `from`; nullopt when none.
+    template <class T, class From>
+    Result<std::optional<T>> one(const std::string& sql, const std::string& key, From from) {
+        std::optional<T> out;
         LIAISON_TRY(a_.read([&](db::Db& db) -> Status {
-            auto& st = db.cached(
-                "SELECT id, coalesce(name, '') FROM departments WHERE _deleted = 0 AND (id = ?1 OR name = ?1) "
-                "ORDER BY id = ?1 DESC LIMIT 1");
+            auto& st = db.cached(sql);
             st.bind(1, key);
             auto r = st.step();
             if (!r) return r.error();
-            if (*r) out = std::make_pair(st.text(0), st.text(1));
+            if (*r) out = from(st);
             st.reset();
             return {};
         }));
         return out;
     }
 
-private:
     template <class V>
     Status update(const std::string& name, const char* sql, const V& v) {
         return a_.write([&](db::Db& db) -> Status {

@@ -11,22 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/bench_util.h"
 #include "client/store/cases.h"
 #include "client/store/stats.h"
 #include "client/store/store.h"
 
 using namespace liaison;
 using namespace liaison::store;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::ms_since;
+using bench::pct;
 
 namespace {
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-double pct(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 template <class F>
 void timed(const char* what, int reps, F&& f) {

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/bench/bench_util.h"
 #include "platform/platform.h"
 #include "sync/server/console.h"
 #include "sync/server/console_accounts.h"
@@ -23,16 +24,11 @@
 
 using namespace liaison;
 using namespace liaison::server;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::ms_since;
+using bench::pct;
 
 namespace {
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-double pct(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 const char* const kStatuses[] = {"registered", "assigned", "in_progress", "replied", "resolved", "answered", "rated"};
 const char* const kCategories[] = {"urban", "rural", "education", "health", "welfare", "transport", "other"};

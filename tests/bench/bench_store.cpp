@@ -8,20 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/bench_util.h"
 #include "client/store/store.h"
 #include "platform/platform.h"
 
 using namespace liaison;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::ms_since;
+using bench::pct;
 
 namespace {
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-double pct(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 // Text that looks like a station ledger: common characters, some rare ones.
 struct TextGen {
