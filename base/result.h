@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace liaison {
 
@@ -11,9 +12,20 @@ struct Error {
     enum class Kind { Invalid, NotFound, Conflict, Locked, Io, Full, Corrupt, Network, Auth, Forbidden, Internal };
     Kind kind = Kind::Internal;
     std::string message;  // one line, safe to show and log: never contains voter PII
+    // What the app translates (assets/i18n: "error.<code>" with {0}, {1}... = params); the
+    // message stays the command line's one English line. Empty: the app says what `kind` means.
+    std::string code = {};
+    std::vector<std::string> params = {};
 };
 
 inline Error invalid(std::string m) { return {Error::Kind::Invalid, std::move(m)}; }
+// An error the app shows in the user's language (docs/app.md, "Errors").
+inline Error coded(Error::Kind k, std::string code, std::vector<std::string> params, std::string message) {
+    return {k, std::move(message), std::move(code), std::move(params)};
+}
+inline Error invalid(std::string code, std::vector<std::string> params, std::string message) {
+    return coded(Error::Kind::Invalid, std::move(code), std::move(params), std::move(message));
+}
 inline Error not_found(std::string m) { return {Error::Kind::NotFound, std::move(m)}; }
 
 template <class T>

@@ -173,12 +173,13 @@ std::string field_name(const FieldRule& r) { return std::string(r.table) + "." +
 Status check_integer(const FieldRule& r, const nlohmann::json& v) {
     const std::string name = field_name(r);
     // An unsigned above the int64 range (2^64-1) would read back from SQLite as a negative number.
+    const std::vector<std::string> params = {r.column, std::to_string(r.min), std::to_string(r.max)};
+    const std::string range = name + " must be a whole number from " + params[1] + " to " + params[2];
     if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(kI64Max))
-        return invalid(name + " must be a whole number from " + std::to_string(r.min) + " to " + std::to_string(r.max));
-    if (!v.is_number_integer()) return invalid(name + " must be a whole number");
+        return invalid("field.range", params, range);
+    if (!v.is_number_integer()) return invalid("field.range", params, name + " must be a whole number");
     const int64_t n = v.get<int64_t>();
-    if (n < r.min || n > r.max)
-        return invalid(name + " must be a whole number from " + std::to_string(r.min) + " to " + std::to_string(r.max));
+    if (n < r.min || n > r.max) return invalid("field.range", params, range);
     return {};
 }
 
@@ -189,16 +190,23 @@ Status check_string(const FieldRule& r, const std::string& s) {
         case Kind::Text:
             // Bytes first: a huge value is refused without counting its characters.
             if (s.size() > 4 * r.max_chars || utf8_chars(s) > r.max_chars)
-                return invalid(name + " is longer than " + std::to_string(r.max_chars) + " characters");
+                return invalid("field.too_long", {r.column, std::to_string(r.max_chars)},
+                               name + " is longer than " + std::to_string(r.max_chars) + " characters");
             return {};
         case Kind::Enum:
             if (s.empty() || std::any_of(r.values, r.values + r.n_values, [&](const char* v) { return s == v; }))
                 return {};
-            return invalid(name + " has an unknown value");
-        case Kind::Date: return s.empty() || valid_date(s) ? Status{} : invalid(name + " must be a date YYYY-MM-DD");
+            return invalid("field.unknown_value", {r.column}, name + " has an unknown value");
+        case Kind::Date:
+            return s.empty() || valid_date(s) ? Status{}
+                                              : invalid("field.date", {r.column}, name + " must be a date YYYY-MM-DD");
         case Kind::DateTime:
-            return s.empty() || valid_datetime(s) ? Status{} : invalid(name + " must be a time YYYY-MM-DD HH:MM");
-        case Kind::Time: return s.empty() || valid_time(s) ? Status{} : invalid(name + " must be a time HH:MM");
+            return s.empty() || valid_datetime(s)
+                       ? Status{}
+                       : invalid("field.datetime", {r.column}, name + " must be a time YYYY-MM-DD HH:MM");
+        case Kind::Time:
+            return s.empty() || valid_time(s) ? Status{}
+                                              : invalid("field.time", {r.column}, name + " must be a time HH:MM");
         case Kind::Id:
         case Kind::StationRef: return valid_id(s) ? Status{} : invalid(name + " is not an id");
         case Kind::IdList:

@@ -121,7 +121,7 @@ void CasesScreen::refresh_board(Context& c) {
     b.today = cases::today(c.store);
     auto board = cases::board(c.store, b.today);
     if (!board) {
-        b.error = board.error().message;
+        b.error = c.error_text(board.error());
         return;
     }
     for (const auto& col : *board) {
@@ -151,7 +151,7 @@ void CasesScreen::open_case(const std::string& id, Context& c) {
     c.app.changed();
     auto k = cases::get(c.store, id);
     if (!k) {
-        detail_.loaded_error = k.error().message;
+        detail_.loaded_error = c.error_text(k.error());
         return;
     }
     fill_detail(*k, c);
@@ -212,7 +212,7 @@ void CasesScreen::submit_action(Context& c) {
     // The status may have moved since the buttons were drawn (another tablet, a sync): ask again.
     auto cur = cases::get(c.store, d.id);
     if (!cur) {
-        d.error = cur.error().message;
+        d.error = c.error_text(cur.error());
         return;
     }
     if (auto refusal = cases::check(cur->status, *action)) {
@@ -221,7 +221,7 @@ void CasesScreen::submit_action(Context& c) {
     }
     if (d.error = missing_field(*action, d, c.i18n); !d.error.empty()) return;
     if (auto st = apply_action(*action, d, c); !st) {
-        d.error = c.shown(st.error().message);
+        d.error = c.error_text(st.error());
         return;
     }
     const std::string id = d.id;
@@ -254,7 +254,7 @@ void CasesScreen::save_case(Context& c) {
     nc.category = form_.category;
     auto id = cases::add(c.store, nc);
     if (!id) {
-        form_.error = c.shown(id.error().message);
+        form_.error = c.error_text(id.error());
         return;
     }
     form_ = {};
@@ -293,7 +293,7 @@ void CasesScreen::refresh_record(Context& c) {
     if (r.deputy_id.empty()) return;
     auto rec = store::duty::deputy_record(c.store, r.deputy_id, r.from, r.to);
     if (!rec) {
-        r.error = rec.error().message;
+        r.error = c.error_text(rec.error());
         return;
     }
     r.visits = rec->visits;
@@ -332,7 +332,7 @@ void CasesScreen::add_activity(Context& c) {
     }
     auto id = store::duty::add_activity(c.store, a);
     if (!id) {
-        r.error = c.shown(id.error().message);
+        r.error = c.error_text(id.error());
         return;
     }
     r.adding = false;
@@ -384,7 +384,7 @@ void CasesScreen::refresh_stats(Context& c) {
     if (!c.store.initialized()) return;
     auto total = stats::figures(c.store.db(), {s.from, s.to, c.store.station_id()}, stats::By::Category);
     if (!total) {
-        s.error = total.error().message;
+        s.error = c.error_text(total.error());
         return;
     }
     const auto& f = total->total;
@@ -427,7 +427,7 @@ void CasesScreen::stats_charts(const std::string& chart_from, Context& c) {
             s.by_month.push_back(std::move(b));
         }
     } else {
-        s.error = c.shown(months.error().message);
+        s.error = c.error_text(months.error());
     }
     if (auto st = stats::cases_by_status(c.store.db(), {s.from, s.to, c.store.station_id()})) {
         for (const auto& [code, n] : *st) {
@@ -439,7 +439,7 @@ void CasesScreen::stats_charts(const std::string& chart_from, Context& c) {
             s.by_status.push_back(std::move(b));
         }
     } else {
-        s.error = c.shown(st.error().message);
+        s.error = c.error_text(st.error());
     }
 }
 

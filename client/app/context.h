@@ -50,6 +50,8 @@ struct Context {
 
     std::string shown(const std::string& s) const { return glyphs.shown(s); }
     std::string stored(const std::string& s) const { return glyphs.stored(s); }
+    // An error in the screen's language (docs/app.md, "Errors").
+    std::string error_text(const Error& e) const { return shown(ui::error_text(i18n, e)); }
 };
 
 }  // namespace liaison::app

@@ -79,7 +79,7 @@ void KioskScreen::refresh_duty(Context& c) {
     kiosk_.duty_deputies.clear();
     auto on = store::duty::on_duty(c.store, wall(c));
     if (!on) {
-        kiosk_.error = on.error().message;
+        kiosk_.error = c.error_text(on.error());
         return;
     }
     for (const auto& d : *on)
@@ -146,7 +146,7 @@ std::string KioskScreen::topic_text(const Context& c) const {
 void KioskScreen::call_help(Context& c) {
     const std::string at = platform::local_datetime(wall(c)).substr(11, 5);
     if (auto st = c.store.set_setting("queue.help_call", at); !st) {
-        kiosk_.error = st.error().message;
+        kiosk_.error = c.error_text(st.error());
         return;
     }
     kiosk_.help_called = true;
@@ -167,7 +167,7 @@ void KioskScreen::take_ticket(Context& c) {
     t.wished_deputy_id = kiosk_.form.deputy_id;
     auto r = store::queue::take_ticket(c.store, t);
     if (!r) {
-        kiosk_.error = r.error().message;
+        kiosk_.error = c.error_text(r.error());
         return;
     }
     kiosk_.form = {};  // the ticket screen needs only the number
@@ -382,7 +382,7 @@ void KioskScreen::refresh_queue(Context& c) {
     if (auto help = c.store.setting("queue.help_call")) queue_.help_call = *help;
     auto ts = store::queue::tickets(c.store, queue_.date);
     if (!ts) {
-        queue_.message = ts.error().message;
+        queue_.message = c.error_text(ts.error());
         return;
     }
     for (const auto& t : *ts) {
@@ -423,7 +423,7 @@ bool KioskScreen::undo(Context& c) {
     if (left_id_.empty() || platform::monotonic_ms() > left_until_) return false;
     auto t = store::queue::undo_leave(c.store, left_id_, left_was_);
     left_id_.clear();
-    if (!t) queue_.message = t.error().message;
+    if (!t) queue_.message = c.error_text(t.error());
     refresh_queue(c);
     c.app.refresh_status();
     return true;
@@ -435,13 +435,13 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
     switch (q.action) {
         case A::Refresh: break;
         case A::HelpDone:
-            if (auto st = c.store.set_setting("queue.help_call", ""); !st) queue_.message = st.error().message;
+            if (auto st = c.store.set_setting("queue.help_call", ""); !st) queue_.message = c.error_text(st.error());
             break;
         case A::CallNext: {
             auto t = store::queue::call_next(c.store, today(c));
             if (!t) {
                 queue_.message =
-                    t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : t.error().message;
+                    t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : c.error_text(t.error());
                 break;
             }
             open_ticket_form(*t, c);
@@ -450,7 +450,7 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
         case A::Serve: {
             auto t = store::queue::ticket(c.store, q.id);
             if (!t) {
-                queue_.message = t.error().message;
+                queue_.message = c.error_text(t.error());
                 break;
             }
             open_ticket_form(*t, c);
@@ -460,7 +460,7 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
             auto before = store::queue::ticket(c.store, q.id);
             auto t = store::queue::leave(c.store, q.id);
             if (!t) {
-                queue_.message = t.error().message;
+                queue_.message = c.error_text(t.error());
                 break;
             }
             if (before) {

@@ -158,7 +158,7 @@ void AppModel::navigate(ui::View v) {
     } else if (KioskScreen::owns(v)) {
         if (auto st = kiosk.enter(v, c); !st) {
             navigate(ui::View::Settings);  // where kiosk mode is started, with the reason it cannot
-            settings.kiosk_refused(st.error().message);
+            settings.kiosk_refused(c.error_text(st.error()));
             return;
         }
     } else if (v == ui::View::Sync) {
@@ -261,7 +261,7 @@ void AppModel::offer_undo(const std::string& key) {
 
 void AppModel::report(const Status& st) {
     if (st) return;
-    toast_ = glyphs->shown(st.error().message);
+    toast_ = context().error_text(st.error());
     toast_until_ = now_ms() + tuning::kToastMs;
     toast_undo_ = false;
     data_changed = true;

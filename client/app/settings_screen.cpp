@@ -48,7 +48,7 @@ void SettingsScreen::handle(const ui::intent::ChangeKioskPin&, Context& c) {
     settings_.pin_repeat.clear();
     settings_.pin_ok = r && r->outcome == store::kiosk::PinChange::Outcome::Changed;
     if (!r) {
-        settings_.pin_message = r.error().message;
+        settings_.pin_message = c.error_text(r.error());
         return;
     }
     pin_outcome(*r, c.i18n);
@@ -74,7 +74,7 @@ void SettingsScreen::pin_outcome(const store::kiosk::PinChange& r, const ui::I18
 }
 
 void SettingsScreen::handle(const ui::intent::StartKiosk&, Context& c) {
-    if (auto st = c.app.start_kiosk(true); !st) settings_.kiosk_error = st.error().message;
+    if (auto st = c.app.start_kiosk(true); !st) settings_.kiosk_error = c.error_text(st.error());
 }
 
 void SettingsScreen::handle(const ui::intent::SeedDemo&, Context& c) {
@@ -87,7 +87,7 @@ void SettingsScreen::handle(const ui::intent::InitStation& i, Context& c) {
 
 void SettingsScreen::first_run_done(const Status& st, Context& c) {
     if (!st) {
-        first_run_.error = st.error().message;
+        first_run_.error = c.error_text(st.error());
         return;
     }
     c.app.station_ready();

@@ -53,13 +53,13 @@ bool SyncScreen::on_worker_status(const sync::SyncStatus& s) {
 
 void SyncScreen::handle(const ui::intent::ResolveConflict& r, Context& c) {
     auto st = c.store.resolve_conflict(r.id, r.keep);
-    view_.message = st ? c.i18n.tr("sync.resolved") : st.error().message;
+    view_.message = st ? c.i18n.tr("sync.resolved") : c.error_text(st.error());
     refresh(c);
 }
 
 void SyncScreen::handle(const ui::intent::ResolveConflictWith& r, Context& c) {
     auto st = c.store.resolve_conflict_with(r.id, c.stored(r.text));
-    view_.message = st ? c.i18n.tr("sync.resolved") : st.error().message;
+    view_.message = st ? c.i18n.tr("sync.resolved") : c.error_text(st.error());
     view_.edits.erase(r.id);
     refresh(c);
 }

@@ -212,7 +212,7 @@ void VisitsScreen::run_list_query(Context& c) {
     auto n = c.store.count_visits(q);
     if (!n) {
         list_.total = 0;
-        list_.error = n.error().message;
+        list_.error = c.error_text(n.error());
         return;
     }
     list_.total = *n;
@@ -226,7 +226,7 @@ void VisitsScreen::fetch_rows(int64_t first, int64_t last, Context& c) {
     q.limit = (last - first) + 2 * tuning::kRowMargin;
     auto rows = c.store.find_visits(q);
     if (!rows) {
-        list_.error = rows.error().message;
+        list_.error = c.error_text(rows.error());
         return;
     }
     list_.cache_offset = q.offset;
@@ -242,7 +242,7 @@ void VisitsScreen::open_visit(const std::string& id, Context& c) {
     detail_.id = id;
     auto v = c.store.visit(id);
     if (!v) {
-        detail_.error = v.error().message;
+        detail_.error = c.error_text(v.error());
         c.app.show(ui::View::VisitDetail);
         return;
     }
@@ -326,7 +326,7 @@ void VisitsScreen::handle(const ui::intent::EditVisit& e, Context& c) {
 void VisitsScreen::save_draft_now(Context& c) {
     draft_due_ = 0;
     if (auto st = c.store.save_draft(kDraftKey, form_json(form_, c.glyphs).dump()); !st)
-        form_.save_error = st.error().message;
+        form_.save_error = c.error_text(st.error());
 }
 
 void VisitsScreen::restore_draft(Context& c) {
@@ -353,7 +353,7 @@ std::optional<std::string> VisitsScreen::write_form(Status& served, Context& c) 
     store::Visit v = visit_of(form_, c);
     if (!form_.editing_id.empty()) {
         if (auto st = c.store.update_visit(form_.editing_id, patch_of(v, form_, c)); !st) {
-            form_.save_error = st.error().message;
+            form_.save_error = c.error_text(st.error());
             return std::nullopt;
         }
         return form_.editing_id;
@@ -366,7 +366,7 @@ std::optional<std::string> VisitsScreen::write_form(Status& served, Context& c) 
     }
     auto r = c.store.add_visit(v);
     if (!r) {
-        form_.save_error = r.error().message;
+        form_.save_error = c.error_text(r.error());
         return std::nullopt;
     }
     // Started from the queue's "call next": the visit closes its ticket.

@@ -23,7 +23,7 @@ Result<std::string> event_time(Store& s, const std::string& at) {
     if (at.empty()) return platform::local_datetime(s.now());
     if (valid_date(at)) return at + " 00:00";
     if (valid_datetime(at)) return at;
-    return invalid("time must be YYYY-MM-DD or YYYY-MM-DD HH:MM");
+    return invalid("case.time_format", {at}, "time must be YYYY-MM-DD or YYYY-MM-DD HH:MM");
 }
 
 Status text_ok(std::initializer_list<const std::string*> fields) {
@@ -68,10 +68,13 @@ Status step(Store& s, const std::string& id, Action action, const std::string& a
     if (!at) return at.error();
     auto cur = load(s, id);
     if (!cur) return cur.error();
-    if (auto no = check(cur->status, action)) return invalid(no->message());
+    if (auto no = check(cur->status, action))
+        return invalid(no->needs.empty() ? "case.step_past" : "case.step_needs", {no->from, no->to, no->needs},
+                       no->message());
     if (!cur->created_at.empty() && at->substr(0, 10) < cur->created_at.substr(0, 10))
-        return invalid("the date " + at->substr(0, 10) + " is before the case was registered (" +
-                       cur->created_at.substr(0, 10) + ")");
+        return invalid("case.date_before_registered", {at->substr(0, 10), cur->created_at.substr(0, 10)},
+                       "the date " + at->substr(0, 10) + " is before the case was registered (" +
+                           cur->created_at.substr(0, 10) + ")");
     // A step given as a date alone on the day of the previous step keeps the timeline in order
     // (the date means "that day", not midnight before what already happened that day).
     if (valid_date(at_in)) {
@@ -96,7 +99,7 @@ Status step(Store& s, const std::string& id, Action action, const std::string& a
 Result<std::string> add(Store& s, const NewCase& n) {
     if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
     LIAISON_TRY(text_ok({&n.visit_id, &n.title, &n.content, &n.category, &n.note}));
-    if (n.title.empty()) return invalid("case title is required");
+    if (n.title.empty()) return invalid("case.title_required", {}, "case title is required");
     auto at = event_time(s, n.at);
     if (!at) return at.error();
     std::string content = n.content, category = n.category;
@@ -127,7 +130,7 @@ Result<std::string> add(Store& s, const NewCase& n) {
 }
 
 Result<Department> find_department(Store& s, const std::string& key) {
-    if (key.empty()) return invalid("a department (承办单位) is required");
+    if (key.empty()) return invalid("case.department_required", {}, "a department (承办单位) is required");
     if (!valid_utf8(key)) return invalid("text is not valid UTF-8");
     auto& st = s.db().cached(
         "SELECT id, name FROM departments WHERE _deleted = 0 AND (id = ?1 OR name = ?1) "
@@ -136,22 +139,26 @@ Result<Department> find_department(Store& s, const std::string& key) {
     std::vector<Department> found;
     LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { found.push_back(Department{q.text(0), q.text(1)}); }));
     if (found.empty())
-        return invalid("unknown department '" + key + "' (add it with `liaison department add --name " + key + "`)");
-    if (found.size() > 1 && found[0].id != key) return invalid("two departments are named '" + key + "': give the id");
+        return invalid("case.department_unknown", {key},
+                       "unknown department '" + key + "' (add it with `liaison department add --name " + key + "`)");
+    if (found.size() > 1 && found[0].id != key)
+        return invalid("case.department_ambiguous", {key}, "two departments are named '" + key + "': give the id");
     return found.front();
 }
 
 Status assign(Store& s, const std::string& id, const std::string& department, const std::string& deadline,
               const std::string& note, const std::string& at) {
     LIAISON_TRY(text_ok({&id, &department, &deadline, &note}));
-    if (!valid_date(deadline)) return invalid("the deadline must be a date YYYY-MM-DD");
+    if (!valid_date(deadline))
+        return invalid("case.deadline_format", {deadline}, "the deadline must be a date YYYY-MM-DD");
     auto dep = find_department(s, department);
     if (!dep) return dep.error();
     auto cur = load(s, id);
     if (!cur) return cur.error();
     if (!cur->created_at.empty() && deadline < cur->created_at.substr(0, 10))
-        return invalid("the deadline " + deadline + " is before the case was registered (" +
-                       cur->created_at.substr(0, 10) + ")");
+        return invalid(
+            "case.deadline_before_registered", {deadline, cur->created_at.substr(0, 10)},
+            "the deadline " + deadline + " is before the case was registered (" + cur->created_at.substr(0, 10) + ")");
     const bool first = cur->status == "registered";
     // The timeline shows where the case went even after a later re-交办 changed the fields.
     std::string text = dep->name + " " + deadline;
@@ -162,7 +169,7 @@ Status assign(Store& s, const std::string& id, const std::string& department, co
 
 Status progress(Store& s, const std::string& id, const std::string& note, const std::string& at) {
     LIAISON_TRY(text_ok({&id, &note}));
-    if (note.empty()) return invalid("a progress note is required");
+    if (note.empty()) return invalid("case.note_required", {}, "a progress note is required");
     auto cur = load(s, id);
     if (!cur) return cur.error();
     // Further notes on a case already in progress add events only: no field write, no conflict.
@@ -171,7 +178,7 @@ Status progress(Store& s, const std::string& id, const std::string& note, const 
 
 Status close(Store& s, const std::string& id, const std::string& result, const std::string& at) {
     LIAISON_TRY(text_ok({&id, &result}));
-    if (result.empty()) return invalid("the result (办理结果) is required");
+    if (result.empty()) return invalid("case.result_required", {}, "the result (办理结果) is required");
     return step(s, id, Action::Close, at, {{"result", result}}, "resolved", result, true);
 }
 

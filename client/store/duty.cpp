@@ -77,10 +77,10 @@ Result<std::string> add_slot(Store& s, const DutySlot& d) {
     if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
     for (const auto* f : {&d.date, &d.start, &d.end, &d.note})
         if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
-    if (!valid_date(d.date)) return invalid("the date must be YYYY-MM-DD");
-    if (!valid_time(d.start) || !valid_time(d.end)) return invalid("times must be HH:MM");
-    if (d.start >= d.end) return invalid("the duty must end after it starts");
-    if (d.deputy_ids.empty()) return invalid("a duty slot needs at least one deputy");
+    if (!valid_date(d.date)) return invalid("duty.date_format", {d.date}, "the date must be YYYY-MM-DD");
+    if (!valid_time(d.start) || !valid_time(d.end)) return invalid("duty.time_format", {}, "times must be HH:MM");
+    if (d.start >= d.end) return invalid("duty.end_before_start", {}, "the duty must end after it starts");
+    if (d.deputy_ids.empty()) return invalid("duty.deputy_required", {}, "a duty slot needs at least one deputy");
     for (const auto& id : d.deputy_ids)
         if (!s.replica().exists("deputies", id)) return invalid("unknown deputy " + id);
     const std::string id = platform::new_id();
@@ -158,8 +158,8 @@ Result<std::string> add_activity(Store& s, const Activity& a) {
     if (!type) return type.error();
     if (*type == "reception")
         return invalid("接待选民 (reception) is counted from the visits: record a visit with the deputy instead");
-    if (!valid_date(a.date)) return invalid("the date must be YYYY-MM-DD");
-    if (a.deputy_id.empty()) return invalid("the activity needs a deputy");
+    if (!valid_date(a.date)) return invalid("duty.date_format", {a.date}, "the date must be YYYY-MM-DD");
+    if (a.deputy_id.empty()) return invalid("duty.deputy_required", {}, "the activity needs a deputy");
     if (!s.replica().exists("deputies", a.deputy_id)) return invalid("unknown deputy " + a.deputy_id);
     const std::string id = platform::new_id();
     std::vector<std::pair<std::string, Value>> f = {

@@ -78,7 +78,7 @@ std::optional<PinHash> PinHash::decode(const std::string& text) {
 Status valid_pin(const std::string& pin) {
     if (pin.size() < kMinPinDigits || pin.size() > kMaxPinDigits ||
         pin.find_first_not_of("0123456789") != std::string::npos)
-        return invalid("the kiosk PIN is 4 to 8 digits");
+        return invalid("kiosk.pin_format", {}, "the kiosk PIN is 4 to 8 digits");
     return {};
 }
 
@@ -165,7 +165,7 @@ IdleView idle_state(int64_t now_ms, int64_t last_input_ms, const IdlePolicy& pol
 
 Status set_pin(Store& s, const std::string& pin) {
     LIAISON_TRY(valid_pin(pin));
-    if (pin == kDefaultPin) return invalid("choose a PIN other than the default one");
+    if (pin == kDefaultPin) return invalid("kiosk.pin_default", {}, "choose a PIN other than the default one");
     return s.set_setting(kPinSetting, hash_pin(pin, random_salt_hex()).encode());
 }
 

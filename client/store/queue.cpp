@@ -178,26 +178,31 @@ size_t utf8_chars(const std::string& s) { return domain::utf8_chars(s); }
 Status validate_name(const std::string& name0) {
     const std::string name = trimmed(name0);
     if (!valid_utf8(name) || has_control_chars(name)) return invalid("name is not valid text");
-    if (name.empty()) return invalid("name is required");
-    if (utf8_chars(name) > kMaxNameChars) return invalid("name is longer than 50 characters");
+    if (name.empty()) return invalid("queue.name_required", {}, "name is required");
+    if (utf8_chars(name) > kMaxNameChars)
+        return invalid("field.too_long", {"visitor_name", "50"}, "name is longer than 50 characters");
     return {};
 }
 
 Status validate_phone(const std::string& phone0) {
     const std::string phone = trimmed(phone0);
-    if (phone.empty()) return invalid("phone number is required, so the station can reach you about your concern");
+    if (phone.empty())
+        return invalid("queue.phone_required", {},
+                       "phone number is required, so the station can reach you about your concern");
     if (!valid_phone(phone))
-        return invalid(
-            "phone number must be an 11-digit mobile number (e.g. 138 0013 8000) or a landline "
-            "with its area code (e.g. 010-12345678)");
+        return invalid("store.phone_format", {},
+                       "phone number must be an 11-digit mobile number (e.g. 138 0013 8000) or a landline "
+                       "with its area code (e.g. 010-12345678)");
     return {};
 }
 
 Status validate_topic(const std::string& topic0) {
     const std::string topic = trimmed(topic0);
     if (!valid_utf8(topic)) return invalid("topic is not valid text");
-    if (topic.empty()) return invalid("topic is required: say in a few words what you want to raise");
-    if (utf8_chars(topic) > kMaxTopicChars) return invalid("topic is longer than 200 characters");
+    if (topic.empty())
+        return invalid("queue.topic_required", {}, "topic is required: say in a few words what you want to raise");
+    if (utf8_chars(topic) > kMaxTopicChars)
+        return invalid("field.too_long", {"topic", "200"}, "topic is longer than 200 characters");
     return {};
 }
 
@@ -231,9 +236,9 @@ Result<QueueTicket> take_ticket(Store& s, const NewTicket& in) {
     auto letter = series(s);
     if (!letter) return letter.error();
     if (letter->empty())
-        return invalid(
-            "this tablet has no ticket series yet: give each tablet of the station its own letter "
-            "(liaison queue series B)");
+        return invalid("queue.no_series", {},
+                       "this tablet has no ticket series yet: give each tablet of the station its own letter "
+                       "(liaison queue series B)");
     std::string category = "other";
     if (!in.category.empty()) category = s.category(in.category)->id;
 

@@ -151,7 +151,8 @@ bool Store::initialized() { return !station_id_.empty(); }
 
 Status Store::init(const std::string& station_name, const std::string& device_name) {
     if (initialized()) return Error{Error::Kind::Conflict, "this store is already set up for a station"};
-    if (station_name.empty() || !valid_utf8(station_name)) return invalid("station name is required");
+    if (station_name.empty() || !valid_utf8(station_name))
+        return invalid("store.station_required", {}, "station name is required");
     if (!valid_utf8(device_name)) return invalid("device name is not valid UTF-8");
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     const std::string sid = platform::new_id();
@@ -243,11 +244,11 @@ Result<Category> Store::category(const std::string& key) {
     }
     for (const auto& c : category_cache_)
         if (c.id == key || c.name_zh == key || c.name_en == key) return c;
-    return invalid("unknown category '" + key + "'");
+    return invalid("store.category_unknown", {key}, "unknown category '" + key + "'");
 }
 
 Result<std::string> Store::add_station(const Station& s) {
-    if (s.name.empty() || !valid_utf8(s.name)) return invalid("station name is required");
+    if (s.name.empty() || !valid_utf8(s.name)) return invalid("store.station_required", {}, "station name is required");
     const std::string id = s.id.empty() ? platform::new_id() : s.id;
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     LIAISON_TRY(replica_->write("stations", id, id,
@@ -274,13 +275,14 @@ Result<std::vector<Station>> Store::stations() {
 using domain::kDeputyLevels;
 
 static Status validate_deputy(const Deputy& d) {
-    if (d.name.empty()) return invalid("deputy name is required");
+    if (d.name.empty()) return invalid("store.deputy_name_required", {}, "deputy name is required");
     for (const auto* f : {&d.name, &d.level, &d.group, &d.phone})
         if (!valid_utf8(*f)) return invalid("text is not valid UTF-8");
     if (!d.level.empty() &&
         std::none_of(std::begin(kDeputyLevels), std::end(kDeputyLevels), [&](const char* l) { return d.level == l; }))
         return invalid("unknown deputy level '" + d.level + "' (全国/省/市/县区/乡镇)");
-    if (!d.phone.empty() && !valid_phone(d.phone)) return invalid("phone number is not a mainland mobile or landline");
+    if (!d.phone.empty() && !valid_phone(d.phone))
+        return invalid("store.phone_format", {}, "phone number is not a mainland mobile or landline");
     return {};
 }
 
@@ -357,7 +359,8 @@ Result<std::string> Store::deputy_id_by_name(const std::string& name) {
 }
 
 Result<std::string> Store::add_department(const Department& d) {
-    if (d.name.empty() || !valid_utf8(d.name)) return invalid("department name is required");
+    if (d.name.empty() || !valid_utf8(d.name))
+        return invalid("store.department_name_required", {}, "department name is required");
     const std::string id = d.id.empty() ? platform::new_id() : d.id;
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
     LIAISON_TRY(replica_->write("departments", id, station_id_.empty() ? sync::kReferenceScope : station_id_,
@@ -398,23 +401,24 @@ Status Store::validate_visit(const Visit& v) {
     for (const auto& p : v.visitors)
         for (const auto* f : {&p.name, &p.phone, &p.id_number, &p.address})
             if (!valid_utf8(*f)) return invalid("visitor details are not valid UTF-8");
-    if (v.subject.empty()) return invalid("subject is required");
+    if (v.subject.empty()) return invalid("visit.subject_required", {}, "subject is required");
     LIAISON_TRY(check_visit_fields(v));
-    if (!valid_datetime(v.received_at)) return invalid("time must be YYYY-MM-DD HH:MM");
+    if (!valid_datetime(v.received_at))
+        return invalid("visit.time_format", {v.received_at}, "time must be YYYY-MM-DD HH:MM");
     if (std::none_of(std::begin(kChannels), std::end(kChannels), [&](const char* c) { return v.channel == c; }))
         return invalid("unknown channel '" + v.channel + "' (station, reception_day, outreach, phone, online)");
     if (!v.route.empty() &&
         std::none_of(std::begin(kRoutes), std::end(kRoutes), [&](const char* c) { return v.route == c; }))
         return invalid("unknown handling route '" + v.route + "' (answered, township, escalated, legal_channel)");
     if (v.route == "legal_channel" && v.route_reason.empty())
-        return invalid("a visit guided to the legal channel needs the reason recorded");
+        return invalid("visit.reason_required", {}, "a visit guided to the legal channel needs the reason recorded");
     auto cat = category(v.category);
     if (!cat) return cat.error();
     for (const auto& d : v.deputy_ids)
         if (!replica_->exists("deputies", d)) return invalid("unknown deputy " + d);
     for (const auto& p : v.visitors)
         if (!p.phone.empty() && !valid_phone(p.phone))
-            return invalid("visitor phone is not a mainland mobile or landline");
+            return invalid("store.phone_format", {}, "visitor phone is not a mainland mobile or landline");
     return {};
 }
 

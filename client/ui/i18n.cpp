@@ -55,4 +55,43 @@ std::string I18n::all_text() const {
     return s;
 }
 
+namespace {
+
+const char* kind_code(Error::Kind k) {
+    switch (k) {
+        case Error::Kind::Invalid: return "invalid";
+        case Error::Kind::NotFound: return "not_found";
+        case Error::Kind::Conflict: return "conflict";
+        case Error::Kind::Locked: return "locked";
+        case Error::Kind::Io: return "io";
+        case Error::Kind::Full: return "full";
+        case Error::Kind::Corrupt: return "corrupt";
+        case Error::Kind::Network: return "network";
+        case Error::Kind::Auth: return "auth";
+        case Error::Kind::Forbidden: return "forbidden";
+        case Error::Kind::Internal: return "internal";
+    }
+    return "internal";
+}
+
+// A parameter in words where the code says what it is: a column of a field rule, a status.
+std::string param_text(const I18n& t, const std::string& code, size_t i, const std::string& p) {
+    const bool column = code.rfind("field.", 0) == 0 && i == 0;
+    const bool status = code.rfind("case.step_", 0) == 0;
+    const std::string key = column ? "field." + p : status ? "case.status." + p : "";
+    return !key.empty() && t.has(key) ? t.tr(key) : p;
+}
+
+}  // namespace
+
+std::string error_text(const I18n& t, const Error& e) {
+    if (!e.code.empty() && t.has("error." + e.code)) {
+        std::vector<std::string> words;
+        for (size_t i = 0; i < e.params.size(); ++i) words.push_back(param_text(t, e.code, i, e.params[i]));
+        return t.fmt("error." + e.code, words);
+    }
+    if (t.lang() == "en" && !e.message.empty()) return e.message;
+    return t.tr(std::string("error.kind.") + kind_code(e.kind));
+}
+
 }  // namespace liaison::ui

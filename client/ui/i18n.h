@@ -28,4 +28,9 @@ private:
     mutable std::unordered_map<std::string, std::string> missing_;
 };
 
+// An error as the screen shows it (docs/app.md, "Errors"): its code translated with its
+// parameters (field names and statuses in words); without a code, what its kind means. The
+// store's English message reaches only an English screen, never a Chinese one.
+std::string error_text(const I18n& t, const Error& e);
+
 }  // namespace liaison::ui
