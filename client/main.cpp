@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
         };
         if (!words.empty()) {
             words.push_back(w);  // after the verb, everything belongs to the verb
-        } else if (w == "--data") {
+            continue;
+        }
+        if (w == "--data") {
             data_dir = next("--data");
         } else if (w == "--help" || w == "-h") {
             liaison::cli::print_usage(std::cout);
@@ -61,15 +63,15 @@ int main(int argc, char** argv) {
                 std::cerr << "liaison: --now must be \"YYYY-MM-DD HH:MM\" (local time)\n";
                 return 2;
             }
+        } else if (w == "--printer") {
+            app.printer = next("--printer");
         } else if (w == "--demo") {
             app.demo = true;
-        } else if (w == "--kiosk") {
-            app.kiosk = true;
+        } else if (w == "--kiosk" || w == "kiosk") {
+            app.kiosk = true;  // `liaison kiosk`: the app locked in kiosk mode
         } else if (w.rfind("--", 0) == 0) {
             std::cerr << "liaison: unknown option " << w << "\n";
             return 2;
-        } else if (w == "kiosk") {
-            app.kiosk = true;  // `liaison kiosk`: the app locked in kiosk mode
         } else if (liaison::cli::is_verb(w)) {
             words.push_back(w);
         } else {

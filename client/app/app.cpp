@@ -20,6 +20,7 @@
 #include "client/app/script.h"
 #include "client/app/tuning.h"
 #include "client/app/ui_queue.h"
+#include "client/store/printer.h"
 #include "client/ui/ui.h"
 #include "platform/platform.h"
 #include "platform/sdl/window.h"
@@ -578,6 +579,10 @@ int run(const AppOptions& opt) {
         return 1;
     }
     if (opt.text_px > 0) model.use_text_px(opt.text_px);
+    if (auto st = opt.printer.empty() ? Status{} : store::printer::save_target(*model.store, opt.printer); !st) {
+        std::cerr << "liaison: --printer: " << st.error().message << "\n";
+        return 2;
+    }
     if (const int rc = start_view(model, opt); rc != 0) return rc;
     std::optional<Script> script;
     if (!opt.script.empty()) {

@@ -20,6 +20,9 @@ struct AppOptions {
     // --now "YYYY-MM-DD HH:MM": the store's wall clock starts there and runs (tests, screenshots:
     // who is on duty, the day's tickets); 0: the OS clock
     int64_t now_ms = 0;
+    // --printer TARGET: the kiosk's receipt printer, kept as the local setting kiosk.printer
+    // (docs/queue.md): /dev/usb/lp0, a file, cups:QUEUE, or none; "": leave the setting as it is
+    std::string printer;
 };
 
 int run(const AppOptions& opt);  // returns the process exit code

@@ -8,6 +8,8 @@
 
 #include "client/app/tuning.h"
 #include "client/store/duty.h"
+#include "client/store/printer.h"
+#include "client/store/receipt.h"
 #include "platform/platform.h"
 
 namespace liaison::app {
@@ -174,6 +176,30 @@ void KioskScreen::take_ticket(Context& c) {
     kiosk_.error.clear();
     kiosk_.step = ui::KioskStep::Ticket;
     show_ticket(*r, c);
+    print_ticket(*r, c);
+}
+
+// The receipt, when the tablet has a printer (docs/queue.md, "Printing the ticket"). A failure
+// never stops the kiosk: the number stays on screen, the visitor is told to remember it, and the
+// desk's queue panel shows why (local setting queue.print_error) until a receipt prints again.
+void KioskScreen::print_ticket(const store::QueueTicket& t, Context& c) {
+    kiosk_.print_failed = false;
+    const auto setting = c.store.setting(store::printer::kSetting);
+    if (!setting || setting->empty()) return;
+    store::receipt::TicketReceipt slip;
+    slip.station = c.stored(c.ref.device.station_name);
+    slip.number = store::queue::label(t);
+    slip.time = platform::local_datetime(wall(c)).substr(0, 16);
+    if (!t.wished_deputy_id.empty()) slip.deputy = c.stored(c.ref.label(c.ref.deputies, t.wished_deputy_id));
+    slip.ahead = kiosk_.ticket_ahead;
+    Status sent = [&]() -> Status {
+        LIAISON_ASSIGN_OR_RETURN(const auto target, store::printer::parse_target(*setting));
+        LIAISON_ASSIGN_OR_RETURN(const auto bytes, store::receipt::escpos(slip));
+        return store::printer::send(target, bytes);
+    }();
+    const std::string note = sent ? "" : slip.time.substr(11) + " " + slip.number + " " + sent.error().message;
+    if (auto st = c.store.set_setting("queue.print_error", note); !st) c.app.report(st);
+    kiosk_.print_failed = !sent;
 }
 
 void KioskScreen::show_ticket(const store::QueueTicket& t, Context& c) {
@@ -380,6 +406,7 @@ void KioskScreen::refresh_queue(Context& c) {
     queue_.rows.clear();
     queue_.waiting = 0;
     if (auto help = c.store.setting("queue.help_call")) queue_.help_call = *help;
+    if (auto failed = c.store.setting("queue.print_error")) queue_.print_error = *failed;
     auto ts = store::queue::tickets(c.store, queue_.date);
     if (!ts) {
         queue_.message = c.error_text(ts.error());

@@ -54,6 +54,7 @@ private:
     std::string topic_text(const Context& c) const;  // the chip tapped and the words typed, stored form
     void call_help(Context& c);
     void take_ticket(Context& c);
+    void print_ticket(const store::QueueTicket& t, Context& c);
     void corner_tap(int64_t now);
     bool pin_action(const ui::intent::Kiosk& k, Context& c);  // true: the kiosk was left
     bool enter_pin(Context& c);

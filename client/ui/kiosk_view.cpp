@@ -467,7 +467,8 @@ struct Kiosk {
             s.ticket_ahead > 0 ? ui.fmt("kiosk.ahead", {std::to_string(s.ticket_ahead)}) : ui.tr("kiosk.ahead_none"),
             1.0f);
         gap(l.font * 0.5f);
-        centred(ui.tr("kiosk.ticket_hint"), 0.7f, color::kMuted);
+        centred(ui.tr(s.print_failed ? "kiosk.print_failed" : "kiosk.ticket_hint"), 0.7f,
+                s.print_failed ? color::kError : color::kMuted);
         gap(l.font * 1.5f);
         const float bw = std::min(ImGui::GetContentRegionAvail().x, std::max(l.width * 0.4f, 320.0f));
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2);

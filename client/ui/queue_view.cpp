@@ -12,6 +12,25 @@ ImU32 status_color(const std::string& st) {
     if (st == "served") return color::kOk;
     return color::kMuted;
 }
+
+// The kiosk's 请工作人员帮助: a visitor is waiting for someone to come over.
+void draw_help_call(Ui& ui, const QueueState& s) {
+    if (s.help_call.empty()) return;
+    const Layout& l = ui.layout();
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    ImGui::Dummy(ImVec2(0, 4));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kSelected);
+    ImGui::BeginChild("queue.help", ImVec2(0, l.touch + 24), true, ImGuiWindowFlags_NoScrollbar);
+    const std::string done = ui.tr("queue.help_done");
+    const float dw = ui.chip_width(done) + 16;
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (l.touch - ImGui::GetTextLineHeight()) / 2);
+    ui.cell(ui.fmt("queue.help_call", {s.help_call}), ImGui::GetContentRegionAvail().x - dw - gap, color::kPrimary);
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetStyle().WindowPadding.y);
+    if (ui.button("queue.help_done", done, dw)) ui.emit(intent::Queue{intent::QueueAction::HelpDone, {}});
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
 }  // namespace
 
 void draw_queue(Ui& ui, QueueState& s) {
@@ -29,21 +48,8 @@ void draw_queue(Ui& ui, QueueState& s) {
     if (ui.button("queue.refresh", ui.tr("queue.refresh"), refresh_w))
         ui.emit(intent::Queue{intent::QueueAction::Refresh, {}});
     if (!s.message.empty()) ui.error(s.message);
-    if (!s.help_call.empty()) {
-        // The kiosk's 请工作人员帮助: a visitor is waiting for someone to come over.
-        ImGui::Dummy(ImVec2(0, 4));
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, color::kSelected);
-        ImGui::BeginChild("queue.help", ImVec2(0, l.touch + 24), true, ImGuiWindowFlags_NoScrollbar);
-        const std::string done = ui.tr("queue.help_done");
-        const float dw = ui.chip_width(done) + 16;
-        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (l.touch - ImGui::GetTextLineHeight()) / 2);
-        ui.cell(ui.fmt("queue.help_call", {s.help_call}), ImGui::GetContentRegionAvail().x - dw - gap, color::kPrimary);
-        ImGui::SameLine();
-        ImGui::SetCursorPosY(ImGui::GetStyle().WindowPadding.y);
-        if (ui.button("queue.help_done", done, dw)) ui.emit(intent::Queue{intent::QueueAction::HelpDone, {}});
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    }
+    if (!s.print_error.empty()) ui.error(ui.fmt("queue.print_error", {s.print_error}));
+    draw_help_call(ui, s);
     ImGui::Dummy(ImVec2(0, 4));
     if (s.rows.empty()) ui.muted(ui.tr("queue.empty"));
 

@@ -167,7 +167,8 @@ struct KioskState {
     std::string pin_message;  // translated: wrong PIN, attempts left, locked for ...
     bool pin_locked = false;
     int corner_taps = 0;
-    bool help_called = false;  // this visitor asked for staff: the desk's queue panel shows it
+    bool help_called = false;   // this visitor asked for staff: the desk's queue panel shows it
+    bool print_failed = false;  // the receipt did not print: the ticket screen asks to remember the number
 };
 
 struct QueueRowView {
@@ -179,8 +180,9 @@ struct QueueState {
     std::string date;
     std::vector<QueueRowView> rows;
     int64_t waiting = 0;
-    std::string message;    // one line (e.g. nobody waiting)
-    std::string help_call;  // when the kiosk asked for staff ("10:32"), "" when nobody is asking
+    std::string message;      // one line (e.g. nobody waiting)
+    std::string help_call;    // when the kiosk asked for staff ("10:32"), "" when nobody is asking
+    std::string print_error;  // the kiosk's last receipt failed: "10:32 A003 printer ...: why", else ""
     std::string confirm_leave_id, confirm_leave_label;  // the view's sheet: "A003 leaves the queue?"
 };
 
