@@ -5,9 +5,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <system_error>
+#include <algorithm>
 
 #include "base/ids.h"
 
@@ -38,6 +40,49 @@ std::string assets_dir() {
         if (std::filesystem::is_directory(shared / "i18n", ec)) return shared.string();
     }
     return "assets";
+}
+
+std::string documents_dir() {
+    const char* h = std::getenv("HOME");
+    if (!h || !*h) return "";
+    const std::string d = std::string(h) + "/Documents";
+    std::error_code ec;
+    return std::filesystem::is_directory(d, ec) ? d : "";
+}
+
+std::vector<std::string> removable_folders() {
+    const char* user = std::getenv("USER");
+    if (!user || !*user) user = std::getenv("LOGNAME");
+    std::vector<std::string> out;
+    if (!user || !*user) return out;
+    for (const std::string& root : {std::string("/media/") + user, std::string("/run/media/") + user}) {
+        std::error_code ec;
+        for (std::filesystem::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+            if (it->is_directory(ec)) out.push_back(it->path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Status write_file(const std::string& path, const std::string& bytes) {
+    const std::string tmp = path + ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return Error{Error::Kind::Io, "cannot write " + path};
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) {
+            std::remove(tmp.c_str());
+            return Error{Error::Kind::Io, "cannot write " + path};
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::remove(tmp.c_str());
+        return Error{Error::Kind::Io, "cannot write " + path + ": " + ec.message()};
+    }
+    return {};
 }
 
 int64_t wall_ms() {

@@ -3,6 +3,9 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "base/result.h"
 
 namespace liaison::platform {
 
@@ -14,6 +17,14 @@ bool ensure_dir(const std::string& path);
 // source tree's assets/ recorded at build time, else the installed share/liaison (cmake --install),
 // else ./assets.
 std::string assets_dir();
+
+// Exports (docs/app.md): ~/Documents when it exists, else "".
+std::string documents_dir();
+// Mounted removable drives (USB sticks): the folders in /media/$USER and /run/media/$USER, sorted.
+std::vector<std::string> removable_folders();
+// Writes `bytes` to PATH.part and renames it to `path`, so a failed write (a stick pulled out)
+// never leaves half a file under the real name.
+Status write_file(const std::string& path, const std::string& bytes);
 
 int64_t wall_ms();       // unix time in milliseconds (may be wrong on a tablet: HLC copes)
 int64_t monotonic_ms();  // for timeouts and intervals

@@ -1,11 +1,12 @@
 // The case screens: fills the case board, case detail, new case form, deputy record and
 // statistics states from the store, and applies their intents.
 #include "client/app/cases_screen.h"
+#include "client/app/export.h"
 #include "client/app/overload.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 
 #include "client/store/duty.h"
 #include "client/store/stats.h"
@@ -377,6 +378,8 @@ void CasesScreen::refresh_stats(Context& c) {
     const std::string chart_from = stats_range(cases::today(c.store));
     s.error.clear();
     s.message.clear();
+    s.export_message.clear();
+    s.export_error.clear();
     s.by_month.clear();
     s.by_category.clear();
     s.by_status.clear();
@@ -407,6 +410,7 @@ void CasesScreen::refresh_stats(Context& c) {
                      [](const ui::ChartBar& a, const ui::ChartBar& b) { return a.value > b.value; });
     stats_charts(chart_from, c);
     stats_report(f, c);
+    refresh_folders(c);
     c.app.changed();
 }
 
@@ -462,29 +466,77 @@ void CasesScreen::stats_report(const store::stats::Figures& f, Context& c) {
     s.report_text = s.report_title + "\n" + s.report_lines.front() + "\n";
 }
 
+// The text export goes where the tables go (the export folder), written by platform::write_file.
 void CasesScreen::export_report(Context& c) {
     auto& s = stats_;
-    const std::string dir = c.data_folder + "/exports";
-    if (!platform::ensure_dir(dir)) {
-        s.message = c.i18n.fmt("stats.export_failed", {dir});
+    auto folder = export_folder(c);
+    const std::string path = folder ? *folder + "/report-" + s.anchor + ".txt" : c.stored(s.export_folder);
+    if (!folder || !platform::write_file(path, c.stored(s.report_text))) {
+        s.message = c.shown(c.i18n.fmt("stats.export_failed", {path}));
         return;
     }
-    const std::string path = dir + "/report-" + s.anchor + ".txt";
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << c.stored(s.report_text);
-        if (!out.good()) {
-            s.message = c.i18n.fmt("stats.export_failed", {path});
-            return;
-        }
+    s.message = c.shown(c.i18n.fmt("stats.exported", {path}));
+}
+
+// The quick folder choices; the first is the default until the user picks or types another.
+void CasesScreen::refresh_folders(Context& c) {
+    auto& s = stats_;
+    s.folder_choices.clear();
+    for (const auto& f : exports::folder_choices(c.data_folder))
+        s.folder_choices.emplace_back(c.shown(c.i18n.fmt(f.label_key, {f.name})), c.shown(f.path));
+    if (s.export_folder.empty() && !s.folder_choices.empty()) s.export_folder = s.folder_choices.front().second;
+}
+
+// The folder to write to (stored form): it must exist, except the data folder's own exports.
+Result<std::string> CasesScreen::export_folder(Context& c) {
+    std::string folder = c.stored(stats_.export_folder);
+    while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+    if (folder == c.data_folder + "/exports") platform::ensure_dir(folder);
+    std::error_code ec;
+    if (folder.empty() || !std::filesystem::is_directory(folder, ec))
+        return Error{Error::Kind::NotFound, c.i18n.fmt("export.no_folder", {folder})};
+    return folder;
+}
+
+// The shown period's visits, cases or summary (with the figures by category), named in the
+// display language.
+Result<std::vector<XlsxSheet>> CasesScreen::export_sheets(const std::string& what, Context& c) {
+    namespace stats = store::stats;
+    const auto& s = stats_;
+    const stats::Range range{s.from, s.to, c.store.station_id()};
+    exports::Names names{c.i18n, {}};
+    for (const auto& k : c.ref.categories) names.categories[k.id] = c.stored(k.label);
+    if (what == "report") {
+        LIAISON_ASSIGN_OR_RETURN(auto b, stats::figures(c.store.db(), range, stats::By::Category));
+        XlsxSheet summary{c.i18n.tr("export.sheet.report"), {c.stored(s.report_title)}, {}, {100}};
+        for (const auto& line : s.report_lines) summary.rows.push_back({c.stored(line)});
+        return std::vector<XlsxSheet>{
+            std::move(summary), exports::sheet_of(c.i18n.tr("export.sheet.figures"), exports::figures_table(b, names))};
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        s.message = c.i18n.fmt("stats.export_failed", {path});
+    LIAISON_ASSIGN_OR_RETURN(auto kind, stats::parse_export(what));
+    // The visitors' names and phones stay on the tablet: a USB stick gets lost (docs/app.md).
+    LIAISON_ASSIGN_OR_RETURN(auto t, stats::export_table(c.store.db(), kind, range, false, stats::Cells::Codes));
+    return std::vector<XlsxSheet>{exports::sheet_of(c.i18n.tr("export.sheet." + what), exports::shown_table(t, names))};
+}
+
+void CasesScreen::export_data(const std::string& what, Context& c) {
+    auto& s = stats_;
+    s.export_message.clear();
+    s.export_error.clear();
+    auto written = [&]() -> Result<std::string> {
+        LIAISON_ASSIGN_OR_RETURN(auto folder, export_folder(c));
+        LIAISON_ASSIGN_OR_RETURN(auto format, exports::parse_format(s.export_format));
+        LIAISON_ASSIGN_OR_RETURN(auto sheets, export_sheets(what, c));
+        LIAISON_ASSIGN_OR_RETURN(auto bytes, exports::document(format, sheets));
+        const std::string path = folder + "/" + what + "-" + s.anchor + exports::extension(format);
+        LIAISON_TRY(platform::write_file(path, bytes));
+        return path;
+    }();
+    if (!written) {
+        s.export_error = c.shown(c.i18n.fmt("export.failed", {written.error().message}));
         return;
     }
-    s.message = c.i18n.fmt("stats.exported", {path});
+    s.export_message = c.shown(c.i18n.fmt("export.written", {*written}));
 }
 
 void CasesScreen::enter(ui::View v, Context& c) {
@@ -533,6 +585,9 @@ void CasesScreen::handle(const ui::intent::Cases& in, Context& c) {
                    [&](const it::StatsPeriod& p) { stats_period(p, c); },
                    [&](const it::ExportReport&) { export_report(c); },
                    [&](const it::CopiedReport&) { c.app.show_toast("stats.copied"); },
+                   [&](const it::ExportFormat& f) { stats_.export_format = f.format; },
+                   [&](const it::ExportFolder& f) { stats_.export_folder = f.path; },
+                   [&](const it::ExportData& d) { export_data(d.what, c); },
                },
                in.v);
     c.app.changed();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/xlsx.h"
 #include "client/app/context.h"
 #include "client/store/cases.h"
 #include "client/store/stats.h"
@@ -42,6 +43,10 @@ private:
     void stats_charts(const std::string& chart_from, Context& c);
     void stats_report(const store::stats::Figures& f, Context& c);
     void export_report(Context& c);
+    void refresh_folders(Context& c);
+    Result<std::string> export_folder(Context& c);
+    Result<std::vector<XlsxSheet>> export_sheets(const std::string& what, Context& c);
+    void export_data(const std::string& what, Context& c);
 
     ui::CaseBoardState board_;
     ui::CaseDetailState detail_;

@@ -33,7 +33,7 @@ const Verb kVerbs[] = {
      "activity add --deputy NAME --type T --date D [--notes N] | activity list [--deputy NAME] [--json]"},
     {"stats", verb_stats, "stats [--from D] [--to D] [--by month|category|deputy|station] [--json]"},
     {"export", verb_export,
-     "export --format csv --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
+     "export --format csv|xlsx --what visits|cases|activities [--from D] [--to D] [--no-visitor] FILE"},
     {"report", verb_report, "report monthly --month YYYY-MM [--out FILE] [--json]"},
     {"check", verb_check, "check [--quick]   (SQLite's integrity check of the store)"},
     {"demo", verb_demo, "demo [--visits N]   (demo data in an empty station: deputies, visits, cases, duty)"},

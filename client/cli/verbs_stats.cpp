@@ -1,8 +1,5 @@
 // liaison stats | export | report monthly | duty add|list|remove | activity add|list|remove |
 // deputy record (routed here from verb_deputy)
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -11,6 +8,8 @@
 #include "client/store/cases.h"
 #include "client/store/duty.h"
 #include "client/store/stats.h"
+#include "base/xlsx.h"
+#include "platform/platform.h"
 
 namespace liaison::cli {
 
@@ -26,30 +25,13 @@ std::string figures_text(const stats::Figures& f) {
            "  测评 " + std::to_string(f.rated) + "  满意率 " + f.satisfaction_rate();
 }
 
-// Writes next to the target and renames, so a failed export never leaves half a file behind.
-Status write_file(const std::string& path, const std::string& bytes) {
-    const std::string tmp = path + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return Error{Error::Kind::Io, "cannot write " + path};
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            return Error{Error::Kind::Io, "cannot write " + path};
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        return Error{Error::Kind::Io, "cannot write " + path + ": " + ec.message()};
-    }
-    return {};
-}
-
 // UTF-8 with a BOM, RFC 4180 quoting and CRLF line ends (base/csv.h).
 std::string to_csv(const stats::Table& t) { return sync::csv_document(t.header, t.rows); }
+
+// One sheet named after the table (the console's case export writes the same way, base/xlsx.h).
+Result<std::string> to_xlsx(const stats::Table& t, const std::string& what) {
+    return xlsx_document({XlsxSheet{what, t.header, t.rows, {}}});
+}
 
 }  // namespace
 
@@ -99,8 +81,9 @@ int verb_export(Context& ctx, const std::vector<std::string>& words) {
     auto a = parse_args(words, {"format", "what", "from", "to"}, {"no-visitor"});
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1)
-        return usage_error(ctx, "export --format csv --what visits|cases|activities [--from D] [--to D] FILE");
-    if (a->get("format", "csv") != "csv") return usage_error(ctx, "--format must be csv");
+        return usage_error(ctx, "export --format csv|xlsx --what visits|cases|activities [--from D] [--to D] FILE");
+    const std::string format = a->get("format", "csv");
+    if (format != "csv" && format != "xlsx") return usage_error(ctx, "--format must be csv or xlsx");
     auto what = stats::parse_export(a->get("what"));
     if (!what) return fail(ctx, what.error());
     auto s = open_store(ctx);
@@ -109,12 +92,13 @@ int verb_export(Context& ctx, const std::vector<std::string>& words) {
     auto t = stats::export_table(s->db(), *what, r, !a->flag("no-visitor"));
     if (!t) return fail(ctx, t.error());
     const std::string& path = a->positional[0];
-    const std::string csv = to_csv(*t);
+    auto bytes = format == "xlsx" ? to_xlsx(*t, a->get("what")) : Result<std::string>(to_csv(*t));
+    if (!bytes) return fail(ctx, bytes.error());
     if (path == "-") {
-        ctx.out << csv;
+        ctx.out << *bytes;
         return 0;
     }
-    if (auto st = write_file(path, csv); !st) return fail(ctx, st.error());
+    if (auto st = platform::write_file(path, *bytes); !st) return fail(ctx, st.error());
     ctx.out << "exported " << t->rows.size() << " " << a->get("what") << " to " << path << "\n";
     return 0;
 }
@@ -153,7 +137,7 @@ int verb_report(Context& ctx, const std::vector<std::string>& words) {
         text = rep->text();
     }
     if (a->has("out")) {
-        if (auto st = write_file(a->get("out"), text); !st) return fail(ctx, st.error());
+        if (auto st = platform::write_file(a->get("out"), text); !st) return fail(ctx, st.error());
         ctx.out << "wrote " << a->get("out") << "\n";
     } else {
         ctx.out << text;

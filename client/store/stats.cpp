@@ -118,11 +118,17 @@ Status add_visitor(VisitorCells& c, const db::Stmt& st, int name_col) {
     return {};
 }
 
-Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool visitor_columns) {
+Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool visitor_columns, Cells cells) {
     Table t;
     // The header names are the ones `liaison visit import` reads, so an export imports back.
     t.header = {"接待时间", "渠道", "人数", "类别", "主题", "诉求", "接待代表", "办理方式", "原因", "备注"};
-    if (visitor_columns) t.header.insert(t.header.begin() + 1, {"来访人", "联系电话"});
+    t.keys = {"received_at", "channel",  "people", "category",     "subject",
+              "content",     "deputies", "route",  "route_reason", "notes"};
+    if (visitor_columns) {
+        t.header.insert(t.header.begin() + 1, {"来访人", "联系电话"});
+        t.keys.insert(t.keys.begin() + 1, {"visitor", "phone"});
+    }
+    const bool codes = cells == Cells::Codes;
     // A wide export reads every visitor in one pass (in table order) rather than one lookup per visit.
     std::map<std::string, VisitorCells> all_visitors;
     const bool wide = !narrow(r);
@@ -145,22 +151,22 @@ Result<Table> export_visits(db::Db& db, const Range& r, const Labels& l, bool vi
     st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
     LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) -> Status {
         std::vector<std::string> row = {
-            q.text(1), q.text(2), std::to_string(q.i64(3)), label_of(l.category, q.text(4), ""),
+            q.text(1), q.text(2), std::to_string(q.i64(3)), codes ? q.text(4) : label_of(l.category, q.text(4), ""),
             q.text(5), q.text(6), names_of(l, q.text(7)),   q.text(8),
             q.text(9), q.text(10)};
         if (visitor_columns) {
-            VisitorCells cells;
+            VisitorCells visitors;
             if (wide) {
                 auto it = all_visitors.find(q.text(0));
-                if (it != all_visitors.end()) cells = std::move(it->second);
+                if (it != all_visitors.end()) visitors = std::move(it->second);
             } else {
                 auto& vs = db.cached(
                     "SELECT coalesce(name, ''), coalesce(phone, '') FROM visit_visitors "
                     "WHERE visit_id = ? AND _deleted = 0 ORDER BY id");
                 vs.bind(1, q.text(0));
-                LIAISON_TRY(vs.for_each_row([&](const db::Stmt& v) { return add_visitor(cells, v, 0); }));
+                LIAISON_TRY(vs.for_each_row([&](const db::Stmt& v) { return add_visitor(visitors, v, 0); }));
             }
-            row.insert(row.begin() + 1, {cells.names, cells.phones});
+            row.insert(row.begin() + 1, {visitors.names, visitors.phones});
         }
         t.rows.push_back(std::move(row));
         return {};
@@ -174,10 +180,31 @@ std::string zh_of(const std::vector<cases::Name>& names, const std::string& code
     return code;
 }
 
-Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
+// The Chinese name of a coded cell, or the code itself (Cells::Codes).
+std::string cell_of(Cells cells, const std::vector<cases::Name>& names, const std::string& code) {
+    return cells == Cells::Codes ? code : zh_of(names, code);
+}
+
+Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l, Cells cells) {
     Table t;
     t.header = {"编号",     "登记时间", "标题",     "内容",   "类别",     "状态",     "承办单位", "办理期限",
                 "办结时间", "办理结果", "反馈方式", "满意度", "测评意见", "来源接待", "代表"};
+    t.keys = {"id",
+              "created_at",
+              "title",
+              "case_content",
+              "category",
+              "status",
+              "department",
+              "deadline",
+              "resolved_at",
+              "result",
+              "feedback_channel",
+              "satisfaction",
+              "satisfaction_comment",
+              "source_visit",
+              "deputies"};
+    const bool codes = cells == Cells::Codes;
     auto& st = db.cached(
         "SELECT c.id, coalesce(c.created_at, ''), coalesce(c.title, ''), coalesce(c.content, ''), "
         "coalesce(c.category, ''), coalesce(c.status, ''), coalesce(d.name, c.department_id, ''), "
@@ -192,10 +219,11 @@ Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
         "ORDER BY c.created_at, c.id");
     st.bind(1, date_lo(r.from)).bind(2, date_hi(r.to)).bind(3, r.station_id);
     LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
-        t.rows.push_back({q.text(0), q.text(1), q.text(2), q.text(3), label_of(l.category, q.text(4), ""),
-                          cases::status_zh(q.text(5)), q.text(6), q.text(7), q.text(8), q.text(9),
-                          zh_of(cases::feedback_channels(), q.text(10)), zh_of(cases::satisfactions(), q.text(11)),
-                          q.text(12), q.text(13), names_of(l, q.text(14))});
+        t.rows.push_back(
+            {q.text(0), q.text(1), q.text(2), q.text(3), codes ? q.text(4) : label_of(l.category, q.text(4), ""),
+             codes ? q.text(5) : cases::status_zh(q.text(5)), q.text(6), q.text(7), q.text(8), q.text(9),
+             cell_of(cells, cases::feedback_channels(), q.text(10)), cell_of(cells, cases::satisfactions(), q.text(11)),
+             q.text(12), q.text(13), names_of(l, q.text(14))});
     }));
     return t;
 }
@@ -203,6 +231,7 @@ Result<Table> export_cases(db::Db& db, const Range& r, const Labels& l) {
 Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
     Table t;
     t.header = {"日期", "代表", "类型", "人次", "内容"};
+    t.keys = {"date", "deputy", "activity_type", "people", "activity_content"};
     struct Line {
         std::string date, deputy;
         int type;  // order of kActivityTypes, then duty
@@ -268,13 +297,13 @@ Result<Table> export_activities(db::Db& db, const Range& r, const Labels& l) {
 
 }  // namespace
 
-Result<Table> export_table(db::Db& db, Export what, const Range& r, bool visitor_columns) {
+Result<Table> export_table(db::Db& db, Export what, const Range& r, bool visitor_columns, Cells cells) {
     LIAISON_TRY(check_range(r));
     auto labels = load_labels(db);
     if (!labels) return labels.error();
     switch (what) {
-        case Export::Visits: return export_visits(db, r, *labels, visitor_columns);
-        case Export::Cases: return export_cases(db, r, *labels);
+        case Export::Visits: return export_visits(db, r, *labels, visitor_columns, cells);
+        case Export::Cases: return export_cases(db, r, *labels, cells);
         case Export::Activities: return export_activities(db, r, *labels);
     }
     return invalid("unknown export");

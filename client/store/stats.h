@@ -69,14 +69,23 @@ Result<MonthlyReport> monthly_report(db::Db& db, const std::string& station_id, 
 // the visits table, and only when `visitor_columns`); no other column is filled from
 // visit_visitors. Free text typed by staff (诉求, 备注, case content) is exported as typed.
 struct Table {
-    std::vector<std::string> header;
+    std::vector<std::string> header;  // Chinese column names
+    // One per column, language independent ("received_at", "channel"): the app names the column
+    // and, for the coded ones (channel, route, category, status, feedback_channel, satisfaction),
+    // its cells in the display language (docs/app.md, Export).
+    std::vector<std::string> keys;
     std::vector<std::vector<std::string>> rows;
 };
 enum class Export { Visits, Cases, Activities };
 Result<Export> parse_export(const std::string& s);  // visits, cases, activities
+// What a coded cell holds. Chinese: the CLI's CSV as it always was (category, status, feedback
+// channel and satisfaction by their Chinese names; channel and route stay codes, which `liaison
+// visit import` reads back). Codes: every coded column as its code, for the app to name.
+enum class Cells { Chinese, Codes };
 // Visits: the columns `liaison visit import` reads back. Cases: id, dates, status, department,
 // result, feedback and rating. Activities: the deputies' record (reception from visits, the
 // hand-entered activities and duty slots), by date.
-Result<Table> export_table(db::Db& db, Export what, const Range& r, bool visitor_columns = true);
+Result<Table> export_table(db::Db& db, Export what, const Range& r, bool visitor_columns = true,
+                           Cells cells = Cells::Chinese);
 
 }  // namespace liaison::store::stats

@@ -40,8 +40,18 @@ struct StatsPeriod {
 };  // step: -1 earlier, +1 later
 struct ExportReport {};
 struct CopiedReport {};
-using CaseIntent = std::variant<OpenCase, CaseFilter, CaseOpenAction, CaseSubmit, NewCase, SaveCase, PickDeputy,
-                                RecordPeriod, AddActivity, StatsPeriod, ExportReport, CopiedReport>;
+struct ExportFormat {
+    std::string format;  // xlsx or csv
+};
+struct ExportFolder {
+    std::string path;  // a quick choice; a typed folder is in StatsState::export_folder
+};
+struct ExportData {
+    std::string what;  // visits, cases or report: the shown period's, to StatsState::export_folder
+};
+using CaseIntent =
+    std::variant<OpenCase, CaseFilter, CaseOpenAction, CaseSubmit, NewCase, SaveCase, PickDeputy, RecordPeriod,
+                 AddActivity, StatsPeriod, ExportReport, CopiedReport, ExportFormat, ExportFolder, ExportData>;
 struct Cases {
     CaseIntent v;
 };

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/store/domain.h"
@@ -96,6 +97,12 @@ struct StatsState {
     std::vector<std::string> report_lines;  // the summary sentence, then one line per category/deputy
     std::string report_text;                // stored form, for the clipboard
     std::string message, error;
+    // Export (docs/app.md): where to, which format, the quick folder choices (label, path) and
+    // what the last export wrote or why it failed.
+    std::string export_folder;
+    std::string export_format = "xlsx";
+    std::vector<std::pair<std::string, std::string>> folder_choices;
+    std::string export_message, export_error;
 };
 
 }  // namespace liaison::ui

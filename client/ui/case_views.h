@@ -11,7 +11,7 @@ void draw_case_board(Ui& ui, const CaseBoardState& s);
 void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& ref);
 void draw_case_form(Ui& ui, CaseFormState& s, const RefData& ref);
 void draw_deputy_record(Ui& ui, DeputyRecordState& s, const RefData& ref);
-void draw_stats(Ui& ui, const StatsState& s);
+void draw_stats(Ui& ui, StatsState& s);
 
 inline void emit_case(Ui& ui, intent::CaseIntent i) { ui.emit(intent::Cases{std::move(i)}); }
 

@@ -1,6 +1,7 @@
 // Statistics (统计): a month or a year; the six figures stations report; visits per month
 // (bars), the share of each category (horizontal bars with percentages), cases by status; and
-// the work summary as text with copy and export.
+// the work summary as text with copy and export; the period's visits, cases and summary exported
+// as .xlsx or CSV.
 #include <algorithm>
 #include <cmath>
 
@@ -240,9 +241,48 @@ void report_card(Ui& ui, const StatsState& s, float full) {
     if (!s.message.empty()) ui.muted(s.message);
     card_end(card);
 }
+// Export (docs/app.md): the format, the folder (typed, or a quick choice such as a USB stick) and
+// one button per table; then the path written or what went wrong.
+void export_card(Ui& ui, StatsState& s, float full) {
+    const Card card = card_begin(full);
+    ui.heading(ui.tr("export.title"));
+    ui.muted(ui.fmt("export.note", {ui.tr("stats.when." + s.period)}));
+    ui.label(ui.tr("export.format"));
+    bool first = true;
+    for (const char* f : {"xlsx", "csv"}) {
+        const std::string label = ui.tr(std::string("export.format.") + f);
+        const float w = ui.chip_width(label);
+        ui.flow(w, first);
+        first = false;
+        if (ui.chip(std::string("export.format.") + f, label, s.export_format == f, w))
+            emit_case(ui, intent::ExportFormat{f});
+    }
+    ui.label(ui.tr("export.folder"));
+    ui.input("export.folder", s.export_folder, ui.tr("export.folder_hint"), card.inner(), 0, 1024);
+    first = true;
+    for (size_t i = 0; i < s.folder_choices.size(); ++i) {
+        const auto& [label, path] = s.folder_choices[i];
+        const float w = ui.chip_width(label);
+        ui.flow(w, first);
+        first = false;
+        if (ui.chip("export.folder." + std::to_string(i), label, s.export_folder == path, w))
+            emit_case(ui, intent::ExportFolder{path});
+    }
+    first = true;
+    for (const char* what : {"visits", "cases", "report"}) {
+        const std::string label = ui.tr(std::string("export.") + what);
+        const float w = ui.chip_width(label) + 16;
+        ui.flow(w, first);
+        first = false;
+        if (ui.button(std::string("export.") + what, label, w, Tone::Primary)) emit_case(ui, intent::ExportData{what});
+    }
+    if (!s.export_error.empty()) ui.error(s.export_error);
+    if (!s.export_message.empty()) ui.text(s.export_message);
+    card_end(card);
+}
 }  // namespace
 
-void draw_stats(Ui& ui, const StatsState& s) {
+void draw_stats(Ui& ui, StatsState& s) {
     const Layout& l = ui.layout();
     const ImGuiStyle& st = ImGui::GetStyle();
     // Period: month or year, and earlier/later.
@@ -275,6 +315,7 @@ void draw_stats(Ui& ui, const StatsState& s) {
     figures(ui, s, full);
     charts_section(ui, s, full);
     report_card(ui, s, full);
+    export_card(ui, s, full);
     ui.drag_scroll();
     ImGui::EndChild();
 }

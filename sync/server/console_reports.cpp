@@ -1,18 +1,14 @@
 // The console's figures: 总览 (overview), the monthly report of a district and the case exports
 // (CSV with BOM and .xlsx). The figures are the tablets' own (domain/figures.h), per station.
-#include <xlsxwriter.h>
-
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "base/csv.h"
 #include "base/dates.h"
+#include "base/xlsx.h"
 #include "domain/case_flow.h"
 #include "domain/rules.h"
 #include "sync/server/console_call.h"
@@ -222,52 +218,6 @@ Result<std::vector<std::vector<std::string>>> export_rows(Call& c) {
     return rows;
 }
 
-// libxlsxwriter writes to a file: a private temporary one, read back and removed.
-class TempFile {
-public:
-    TempFile() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "liaison-export-XXXXXX").string();
-        const int fd = mkstemp(tmpl.data());
-        if (fd >= 0) {
-            close(fd);
-            path_ = tmpl;
-        }
-    }
-    ~TempFile() {
-        if (!path_.empty()) std::remove(path_.c_str());
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-Result<std::string> xlsx_of(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
-    TempFile tmp;
-    if (tmp.path().empty()) return Error{Error::Kind::Io, "cannot create a temporary file for the export"};
-    lxw_workbook* wb = workbook_new(tmp.path().c_str());
-    if (!wb) return Error{Error::Kind::Io, "cannot start the workbook"};
-    lxw_worksheet* ws = workbook_add_worksheet(wb, "意见建议");
-    lxw_format* bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    for (size_t i = 0; i < header.size(); ++i) {
-        worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), header[i].c_str(), bold);
-        worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), i == 4 ? 40 : 16, nullptr);
-    }
-    for (size_t r = 0; r < rows.size(); ++r)
-        for (size_t i = 0; i < rows[r].size(); ++i)  // strings, never formulas: a voter's "=..." stays text
-            worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(i), rows[r][i].c_str(),
-                                   nullptr);
-    if (workbook_close(wb) != LXW_NO_ERROR) return Error{Error::Kind::Io, "cannot write the workbook"};
-    std::ifstream in(tmp.path(), std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (!in) return Error{Error::Kind::Io, "cannot read the workbook back"};
-    return bytes.str();
-}
-
 HttpResponse download(std::string body, const char* type, const std::string& name) {
     HttpResponse r;
     r.status = 200;
@@ -288,7 +238,7 @@ HttpResponse export_cases(Call& c) {
     const std::string stem = "cases-" + c.today();
     if (what == "cases.csv")
         return download(sync::csv_document(export_header(), *rows), "text/csv; charset=utf-8", stem + ".csv");
-    auto x = xlsx_of(export_header(), *rows);
+    auto x = xlsx_document({XlsxSheet{"意见建议", export_header(), std::move(*rows), {16, 16, 16, 16, 40}}});
     if (!x) return from_error(x.error());
     return download(std::move(*x), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", stem + ".xlsx");
 }

@@ -166,7 +166,7 @@ TEST_CASE("bad case, duty, activity, stats, report and export input: exit 2, one
         {"report", "monthly", "--month", "2026-3"},
         {"report", "monthly"},
         {"report", "yearly", "--month", "2026-03"},
-        {"export", "--format", "xlsx", "--what", "visits", (d.dir / "x.xlsx").string()},
+        {"export", "--format", "ods", "--what", "visits", (d.dir / "x.ods").string()},
         {"export", "--format", "csv", "--what", "voters", (d.dir / "x.csv").string()},
         {"export", "--format", "csv", "--what", "visits"},
     };
@@ -178,7 +178,7 @@ TEST_CASE("bad case, duty, activity, stats, report and export input: exit 2, one
     }
     CHECK(pending(d) == before);
     CHECK_FALSE(std::filesystem::exists(d.dir / "x.csv"));
-    CHECK_FALSE(std::filesystem::exists(d.dir / "x.xlsx"));
+    CHECK_FALSE(std::filesystem::exists(d.dir / "x.ods"));
 }
 
 TEST_CASE("stats and the monthly report on a fixed dataset built through the command line") {
@@ -259,6 +259,17 @@ TEST_CASE("stats and the monthly report on a fixed dataset built through the com
     auto j = json::parse(d.run({"report", "monthly", "--month", "2026-03", "--json"}).out);
     CHECK(j["summary"] == "本月共接待选民5批15人次，收集意见建议3条，推动解决问题2件，办结率66.7%，满意率100%。");
     CHECK(j["total"]["people"] == 15);
+}
+
+TEST_CASE("export --format xlsx: a workbook (the writer of base/xlsx.h) holding the sheet") {
+    CliDir d = station();
+    ok(d, {"visit", "add", "--visitor", "王五", "--category", "教育", "--subject", "=1+1", "--at", "2026-03-03 10:00"});
+    const std::string file = (d.dir / "visits.xlsx").string();
+    REQUIRE(d.run({"export", "--format", "xlsx", "--what", "visits", file}).code == 0);
+    const std::string bytes = read(file);
+    CHECK(bytes.rfind("PK", 0) == 0);
+    CHECK(bytes.find("xl/worksheets/sheet1.xml") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(file + ".part"));
 }
 
 TEST_CASE("CSV export: text Excel would run as a formula stays text, and imports back unchanged") {

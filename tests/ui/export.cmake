@@ -1,0 +1,57 @@
+# Runs export.script (Chinese) and export_en.script (English) on the statistics screen with
+# HOME in the test folder, then checks what they wrote to HOME/Documents: the month's visits as
+# .xlsx (a zip) and CSV whose first line is the Chinese header (channel named, not coded), the
+# cases and the summary; the English run's CSV has the English header.
+include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
+set(ENV{HOME} ${DIR}/home)
+file(MAKE_DIRECTORY ${DIR}/home/Documents)
+run_script(--demo --size ${SIZE} --lang zh --view stats --script ${SCRIPT})
+set(docs ${DIR}/home/Documents)
+
+file(GLOB xlsx ${docs}/visits-*.xlsx)
+file(GLOB visits ${docs}/visits-*.csv)
+file(GLOB cases ${docs}/cases-*.csv)
+file(GLOB report ${docs}/report-*.csv)
+if(NOT xlsx OR NOT visits OR NOT cases OR NOT report)
+  file(GLOB all ${docs}/*)
+  message(FATAL_ERROR "missing exports in ${docs}: ${all}")
+endif()
+file(READ ${xlsx} magic LIMIT 2 HEX)
+if(NOT magic STREQUAL "504b")  # "PK": a zip
+  message(FATAL_ERROR "${xlsx} is not a workbook")
+endif()
+file(STRINGS ${visits} lines LIMIT_COUNT 2 ENCODING UTF-8)
+list(GET lines 0 header)
+string(REPLACE "\r" "" header "${header}")
+string(REGEX REPLACE "^\xEF\xBB\xBF" "" header "${header}")
+if(NOT header STREQUAL "接待时间,渠道,人数,类别,主题,诉求,接待代表,办理方式,原因,备注")
+  message(FATAL_ERROR "visits CSV header: '${header}'")
+endif()
+file(READ ${visits} body)
+if(body MATCHES ",(station|reception_day|outreach|phone|online),")
+  message(FATAL_ERROR "a channel code in the visits CSV: ${visits}")
+endif()
+file(STRINGS ${cases} lines LIMIT_COUNT 1 ENCODING UTF-8)
+if(NOT lines MATCHES "编号,登记时间,标题")
+  message(FATAL_ERROR "cases CSV header: '${lines}'")
+endif()
+
+# English: the visits CSV written over the Chinese one, with English names.
+file(REMOVE ${visits})
+execute_process(COMMAND ${LIAISON} --data ${DIR}/data --size ${SIZE} --lang en --view stats
+                        --script ${CMAKE_CURRENT_LIST_DIR}/export_en.script
+                WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "English script failed (${rc}): ${err}")
+endif()
+file(GLOB visits ${docs}/visits-*.csv)
+if(NOT visits)
+  message(FATAL_ERROR "no English visits CSV")
+endif()
+file(STRINGS ${visits} lines LIMIT_COUNT 1 ENCODING UTF-8)
+if(NOT lines MATCHES "Received,Channel,People,Category")
+  message(FATAL_ERROR "English visits CSV header: '${lines}'")
+endif()
+file(GLOB pngs ${DIR}/*.png)
+check_pngs(${SIZE} ${pngs})
+message(STATUS "exported: ${xlsx} ${visits} ${cases} ${report}")
