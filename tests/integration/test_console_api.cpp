@@ -356,7 +356,9 @@ TEST_CASE("console roles: office and department take only their own steps, admin
         {&office, "extend"}, {&office, "urge"},   {&dept, "extension-request"},
         {&dept, "accept"},   {&dept, "progress"}, {&dept, "reply"},
         {&office, "return"}, {&dept, "reply"},    {&office, "approve"}};
-    for (const auto& [who, step] : own) {
+    for (const auto& entry : own) {
+        const auto* who = entry.first;  // named: clang 14 cannot capture a structured binding
+        const std::string& step = entry.second;
         CAPTURE(step);
         c.now += kMinute;
         CHECK(who->post("cases/c1/" + step, step_body(step)).status == 200);
