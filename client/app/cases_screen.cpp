@@ -103,7 +103,7 @@ bool CasesScreen::owns(ui::View v) {
 
 void CasesScreen::draw(ui::Ui& u, ui::View v, const Context& c) {
     switch (v) {
-        case ui::View::CaseBoard: ui::draw_case_board(u, board_); break;
+        case ui::View::CaseBoard: ui::draw_case_board(u, board_, c.ref); break;
         case ui::View::CaseDetail: ui::draw_case_detail(u, detail_, c.ref); break;
         case ui::View::CaseForm: ui::draw_case_form(u, form_, c.ref); break;
         case ui::View::DeputyRecord: ui::draw_deputy_record(u, record_, c.ref); break;
@@ -112,15 +112,26 @@ void CasesScreen::draw(ui::Ui& u, ui::View v, const Context& c) {
     }
 }
 
+// The board with its search and filters applied (CaseBoardState::text etc.): the columns, the
+// list and the counts all show only the cases they keep.
 void CasesScreen::refresh_board(Context& c) {
     auto& b = board_;
     b.columns.clear();
     b.all.clear();
+    b.departments.clear();
     b.overdue = 0;
     b.error.clear();
     if (!c.store.initialized()) return;
     b.today = cases::today(c.store);
-    auto board = cases::board(c.store, b.today);
+    if (auto deps = c.store.departments())
+        for (const auto& dep : *deps) b.departments.push_back({dep.id, c.shown(dep.name)});
+    cases::CaseQuery q;
+    q.today = b.today;
+    q.text = c.stored(b.text);
+    q.overdue_only = b.overdue_only;
+    q.category = b.category;
+    q.department = b.department_id;
+    auto board = cases::board(c.store, q);
     if (!board) {
         b.error = c.error_text(board.error());
         return;
@@ -134,8 +145,6 @@ void CasesScreen::refresh_board(Context& c) {
         for (const auto& r : col.cases) column.cases.push_back(case_row(r, c));
         b.columns.push_back(std::move(column));
     }
-    cases::CaseQuery q;
-    q.today = b.today;
     if (auto all = cases::list(c.store, q))
         for (const auto& r : *all) {
             b.all.push_back(case_row(r, c));
@@ -564,6 +573,7 @@ void CasesScreen::handle(const ui::intent::Cases& in, Context& c) {
     std::visit(Overload{
                    [&](const it::OpenCase& o) { open_case(o.id, c); },
                    [&](const it::CaseFilter& f) { board_.filter = f.status; },
+                   [&](const it::CaseBoardQuery&) { refresh_board(c); },
                    [&](const it::CaseOpenAction& a) {
                        detail_.action = a.action;
                        detail_.error.clear();

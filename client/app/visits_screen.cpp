@@ -204,6 +204,7 @@ void VisitsScreen::run_list_query(Context& c) {
     list_.cache_offset = 0;
     list_.error.clear();
     list_.scroll_to_top = true;
+    list_.today = platform::local_date(platform::wall_ms());
     if (!c.store.initialized()) {
         list_.total = 0;
         return;

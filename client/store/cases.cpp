@@ -249,7 +249,9 @@ Result<Case> get(Store& s, const std::string& id) {
     return c;
 }
 
-Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q0) {
+namespace {
+// The query with names resolved to codes and ids; Invalid or NotFound for what cannot be.
+Result<CaseQuery> resolved(Store& s, const CaseQuery& q0) {
     CaseQuery q = q0;
     if (q.today.empty()) q.today = today(s);
     if (!valid_date(q.today)) return invalid("today must be YYYY-MM-DD");
@@ -263,15 +265,31 @@ Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q0) {
         if (!c) return c.error();
         q.category = c->id;
     }
-    if (!valid_utf8(q.visit_id)) return invalid("text is not valid UTF-8");
+    if (!valid_utf8(q.visit_id) || !valid_utf8(q.text)) return invalid("text is not valid UTF-8");
+    if (!q.department.empty()) {
+        auto d = find_department(s, q.department);
+        if (!d) return d.error();
+        q.department = d->id;
+    }
+    return q;
+}
+}  // namespace
+
+Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q0) {
+    auto rq = resolved(s, q0);
+    if (!rq) return rq.error();
+    const CaseQuery& q = *rq;
+    // The search text is a bound parameter matched with instr(), so % and _ are plain characters.
     auto& st = s.db().cached(
         "SELECT c.id, coalesce(c.title, ''), coalesce(c.category, ''), coalesce(c.status, ''), "
         "coalesce(c.department_id, ''), coalesce(d.name, ''), coalesce(c.deadline, ''), coalesce(c.created_at, ''), "
         "coalesce(c.visit_id, ''), coalesce(c.satisfaction, ''), coalesce(c.resolved_at, '') "
         "FROM cases c LEFT JOIN departments d ON d.id = c.department_id AND d._deleted = 0 "
         "WHERE c._deleted = 0 AND (?1 = '' OR c.status = ?1) AND (?2 = '' OR c.visit_id = ?2) "
-        "AND (?3 = '' OR c.category = ?3)");
-    st.bind(1, q.status).bind(2, q.visit_id).bind(3, q.category);
+        "AND (?3 = '' OR c.category = ?3) AND (?4 = '' OR c.department_id = ?4) "
+        "AND (?5 = '' OR instr(lower(coalesce(c.title, '')), lower(?5)) > 0 "
+        "OR instr(lower(coalesce(c.content, '')), lower(?5)) > 0)");
+    st.bind(1, q.status).bind(2, q.visit_id).bind(3, q.category).bind(4, q.department).bind(5, q.text);
     std::vector<CaseRow> out;
     LIAISON_TRY(st.for_each_row([&](const db::Stmt& rs) {
         CaseRow c;
@@ -316,6 +334,12 @@ Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q0) {
 Result<std::vector<BoardColumn>> board(Store& s, const std::string& today) {
     CaseQuery q;
     q.today = today;
+    return board(s, q);
+}
+
+Result<std::vector<BoardColumn>> board(Store& s, const CaseQuery& q0) {
+    CaseQuery q = q0;
+    q.status.clear();
     auto all = list(s, q);
     if (!all) return all.error();
     std::vector<BoardColumn> cols;

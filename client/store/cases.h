@@ -90,19 +90,23 @@ struct CaseRow {
 struct CaseQuery {
     std::string status;  // code or name; "" = all
     bool overdue_only = false;
-    std::string visit_id;  // cases raised by one visit
-    std::string category;  // code or name
-    std::string today;     // "" = today's local date
+    std::string visit_id;    // cases raised by one visit
+    std::string category;    // code or name
+    std::string department;  // the assigned department, by id or exact name (find_department)
+    std::string text;        // a substring of the title or the content (ASCII letters in any case)
+    std::string today;       // "" = today's local date
 };
 // Overdue first, then due soon, on time, no deadline, done; then by deadline, newest first.
 Result<std::vector<CaseRow>> list(Store& s, const CaseQuery& q = {});
 
-// The case board: one column per status in workflow order, each sorted as list().
+// The case board: one column per status in workflow order, each sorted as list(); the query's
+// status is ignored (every column is there), its other filters apply.
 struct BoardColumn {
     std::string status;
     std::vector<CaseRow> cases;
 };
 Result<std::vector<BoardColumn>> board(Store& s, const std::string& today = "");
+Result<std::vector<BoardColumn>> board(Store& s, const CaseQuery& q);
 
 // A department by id or exact name; unknown → Invalid with a hint to add it.
 Result<Department> find_department(Store& s, const std::string& id_or_name);

@@ -109,6 +109,26 @@ void timeline(Ui& ui, const CaseDetailState& s, float width) {
     }
     card_end(card);
 }
+// The steps: every button shown, enabled as the status allows. Five to a row, each as wide as
+// the widest label; with large text they wrap onto more rows.
+void step_buttons(Ui& ui, const CaseDetailState& s, float col_w) {
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    ui.label(ui.tr("case.steps"));
+    const std::string& st = s.c.status;
+    const bool re = st == "assigned" || st == "in_progress" || st == "replied";
+    auto label_of = [&](const std::string& a) {
+        return ui.tr(re && a == "assign" ? "case.action.reassign" : "case.action." + a);
+    };
+    float bw = (col_w - gap * 4) / 5;
+    for (const char* a : kActions) bw = std::min(col_w, std::max(bw, ui.chip_width(label_of(a))));
+    const float left = ImGui::GetCursorScreenPos().x;
+    for (size_t i = 0; i < std::size(kActions); ++i) {
+        const std::string a = kActions[i];
+        if (i > 0 && ImGui::GetItemRectMax().x + gap + bw <= left + col_w + 1) ImGui::SameLine(0, gap);
+        if (ui.button("case.action." + a, label_of(a), bw, s.action == a ? Tone::Primary : Tone::Normal, allowed(s, a)))
+            emit_case(ui, intent::CaseOpenAction{s.action == a ? "" : a});
+    }
+}
 }  // namespace
 
 void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& /*ref*/) {
@@ -168,18 +188,7 @@ void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& /*ref*/) {
         card_end(card);
     }
 
-    // The steps: every button shown, enabled as the status allows.
-    ui.label(ui.tr("case.steps"));
-    const float bw = (col_w - gap * 4) / 5;
-    for (size_t i = 0; i < std::size(kActions); ++i) {
-        const std::string a = kActions[i];
-        if (i > 0) ImGui::SameLine();
-        const bool re = a == "assign" && (c.status == "assigned" || c.status == "in_progress" || c.status == "replied");
-        const std::string label = ui.tr(re ? "case.action.reassign" : "case.action." + a);
-        const bool on = allowed(s, a);
-        if (ui.button("case.action." + a, label, bw, s.action == a ? Tone::Primary : Tone::Normal, on))
-            emit_case(ui, intent::CaseOpenAction{s.action == a ? "" : a});
-    }
+    step_buttons(ui, s, col_w);
     if (s.allowed.empty()) ui.muted(ui.tr("case.no_steps"));
     if (!s.action.empty())
         action_form(ui, s, col_w);

@@ -19,6 +19,7 @@ struct OpenCase {
 struct CaseFilter {
     std::string status;
 };
+struct CaseBoardQuery {};  // the board's search text or filters changed (CaseBoardState)
 struct CaseOpenAction {
     std::string action;
 };                     // "" closes the form
@@ -49,9 +50,9 @@ struct ExportFolder {
 struct ExportData {
     std::string what;  // visits, cases or report: the shown period's, to StatsState::export_folder
 };
-using CaseIntent =
-    std::variant<OpenCase, CaseFilter, CaseOpenAction, CaseSubmit, NewCase, SaveCase, PickDeputy, RecordPeriod,
-                 AddActivity, StatsPeriod, ExportReport, CopiedReport, ExportFormat, ExportFolder, ExportData>;
+using CaseIntent = std::variant<OpenCase, CaseFilter, CaseBoardQuery, CaseOpenAction, CaseSubmit, NewCase, SaveCase,
+                                PickDeputy, RecordPeriod, AddActivity, StatsPeriod, ExportReport, CopiedReport,
+                                ExportFormat, ExportFolder, ExportData>;
 struct Cases {
     CaseIntent v;
 };

@@ -21,9 +21,15 @@ struct CaseBoardState {
         std::vector<CaseRowView> cases;
     };
     std::vector<Column> columns;
-    std::vector<CaseRowView> all;  // every case in board order (overdue first)
+    std::vector<CaseRowView> all;  // every case that the search and filters keep, in board order
     std::string filter;            // portrait: the status shown ("" = all)
-    int64_t overdue = 0;
+    int64_t overdue = 0;           // of those kept
+    // Search and filters above the board (cases::CaseQuery): text in the title or content,
+    // overdue only, a category and a department ("" = all).
+    std::string text;
+    bool overdue_only = false;
+    std::string category, department_id;
+    std::vector<Choice> departments;
     std::string error;
 };
 

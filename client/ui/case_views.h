@@ -7,7 +7,7 @@
 
 namespace liaison::ui {
 
-void draw_case_board(Ui& ui, const CaseBoardState& s);
+void draw_case_board(Ui& ui, CaseBoardState& s, const RefData& ref);
 void draw_case_detail(Ui& ui, CaseDetailState& s, const RefData& ref);
 void draw_case_form(Ui& ui, CaseFormState& s, const RefData& ref);
 void draw_deputy_record(Ui& ui, DeputyRecordState& s, const RefData& ref);
@@ -54,10 +54,16 @@ inline void card_end(const Card& c) {
 }
 
 inline std::string status_key(const std::string& code) { return "case.status." + code; }
-// "逾期 11-20" (short, for cards) or "已逾期（期限 2026-11-20）".
-inline std::string deadline_text(const Ui& ui, const std::string& state, const std::string& deadline, bool shorter) {
+// A date on a card: "11-20" in this year (today's), else "2025-11-20".
+inline std::string card_date(const std::string& date, const std::string& today) {
+    if (date.size() < 10) return date;
+    return today.size() >= 4 && date.compare(0, 4, today, 0, 4) == 0 ? date.substr(5, 5) : date.substr(0, 10);
+}
+// "逾期 11-20" (short, for cards: card_date) or "已逾期（期限 2026-11-20）".
+inline std::string deadline_text(const Ui& ui, const std::string& state, const std::string& deadline, bool shorter,
+                                 const std::string& today = "") {
     if (deadline.empty()) return ui.tr("case.no_deadline");
-    const std::string d = shorter && deadline.size() >= 10 ? deadline.substr(5, 5) : deadline;
+    const std::string d = shorter ? card_date(deadline, today) : deadline;
     return ui.fmt((shorter ? "case.dl_short." : "case.dl.") + (state.empty() || state == "none" ? "on_time" : state),
                   {d});
 }

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kPeriods[] = {"month", "quarter", "year", "all"};
 constexpr const char* kHandEntered[] = {"inspection", "law_check", "training", "outreach"};
 
-// A figure: big number over its caption.
+// A figure: big number over its caption, which takes two lines when large text needs them.
 void figure(Ui& ui, const std::string& value, const std::string& caption, float w) {
     ImGui::BeginGroup();
     ui.push_heading_font();
@@ -18,7 +18,8 @@ void figure(Ui& ui, const std::string& value, const std::string& caption, float 
     ImGui::TextUnformatted(value.c_str());
     ImGui::PopStyleColor();
     ImGui::PopFont();
-    ui.cell(caption, w, color::kMuted);
+    ui.note_text(caption);
+    for (const auto& line : ui.wrap_lines(caption, w, 2)) ui.cell(line, w, color::kMuted);
     ImGui::EndGroup();
 }
 

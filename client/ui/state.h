@@ -65,6 +65,7 @@ struct HomeState {
 struct VisitListState {
     std::string text;      // search as you type
     std::string from, to;  // dates, inclusive
+    std::string today;     // the times of this year show without it
     std::string category, deputy_id;
     int64_t total = 0;
     int64_t cache_offset = 0;  // rows [cache_offset, cache_offset + cache.size())

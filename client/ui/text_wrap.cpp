@@ -22,6 +22,11 @@ bool no_break_before(char32_t c) {
     static constexpr std::u32string_view kClosing = U"，。、；：？！）」』》〉】”’…·,.;:?!)]}%";
     return kClosing.find(c) != std::u32string_view::npos;
 }
+// Punctuation that never ends a line.
+bool no_break_after(char32_t c) {
+    static constexpr std::u32string_view kOpening = U"（「『《〈【“‘([{";
+    return kOpening.find(c) != std::u32string_view::npos;
+}
 size_t char_start(const std::string& s, size_t i) {
     while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
     return i;
@@ -44,7 +49,8 @@ Wrapped wrap(const std::string& plain, float width, const Advance& advance) {
             continue;
         }
         // A break may go before this character: after a space, or next to a CJK character.
-        if (at > line_start && !no_break_before(c) && (prev == ' ' || breaks_around(c) || breaks_around(prev))) {
+        if (at > line_start && !no_break_before(c) && !no_break_after(prev) &&
+            (prev == ' ' || breaks_around(c) || breaks_around(prev))) {
             opportunity = at;
             x_at_opportunity = x;
         }

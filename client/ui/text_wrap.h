@@ -19,8 +19,8 @@ struct Wrapped {
 };
 
 // Lines no wider than `width`: a line breaks after a space, between two CJK characters (not
-// before closing punctuation such as ，。), and inside a word only when the word is wider than
-// the line. The text's own line breaks stay as they are.
+// before closing punctuation such as ，。 nor after opening punctuation such as （), and inside a word only when the
+// word is wider than the line. The text's own line breaks stay as they are.
 Wrapped wrap(const std::string& plain, float width, const Advance& advance);
 
 // `text` without the soft breaks at `soft`.

@@ -69,6 +69,9 @@ public:
     void label(const std::string& s, bool required = false);  // a field's caption
     // Text clipped to `width` with an ellipsis (list cells).
     void cell(const std::string& s, float width, ImU32 color = 0);
+    // `s` in lines of `width` in the current font (text_wrap.h), at most `max_lines`: the last
+    // keeps the rest of the text, for cell() to end with an ellipsis (two-line card titles).
+    std::vector<std::string> wrap_lines(const std::string& s, float width, size_t max_lines) const;
 
     // ---- controls (id: stable, language independent, used by scripts) ----
     bool button(std::string_view id, const std::string& label, float width = 0, Tone tone = Tone::Normal,

@@ -1,5 +1,7 @@
 // The visit list: search as you type, filters, and a virtualised list that only ever holds the
 // rows on screen (plus a margin): 100k visits scroll like 100.
+#include <array>
+
 #include <imgui_internal.h>
 
 #include "client/ui/ui.h"
@@ -23,6 +25,29 @@ struct Column {
 };
 constexpr Column kColumns[] = {{"list.col.time", 1.35f},   {"list.col.category", 1.0f}, {"list.col.subject", 2.6f},
                                {"list.col.visitor", 1.0f}, {"list.col.people", 0.55f},  {"list.col.route", 1.3f}};
+using Widths = std::array<float, std::size(kColumns)>;
+
+// The time as the table shows it: "12-01 10:40" within this year, else the date with its year
+// ("2025-11-03"): either fits the time column at every text size.
+std::string list_time(const std::string& at, const std::string& today) {
+    if (at.size() < 16 || today.size() < 4) return at;
+    return at.compare(0, 4, today, 0, 4) == 0 ? at.substr(5, 11) : at.substr(0, 10);
+}
+
+// The columns' widths: the time column as wide as its longest form, the rest by weight.
+Widths column_widths(float row_w) {
+    const float time_w =
+        std::max(ImGui::CalcTextSize("12-31 23:59").x, ImGui::CalcTextSize("2026-12-31").x) + ImGui::GetFontSize();
+    float weights = 0;
+    for (size_t c = 1; c < std::size(kColumns); ++c) weights += kColumns[c].weight;
+    const float unit = (row_w - 16) / (weights + kColumns[0].weight);
+    const float first = std::max(time_w, kColumns[0].weight * unit);
+    const float rest_unit = (row_w - 16 - first) / weights;
+    Widths w{};
+    w[0] = first;
+    for (size_t c = 1; c < std::size(kColumns); ++c) w[c] = kColumns[c].weight * rest_unit;
+    return w;
+}
 
 // Returns true when the query changed (half-typed dates wait until complete).
 bool draw_filters(Ui& ui, VisitListState& s, const RefData& ref, bool filtered) {
@@ -72,22 +97,23 @@ void draw_search(Ui& ui, VisitListState& s, const RefData& ref) {
 }
 
 // Landscape: a table header; portrait: two-line cards need no header.
-void draw_header(Ui& ui, float row_w, float unit) {
+void draw_header(Ui& ui, float row_w, const Widths& widths) {
     const Layout& l = ui.layout();
     if (l.portrait) return;
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + row_w, p.y + l.font + 12), IM_COL32(240, 240, 236, 255),
                                               6);
     float x = p.x + 8;
-    for (const auto& c : kColumns) {
-        put(ui, ImVec2(x, p.y + 6), c.weight * unit - 8, ui.tr(c.key), color::kMuted);
-        x += c.weight * unit;
+    for (size_t c = 0; c < std::size(kColumns); ++c) {
+        put(ui, ImVec2(x, p.y + 6), widths[c] - 8, ui.tr(kColumns[c].key), color::kMuted);
+        x += widths[c];
     }
     ImGui::Dummy(ImVec2(row_w, l.font + 12));
 }
 
 // The cells of one row: a line per column in landscape, a two-line card in portrait.
-void draw_row_cells(Ui& ui, const VisitRowView& r, ImVec2 p, float row_w, float row_h, float unit) {
+void draw_row_cells(Ui& ui, const VisitRowView& r, ImVec2 p, float row_w, float row_h, const Widths& widths,
+                    const std::string& today) {
     const Layout& l = ui.layout();
     const ImGuiStyle& st = ImGui::GetStyle();
     const std::string people = std::to_string(r.people);
@@ -102,16 +128,17 @@ void draw_row_cells(Ui& ui, const VisitRowView& r, ImVec2 p, float row_w, float 
         return;
     }
     const float y = p.y + (row_h - st.ItemSpacing.y - l.font) / 2;
-    const std::string* cells[] = {&r.received_at, &r.category, &r.subject, &r.visitor, &people, &route};
+    const std::string time = list_time(r.received_at, today);
+    const std::string* cells[] = {&time, &r.category, &r.subject, &r.visitor, &people, &route};
     float x = p.x + 8;
     for (size_t c = 0; c < std::size(kColumns); ++c) {
-        put(ui, ImVec2(x, y), kColumns[c].weight * unit - 8, *cells[c],
+        put(ui, ImVec2(x, y), widths[c] - 8, *cells[c],
             c == 2 ? color::kText : (c == 5 && r.route.empty() ? color::kWarn : color::kText));
-        x += kColumns[c].weight * unit;
+        x += widths[c];
     }
 }
 
-void draw_row(Ui& ui, const VisitListState& s, int i, float row_w, float row_h, float unit) {
+void draw_row(Ui& ui, const VisitListState& s, int i, float row_w, float row_h, const Widths& widths) {
     const Layout& l = ui.layout();
     const ImGuiStyle& st = ImGui::GetStyle();
     const int64_t k = i - s.cache_offset;
@@ -126,14 +153,14 @@ void draw_row(Ui& ui, const VisitListState& s, int i, float row_w, float row_h, 
     if (r) {
         if (clicked) ui.emit(intent::OpenVisit{r->id});
         ui.record("list.row." + std::to_string(i), r->subject);
-        draw_row_cells(ui, *r, p, row_w, row_h, unit);
+        draw_row_cells(ui, *r, p, row_w, row_h, widths, s.today);
     } else {
         put(ui, ImVec2(p.x + 8, p.y + (row_h - l.font) / 2), row_w, "…", color::kMuted);
     }
     ImGui::PopID();
 }
 
-void draw_rows(Ui& ui, VisitListState& s, float row_w, float unit) {
+void draw_rows(Ui& ui, VisitListState& s, float row_w, const Widths& widths) {
     const Layout& l = ui.layout();
     const float row_h = l.portrait ? std::max(l.touch, l.font * 2 + 28) : std::max(l.touch + 8, l.font + 28);
     ImGui::BeginChild("list.rows", ImVec2(0, 0), false);
@@ -148,7 +175,7 @@ void draw_rows(Ui& ui, VisitListState& s, float row_w, float unit) {
     while (clipper.Step()) {
         if (first < 0) first = clipper.DisplayStart;
         last = clipper.DisplayEnd;
-        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_row(ui, s, i, row_w, row_h, unit);
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_row(ui, s, i, row_w, row_h, widths);
     }
     clipper.End();
     // Ask for the visible window when the cache does not cover it; the app root fetches it (and
@@ -164,11 +191,9 @@ void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref) {
     draw_search(ui, s, ref);
     ui.muted(s.error.empty() ? ui.fmt("list.count", {std::to_string(s.total)}) : s.error);
     const float row_w = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
-    float total_weight = 0;
-    for (const auto& c : kColumns) total_weight += c.weight;
-    const float unit = (row_w - 16) / total_weight;
-    draw_header(ui, row_w, unit);
-    draw_rows(ui, s, row_w, unit);
+    const Widths widths = column_widths(row_w);
+    draw_header(ui, row_w, widths);
+    draw_rows(ui, s, row_w, widths);
 }
 
 }  // namespace liaison::ui

@@ -281,6 +281,26 @@ void Ui::cell(const std::string& s, float width, ImU32 col) {
     ImGui::Dummy(ImVec2(width, h));
 }
 
+std::vector<std::string> Ui::wrap_lines(const std::string& s, float width, size_t max_lines) const {
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const wrap::Advance advance = [font, scale](char32_t c) {
+        return (c <= 0xFFFF ? font->GetCharAdvance(static_cast<ImWchar>(c)) : font->FallbackAdvanceX) * scale;
+    };
+    const wrap::Wrapped w = wrap::wrap(s, std::max(width, layout_.font), advance);
+    std::vector<std::string> lines(1);
+    for (size_t i = 0; i < w.text.size(); ++i) {
+        if (w.text[i] != '\n') {
+            lines.back() += w.text[i];
+        } else if (lines.size() < std::max<size_t>(max_lines, 1)) {
+            lines.emplace_back();
+        } else if (!std::binary_search(w.soft.begin(), w.soft.end(), i)) {
+            lines.back() += ' ';  // the text's own break, within the last line
+        }
+    }
+    return lines;
+}
+
 bool Ui::button(std::string_view id, const std::string& label, float width, Tone tone, bool enabled) {
     note_text(label);
     int colors = 0;

@@ -1,5 +1,6 @@
 # One screenshot test: fresh data folder (demo data unless NODEMO), screenshot, check the PNG.
 # TEXT: the text size (px) for the run; kiosk views also check that every control is wholly on screen.
+# INSIDE: an id prefix whose widgets must all be wholly inside their windows (--expect-inside).
 # NOW: the time of a kiosk view ("YYYY-MM-DD HH:MM"; 10:30 on a fixed day unless given).
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(png ${DIR}/${VIEW}-${SIZE}-${LANG}.png)
@@ -18,6 +19,9 @@ if(VIEW MATCHES "^kiosk")
 endif()
 if(TEXT)
   list(APPEND extra --text-size ${TEXT})
+endif()
+if(INSIDE)
+  list(APPEND extra --expect-inside ${INSIDE})
 endif()
 execute_process(COMMAND ${LIAISON} --data ${DIR}/data ${demo} --screenshot ${png} --view ${VIEW} --size ${SIZE} --lang ${LANG} ${extra}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)

@@ -357,6 +357,83 @@ TEST_CASE("deadlines: overdue, due soon, on time, done; the list and the board p
     CHECK(board[4].cases.size() == 1);
 }
 
+TEST_CASE("the board's search and filters: title or content, department, overdue, combined") {
+    TestStation s;  // today is 2026-03-20
+    s.department("区住建局");
+    s.department("区交通局");
+    auto add = [&](const std::string& title, const std::string& content, const std::string& category) {
+        cases::NewCase n;
+        n.title = title;
+        n.content = content;
+        n.category = category;
+        n.at = "2026-03-01 09:00";
+        auto id = cases::add(*s, n);
+        REQUIRE(id);
+        return *id;
+    };
+    const std::string lamp = add("修复村口路灯", "晚上太黑", "urban");
+    const std::string bus = add("增开公交线路", "村口到地铁站没有车", "transport");
+    const std::string wifi = add("Free WiFi 100%_ok", "", "other");
+    const std::string road = add("道路破损", "村口路面坑洼", "urban");
+    REQUIRE(cases::assign(*s, lamp, "区住建局", "2026-03-10", "", "2026-03-02"));  // overdue
+    REQUIRE(cases::assign(*s, bus, "区交通局", "2026-03-10", "", "2026-03-02"));   // overdue
+    REQUIRE(cases::assign(*s, road, "区住建局", "2026-04-30", "", "2026-03-02"));  // on time
+
+    auto ids = [&](const cases::CaseQuery& q) {
+        std::set<std::string> out;
+        auto rows = cases::list(*s, q);
+        REQUIRE(rows);
+        for (const auto& r : *rows) out.insert(r.id);
+        return out;
+    };
+    cases::CaseQuery q;
+    q.text = "村口";  // in lamp's title, bus's and road's content
+    CHECK(ids(q) == std::set<std::string>{lamp, bus, road});
+    q.text = "路灯";
+    CHECK(ids(q) == std::set<std::string>{lamp});
+    q.text = "wifi";  // ASCII letters in any case
+    CHECK(ids(q) == std::set<std::string>{wifi});
+    q.text = "%_";  // no wildcards: the characters themselves
+    CHECK(ids(q) == std::set<std::string>{wifi});
+    q.text = "%";
+    CHECK(ids(q) == std::set<std::string>{wifi});
+    q.text = "没有这样的";
+    CHECK(ids(q).empty());
+    q.text = "'; DROP TABLE cases; --";
+    CHECK(ids(q).empty());
+    CHECK(cases::list(*s)->size() == 4);
+
+    q = {};
+    q.department = "区住建局";  // by name
+    CHECK(ids(q) == std::set<std::string>{lamp, road});
+    q.department = cases::find_department(*s, "区交通局")->id;  // by id
+    CHECK(ids(q) == std::set<std::string>{bus});
+    q.department = "区教育局";
+    CHECK_FALSE(cases::list(*s, q));
+
+    // Combined: search, department, category and overdue all apply.
+    q = {};
+    q.text = "村口";
+    q.department = "区住建局";
+    CHECK(ids(q) == std::set<std::string>{lamp, road});
+    q.overdue_only = true;
+    CHECK(ids(q) == std::set<std::string>{lamp});
+    q.overdue_only = false;
+    q.category = "urban";
+    CHECK(ids(q) == std::set<std::string>{lamp, road});
+    q.category = "transport";
+    CHECK(ids(q).empty());
+
+    // The board takes the same filters, every column still there.
+    q = {};
+    q.text = "村口";
+    q.status = "registered";  // ignored by the board
+    auto board = cases::board(*s, q).value();
+    REQUIRE(board.size() == 7);
+    CHECK(board[0].cases.empty());
+    CHECK(board[1].cases.size() == 3);
+}
+
 TEST_CASE("two devices move the same case at once: one status wins, a conflict is kept, both events stay") {
     TestStation a;
     TestStation b(false);  // a second tablet of the station, filled by sync

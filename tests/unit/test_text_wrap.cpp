@@ -40,6 +40,12 @@ TEST_CASE("CJK breaks between characters, never before closing punctuation") {
     }
 }
 
+TEST_CASE("CJK never breaks after opening punctuation: 接待选民（批次） keeps （ with 批次") {
+    const Wrapped w = wrap("接待选民（批次）", 10, kAdv);  // five characters a line
+    CHECK(w.text == "接待选民\n（批次）");
+    CHECK(strip(w.text, w.soft) == "接待选民（批次）");
+}
+
 TEST_CASE("the text's own line breaks stay; a 180-character complaint fits its field") {
     const Wrapped w = wrap("第一行\n第二行", 100, kAdv);
     CHECK(w.text == "第一行\n第二行");
