@@ -22,8 +22,8 @@ if [ ! -f "$home/central.db" ]; then
   # Demo console accounts (docs/console.md): the office, one department, the administrator.
   echo "$demo_password" | "$central" --db "$home/central.db" user add office --role office --stations '*' \
     --display 代表工委王主任 --password-stdin >/dev/null
-  echo "$demo_password" | "$central" --db "$home/central.db" user add zjj --role department \
-    --department 区住建局 --display 区住建局张科长 --password-stdin >/dev/null
+  echo "$demo_password" | "$central" --db "$home/central.db" user add cgj --role department \
+    --department 区城管局 --display 区城管局张科长 --password-stdin >/dev/null
   echo "$demo_password" | "$central" --db "$home/central.db" user add admin --role admin \
     --display 系统管理员 --password-stdin >/dev/null
 fi
@@ -44,10 +44,10 @@ if [ ! -f "$home/tablet/liaison.db" ]; then
   "$liaison" --data "$home/tablet" sync >/dev/null
   "$liaison" --data "$home/tablet" demo
   "$liaison" --data "$home/tablet" sync >/dev/null
-  python3 scripts/demo/console_steps.py "http://127.0.0.1:$port" zjj "$demo_password" ||
+  python3 scripts/demo/console_steps.py "http://127.0.0.1:$port" cgj "$demo_password" ||
     echo "note: the demo department's console steps failed (above); the console works without them"
 fi
-echo "web console:    http://127.0.0.1:$port/console/  (office / $demo_password; department zjj / $demo_password; admin / $demo_password)"
+echo "web console:    http://127.0.0.1:$port/console/  (office / $demo_password; department cgj / $demo_password; admin / $demo_password)"
 
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${SDL_VIDEODRIVER:-}" != "dummy" ]; then
   echo "No display found: the app needs a desktop session (or run it under Xvfb)."
