@@ -68,19 +68,19 @@ Status write_file(const std::string& path, const std::string& bytes) {
     const std::string tmp = path + ".part";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return Error{Error::Kind::Io, "cannot write " + path};
+        if (!out) return coded(Error::Kind::Io, "file.write_failed", {path}, "cannot write " + path);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         out.flush();
         if (!out) {
             std::remove(tmp.c_str());
-            return Error{Error::Kind::Io, "cannot write " + path};
+            return coded(Error::Kind::Io, "file.write_failed", {path}, "cannot write " + path);
         }
     }
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
     if (ec) {
         std::remove(tmp.c_str());
-        return Error{Error::Kind::Io, "cannot write " + path + ": " + ec.message()};
+        return coded(Error::Kind::Io, "file.write_failed", {path}, "cannot write " + path + ": " + ec.message());
     }
     return {};
 }

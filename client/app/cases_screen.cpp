@@ -503,7 +503,7 @@ Result<std::string> CasesScreen::export_folder(Context& c) {
     if (folder == c.data_folder + "/exports") platform::ensure_dir(folder);
     std::error_code ec;
     if (folder.empty() || !std::filesystem::is_directory(folder, ec))
-        return Error{Error::Kind::NotFound, c.i18n.fmt("export.no_folder", {folder})};
+        return coded(Error::Kind::NotFound, "export.no_folder", {folder}, "no folder " + folder);
     return folder;
 }
 
@@ -542,7 +542,7 @@ void CasesScreen::export_data(const std::string& what, Context& c) {
         return path;
     }();
     if (!written) {
-        s.export_error = c.shown(c.i18n.fmt("export.failed", {written.error().message}));
+        s.export_error = c.shown(c.i18n.fmt("export.failed", {c.error_text(written.error())}));
         return;
     }
     s.export_message = c.shown(c.i18n.fmt("export.written", {*written}));

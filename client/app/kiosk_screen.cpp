@@ -197,7 +197,7 @@ void KioskScreen::print_ticket(const store::QueueTicket& t, Context& c) {
         LIAISON_ASSIGN_OR_RETURN(const auto bytes, store::receipt::escpos(slip));
         return store::printer::send(target, bytes);
     }();
-    const std::string note = sent ? "" : slip.time.substr(11) + " " + slip.number + " " + sent.error().message;
+    const std::string note = sent ? "" : slip.time.substr(11) + " " + slip.number + " " + c.error_text(sent.error());
     if (auto st = c.store.set_setting("queue.print_error", note); !st) c.app.report(st);
     kiosk_.print_failed = !sent;
 }

@@ -24,7 +24,7 @@ namespace {
 constexpr int kWriteTimeoutMs = 3000;
 
 Error io(const std::string& where, const std::string& why) {
-    return {Error::Kind::Io, "printer " + where + ": " + why};
+    return coded(Error::Kind::Io, "printer.failed", {where}, "printer " + where + ": " + why);
 }
 
 class Fd {
@@ -133,10 +133,12 @@ Result<Target> parse_target(const std::string& text) {
     if (text.rfind("cups:", 0) == 0) {
         const std::string queue = text.substr(5);
         if (!valid_queue(queue))
-            return invalid("printer: a CUPS queue name has only letters, digits, '-', '_' and '.'");
+            return invalid("printer.bad_target", {},
+                           "printer: a CUPS queue name has only letters, digits, '-', '_' and '.'");
         return Target{Target::Kind::Cups, queue};
     }
-    if (text.front() != '/') return invalid("printer: give a full path (/dev/usb/lp0) or cups:QUEUE");
+    if (text.front() != '/')
+        return invalid("printer.bad_target", {}, "printer: give a full path (/dev/usb/lp0) or cups:QUEUE");
     return Target{Target::Kind::Device, text};
 }
 
