@@ -219,11 +219,10 @@ Status write_step(Call& c, const CaseListRow& row, const StepWrite& w) {
     return {};
 }
 
-// One step on one case: visible, allowed for the role, allowed from the status, then written.
-// `refused` tells a refused transition (409) from other errors.
-Status take_step(Call& c, const std::string& id, flow::CentreStep step, bool& refused) {
+// One step on a case the user may see: allowed for the role, allowed from the status, then
+// written. `refused` tells a refused transition (409) from other errors.
+Status take_step(Call& c, const CaseListRow& row, flow::CentreStep step, bool& refused) {
     refused = false;
-    LIAISON_ASSIGN_OR_RETURN(auto row, visible_case(c, id));
     if (!role_takes(c.user.role, step)) return Error{Error::Kind::Forbidden, "this role may not take this step"};
     const auto to = flow::centre_target(row.status, step);
     if (!to) {
@@ -232,7 +231,7 @@ Status take_step(Call& c, const std::string& id, flow::CentreStep step, bool& re
     }
     LIAISON_ASSIGN_OR_RETURN(auto in, read_step(c, step, row));
     LIAISON_TRY(write_step(c, row, plan_step(c, in, row, *to)));
-    c.note += std::string(" ") + flow::centre_step_code(step) + " case=" + id;
+    c.note += std::string(" ") + flow::centre_step_code(step) + " case=" + row.id;
     return {};
 }
 
@@ -263,13 +262,9 @@ HttpResponse lookups(Call& c) {
     std::set<std::string> seen_districts;
     std::set<std::string> dept_stations;
     if (c.user.role == "department") {
-        CaseFilter f;
-        f.all_stations = true;
-        f.department_id = c.user.department_id;
-        f.limit = 100000;
-        auto all = c.cs.cases(f);
-        if (!all) return from_error(all.error());
-        for (const auto& r : all->rows) dept_stations.insert(r.station_id);
+        auto ids = c.cs.stations_of_department(c.user.department_id);
+        if (!ids) return from_error(ids.error());
+        dept_stations.insert(ids->begin(), ids->end());
     }
     for (const auto& s : c.stations) {
         const bool shown =
@@ -375,7 +370,7 @@ HttpResponse case_step(Call& c) {
     bool refused = false;
     auto row = visible_case(c, c.args[0]);
     if (!row) return from_error(row.error());
-    auto st = take_step(c, c.args[0], *step, refused);
+    auto st = take_step(c, *row, *step, refused);
     if (!st) return step_error(st.error(), refused, c.args[1], row->status);
     auto d = case_detail(c, c.args[0]);
     if (!d) return from_error(d.error());
@@ -390,7 +385,8 @@ HttpResponse bulk_assign(Call& c) {
     for (const auto& id : c.body["ids"]) {
         if (!id.is_string()) return fail(400, "bad_request", "'ids' must hold strings");
         bool was_refused = false;
-        auto st = take_step(c, id.get<std::string>(), flow::CentreStep::Assign, was_refused);
+        auto row = visible_case(c, id.get<std::string>());
+        Status st = row ? take_step(c, *row, flow::CentreStep::Assign, was_refused) : Status{row.error()};
         if (st)
             ++assigned;
         else

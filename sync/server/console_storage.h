@@ -102,7 +102,9 @@ public:
     // Cases registered in the range by month and status, of the given stations ("*" = all).
     virtual Result<std::vector<MonthStatusCount>> cases_by_month(const CaseFilter& scope) = 0;
     virtual Result<nlohmann::json> departments() = 0;  // [{id, name}], by name
-    virtual Result<nlohmann::json> categories() = 0;   // [{id, zh, en}], in their order
+    // The stations that have cases assigned to a department.
+    virtual Result<std::vector<std::string>> stations_of_department(const std::string& department_id) = 0;
+    virtual Result<nlohmann::json> categories() = 0;  // [{id, zh, en}], in their order
     // A department by id or exact name.
     virtual Result<std::optional<std::pair<std::string, std::string>>> department(const std::string& key) = 0;
 };

@@ -351,6 +351,16 @@ public:
         return rows("SELECT id, coalesce(name, '') AS name FROM departments WHERE _deleted = 0 ORDER BY name", "");
     }
 
+    Result<std::vector<std::string>> stations_of_department(const std::string& department_id) override {
+        std::vector<std::string> out;
+        LIAISON_TRY(a_.read([&](db::Db& db) -> Status {
+            auto& st = db.cached("SELECT DISTINCT station_id FROM cases WHERE department_id = ? AND _deleted = 0");
+            st.bind(1, department_id);
+            return st.for_each_row([&](const db::Stmt& s) { out.push_back(s.text(0)); });
+        }));
+        return out;
+    }
+
     Result<json> categories() override {
         return rows(
             "SELECT id, coalesce(name_zh, '') AS zh, coalesce(name_en, '') AS en FROM categories WHERE _deleted = 0 "

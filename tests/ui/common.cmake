@@ -28,3 +28,14 @@ function(run_script)
     message(FATAL_ERROR "script failed (${rc}): ${err}")
   endif()
 endfunction()
+
+# `liaison --data DIR/data ARGS...` (a verb with --json), its standard output in OUT; a failing
+# command fails the test with its message.
+function(cli_json out)
+  execute_process(COMMAND ${LIAISON} --data ${DIR}/data ${ARGN}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "liaison ${ARGN} failed: ${err}")
+  endif()
+  set(${out} "${json}" PARENT_SCOPE)
+endfunction()

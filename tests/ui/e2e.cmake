@@ -3,11 +3,7 @@
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 run_script(--demo --size ${SIZE} --script ${SCRIPT})
 check_pngs(${SIZE} ${DIR}/e2e-form.png ${DIR}/e2e-list.png ${DIR}/e2e-detail.png)
-execute_process(COMMAND ${LIAISON} --data ${DIR}/data visit list --search 路灯不亮 --json
-                RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "visit list failed: ${err}")
-endif()
+cli_json(json visit list --search 路灯不亮 --json)
 string(JSON n LENGTH "${json}")
 if(NOT n EQUAL 1)
   message(FATAL_ERROR "expected exactly one saved visit, got ${n}: ${json}")
