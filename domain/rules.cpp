@@ -44,6 +44,8 @@ std::vector<FieldRule> reference_rules() {
         text("categories", "name_zh", S),
         text("categories", "name_en", S),
         integer("categories", "sort", -1000000, 1000000),
+
+        integer("centre_settings", "value", 0, 1000000),
     };
 }
 

@@ -89,14 +89,23 @@ CREATE TABLE queue_devices(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAUL
   station_id, series, claimed_at);
 )sql";
 
+// v5: retention of voters' personal data (docs/retention.md). centre_settings holds settings the
+// centre writes and every tablet pulls (row `retention_months`: the period, 0 = off);
+// retention_purges records, on each replica, that a visit's visitors were masked (never the
+// values).
+const char* const kV5 = R"sql(
+CREATE TABLE centre_settings(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0, value);
+CREATE TABLE retention_purges(visit_id TEXT NOT NULL, at_ms INTEGER NOT NULL, by TEXT NOT NULL,
+  fields INTEGER NOT NULL);
+CREATE INDEX retention_purges_visit ON retention_purges(visit_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
-        {1, kV1, false},
-        {2, kV2, true},  // then backfill the index from existing visits
-        {3, kV3, false},
-        {4, kV4, false},
+        {1, kV1, false}, {2, kV2, true},  // then backfill the index from existing visits
+        {3, kV3, false}, {4, kV4, false}, {5, kV5, false},
     };
     return all;
 }
@@ -159,8 +168,11 @@ void register_tables(sync::Replica& r) {
                       {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
                        "wished_deputy_id", "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}});
     r.register_table({"queue_devices", {"station_id", "series", "claimed_at"}});
+    r.register_table({"centre_settings", {"value"}});
 }
 
-bool centre_only_table(const std::string& t) { return t == "stations" || t == "categories" || t == "departments"; }
+bool centre_only_table(const std::string& t) {
+    return t == "stations" || t == "categories" || t == "departments" || t == "centre_settings";
+}
 
 }  // namespace liaison::domain

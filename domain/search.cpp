@@ -50,4 +50,6 @@ Status reindex_visit(db::Db& db, const std::string& visit_id) {
         .run();
 }
 
+Status optimize_search(db::Db& db) { return db.exec("INSERT INTO visit_search(visit_search) VALUES('optimize')"); }
+
 }  // namespace liaison::domain

@@ -12,5 +12,8 @@ namespace liaison::domain {
 std::string search_text(const std::string& s);
 // Rewrites the index entry of one visit from its row and its visitors' names (none if deleted).
 Status reindex_visit(db::Db& db, const std::string& visit_id);
+// Merges the index's segments into one, which drops the tokens of deleted and replaced entries
+// for good (FTS5 otherwise keeps them until its own merges reach them): docs/retention.md.
+Status optimize_search(db::Db& db);
 
 }  // namespace liaison::domain

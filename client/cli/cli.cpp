@@ -38,6 +38,7 @@ const Verb kVerbs[] = {
     {"check", verb_check, "check [--quick]   (SQLite's integrity check of the store)"},
     {"demo", verb_demo, "demo [--visits N]   (demo data in an empty station: deputies, visits, cases, duty)"},
     {"backup", verb_backup, "backup FILE   (a consistent copy, also while the app runs)"},
+    {"retention", verb_retention, "retention run   (mask old voters' names and phones now: docs/retention.md)"},
     {"restore", verb_restore, "restore FILE [--force]   (set the store up from a backup)"},
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
     {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},

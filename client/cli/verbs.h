@@ -44,5 +44,6 @@ int verb_check(Context&, const std::vector<std::string>&);          // verbs_sto
 int verb_backup(Context&, const std::vector<std::string>&);
 int verb_demo(Context&, const std::vector<std::string>&);
 int verb_restore(Context&, const std::vector<std::string>&);
+int verb_retention(Context&, const std::vector<std::string>&);  // verbs_store.cpp
 
 }  // namespace liaison::cli

@@ -24,6 +24,28 @@ int verb_check(Context& ctx, const std::vector<std::string>& words) {
     return 0;
 }
 
+// liaison retention run: the centre's retention rule applied to this store now (docs/retention.md).
+// Counts only: never a name or a phone on the terminal.
+int verb_retention(Context& ctx, const std::vector<std::string>& words) {
+    auto a = parse_args(words, {});
+    if (!a) return usage_error(ctx, a.error().message);
+    if (a->positional.size() != 1 || a->positional[0] != "run") return usage_error(ctx, "retention run");
+    auto s = open_store(ctx);
+    if (!s) return 1;
+    auto run = s->run_retention();
+    if (!run) return fail(ctx, run.error());
+    if (run->months == 0) {
+        ctx.out << "retention is off (the centre sets it: liaison-central retention set --months N)\n";
+        return 0;
+    }
+    ctx.out << "retention " << run->months << " months: visits before " << run->cutoff << "; masked "
+            << run->stats.visitors << " visitors of " << run->stats.visits << " visits (" << run->stats.values
+            << " stored values)";
+    if (run->held_back) ctx.out << "; " << run->held_back << " left until their changes are pushed";
+    ctx.out << "\n";
+    return 0;
+}
+
 // liaison demo [--visits N]: demo data in an empty station (docs/console.md: scripts/start.sh
 // enrols first, syncs the centre's departments, then seeds, so its cases reach the console).
 int verb_demo(Context& ctx, const std::vector<std::string>& words) {

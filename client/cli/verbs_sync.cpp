@@ -128,6 +128,8 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
     sync::SyncSession session(s->replica(), t, cfg);
     auto r = session.round();
     if (!r) return fail(ctx, r.error());
+    // Retention (docs/retention.md): the centre's masks just pulled are followed by the scrub.
+    if (auto kept = s->retention_after_sync(r->pulled); !kept) return fail(ctx, kept.error());
     if (a->flag("json")) {
         ctx.out << json({{"pushed", r->pushed},
                          {"pulled", r->pulled},

@@ -99,7 +99,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
     if (!db) return db.error().kind == Error::Kind::Corrupt ? damaged_store(path, db.error().message) : db.error();
     std::unique_ptr<Store> s(new Store());
     s->db_ = std::move(*db);
-    s->wall_ = opt.wall ? opt.wall : sync::WallClock(platform::wall_ms);
+    s->wall_ = opt.wall ? std::move(opt.wall) : sync::WallClock(platform::wall_ms);
     if (verify) LIAISON_TRY(s->check(false));
     // Refuse a foreign SQLite file rather than adding our tables to it.
     {
@@ -552,7 +552,13 @@ Status Store::update_visit(const std::string& id, const VisitPatch& p) {
 Status Store::delete_visit(const std::string& id) {
     if (!replica_->exists("visits", id)) return not_found("no visit " + id);
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
+    // The visitors go with their visit, so no name or phone stays live (docs/retention.md).
+    std::vector<std::string> visitors;
+    auto& vs = db_->cached("SELECT id FROM visit_visitors WHERE visit_id = ? AND _deleted = 0");
+    vs.bind(1, id);
+    LIAISON_TRY(vs.for_each_row([&](const db::Stmt& q) { visitors.push_back(q.text(0)); }));
     LIAISON_TRY(replica_->remove("visits", id, station_id_));
+    for (const auto& v : visitors) LIAISON_TRY(replica_->remove("visit_visitors", v, station_id_));
     return tx.commit();
 }
 
@@ -763,6 +769,20 @@ Result<std::vector<AuditEntry>> Store::audit_trail(const std::string& table, con
         e.new_value = display(c.value);
         last[key] = e.new_value;
         out.push_back(std::move(e));
+    }
+    // Retention purges: that and when, never the values (docs/retention.md).
+    if (table == "visits") {
+        auto& st = db_->cached("SELECT at_ms, by, fields FROM retention_purges WHERE visit_id = ? ORDER BY at_ms");
+        st.bind(1, row);
+        LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+            AuditEntry e;
+            e.at = platform::local_datetime(q.i64(0));
+            e.author = q.text(1);
+            e.table = "visit_visitors";
+            e.column = "retention";
+            e.new_value = "masked " + std::to_string(q.i64(2)) + " stored values";
+            out.push_back(std::move(e));
+        }));
     }
     return out;
 }

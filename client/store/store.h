@@ -8,6 +8,7 @@
 
 #include "base/result.h"
 #include "client/store/domain.h"
+#include "domain/retention.h"
 #include "domain/schema.h"
 #include "domain/search.h"
 #include "sync/replica/replica.h"
@@ -16,6 +17,14 @@
 namespace liaison::store {
 
 inline constexpr int kSchemaVersion = domain::kSchemaVersion;
+
+// One retention run on the tablet (docs/retention.md).
+struct RetentionRun {
+    int months = 0;      // the centre's period; 0 = off (nothing was done)
+    std::string cutoff;  // visits received before this are past the period
+    domain::retention::RunStats stats;
+    int64_t held_back = 0;  // due visitors left alone: changes of theirs are still to be pushed
+};
 
 struct OpenOptions {
     bool create = false;  // create the file if missing (init)
@@ -78,6 +87,13 @@ public:
     Result<int64_t> search_hits(const std::string& text);
     // Many visits in one transaction (CSV import): all or nothing.
     Result<size_t> add_visits(std::vector<Visit> visits);
+
+    // ---- retention (docs/retention.md) ----
+    // Masks the names and phones of the visitors of visits past the centre's period in this
+    // store's rows, change log, conflict rows and search index, then checkpoints the WAL.
+    Result<RetentionRun> run_retention();
+    // After a sync round: runs when the round pulled changes, or when it has not run today.
+    Status retention_after_sync(size_t pulled);
 
     // ---- audit and sync views ----
     Result<std::vector<AuditEntry>> audit_trail(const std::string& table, const std::string& row);

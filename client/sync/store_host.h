@@ -29,6 +29,7 @@ public:
     // ---- WorkerHost ----
     Result<Credentials> credentials() override;
     Status check() override { return store_.check(false); }
+    Status after_round(size_t pulled) override { return store_.retention_after_sync(pulled); }
 
 private:
     explicit StoreHost(std::unique_ptr<store::Store> owned) : store_(*owned), owned_(std::move(owned)) {}

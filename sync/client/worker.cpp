@@ -124,6 +124,7 @@ struct SyncLoop::Loop {
     int failures = 0;
     int64_t next_periodic = 0;  // monotonic ms; 0 = not scheduled
     int64_t next_retry = 0;     // after a failed round
+    size_t pulled = 0;          // changes merged by the last exchange
     SyncStatus st;
 };
 
@@ -176,7 +177,10 @@ Status SyncLoop::round(Loop& loop) {
     WorkerHost& host = *loop.host;
     release_snapshot(host.replica().db());
     (void)fill_from_host(host, loop.st);  // a status that cannot be read keeps its last values
+    loop.pulled = 0;
     Status result = exchange(loop, host);
+    // Retention (docs/retention.md): after a pull, and once a day also when offline.
+    if (Status kept = host.after_round(loop.pulled); !kept && result) result = kept;
     (void)fill_from_host(host, loop.st);
     release_snapshot(host.replica().db());
     return result;
@@ -213,6 +217,7 @@ Status SyncLoop::exchange(Loop& loop, WorkerHost& host) {
     // every few minutes gains nothing from keeping it.
     loop.transport.reset();
     if (!report) return report.error();
+    loop.pulled = report->pulled;
     return {};
 }
 

@@ -49,6 +49,9 @@ public:
     virtual Result<Credentials> credentials() = 0;
     // The database's quick check: never push from a damaged one.
     virtual Status check() = 0;
+    // After every round, `pulled` changes merged (0 when offline): the tablet's retention run
+    // (docs/retention.md).
+    virtual Status after_round(size_t /*pulled*/) { return {}; }
 };
 
 // The persisted part of the status (what the database knows), for `liaison sync --status`.

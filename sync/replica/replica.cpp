@@ -148,7 +148,7 @@ Result<std::unique_ptr<Replica>> Replica::open(db::Db& db, WallClock wall) {
 }
 
 Replica::Replica(db::Db& db, WallClock wall, std::string device, Hlc last)
-    : db_(db), wall_(std::move(wall)), device_(device), clock_(device, std::move(last)) {}
+    : db_(db), wall_(std::move(wall)), device_(std::move(device)), clock_(device_, std::move(last)) {}
 
 void Replica::register_table(TableSpec spec) {
     auto& cols = tables_[spec.name];
@@ -364,7 +364,7 @@ Status Replica::write(const std::string& table, const std::string& row, const st
     canon.reserve(fields.size());
     for (const auto& [col, v] : fields) {
         if (col == kDeletedColumn || !t->second.count(col))
-            return invalid("unknown column '" + table + "." + col + "'");
+            return invalid(std::string("unknown column '").append(table).append(".").append(col).append("'"));
         auto c = canonical_value(v);
         if (!c) return invalid(col + ": " + c.error().message);
         LIAISON_TRY(check_local(table, col, *c));
@@ -494,8 +494,10 @@ namespace {
 Status apply_restamp_map(db::Db& db) {
     for (const char* t : {"crr_log", "crr_clock", "crr_conflict", "crr_superseded"}) {
         const std::string tbl = t;
-        LIAISON_TRY(db.exec("UPDATE " + tbl + " SET hlc = '#' || (SELECT new FROM crr_restamp WHERE old = " + tbl +
-                            ".hlc) WHERE hlc IN (SELECT old FROM crr_restamp)"));
+        std::string mark = "UPDATE ";
+        mark.append(tbl).append(" SET hlc = '#' || (SELECT new FROM crr_restamp WHERE old = ").append(tbl);
+        mark.append(".hlc) WHERE hlc IN (SELECT old FROM crr_restamp)");
+        LIAISON_TRY(db.exec(mark));
         LIAISON_TRY(db.exec("UPDATE " + tbl + " SET hlc = substr(hlc, 2) WHERE hlc < '0'"));
     }
     return {};

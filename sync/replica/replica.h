@@ -106,6 +106,15 @@ public:
     // from `from` to `to` in those changes and in every registered table with that column.
     // Caller holds the transaction; returns the number of change records moved.
     Result<size_t> rescope_unpushed(const std::string& from, const std::string& to, const std::string& ref_column);
+    // Retention (docs/retention.md): rewrites every stored version of one field through `mask`
+    // (canonical JSON in, canonical JSON out): the row's value, the change log (pushed, pulled
+    // and unsent entries alike: the caller decides which rows are due) and the conflict rows; a
+    // conflict row left equal to the row's value is agreement and goes. No change record is
+    // written: the same stamps now carry the masked values. Caller holds the transaction;
+    // returns the number of stored values rewritten.
+    using Mask = std::function<std::string(const std::string& value_json)>;
+    Result<size_t> scrub_field(const std::string& table, const std::string& row, const std::string& column,
+                               const Mask& mask);
 
     // ---- the log, for pulls (server) and audit trails ----
     // Changes with seq > after whose scope is in `scopes` (empty = all), oldest first.

@@ -109,6 +109,7 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, Options opt) {
     }
     LIAISON_TRY(d->exec(opt.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
     LIAISON_TRY(d->exec("PRAGMA foreign_keys=ON"));
+    LIAISON_TRY(d->exec(opt.secure_delete ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF"));
     LIAISON_TRY(d->exec("PRAGMA temp_store=MEMORY"));
     // 16 MB of page cache: a search that touches thousands of visits stays in memory
     // (SQLite's default is 2 MB); well inside the app's 80 MB budget.

@@ -81,6 +81,9 @@ public:
         bool read_only = false;
         int busy_timeout_ms = 3000;     // then "locked by another process", never a hang
         bool synchronous_full = false;  // NORMAL is durable across app crashes in WAL mode
+        // Freed pages and deleted cells are overwritten with zeros, so a masked or deleted
+        // voter's name is not left in the file (docs/retention.md).
+        bool secure_delete = true;
     };
     static Result<std::unique_ptr<Db>> open(const std::string& path, Options opt);
     static Result<std::unique_ptr<Db>> open(const std::string& path) { return open(path, Options{}); }

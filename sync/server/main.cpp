@@ -12,8 +12,12 @@
 //   liaison-central --db FILE stats
 //   liaison-central --db FILE backup DEST                 (a consistent copy while the server runs)
 //   liaison-central --db FILE user add|list|disable|enable|reset-password ...   (the console's accounts)
+//   liaison-central --db FILE retention set --months N|off | retention show | retention run   (docs/retention.md)
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <functional>
 #include <filesystem>
 #include <malloc.h>
 #include <cstring>
@@ -26,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/retention.h"
 #include "platform/platform.h"
 #include "sync/replica/backup.h"
 #include "sync/server/console_accounts.h"
@@ -55,6 +60,7 @@ const char* const kUsage =
     "                       [--stations ID,ID|*|district:NAME] [--display TEXT] --password-stdin\n"
     "       liaison-central --db FILE user list [--json] | user disable NAME | user enable NAME\n"
     "       liaison-central --db FILE user reset-password NAME --password-stdin\n"
+    "       liaison-central --db FILE retention set --months N|off | retention show | retention run\n"
     "console options: [--console-idle-min N] [--console-max-hours N] [--console-secure-cookie]\n";
 
 int fail(const Error& e) {
@@ -174,8 +180,51 @@ int run_user(Storage& s, const std::vector<std::string>& w) {
     return usage("user add|list|disable|enable|reset-password");
 }
 
+// One line of counts for the log and the terminal: never a name or a phone.
+std::string retention_line(const RetentionReport& r) {
+    if (r.months == 0) return "retention is off";
+    return "retention " + std::to_string(r.months) + " months: visits before " + r.cutoff + "; masked " +
+           std::to_string(r.visitors) + " visitors of " + std::to_string(r.visits) + " visits (" +
+           std::to_string(r.masked) + " fields written, " + std::to_string(r.values) + " stored values scrubbed)";
+}
+
+// retention set --months N|off | show | run (docs/retention.md).
+int run_retention(Storage& s, const std::vector<std::string>& w) {
+    const std::string verb = w.size() >= 2 ? w[1] : "";
+    if (verb == "set" && w.size() == 4 && w[2] == "--months") {
+        auto months = domain::retention::parse_months(w[3]);
+        if (!months) return fail(months.error());
+        auto n = s.write_as_centre({CentreWrite{domain::retention::kSettingsTable,
+                                                domain::retention::kPeriodRow,
+                                                sync::kReferenceScope,
+                                                {{"value", *months}},
+                                                false}},
+                                   "centre");
+        if (!n) return fail(n.error());
+        std::cout << (*months ? "retention period set to " + std::to_string(*months) + " months"
+                              : std::string("retention switched off"))
+                  << (*n ? "" : " (unchanged)") << "; tablets take it on their next sync\n";
+        return 0;
+    }
+    if (verb == "show" && w.size() == 2) {
+        auto months = s.retention_months();
+        if (!months) return fail(months.error());
+        std::cout << (*months ? "retention period: " + std::to_string(*months) + " months" : "retention is off")
+                  << "\n";
+        return 0;
+    }
+    if (verb == "run" && w.size() == 2) {
+        auto r = s.run_retention(platform::wall_ms());
+        if (!r) return fail(r.error());
+        std::cout << retention_line(*r) << "\n";
+        return 0;
+    }
+    return usage("retention set --months N|off | retention show | retention run");
+}
+
 int run_admin(Storage& s, const std::vector<std::string>& w) {
     if (w[0] == "user") return run_user(s, w);
+    if (w[0] == "retention") return run_retention(s, w);
     auto opt = [&](const std::string& name) -> std::string {
         for (size_t i = 0; i + 1 < w.size(); ++i)
             if (w[i] == "--" + name) return w[i + 1];
@@ -364,6 +413,54 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
     return o;
 }
 
+// The daily retention run inside the server (docs/retention.md): at start and then every hour
+// it looks whether today's run was done (srv_meta, shared by every process on the database) and
+// runs it if not. The run is idempotent, so two processes that both run it do no harm.
+class RetentionTimer {
+public:
+    RetentionTimer(Storage& s, std::function<void(const std::string&)> log)
+        : s_(s), log_(std::move(log)), thread_([this] { loop(); }) {}
+    ~RetentionTimer() { stop(); }
+    RetentionTimer(const RetentionTimer&) = delete;
+    RetentionTimer& operator=(const RetentionTimer&) = delete;
+    void stop() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    void loop() {
+        std::unique_lock<std::mutex> lk(mu_);
+        while (!stop_) {
+            lk.unlock();
+            once();
+            lk.lock();
+            cv_.wait_for(lk, std::chrono::hours(1), [this] { return stop_; });
+        }
+    }
+    void once() {
+        const std::string today = platform::local_date(platform::wall_ms());
+        auto last = s_.meta("retention_last_day");
+        if (!last) return log_("retention: " + last.error().message);
+        if (*last == today) return;
+        auto r = s_.run_retention(platform::wall_ms());
+        if (!r) return log_("retention: " + r.error().message);
+        if (auto st = s_.set_meta("retention_last_day", today); !st) return log_("retention: " + st.error().message);
+        if (r->visitors > 0) log_(retention_line(*r));
+    }
+
+    Storage& s_;
+    std::function<void(const std::string&)> log_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread thread_;  // last: starts once the members above exist
+};
+
 // Runs the listener until SIGINT or SIGTERM (systemd's stop), then drains and returns.
 int serve(Storage& storage, const Args& a) {
     const auto colon = a.listen.rfind(':');
@@ -413,7 +510,9 @@ int serve(Storage& storage, const Args& a) {
         sigwait(&sigs, &got);
         http.stop();
     });
+    RetentionTimer retention(storage, svo.log);
     auto st = http.run();
+    retention.stop();
     pthread_kill(sig_thread.native_handle(), SIGINT);  // wakes sigwait if run() ended on its own
     sig_thread.join();
     if (!st) return fail(st.error());

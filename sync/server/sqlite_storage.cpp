@@ -12,6 +12,7 @@
 #include <set>
 
 #include "domain/figures.h"
+#include "domain/retention.h"
 #include "domain/schema.h"
 #include "domain/series.h"
 #include "platform/platform.h"
@@ -454,6 +455,42 @@ public:
         return out;
     }
 
+    Result<int> retention_months() override {
+        auto c = lease();
+        if (!c) return c.error();
+        return domain::retention::period(*c->get().db);
+    }
+
+    Result<RetentionReport> run_retention(int64_t now_ms) override {
+        namespace rt = domain::retention;
+        auto c = lease();
+        if (!c) return c.error();
+        auto& db = *c->get().db;
+        auto& rep = *c->get().replica;
+        RetentionReport out;
+        {
+            std::lock_guard<std::mutex> writer(write_mu_);
+            LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
+            LIAISON_ASSIGN_OR_RETURN(out.months, rt::period(db));
+            if (out.months == 0) return out;
+            out.cutoff = rt::cutoff(platform::local_datetime(now_ms), out.months);
+            LIAISON_ASSIGN_OR_RETURN(auto due, rt::due_visitors(db, out.cutoff));
+            rep.set_author(rt::kAuthor);
+            auto masked = mask_as_centre(db, rep, due);
+            rep.set_author("");
+            if (!masked) return masked.error();
+            out.masked = *masked;
+            LIAISON_ASSIGN_OR_RETURN(auto stats, rt::scrub(rep, due, now_ms));
+            out.visits = stats.visits;
+            out.visitors = stats.visitors;
+            out.values = stats.values;
+            LIAISON_TRY(tx.commit());
+        }
+        // The WAL still holds the pages as they were: copy the scrubbed ones back and empty it.
+        if (out.visitors > 0) LIAISON_TRY(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+        return out;
+    }
+
     Result<std::string> meta(const std::string& key) override {
         auto c = lease();
         if (!c) return c.error();
@@ -566,6 +603,33 @@ private:
         if (!has) return has.error();
         if (*has) return {};
         return db.exec("ALTER TABLE srv_devices ADD COLUMN series TEXT NOT NULL DEFAULT ''");
+    }
+
+    // The masks of the due visitors' current values, written as the centre's changes so every
+    // tablet pulls them like any other (docs/retention.md). Returns the fields written.
+    static Result<int64_t> mask_as_centre(db::Db& db, sync::Replica& rep,
+                                          const std::vector<domain::retention::DueVisitor>& due) {
+        int64_t written = 0;
+        for (const auto& d : due) {
+            auto& st = db.cached("SELECT name, phone FROM visit_visitors WHERE id = ?");
+            st.bind(1, d.visitor_id);
+            auto r = st.step();
+            if (!r) return r.error();
+            std::vector<std::pair<std::string, sync::Value>> fields;
+            for (int i = 0; *r && i < 2; ++i) {
+                if (st.type(i) != SQLITE_TEXT) continue;
+                const std::string v = st.text(i);
+                const std::string m = i == 0 ? domain::retention::mask_name(v) : domain::retention::mask_phone(v);
+                if (m != v) fields.emplace_back(i == 0 ? "name" : "phone", m);
+            }
+            st.reset();
+            if (fields.empty()) continue;
+            const auto scope = rep.scope_of("visit_visitors", d.visitor_id);
+            if (!scope) continue;  // a row no change made: nothing to send
+            LIAISON_TRY(rep.write("visit_visitors", d.visitor_id, *scope, fields));
+            written += static_cast<int64_t>(fields.size());
+        }
+        return written;
     }
 
     static DeviceRecord device_from(const db::Stmt& st) {

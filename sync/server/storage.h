@@ -53,6 +53,15 @@ struct CentreWrite {
     bool remove = false;
 };
 
+// One retention run on the server (docs/retention.md): counts only, never values.
+struct RetentionReport {
+    int months = 0;      // 0 = retention is off; nothing was done
+    std::string cutoff;  // visits received before this local time were due
+    int64_t visits = 0, visitors = 0;
+    int64_t masked = 0;  // fields written as the centre's masking changes
+    int64_t values = 0;  // stored values scrubbed (rows, log, conflict rows)
+};
+
 class Storage {
 public:
     virtual ~Storage() = default;
@@ -96,6 +105,11 @@ public:
     virtual Result<std::optional<std::string>> row_scope(const std::string& table, const std::string& row) = 0;
     virtual Result<nlohmann::json> row_values(const std::string& table, const std::string& row) = 0;
     virtual Result<nlohmann::json> statistics() = 0;
+    // ---- retention (docs/retention.md) ----
+    virtual Result<int> retention_months() = 0;  // the period the centre set; 0 = off
+    // Masks the voters of the visits past the period at `now_ms`: the centre's masking writes,
+    // then the history scrub, in one transaction; then the WAL is checkpointed. Idempotent.
+    virtual Result<RetentionReport> run_retention(int64_t now_ms) = 0;
     virtual Result<std::string> meta(const std::string& key) = 0;  // "" when unset
     virtual Status set_meta(const std::string& key, const std::string& value) = 0;
 

@@ -238,3 +238,47 @@ TEST_CASE("a stamp far in the future does not move a replica's clock; an edit of
     for (const auto& s : last.supersedes) CHECK(s < last.hlc);
     CHECK(tab.rep->conflicts()->size() == 1);
 }
+
+// Retention (docs/retention.md): every stored version of a field goes through the mask.
+TEST_CASE("scrub_field masks the row, every log entry and the conflict rows, and writes no change") {
+    TestReplica a("A"), b("B");
+    REQUIRE(a.write("r1", "title", "base secret"));
+    REQUIRE(b.rep->apply_remote(a.local_changes()));
+    a.now += 10;
+    b.now += 20;
+    REQUIRE(a.write("r1", "title", "secret A"));
+    REQUIRE(b.write("r1", "title", "secret B"));
+    REQUIRE(a.rep->apply_remote(b.local_changes()));
+    REQUIRE(a.rep->conflicts()->size() == 1);
+    const int64_t log_rows = [&] {
+        auto st = a.db->prepare("SELECT count(*) FROM crr_log");
+        (void)st->step();
+        return st->i64(0);
+    }();
+    // Every text becomes its first letter and "**"; a conflict that is then equal to the row is
+    // agreement and goes.
+    auto mask = [](const std::string& json) {
+        auto v = liaison::sync::Value::parse(json);
+        return v.is_string() ? liaison::sync::Value(v.get<std::string>().substr(0, 1) + "**").dump() : json;
+    };
+    auto tx = liaison::db::Tx::begin(*a.db);
+    REQUIRE(tx);
+    auto n = a.rep->scrub_field("notes", "r1", "title", mask);
+    REQUIRE(n);
+    CHECK(*n == 5);  // the row, three log entries, one conflict row
+    REQUIRE(tx->commit());
+    CHECK(a.value("r1", "title") == "s**");
+    CHECK(a.rep->conflicts()->empty());
+    auto st = a.db->prepare("SELECT count(*) FROM crr_log WHERE value LIKE '%secret%' OR value LIKE '%base%'");
+    REQUIRE(st);
+    REQUIRE(*st->step());
+    CHECK(st->i64(0) == 0);
+    auto all = a.db->prepare("SELECT count(*) FROM crr_log");
+    REQUIRE(*all->step());
+    CHECK(all->i64(0) == log_rows);  // no change written
+    CHECK_FALSE(a.rep->scrub_field("notes", "r1", "nope", mask));
+    // Idempotent.
+    auto again = a.rep->scrub_field("notes", "r1", "title", mask);
+    REQUIRE(again);
+    CHECK(*again == 0);
+}
