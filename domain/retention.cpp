@@ -35,7 +35,7 @@ Result<int> parse_months(const std::string& text) {
     const int n = digits ? std::stoi(text) : -1;
     if (n < kMinMonths || n > kMaxMonths)
         return invalid("the retention period is a number of months from " + std::to_string(kMinMonths) + " to " +
-                           std::to_string(kMaxMonths) + ", or 0 / off to switch retention off");
+                       std::to_string(kMaxMonths) + ", or 0 / off to switch retention off");
     return n;
 }
 

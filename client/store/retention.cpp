@@ -3,6 +3,7 @@
 // tablet scrubs what it holds besides the current rows (its log, pushed entries included, its
 // conflict rows and its search index). It writes no change of its own.
 #include <algorithm>
+#include <cstdlib>
 
 #include "client/store/store.h"
 #include "platform/platform.h"
@@ -24,6 +25,31 @@ Result<bool> unsent(db::Db& db, const std::string& visitor_id) {
     const bool held = *r;
     st.reset();
     return held;
+}
+
+// The newest change in the log: a run has looked at everything up to it.
+Result<int64_t> last_seq(db::Db& db) {
+    auto& st = db.cached("SELECT coalesce(max(seq), 0) FROM crr_log");
+    auto r = st.step();
+    if (!r) return r.error();
+    const int64_t seq = st.i64(0);
+    st.reset();
+    return seq;
+}
+
+// Whether a change pulled since `seq` can make a visit due or bring a voter's name back: a
+// visit, a visitor, a case or the period. Only the newest log rows are read: the unary + keeps
+// SQLite on the seq key instead of the (tbl, row) index, which would walk every visitor's rows.
+Result<bool> pulled_relevant(db::Db& db, int64_t seq) {
+    auto& st = db.cached(
+        "SELECT 1 FROM crr_log WHERE seq > ? AND local = 0 AND +tbl IN ('visits', 'visit_visitors', 'cases', "
+        "'centre_settings') LIMIT 1");
+    st.bind(1, seq);
+    auto r = st.step();
+    if (!r) return r.error();
+    const bool any = *r;
+    st.reset();
+    return any;
 }
 
 }  // namespace
@@ -50,6 +76,8 @@ Result<RetentionRun> Store::run_retention() {
         }
         LIAISON_ASSIGN_OR_RETURN(run.stats, retention::scrub(*replica_, now, wall_()));
         LIAISON_TRY(set_setting("retention_last_day", today));
+        LIAISON_ASSIGN_OR_RETURN(const int64_t seq, last_seq(*db_));
+        LIAISON_TRY(set_setting("retention_seq", std::to_string(seq)));
         LIAISON_TRY(tx.commit());
     }
     // The WAL still holds the pages as they were before: copy the scrubbed ones back and empty
@@ -59,9 +87,12 @@ Result<RetentionRun> Store::run_retention() {
 }
 
 Status Store::retention_after_sync(size_t pulled) {
-    if (pulled == 0) {
-        LIAISON_ASSIGN_OR_RETURN(const std::string last, setting("retention_last_day"));
-        if (last == platform::local_date(wall_())) return {};
+    LIAISON_ASSIGN_OR_RETURN(const std::string last, setting("retention_last_day"));
+    if (last == platform::local_date(wall_())) {
+        if (pulled == 0) return {};
+        LIAISON_ASSIGN_OR_RETURN(const std::string seen, setting("retention_seq", "0"));
+        LIAISON_ASSIGN_OR_RETURN(const bool relevant, pulled_relevant(*db_, std::strtoll(seen.c_str(), nullptr, 10)));
+        if (!relevant) return {};
     }
     auto run = run_retention();
     if (!run) return run.error();

@@ -92,7 +92,8 @@ public:
     // Masks the names and phones of the visitors of visits past the centre's period in this
     // store's rows, change log, conflict rows and search index, then checkpoints the WAL.
     Result<RetentionRun> run_retention();
-    // After a sync round: runs when the round pulled changes, or when it has not run today.
+    // After a sync round: runs when it has not run today, or when the round pulled a change of a
+    // visit, a visitor, a case or the period since the last run (one read of the newest log rows).
     Status retention_after_sync(size_t pulled);
 
     // ---- audit and sync views ----

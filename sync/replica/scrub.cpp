@@ -31,8 +31,8 @@ Result<size_t> Replica::scrub_field(const std::string& table, const std::string&
             if (std::string m = mask(v); m != v) changed.emplace_back(q.text(0), std::move(m));
         }));
         for (const auto& [k, masked] : changed) {
-            auto& up = db_.cached(std::string("UPDATE ") + t + " SET value = ? WHERE tbl = ? AND row = ? AND col = ? AND " +
-                                  key + " = ?");
+            auto& up = db_.cached(std::string("UPDATE ") + t +
+                                  " SET value = ? WHERE tbl = ? AND row = ? AND col = ? AND " + key + " = ?");
             up.bind(1, masked).bind(2, table).bind(3, row).bind(4, column);
             if (key == "seq")
                 up.bind(5, static_cast<int64_t>(std::stoll(k)));

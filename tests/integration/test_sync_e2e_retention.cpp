@@ -88,13 +88,15 @@ TEST_CASE("retention: no byte of an old voter's name or phone is left on the ser
     CliDir t;
     ok_line(t, {"enrol", "--server", central.url(), "--code", e2e::last_line(central_ok(db, {"enrol-code", station}))});
 
-    const std::string canary = ok_line(t, {"visit", "add", "--visitor", "刘䶮测", "--phone", "13912345678", "--category",
-                                           "教育", "--subject", "校门口积水", "--at", "2020-03-05 09:30"});
+    const std::string canary =
+        ok_line(t, {"visit", "add", "--visitor", "刘䶮测", "--phone", "13912345678", "--category", "教育", "--subject",
+                    "校门口积水", "--at", "2020-03-05 09:30"});
     const std::string open = ok_line(t, {"visit", "add", "--visitor", "钱七海", "--phone", "13700002222", "--category",
                                          "教育", "--subject", "校车", "--at", "2020-03-05 10:30"});
-    const std::string young = ok_line(
-        t, {"visit", "add", "--visitor", "赵六岳", "--phone", "13800001111", "--category", "教育", "--subject", "路灯"});
-    const std::string rated = ok_line(t, {"case", "add", "--visit", canary, "--title", "排水", "--at", "2020-03-05 10:00"});
+    const std::string young = ok_line(t, {"visit", "add", "--visitor", "赵六岳", "--phone", "13800001111", "--category",
+                                          "教育", "--subject", "路灯"});
+    const std::string rated =
+        ok_line(t, {"case", "add", "--visit", canary, "--title", "排水", "--at", "2020-03-05 10:00"});
     ok_line(t, {"case", "add", "--visit", open, "--title", "校车线路", "--at", "2020-03-05 11:00"});
     ok_line(t, {"sync"});
     assign(central.url(), admin, station, rated);
@@ -119,8 +121,7 @@ TEST_CASE("retention: no byte of an old voter's name or phone is left on the ser
 
     // The tablet pulls the masks and scrubs its own history.
     ok_line(t, {"sync"});
-    for (const char* needle : {"刘䶮测", "13912345678"})
-        CHECK_MESSAGE(files_holding(t.dir, needle).empty(), needle);
+    for (const char* needle : {"刘䶮测", "13912345678"}) CHECK_MESSAGE(files_holding(t.dir, needle).empty(), needle);
     auto shown = json::parse(t.run({"visit", "show", canary, "--json", "--history"}).out);
     CHECK(shown["visitors"][0]["name"] == "刘**");
     CHECK(shown["visitors"][0]["phone"] == "139****5678");
