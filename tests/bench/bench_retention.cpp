@@ -122,8 +122,9 @@ void on_server(const std::string& dir, int n) {
         }
         if (!s.write_as_centre(ws, "bench")) std::exit(1);
     }
-    if (!s.write_as_centre({{domain::retention::kSettingsTable, domain::retention::kPeriodRow, "*", {{"value", 24}}, false}},
-                           "centre"))
+    if (!s.write_as_centre(
+            {{domain::retention::kSettingsTable, domain::retention::kPeriodRow, "*", {{"value", 24}}, false}},
+            "centre"))
         std::exit(1);
     for (int round = 0; round < 2; ++round) {
         auto t0 = Clock::now();
@@ -132,15 +133,14 @@ void on_server(const std::string& dir, int n) {
             std::fprintf(stderr, "%s\n", r.error().message.c_str());
             std::exit(1);
         }
-        std::printf("server run %d over %d due visits: %.0f ms, %lld visitors masked, %lld fields written, %lld values\n",
-                    round + 1, n, ms_since(t0), static_cast<long long>(r->visitors), static_cast<long long>(r->masked),
-                    static_cast<long long>(r->values));
+        std::printf(
+            "server run %d over %d due visits: %.0f ms, %lld visitors masked, %lld fields written, %lld values\n",
+            round + 1, n, ms_since(t0), static_cast<long long>(r->visitors), static_cast<long long>(r->masked),
+            static_cast<long long>(r->values));
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     int visits = 20000, n_save = 2000;
     std::string dir = std::filesystem::temp_directory_path() / "liaison-bench-retention";
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -156,4 +156,14 @@ int main(int argc, char** argv) {
     on_tablet(dir, visits);
     std::filesystem::remove_all(dir);
     return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_retention: %s\n", e.what());
+        return 1;
+    }
 }
