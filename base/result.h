@@ -9,7 +9,21 @@ namespace liaison {
 
 struct Error {
     // Full: the disk (or quota) is full; the caller may retry later without losing anything.
-    enum class Kind { Invalid, NotFound, Conflict, Locked, Io, Full, Corrupt, Network, Auth, Forbidden, Internal };
+    // WrongKey: an encrypted store that this key does not open (or a file that is no store).
+    enum class Kind {
+        Invalid,
+        NotFound,
+        Conflict,
+        Locked,
+        Io,
+        Full,
+        Corrupt,
+        Network,
+        Auth,
+        Forbidden,
+        Internal,
+        WrongKey
+    };
     Kind kind = Kind::Internal;
     std::string message;  // one line, safe to show and log: never contains voter PII
     // What the app translates (assets/i18n: "error.<code>" with {0}, {1}... = params); the

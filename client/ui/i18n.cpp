@@ -70,6 +70,7 @@ const char* kind_code(Error::Kind k) {
         case Error::Kind::Auth: return "auth";
         case Error::Kind::Forbidden: return "forbidden";
         case Error::Kind::Internal: return "internal";
+        case Error::Kind::WrongKey: return "wrong_key";
     }
     return "internal";
 }

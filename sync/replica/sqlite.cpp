@@ -94,6 +94,7 @@ std::optional<std::string> Stmt::opt_text(int col) const {
 }
 
 Result<std::unique_ptr<Db>> Db::open(const std::string& path, Options opt) {
+    if (opt.key) return Error{Error::Kind::Internal, "encryption not built yet"};
     std::unique_ptr<Db> d(new Db());  // private constructor: make_unique cannot reach it
     d->path_ = path;
     const int flags = opt.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

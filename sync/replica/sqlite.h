@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "base/result.h"
+#include "sync/replica/store_key.h"
 
 namespace liaison::db {
 
@@ -84,6 +85,10 @@ public:
         // Freed pages and deleted cells are overwritten with zeros, so a masked or deleted
         // voter's name is not left in the file (docs/retention.md).
         bool secure_delete = true;
+        // Non-null: every file of the store (database, WAL, journal) is encrypted with this
+        // key (docs/security.md, "Encryption at rest"); a wrong key is an Error of kind
+        // WrongKey and writes nothing. Null: a plaintext file, as before.
+        std::shared_ptr<const StoreKey> key;
     };
     static Result<std::unique_ptr<Db>> open(const std::string& path, Options opt);
     static Result<std::unique_ptr<Db>> open(const std::string& path) { return open(path, Options{}); }
