@@ -17,6 +17,7 @@ done
 PKGS=(cmake g++ make pkg-config
       libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
       libimgui-dev libsdl2-dev doctest-dev
+      libespeak-ng-dev                                    # the desk calls numbers out (its data: espeak-ng-data)
       libmicrohttpd-dev nlohmann-json3-dev libpq-dev
       libsodium-dev libqrencode-dev libxlsxwriter-dev     # the console: Argon2id, enrolment QR codes, .xlsx export
       chromium nodejs                                     # the console's browser tests (docs/console.md)
@@ -29,7 +30,7 @@ if [ $arm64 -eq 1 ]; then
   # ones to match.
   PKGS+=(crossbuild-essential-arm64 qemu-user-static file
          libsqlite3-dev:arm64 libcurl4-openssl-dev:arm64 libssl-dev:arm64 zlib1g-dev:arm64
-         libimgui-dev:arm64 libsdl2-dev:arm64 libmicrohttpd-dev:arm64
+         libimgui-dev:arm64 libsdl2-dev:arm64 libespeak-ng-dev:arm64 libmicrohttpd-dev:arm64
          libsodium-dev:arm64 libqrencode-dev:arm64 libxlsxwriter-dev:arm64)
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "adding the arm64 architecture"

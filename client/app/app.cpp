@@ -23,6 +23,7 @@
 #include "client/store/printer.h"
 #include "client/ui/ui.h"
 #include "platform/platform.h"
+#include "platform/sdl/voice.h"
 #include "platform/sdl/window.h"
 
 namespace liaison::app {
@@ -493,6 +494,10 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
     UiQueue queue(&App::wake);
     // Declared after the queue so it stops before the queue it posts to is destroyed.
     const std::unique_ptr<sync::Worker> worker = start_worker(queue);
+    // The desk's call-out voice: its thread waits, costing nothing, until 叫下一位. It goes before
+    // the window does, whose SDL_Quit would close the audio under it.
+    platform::Announcer announcer;
+    model_.kiosk.set_announcer(&announcer);
     while (running_) {
         wait_for_work(queue);
         if (!running_) break;
@@ -504,6 +509,7 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
             check_settled(atlas_was_dirty);
     }
     finish();
+    model_.kiosk.set_announcer(nullptr);
     model_.worker = nullptr;  // the worker stops with this scope
     return ok_ ? 0 : 1;
 }

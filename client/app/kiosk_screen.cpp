@@ -10,6 +10,7 @@
 #include "client/store/duty.h"
 #include "client/store/printer.h"
 #include "client/store/receipt.h"
+#include "client/ui/call_out.h"
 #include "platform/platform.h"
 
 namespace liaison::app {
@@ -17,6 +18,7 @@ namespace liaison::app {
 namespace {
 constexpr int64_t kCornerTapsWithinMs = 3000;
 constexpr int kCornerTaps = 5;
+constexpr const char* kVoiceSetting = "queue.voice";  // "off": 叫下一位 stays silent (local setting)
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path);
@@ -407,6 +409,13 @@ void KioskScreen::refresh_queue(Context& c) {
     queue_.waiting = 0;
     if (auto help = c.store.setting("queue.help_call")) queue_.help_call = *help;
     if (auto failed = c.store.setting("queue.print_error")) queue_.print_error = *failed;
+    if (auto voice = c.store.setting(kVoiceSetting)) queue_.voice = *voice != "off";
+    queue_.voice_error.clear();
+    if (announcer_) {
+        const auto said = announcer_->spoken();
+        if (!said.empty() && !said.back().error.empty())
+            queue_.voice_error = c.i18n.fmt("queue.voice_error", {said.back().shown});
+    }
     auto ts = store::queue::tickets(c.store, queue_.date);
     if (!ts) {
         queue_.message = c.error_text(ts.error());
@@ -446,6 +455,19 @@ void KioskScreen::open_ticket_form(const store::QueueTicket& t, Context& c) {
     c.app.open_visit_form(std::move(form));
 }
 
+// 叫下一位 says 「请 A003 号到接待台」 in the app's language, unless the desk turned it off.
+// The announcer synthesises and plays on its own thread: this returns at once.
+void KioskScreen::call_out(const store::QueueTicket& t, Context& c) {
+    if (!announcer_ || !queue_.voice) return;
+    const ui::CallOut words = ui::call_out(c.i18n, store::queue::label(t));
+    announcer_->say(platform::Utterance{.shown = words.shown, .spoken = words.spoken, .voice = words.voice});
+}
+
+void KioskScreen::toggle_voice(Context& c) {
+    if (auto st = c.store.set_setting(kVoiceSetting, queue_.voice ? "off" : "on"); !st)
+        queue_.message = c.error_text(st.error());
+}
+
 bool KioskScreen::undo(Context& c) {
     if (left_id_.empty() || platform::monotonic_ms() > left_until_) return false;
     auto t = store::queue::undo_leave(c.store, left_id_, left_was_);
@@ -471,9 +493,11 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
                     t.error().kind == Error::Kind::NotFound ? c.i18n.tr("queue.nobody") : c.error_text(t.error());
                 break;
             }
+            call_out(*t, c);
             open_ticket_form(*t, c);
             return;
         }
+        case A::Voice: toggle_voice(c); break;
         case A::Serve: {
             auto t = store::queue::ticket(c.store, q.id);
             if (!t) {

@@ -10,6 +10,7 @@
 #include "client/store/kiosk_lock.h"
 #include "client/store/queue.h"
 #include "client/ui/ui.h"
+#include "platform/sdl/voice.h"
 
 namespace liaison::app {
 
@@ -40,6 +41,10 @@ public:
     // Screenshots (view kiosk-idle): the 还在吗？ sheet as its countdown starts, held there until input.
     void hold_idle_warning();
 
+    // The desk's call-out (叫下一位 says the number aloud); owned by the event loop, null when none.
+    void set_announcer(platform::Announcer* a) { announcer_ = a; }
+    platform::Announcer* announcer() const { return announcer_; }
+
     // The kiosk's wall clock: the store's (Store::now: the OS's, or --now's), moved by `advance`.
     int64_t wall(const Context& c) const { return c.store.now() + clock_offset_ms_; }
 
@@ -66,6 +71,8 @@ private:
     void sooner(int64_t t);
     void refresh_queue(Context& c);
     void open_ticket_form(const store::QueueTicket& t, Context& c);
+    void call_out(const store::QueueTicket& t, Context& c);
+    void toggle_voice(Context& c);
 
     ui::KioskState kiosk_;
     ui::QueueState queue_;
@@ -79,6 +86,7 @@ private:
     float desk_font_px_ = 20;  // restored when the kiosk is left
     std::unique_ptr<store::kiosk::KioskLock> lock_;
     store::kiosk::IdlePolicy idle_;
+    platform::Announcer* announcer_ = nullptr;
 };
 
 }  // namespace liaison::app

@@ -14,6 +14,7 @@ namespace liaison::app {
 
 namespace {
 constexpr int64_t kFindTimeoutMs = 3000;
+constexpr int64_t kSpokenTimeoutMs = 30000;  // the dummy audio driver plays in real time
 constexpr int kDragFrames = 6;
 
 int scancode(const std::string& k) {
@@ -72,9 +73,10 @@ Result<Script> Script::load(const std::string& path) {
         line = line.substr(b);
         const size_t sp = line.find(' ');
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
-        static const char* known[] = {"click", "type",       "key",         "wait",           "scroll",
-                                      "view",  "screenshot", "expect-text", "expect-no-text", "frame-stats",
-                                      "quit",  "advance",    "close",       "expect-inside",  "drag"};
+        static const char* known[] = {"click",          "type",          "key",        "wait",
+                                      "scroll",         "view",          "screenshot", "expect-text",
+                                      "expect-no-text", "frame-stats",   "quit",       "advance",
+                                      "close",          "expect-inside", "drag",       "expect-spoken"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)
@@ -95,6 +97,23 @@ void Script::fail(const std::string& why) {
     failed_ = true;
     error_ = "script line " + std::to_string(steps_[pos_].line) + " (" + steps_[pos_].cmd + " " + steps_[pos_].arg +
              "): " + why;
+}
+
+// The call-out's record: its words, and every synthesised sample queued to SDL audio.
+void Script::expect_spoken(AppModel& m, int64_t now) {
+    const Step& s = steps_[pos_];
+    const platform::Announcer* a = m.kiosk.announcer();
+    if (!a) return fail("no announcer");
+    for (const auto& said : a->spoken()) {
+        if (said.shown != s.arg) continue;
+        if (!said.error.empty()) return fail("not played: " + said.error);
+        if (said.samples == 0 || said.queued_bytes != said.samples * 2) return fail("not all of the sound was queued");
+        std::printf("spoken \"%s\" (%s): %zu samples at %d Hz, %zu bytes queued\n", said.shown.c_str(),
+                    said.voice.c_str(), said.samples, said.rate, said.queued_bytes);
+        std::fflush(stdout);
+        return next();
+    }
+    if (now - started_ > kSpokenTimeoutMs) fail("not called out");
 }
 
 void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui) {
@@ -193,6 +212,8 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
             next();
         else if (now - started_ > kFindTimeoutMs)
             fail("not wholly on screen:" + cut);
+    } else if (s.cmd == "expect-spoken") {
+        expect_spoken(m, now);
     } else if (s.cmd == "frame-stats") {
         std::vector<double> v = frame_ms;
         frame_ms.clear();

@@ -12,6 +12,8 @@
 //   expect-text TEXT     TEXT is drawn (waits up to 3 s); expect-no-text TEXT the opposite
 //   expect-inside PREFIX every widget drawn whose id starts with PREFIX is wholly on screen
 //                        (not cut by the display or by the window it sits in)
+//   expect-spoken TEXT   the desk called TEXT out ("请 A001 号到接待台"): synthesised and queued to
+//                        SDL audio whole (waits until played, up to 30 s; SDL_AUDIODRIVER=dummy)
 //   frame-stats          print frame times since the last frame-stats to stdout
 //   close                the OS asks the app to quit (Alt+F4, close button): SDL_QUIT
 //   quit
@@ -61,6 +63,7 @@ private:
     };
     void next();
     void fail(const std::string& why);
+    void expect_spoken(AppModel& m, int64_t now);
 
     std::vector<Step> steps_;
     size_t pos_ = 0;

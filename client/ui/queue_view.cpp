@@ -31,6 +31,15 @@ void draw_help_call(Ui& ui, const QueueState& s) {
     ImGui::EndChild();
     ImGui::PopStyleColor();
 }
+
+// 叫号语音: whether 叫下一位 says the number aloud (docs/queue.md, "Calling out").
+void draw_call_options(Ui& ui, const QueueState& s) {
+    const std::string voice = ui.tr(s.voice ? "queue.voice_on" : "queue.voice_off");
+    const float vw = ui.chip_width(voice);
+    ui.flow(vw, true);
+    if (ui.chip("queue.voice", voice, s.voice, vw)) ui.emit(intent::Queue{intent::QueueAction::Voice, {}});
+    if (!s.voice_error.empty()) ui.error(s.voice_error);
+}
 }  // namespace
 
 void draw_queue(Ui& ui, QueueState& s) {
@@ -47,6 +56,7 @@ void draw_queue(Ui& ui, QueueState& s) {
     ImGui::SameLine();
     if (ui.button("queue.refresh", ui.tr("queue.refresh"), refresh_w))
         ui.emit(intent::Queue{intent::QueueAction::Refresh, {}});
+    draw_call_options(ui, s);
     if (!s.message.empty()) ui.error(s.message);
     if (!s.print_error.empty()) ui.error(ui.fmt("queue.print_error", {s.print_error}));
     draw_help_call(ui, s);

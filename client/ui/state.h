@@ -185,6 +185,8 @@ struct QueueState {
     std::string help_call;    // when the kiosk asked for staff ("10:32"), "" when nobody is asking
     std::string print_error;  // the kiosk's last receipt failed: "10:32 A003 printer ...: why", else ""
     std::string confirm_leave_id, confirm_leave_label;  // the view's sheet: "A003 leaves the queue?"
+    bool voice = true;                                  // 叫下一位 calls the number out (local setting queue.voice)
+    std::string voice_error;                            // the last call-out could not be played: why, else ""
 };
 
 // ---- intents: what a view asks the app root to do ----
@@ -254,7 +256,14 @@ struct Kiosk {
     std::string arg;
 };
 struct Undo {};  // the undo toast's button: take back the last destructive action
-enum class QueueAction { CallNext, Serve, Leave, Refresh, HelpDone };
+enum class QueueAction {
+    CallNext,
+    Serve,
+    Leave,
+    Refresh,
+    HelpDone,
+    Voice  // 叫号语音 on or off
+};
 struct Queue {
     QueueAction action;
     std::string id;
