@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 
+#include "client/app/calling_display.h"
 #include "client/app/model.h"
 #include "client/app/screenshot_seed.h"
 #include "client/app/script.h"
@@ -70,6 +71,18 @@ bool write_png(platform::Window& w, const std::string& path) {
     return true;
 }
 
+// The window an event belongs to (0: none, e.g. a key with no focus, a quit request).
+Uint32 event_window(const SDL_Event& ev) {
+    switch (ev.type) {
+        case SDL_WINDOWEVENT: return ev.window.windowID;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP: return ev.button.windowID;
+        case SDL_MOUSEMOTION: return ev.motion.windowID;
+        case SDL_MOUSEWHEEL: return ev.wheel.windowID;
+        default: return 0;
+    }
+}
+
 class App {
 public:
     App(const AppOptions& opt, platform::Window& w, ui::Glyphs& g, AppModel& m)
@@ -107,6 +120,8 @@ private:
     void draw_nav_pane(const ui::Layout& l);
     void present();
     void follow_kiosk_mode();
+    void follow_calling_display();
+    void draw_calling_display();
     void draw_overlays(const ui::Layout& l);
     void update_text_input();
     bool driven() const { return !opt_.screenshot.empty() || script_.has_value(); }
@@ -136,7 +151,8 @@ private:
     double atlas_ms_ = 0;
     std::set<char32_t> reported_missing_;
     int atlas_builds_ = 0;
-    bool kiosk_window_ = false;  // full screen with the keyboard grabbed until the PIN is entered
+    bool kiosk_window_ = false;                // full screen with the keyboard grabbed until the PIN is entered
+    std::unique_ptr<CallingDisplay> display_;  // the 叫号屏 window, while the desk has it open
     std::chrono::steady_clock::time_point t_start_;
     const bool perf_ = std::getenv("LIAISON_PERF") != nullptr;  // prints start-up and frame figures
     int frames_left_ = tuning::kSettleFrames;
@@ -145,6 +161,16 @@ private:
 };
 
 void App::handle(const SDL_Event& ev) {
+    // The calling display's own events: closing it turns it off; a double-click, full screen.
+    if (display_ && event_window(ev) == display_->window_id()) {
+        if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE) {
+            Context c = model_.context();
+            model_.kiosk.display_closed(c, "");
+        }
+        display_->handle(ev);
+        frames_left_ = std::max(frames_left_, 1);
+        return;
+    }
     switch (ev.type) {
         case SDL_QUIT:
             if (!model_.kiosk.locked()) running_ = false;  // kiosk: Alt+F4 and the like do nothing; only the PIN leaves
@@ -335,7 +361,7 @@ void App::present() {
         if (!write_png(win_, script_->screenshot())) running_ = false;
         script_->screenshot_taken();
     }
-    if (capture_) {
+    if (capture_ && opt_.view != "calling-display") {
         if (!write_png(win_, opt_.screenshot)) ok_ = false;
         if (!opt_.expect_inside.empty()) {
             if (const std::string cut = cut_widgets(ui_, opt_.expect_inside); !cut.empty()) {
@@ -343,8 +369,8 @@ void App::present() {
                 ok_ = false;
             }
         }
-        running_ = false;
     }
+    if (capture_) running_ = false;  // the calling display writes its own after this frame
     SDL_RenderPresent(r);
     render_ms_.push_back(ms_since(t_render));
     if (render_ms_.size() > 100000) render_ms_.clear();
@@ -366,6 +392,40 @@ void App::follow_kiosk_mode() {
     }
 }
 
+// The calling display's window follows the desk's 叫号屏 chip.
+void App::follow_calling_display() {
+    if (model_.kiosk.display_wanted() && !display_) {
+        auto d = CallingDisplay::open(model_.assets_dir, model_.i18n.tr("display.window"), opt_.width, opt_.height);
+        if (!d) {
+            Context c = model_.context();
+            model_.kiosk.display_closed(c, c.error_text(d.error()));
+            return;
+        }
+        display_ = std::move(*d);
+    }
+    if (!model_.kiosk.display_wanted() && display_) display_.reset();
+}
+
+// Drawn with the app's frames; a frame that met new characters is drawn again with them.
+void App::draw_calling_display() {
+    if (!display_) return;
+    const std::string png = capture_ && opt_.view == "calling-display" ? opt_.screenshot : "";
+    for (int pass = 0; pass < 2; ++pass) {
+        const bool again = pass == 0 && display_->dirty();
+        Status st = display_->draw(model_.kiosk.calling_display(), model_.i18n, again ? "" : png);
+        if (!st) {
+            std::cerr << "liaison: calling display: " << st.error().message << "\n";
+            ok_ = false;
+        }
+        if (!display_->dirty() || pass == 1) break;
+    }
+    for (char32_t cp : display_->missing()) {
+        if (!reported_missing_.insert(cp).second) continue;
+        std::fprintf(stderr, "liaison: no glyph for U+%04X\n", static_cast<unsigned>(cp));
+        if (std::getenv("LIAISON_STRICT_GLYPHS")) ok_ = false;
+    }
+}
+
 void App::draw() {
     const ui::Layout l = begin_frame();
     draw_root(l);
@@ -374,6 +434,8 @@ void App::draw() {
     present();
     for (auto& i : ui_.take_intents()) model_.apply(i);
     follow_kiosk_mode();
+    follow_calling_display();
+    draw_calling_display();
     update_text_input();
 }
 
@@ -466,7 +528,7 @@ void App::follow_script() {
 
 // --screenshot: capture once glyphs are built and no intents, data or debounced query are pending.
 void App::check_settled(bool atlas_was_dirty) {
-    const bool busy = atlas_was_dirty || glyphs_.dirty() || !model_.settled();
+    const bool busy = atlas_was_dirty || glyphs_.dirty() || !model_.settled() || (display_ && display_->dirty());
     settled_ = busy ? 0 : settled_ + 1;
     if (settled_ >= tuning::kSettleFrames) capture_ = true;
 }
@@ -534,18 +596,35 @@ int start_kiosk_view(AppModel& model, const AppOptions& opt) {
     return 0;
 }
 
+// A screenshot of the calling display: the sample queue, the first number called, the display open
+// beside the queue panel.
+int start_calling_display(AppModel& model) {
+    if (auto st = seed_queue_screenshot(*model.store); !st) {
+        std::cerr << "liaison: queue sample: " << st.error().message << "\n";
+        return 1;
+    }
+    model.navigate(ui::View::Queue);
+    Context c = model.context();
+    model.kiosk.handle(ui::intent::Queue{ui::intent::QueueAction::CallNext, {}}, c);
+    model.navigate(ui::View::Queue);
+    model.kiosk.open_display(c);
+    return 0;
+}
+
 // The view asked for on the command line; 0, or the exit code when it cannot be shown.
 int start_view(AppModel& model, const AppOptions& opt) {
     if (opt.kiosk ||
         (model.view() != ui::View::FirstRun && (ui::kiosk_step_from_name(opt.view) || opt.view == "kiosk-idle")))
         return start_kiosk_view(model, opt);
     if (model.view() == ui::View::FirstRun) return 0;
+    if (opt.view == "calling-display" && !opt.screenshot.empty()) return start_calling_display(model);
     auto v = ui::view_from_name(opt.view);
     if (!v) {
-        std::cerr << "liaison: unknown view '" << opt.view
-                  << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
-                     "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, "
-                     "kiosk-declined, kiosk-idle, cases, case-detail, case-form, deputy-record, stats)\n";
+        std::cerr
+            << "liaison: unknown view '" << opt.view
+            << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
+               "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, "
+               "kiosk-declined, kiosk-idle, cases, case-detail, case-form, deputy-record, stats, calling-display)\n";
         return 2;
     }
     if (*v == ui::View::Queue && !opt.screenshot.empty()) {

@@ -18,6 +18,8 @@ namespace liaison::app {
 namespace {
 constexpr int64_t kCornerTapsWithinMs = 3000;
 constexpr int kCornerTaps = 5;
+constexpr int64_t kDisplayRefreshMs = 5000;           // tickets from the kiosk tablet arrive by sync
+constexpr size_t kDisplayNext = 5;                    // the calling display lists this many next numbers
 constexpr const char* kVoiceSetting = "queue.voice";  // "off": 叫下一位 stays silent (local setting)
 
 std::string read_text(const std::string& path) {
@@ -381,6 +383,10 @@ bool KioskScreen::lockout_timer(int64_t now, Context& c) {
 }
 
 bool KioskScreen::run_timers(int64_t mono, Context& c) {
+    if (queue_.display && mono >= display_refresh_) {
+        display_refresh_ = mono + kDisplayRefreshMs;
+        if (auto ts = store::queue::tickets(c.store, today(c))) fill_display(*ts, c);
+    }
     if (c.app.view() != ui::View::Kiosk) return false;
     using ui::KioskStep;
     const int64_t now = mono + clock_offset_ms_;
@@ -397,8 +403,10 @@ bool KioskScreen::run_timers(int64_t mono, Context& c) {
 }
 
 int64_t KioskScreen::next_deadline(ui::View shown) const {
-    if (shown != ui::View::Kiosk || !due_) return 0;
-    return std::max<int64_t>(1, due_ - clock_offset_ms_);
+    const int64_t display = queue_.display ? std::max<int64_t>(1, display_refresh_) : 0;
+    if (shown != ui::View::Kiosk || !due_) return display;
+    const int64_t kiosk = std::max<int64_t>(1, due_ - clock_offset_ms_);
+    return display ? std::min(display, kiosk) : kiosk;
 }
 
 // ---- the desk's queue panel ----
@@ -421,6 +429,7 @@ void KioskScreen::refresh_queue(Context& c) {
         queue_.message = c.error_text(ts.error());
         return;
     }
+    fill_display(*ts, c);
     for (const auto& t : *ts) {
         ui::QueueRowView r;
         r.id = t.id;
@@ -455,9 +464,40 @@ void KioskScreen::open_ticket_form(const store::QueueTicket& t, Context& c) {
     c.app.open_visit_form(std::move(form));
 }
 
+// The calling display: the number called last (this session's, else the last called in queue
+// order, e.g. after a restart), the next waiting ones.
+void KioskScreen::fill_display(const std::vector<store::QueueTicket>& tickets, Context& c) {
+    ui::CallingDisplayState d;
+    d.station = c.ref.device.station_name;
+    for (const auto& t : tickets) {
+        const std::string label = store::queue::label(t);
+        if (t.status == "called" && called_label_.empty()) d.current = label;
+        if (label == called_label_ && t.status != "left") d.current = label;
+        if (t.status != "waiting") continue;
+        ++d.waiting;
+        if (d.next.size() < kDisplayNext) d.next.push_back(label);
+    }
+    if (d != display_) {
+        display_ = std::move(d);
+        c.app.changed();
+    }
+}
+
+void KioskScreen::open_display(Context& c) {
+    queue_.display = true;
+    refresh_queue(c);
+}
+
+void KioskScreen::display_closed(Context& c, const std::string& why) {
+    queue_.display = false;
+    queue_.message = why;
+    c.app.changed();
+}
+
 // 叫下一位 says 「请 A003 号到接待台」 in the app's language, unless the desk turned it off.
 // The announcer synthesises and plays on its own thread: this returns at once.
 void KioskScreen::call_out(const store::QueueTicket& t, Context& c) {
+    called_label_ = store::queue::label(t);
     if (!announcer_ || !queue_.voice) return;
     const ui::CallOut words = ui::call_out(c.i18n, store::queue::label(t));
     announcer_->say(platform::Utterance{.shown = words.shown, .spoken = words.spoken, .voice = words.voice});
@@ -494,10 +534,12 @@ void KioskScreen::handle(const ui::intent::Queue& q, Context& c) {
                 break;
             }
             call_out(*t, c);
+            refresh_queue(c);  // the calling display shows the number at once
             open_ticket_form(*t, c);
             return;
         }
         case A::Voice: toggle_voice(c); break;
+        case A::Display: queue_.display = !queue_.display; break;
         case A::Serve: {
             auto t = store::queue::ticket(c.store, q.id);
             if (!t) {

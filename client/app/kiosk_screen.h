@@ -44,6 +44,12 @@ public:
     // The desk's call-out (叫下一位 says the number aloud); owned by the event loop, null when none.
     void set_announcer(platform::Announcer* a) { announcer_ = a; }
     platform::Announcer* announcer() const { return announcer_; }
+    // The calling display (叫号屏): whether the desk wants it open, and what it shows. The event
+    // loop owns its window and calls display_closed() when it is closed there or cannot open.
+    bool display_wanted() const { return queue_.display; }
+    const ui::CallingDisplayState& calling_display() const { return display_; }
+    void display_closed(Context& c, const std::string& why);
+    void open_display(Context& c);  // screenshots of the calling display
 
     // The kiosk's wall clock: the store's (Store::now: the OS's, or --now's), moved by `advance`.
     int64_t wall(const Context& c) const { return c.store.now() + clock_offset_ms_; }
@@ -73,6 +79,7 @@ private:
     void open_ticket_form(const store::QueueTicket& t, Context& c);
     void call_out(const store::QueueTicket& t, Context& c);
     void toggle_voice(Context& c);
+    void fill_display(const std::vector<store::QueueTicket>& tickets, Context& c);
 
     ui::KioskState kiosk_;
     ui::QueueState queue_;
@@ -87,6 +94,9 @@ private:
     std::unique_ptr<store::kiosk::KioskLock> lock_;
     store::kiosk::IdlePolicy idle_;
     platform::Announcer* announcer_ = nullptr;
+    ui::CallingDisplayState display_;
+    std::string called_label_;     // the number the desk called last today, for the calling display
+    int64_t display_refresh_ = 0;  // monotonic ms: the open display reads the queue again then
 };
 
 }  // namespace liaison::app

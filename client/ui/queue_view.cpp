@@ -32,12 +32,15 @@ void draw_help_call(Ui& ui, const QueueState& s) {
     ImGui::PopStyleColor();
 }
 
-// 叫号语音: whether 叫下一位 says the number aloud (docs/queue.md, "Calling out").
+// 叫号语音 and 叫号屏: how 叫下一位 reaches the waiting room (docs/queue.md, "Calling out").
 void draw_call_options(Ui& ui, const QueueState& s) {
     const std::string voice = ui.tr(s.voice ? "queue.voice_on" : "queue.voice_off");
-    const float vw = ui.chip_width(voice);
+    const std::string display = ui.tr(s.display ? "queue.display_on" : "queue.display_off");
+    const float vw = ui.chip_width(voice), dw = ui.chip_width(display);
     ui.flow(vw, true);
     if (ui.chip("queue.voice", voice, s.voice, vw)) ui.emit(intent::Queue{intent::QueueAction::Voice, {}});
+    ui.flow(dw, false);
+    if (ui.chip("queue.display", display, s.display, dw)) ui.emit(intent::Queue{intent::QueueAction::Display, {}});
     if (!s.voice_error.empty()) ui.error(s.voice_error);
 }
 }  // namespace

@@ -186,7 +186,17 @@ struct QueueState {
     std::string print_error;  // the kiosk's last receipt failed: "10:32 A003 printer ...: why", else ""
     std::string confirm_leave_id, confirm_leave_label;  // the view's sheet: "A003 leaves the queue?"
     bool voice = true;                                  // 叫下一位 calls the number out (local setting queue.voice)
+    bool display = false;                               // the calling display (叫号屏) is open
     std::string voice_error;                            // the last call-out could not be played: why, else ""
+};
+
+// The calling display (叫号屏): a second window for a TV in the waiting room (docs/queue.md).
+struct CallingDisplayState {
+    std::string station;            // display form
+    std::string current;            // the number called last ("A003"), "" before the first call today
+    std::vector<std::string> next;  // the next waiting numbers, in queue order (a few)
+    int64_t waiting = 0;            // all waiting
+    bool operator==(const CallingDisplayState&) const = default;
 };
 
 // ---- intents: what a view asks the app root to do ----
@@ -262,7 +272,8 @@ enum class QueueAction {
     Leave,
     Refresh,
     HelpDone,
-    Voice  // 叫号语音 on or off
+    Voice,   // 叫号语音 on or off
+    Display  // 叫号屏 open or closed
 };
 struct Queue {
     QueueAction action;

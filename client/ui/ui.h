@@ -169,6 +169,8 @@ void draw_sync(Ui& ui, SyncViewState& s);
 void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px);
 void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref);  // full screen, no nav bar
 void draw_queue(Ui& ui, QueueState& s);                      // the desk's queue panel
+// The calling display's whole window: for a TV across the room, its text size set by the caller.
+void draw_calling_display(Ui& ui, const CallingDisplayState& s);
 
 // Form rules shared by the view (inline errors) and the app root (before saving).
 void validate_form(VisitFormState& s);

@@ -18,13 +18,15 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& opt) {
     SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");
     // The app is event driven; a compositor bypass would only cost battery.
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return sdl_error("SDL_Init");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return sdl_error("SDL_Init");
     w->sdl_.active = true;
+    w->sdl_.second = opt.second;
 
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_RESIZABLE;
     if (opt.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    w->window_.reset(SDL_CreateWindow(opt.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, opt.width,
-                                      opt.height, flags));
+    const int pos = opt.display >= 0 ? static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(opt.display))
+                                     : static_cast<int>(SDL_WINDOWPOS_CENTERED);
+    w->window_.reset(SDL_CreateWindow(opt.title.c_str(), pos, pos, opt.width, opt.height, flags));
     if (!w->window_) return sdl_error("SDL_CreateWindow");
 
     // The dummy driver (tests, screenshots) only has the software renderer; elsewhere prefer the

@@ -25,6 +25,10 @@ struct WindowOptions {
     std::string title = "Liaison";
     int width = 1280, height = 800;  // logical size (points)
     bool fullscreen = false;         // kiosk: no window chrome
+    int display = -1;                // the display to open on (SDL's index), -1: the primary's centre
+    // A second window of the app (the calling display): SDL's video is already running; this
+    // window holds it with SDL_InitSubSystem and lets go with SDL_QuitSubSystem, not SDL_Quit.
+    bool second = false;
 };
 
 // SDL_Init/SDL_Quit as a scope, then window + renderer. Members are declared so the renderer
@@ -50,8 +54,10 @@ private:
     Window() = default;
     struct SdlScope {
         bool active = false;
+        bool second = false;
         ~SdlScope() {
-            if (active) SDL_Quit();
+            if (active && second) SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+            if (active && !second) SDL_Quit();
         }
     };
     SdlScope sdl_;  // first member: destroyed last
