@@ -18,7 +18,7 @@ PKGS=(cmake g++ make pkg-config
       libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
       libimgui-dev libsdl2-dev doctest-dev
       libespeak-ng-dev                                    # the desk calls numbers out (its data: espeak-ng-data)
-      libmicrohttpd-dev nlohmann-json3-dev libpq-dev
+      libmicrohttpd-dev nlohmann-json3-dev libpq-dev postgresql   # PostgreSQL: the server's second backend, its tests
       libsodium-dev libqrencode-dev libxlsxwriter-dev     # the console: Argon2id, enrolment QR codes, .xlsx export
       chromium nodejs                                     # the console's browser tests (docs/console.md)
       clang libclang-rt-14-dev clang-format clang-tidy   # libFuzzer, sanitizer runtimes, format and tidy checks

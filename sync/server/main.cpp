@@ -1,9 +1,9 @@
 // liaison-central: the central server and its admin command line.
 //
-//   liaison-central --db FILE --listen HOST:PORT [--threads N] [--admin-token T] [--verbose] [--max-db-mb N]
-//   liaison-central --config FILE [OPTION ...] [COMMAND ...]   (the packaged service: docs/packaging.md)
-//   liaison-central --db FILE init                         (creates or upgrades the database, nothing else)
-//   liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]
+//   liaison-central --db FILE|postgresql://... --listen HOST:PORT [--threads N] [--admin-token T] [--verbose]
+//   [--max-db-mb N] liaison-central --config FILE [OPTION ...] [COMMAND ...]   (the packaged service:
+//   docs/packaging.md) liaison-central --db FILE init                         (creates or upgrades the database,
+//   nothing else) liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]
 //   liaison-central --db FILE station list
 //   liaison-central --db FILE enrol-code STATION          (prints the code as its last line)
 //   liaison-central --db FILE device list | device revoke ID
@@ -519,6 +519,19 @@ int serve(Storage& storage, const Args& a) {
     return 0;
 }
 
+// SQLite by default; PostgreSQL when --db is a postgresql:// URL (docs/server.md, "PostgreSQL").
+Result<std::unique_ptr<Storage>> open_storage(const Args& a) {
+    if (is_pg_url(a.db_path)) {
+        if (a.max_db_mb) return invalid("--max-db-mb is SQLite's; on PostgreSQL set a quota on its volume");
+        return open_pg_storage(a.db_path);
+    }
+    SqliteOptions so;
+    so.synchronous_full = a.sync_full;
+    so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
+    so.max_db_bytes = static_cast<size_t>(a.max_db_mb) << 20;
+    return open_sqlite_storage(a.db_path, so);
+}
+
 int run_main(int argc, char** argv) {
     auto expanded = expand_config(argc, argv);
     if (!expanded) return fail(expanded.error());
@@ -529,14 +542,14 @@ int run_main(int argc, char** argv) {
         return 0;
     }
     if (args->db_path.empty()) return usage("--db FILE is required");
-    SqliteOptions so;
-    so.synchronous_full = args->sync_full;
-    so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
-    so.max_db_bytes = static_cast<size_t>(args->max_db_mb) << 20;
-    auto storage = open_sqlite_storage(args->db_path, so);
-    if (!storage) return fail(storage.error());
     const auto& words = args->words;
-    if (!words.empty() && words[0] == "backup") return run_backup(args->db_path, words);
+    auto storage = open_storage(*args);
+    if (!storage) return fail(storage.error());
+    if (!words.empty() && words[0] == "backup") {
+        if (is_pg_url(args->db_path))
+            return fail(invalid("back PostgreSQL up with its own tools (pg_dump, or a standby): docs/server.md"));
+        return run_backup(args->db_path, words);
+    }
     if (!words.empty()) return run_admin(**storage, words);
     if (args->listen.empty()) return usage("--listen HOST:PORT or a command is required");
     return serve(**storage, *args);

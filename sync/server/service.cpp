@@ -109,6 +109,10 @@ HttpResponse Service::route(const HttpRequest& req, std::string& note) {
         return json_response(200, {{"protocol", sync::kProtocolVersion}, {"server", "liaison-central"}});
     if (path == "/console" || path.rfind("/console/", 0) == 0) {
         note = "console";
+        if (!storage_.has_console())
+            return fail(501, "unsupported",
+                        "the web console is not available on PostgreSQL yet; run the console on a SQLite "
+                        "liaison-central (docs/server.md, \"PostgreSQL\")");
         return console_.handle(req);
     }
     if (path.rfind("/v1/admin/", 0) == 0) {

@@ -1,5 +1,5 @@
-// The central server's storage, behind one interface. SQLite (sqlite_storage.cpp) is the only
-// backend today; the interface is what another database (for a whole province) would implement.
+// The central server's storage, behind one interface: SQLite (sqlite_storage.cpp), embedded, the
+// default; PostgreSQL (pg_storage.cpp) for a province served by several processes.
 // The server keeps no state outside it: several liaison-central processes may share one database.
 #pragma once
 #include <cstdint>
@@ -115,6 +115,8 @@ public:
 
     // ---- the web console's users, sessions and page queries (docs/console.md) ----
     virtual ConsoleStorage& console() = 0;
+    // False where the console's queries are not written yet (PostgreSQL): /console is refused.
+    virtual bool has_console() const { return true; }
 };
 
 struct SqliteOptions {
@@ -125,5 +127,14 @@ struct SqliteOptions {
 };
 
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt = {});
+
+// PostgreSQL (pg_storage.cpp, docs/server.md "PostgreSQL"): several liaison-central processes
+// may serve one database.
+struct PgOptions {
+    size_t max_connections = 16;  // per process; requests beyond wait for one
+};
+// `--db` names PostgreSQL when it is a postgresql:// (or postgres://) URL.
+bool is_pg_url(const std::string& db);
+Result<std::unique_ptr<Storage>> open_pg_storage(const std::string& url, PgOptions opt = {});
 
 }  // namespace liaison::server

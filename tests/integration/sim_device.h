@@ -1,5 +1,6 @@
 // In-process pieces for sync tests: a central server (storage + Service) on a temporary SQLite
-// file that can be "restarted", and bare tablet replicas with the real domain schema.
+// file (or, in the _pg runs, a PostgreSQL database: tests/support/pg_test_db.h) that can be
+// "restarted", and bare tablet replicas with the real domain schema.
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "sync/core/wire.h"
 #include "sync/server/service.h"
 #include "sync/server/storage.h"
+#include "../support/pg_test_db.h"
 
 namespace sim {
 
@@ -32,7 +34,9 @@ struct Central {
 
     explicit Central(std::string p) : path(std::move(p)) { start(); }
     void start() {
-        auto s = liaison::server::open_sqlite_storage(path);
+        REQUIRE_MESSAGE(!path.empty(), "the test cluster of PostgreSQL cannot be reached");
+        auto s =
+            pg_test::is_pg(path) ? liaison::server::open_pg_storage(path) : liaison::server::open_sqlite_storage(path);
         REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
         storage = std::move(*s);
         service = std::make_unique<liaison::server::Service>(*storage, liaison::server::ServiceOptions{});
@@ -150,6 +154,39 @@ inline std::string dump_scope(liaison::db::Db& db, const std::string& scope) {
         out += "--\n";
     }
     return out;
+}
+
+// Rows of a query on the central's database, SQLite file or PostgreSQL, as text. Quote `"row"`:
+// both read it as the column.
+inline std::vector<std::vector<std::string>> server_rows(const std::string& db, const std::string& sql) {
+    if (pg_test::is_pg(db)) {
+        pg_test::Conn c(db);
+        std::string err;
+        auto rows = c.rows(sql, &err);
+        REQUIRE_MESSAGE(err.empty(), err);
+        return rows;
+    }
+    auto d = liaison::db::Db::open(db);
+    REQUIRE(d.ok());
+    auto st = (*d)->prepare(sql);
+    REQUIRE(st.ok());
+    std::vector<std::vector<std::string>> out;
+    for (;;) {
+        auto r = st->step();
+        REQUIRE(r.ok());
+        if (!*r) break;
+        out.emplace_back();
+        for (int i = 0; i < sqlite3_column_count(st->raw()); ++i) out.back().push_back(st->text(i));
+    }
+    return out;
+}
+
+// dump_scope of the central's database, SQLite or PostgreSQL.
+inline std::string server_dump_scope(const std::string& db, const std::string& scope) {
+    if (pg_test::is_pg(db)) return pg_test::dump_scope(db, scope);
+    auto d = liaison::db::Db::open(db);
+    REQUIRE(d.ok());
+    return dump_scope(**d, scope);
 }
 
 }  // namespace sim

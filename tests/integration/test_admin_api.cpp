@@ -15,7 +15,7 @@ namespace {
 
 struct Admin {
     std::filesystem::path dir = sim::temp_dir("admin");
-    sim::Central central{(dir / "central.db").string()};
+    sim::Central central{pg_test::central_db(dir)};
     std::string token;
 
     Admin() {

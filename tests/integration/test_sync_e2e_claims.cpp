@@ -23,7 +23,7 @@ constexpr const char* kAdmin = "claims-test-admin-token";
 
 struct Hostile {
     std::filesystem::path dir = sim::temp_dir("claims");
-    std::string db = (dir / "central.db").string();
+    std::string db = pg_test::central_db(dir);
     std::string station_a, station_b, token, device;
     std::unique_ptr<e2e::CentralProcess> central;
     std::unique_ptr<sync::CurlTransport> transport;

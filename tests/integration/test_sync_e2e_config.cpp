@@ -30,7 +30,10 @@ struct ConfigDir {
 
 }  // namespace
 
-TEST_CASE("config: the file names the database; a flag on the command line wins over it") {
+// In the SQLite run only (doctest suite "sqlite"): the command line and its config file, the same for
+// either backend.
+TEST_CASE("config: the file names the database; a flag on the command line wins over it" *
+          doctest::test_suite("sqlite")) {
     ConfigDir c;
     const auto a = (c.dir / "a.db").string(), b = (c.dir / "b.db").string();
     const auto conf = c.write("# the service's options\nlisten = 127.0.0.1:0\ndb = " + a + "\n  threads = 2  \n");
@@ -44,7 +47,7 @@ TEST_CASE("config: the file names the database; a flag on the command line wins 
     CHECK(e2e::run_central(a, {"station", "list"}).empty());
 }
 
-TEST_CASE("config: the server listens where the file says") {
+TEST_CASE("config: the server listens where the file says" * doctest::test_suite("sqlite")) {
     ConfigDir c;
     const auto conf = c.write("listen = 127.0.0.1:0\ndb = " + (c.dir / "c.db").string() + "\nverbose = true\n");
     pid_t pid = -1;
@@ -58,7 +61,8 @@ TEST_CASE("config: the server listens where the file says") {
     }
 }
 
-TEST_CASE("config: an unknown key or a line without '=' stops it with the file and line") {
+TEST_CASE("config: an unknown key or a line without '=' stops it with the file and line" *
+          doctest::test_suite("sqlite")) {
     ConfigDir c;
     for (const std::string bad : {"lisen = 127.0.0.1:8080", "threads 4", "verbose = yes", "db ="}) {
         CAPTURE(bad);
@@ -74,7 +78,8 @@ TEST_CASE("config: an unknown key or a line without '=' stops it with the file a
     CHECK(code == 2);
 }
 
-TEST_CASE("options: -h prints the usage; an unknown option is named even as the last word") {
+TEST_CASE("options: -h prints the usage; an unknown option is named even as the last word" *
+          doctest::test_suite("sqlite")) {
     ConfigDir c;
     int code = -1;
     CHECK(central_process::run("", {"-h"}, &code).find("usage: liaison-central") == 0);

@@ -54,11 +54,97 @@ std::set<std::string> column_set(db::Db& db, const std::string& sql) {
     return out;
 }
 
+std::set<std::string> server_set(const std::string& server, const std::string& sql) {
+    std::set<std::string> out;
+    for (const auto& r : sim::server_rows(server, sql)) out.insert(r[0]);
+    return out;
+}
+
+// Converged and isolated: each tablet's view of its station equals the server's, and nothing of
+// the other station ever reached it. Then no typed value lost: every change made anywhere reached
+// the server, and every version no writer superseded is still a head there (the value or a
+// conflict). Returns the number of changes made.
+size_t check_converged(const std::string& server, std::vector<std::unique_ptr<sim::Tablet>>& tabs,
+                       const std::string& station_a, const std::string& station_b) {
+    for (auto& t : tabs) {
+        CAPTURE(t->device);
+        // Converged: the tablet's view of its station equals the server's.
+        CHECK(sim::dump_scope(*t->db, t->station) == sim::server_dump_scope(server, t->station));
+        CHECK(*t->rep->pending_count() == 0);
+        // Isolation: nothing of the other station ever reached this tablet.
+        const std::string other = t->station == station_a ? station_b : station_a;
+        CHECK(column_set(*t->db, "SELECT row FROM crr_log WHERE scope = '" + other + "'").empty());
+    }
+
+    std::vector<FieldChange> all;
+    for (auto& t : tabs) {
+        auto mine = local_log(*t->db);
+        all.insert(all.end(), mine.begin(), mine.end());
+    }
+    const auto server_ids = server_set(server, "SELECT hlc FROM crr_log");
+    std::set<std::string> superseded;
+    std::map<std::string, std::string> latest_equal;  // field|value -> latest stamp: it hides earlier equal values
+    for (const auto& c : all) {
+        for (const auto& s : c.supersedes) superseded.insert(c.table + "/" + c.row + "/" + c.column + "|" + s.str());
+        auto& l = latest_equal[c.table + "/" + c.row + "/" + c.column + "|" + c.value];
+        l = std::max(l, c.hlc.str());
+    }
+    const auto heads = server_set(server,
+                                  "SELECT tbl || '/' || \"row\" || '/' || col || '|' || hlc FROM crr_clock UNION ALL "
+                                  "SELECT tbl || '/' || \"row\" || '/' || col || '|' || hlc FROM crr_conflict");
+    size_t lost = 0, missing = 0;
+    for (const auto& c : all) {
+        if (!server_ids.count(c.hlc.str())) ++missing;
+        const std::string key = c.table + "/" + c.row + "/" + c.column + "|" + c.hlc.str();
+        const bool hidden = latest_equal[c.table + "/" + c.row + "/" + c.column + "|" + c.value] != c.hlc.str();
+        if (!superseded.count(key) && !hidden && !heads.count(key)) ++lost;
+    }
+    CHECK(missing == 0);
+    CHECK(lost == 0);
+    return all.size();
+}
+
+// What a person does on a tablet between two syncs: add, edit or delete visits (also rows this
+// tablet has not seen yet), and now and then settle a conflict.
+void random_edits(std::mt19937_64& rng, sim::Tablet& t, std::vector<std::string>& mine, const std::string& prefix) {
+    const char* texts[] = {"路灯不亮", "学校门口拥堵", "养老金咨询", "垃圾分类", "噪音扰民", "小区停车"};
+    const int ops = static_cast<int>(rng() % 5);
+    for (int k = 0; k < ops; ++k) {
+        const int what = static_cast<int>(rng() % 10);
+        t.now += 1 + static_cast<int64_t>(rng() % 50);
+        if (mine.empty() || what < 3) {
+            const std::string id = prefix + t.device + "_" + std::to_string(k);
+            REQUIRE(t.write("visits", id,
+                            {{"station_id", t.station},
+                             {"subject", texts[rng() % 6]},
+                             {"content", "内容" + std::to_string(rng() % 100)},
+                             {"people", 1}})
+                        .ok());
+            mine.push_back(id);
+        } else if (what < 9) {
+            const std::string& id = mine[rng() % mine.size()];
+            const char* col = (rng() % 2) ? "subject" : "content";
+            REQUIRE(t.write("visits", id, {{col, std::string(texts[rng() % 6]) + "·" + t.device}}).ok());
+        } else {
+            REQUIRE(t.remove("visits", mine[rng() % mine.size()]).ok());
+        }
+    }
+    if (rng() % 4 == 0) {
+        auto cs = t.rep->conflicts();
+        REQUIRE(cs.ok());
+        if (!cs->empty()) {
+            const auto& c = (*cs)[rng() % cs->size()];
+            auto chosen = c.delete_conflict ? Value(nullptr) : Value::parse(c.loser.value);
+            REQUIRE(t.rep->resolve(c.id, chosen).ok());
+        }
+    }
+}
+
 void run(uint64_t seed) {
     CAPTURE(seed);
     std::mt19937_64 rng(seed);
     auto dir = sim::temp_dir("sim");
-    sim::Central central((dir / "central.db").string());
+    sim::Central central(pg_test::central_db(dir));
     const std::string station_a = central.add_station("东城联络站");
     const std::string station_b = central.add_station("西城代表之家");
 
@@ -82,45 +168,11 @@ void run(uint64_t seed) {
     net.set_faults(faults);
 
     std::map<std::string, std::vector<std::string>> rows;  // station -> visit ids made so far
-    const char* texts[] = {"路灯不亮", "学校门口拥堵", "养老金咨询", "垃圾分类", "噪音扰民", "小区停车"};
     int syncs_ok = 0, syncs_failed = 0;
     for (int round = 0; round < 14; ++round) {
         for (auto& t : tabs) {
             t->now += static_cast<int64_t>(rng() % 5000);
-            const int ops = static_cast<int>(rng() % 5);
-            for (int k = 0; k < ops; ++k) {
-                auto& mine = rows[t->station];
-                const int what = static_cast<int>(rng() % 10);
-                t->now += 1 + static_cast<int64_t>(rng() % 50);
-                if (mine.empty() || what < 3) {
-                    const std::string id = "v" + std::to_string(seed) + "_" + std::to_string(round) + "_" + t->device +
-                                           "_" + std::to_string(k);
-                    REQUIRE(t->write("visits", id,
-                                     {{"station_id", t->station},
-                                      {"subject", texts[rng() % 6]},
-                                      {"content", "内容" + std::to_string(rng() % 100)},
-                                      {"people", 1}})
-                                .ok());
-                    mine.push_back(id);
-                } else if (what < 9) {
-                    // Edit a row this tablet may not have seen yet: it creates it locally then.
-                    const std::string& id = mine[rng() % mine.size()];
-                    const char* col = (rng() % 2) ? "subject" : "content";
-                    REQUIRE(t->write("visits", id, {{col, std::string(texts[rng() % 6]) + "·" + t->device}}).ok());
-                } else {
-                    REQUIRE(t->remove("visits", mine[rng() % mine.size()]).ok());
-                }
-            }
-            // Settle a conflict now and then, the way a person would in the app.
-            if (rng() % 4 == 0) {
-                auto cs = t->rep->conflicts();
-                REQUIRE(cs.ok());
-                if (!cs->empty()) {
-                    const auto& c = (*cs)[rng() % cs->size()];
-                    auto chosen = c.delete_conflict ? Value(nullptr) : Value::parse(c.loser.value);
-                    REQUIRE(t->rep->resolve(c.id, chosen).ok());
-                }
-            }
+            random_edits(rng, *t, rows[t->station], "v" + std::to_string(seed) + "_" + std::to_string(round) + "_");
         }
         // Some tablets sync, through the faulty network, with small batches and pages.
         for (auto& t : tabs) {
@@ -142,51 +194,10 @@ void run(uint64_t seed) {
     CHECK(syncs_ok > 0);
     CHECK(syncs_failed > 0);  // the faults did bite
 
-    auto& server_db = [&]() -> db::Db& {
-        static std::unique_ptr<db::Db> d;
-        d = std::move(*db::Db::open(central.path));
-        return *d;
-    }();
-    for (auto& t : tabs) {
-        CAPTURE(t->device);
-        // Converged: the tablet's view of its station equals the server's.
-        CHECK(sim::dump_scope(*t->db, t->station) == sim::dump_scope(server_db, t->station));
-        CHECK(*t->rep->pending_count() == 0);
-        // Isolation: nothing of the other station ever reached this tablet.
-        const std::string other = t->station == station_a ? station_b : station_a;
-        CHECK(column_set(*t->db, "SELECT row FROM crr_log WHERE scope = '" + other + "'").empty());
-    }
-
-    // No typed value lost: every change made anywhere reached the server, and every version no
-    // writer superseded is still a head there (the value or a conflict).
-    std::vector<FieldChange> all;
-    for (auto& t : tabs) {
-        auto mine = local_log(*t->db);
-        all.insert(all.end(), mine.begin(), mine.end());
-    }
-    const auto server_ids = column_set(server_db, "SELECT hlc FROM crr_log");
-    std::set<std::string> superseded;
-    std::map<std::string, std::string> latest_equal;  // field|value -> latest stamp: it hides earlier equal values
-    for (const auto& c : all) {
-        for (const auto& s : c.supersedes) superseded.insert(c.table + "/" + c.row + "/" + c.column + "|" + s.str());
-        auto& l = latest_equal[c.table + "/" + c.row + "/" + c.column + "|" + c.value];
-        l = std::max(l, c.hlc.str());
-    }
-    const auto heads = column_set(server_db,
-                                  "SELECT tbl || '/' || row || '/' || col || '|' || hlc FROM crr_clock UNION ALL "
-                                  "SELECT tbl || '/' || row || '/' || col || '|' || hlc FROM crr_conflict");
-    size_t lost = 0, missing = 0;
-    for (const auto& c : all) {
-        if (!server_ids.count(c.hlc.str())) ++missing;
-        const std::string key = c.table + "/" + c.row + "/" + c.column + "|" + c.hlc.str();
-        const bool hidden = latest_equal[c.table + "/" + c.row + "/" + c.column + "|" + c.value] != c.hlc.str();
-        if (!superseded.count(key) && !hidden && !heads.count(key)) ++lost;
-    }
-    CHECK(missing == 0);
-    CHECK(lost == 0);
-    const auto conflicts = column_set(server_db, "SELECT hlc FROM crr_conflict").size();
-    CHECK(sim::dump_scope(server_db, station_a).size() > 100);
-    MESSAGE("seed " << seed << ": " << all.size() << " changes, " << conflicts << " open conflicts, " << syncs_ok
+    const size_t changes = check_converged(central.path, tabs, station_a, station_b);
+    const auto conflicts = server_set(central.path, "SELECT hlc FROM crr_conflict").size();
+    CHECK(sim::server_dump_scope(central.path, station_a).size() > 100);
+    MESSAGE("seed " << seed << ": " << changes << " changes, " << conflicts << " open conflicts, " << syncs_ok
                     << " rounds ok, " << syncs_failed << " cut by faults, " << net.exchanges() << " exchanges");
     std::filesystem::remove_all(dir);
 }
@@ -199,7 +210,7 @@ TEST_CASE("randomized fault schedules converge with no typed value lost") {
 
 TEST_CASE("unknown wire fields survive a trip through the server to another tablet") {
     auto dir = sim::temp_dir("extra");
-    sim::Central central((dir / "central.db").string());
+    sim::Central central(pg_test::central_db(dir));
     const std::string station = central.add_station("东城联络站");
     LoopbackTransport net([&](const HttpRequest& r) { return central.handle(r); });
     sim::Tablet a((dir / "a.db").string(), "devA", 0), b((dir / "b.db").string(), "devB", 0);
@@ -228,7 +239,7 @@ TEST_CASE("unknown wire fields survive a trip through the server to another tabl
 
 TEST_CASE("an outbox full of texts at their maximum length still pushes: requests stay under the body limit") {
     auto dir = sim::temp_dir("longtexts");
-    sim::Central central((dir / "central.db").string());
+    sim::Central central(pg_test::central_db(dir));
     const std::string station = central.add_station("东城联络站");
     LoopbackTransport net([&](const HttpRequest& r) { return central.handle(r); });
     sim::Tablet a((dir / "a.db").string(), "devA", 0);
@@ -295,7 +306,7 @@ std::set<size_t> rejected_indexes(const HttpResponse& r, const std::string& code
 
 struct Station {
     std::filesystem::path dir = sim::temp_dir("hostile");
-    sim::Central central{(dir / "central.db").string()};
+    sim::Central central{pg_test::central_db(dir)};
     std::string id = central.add_station("东城联络站");
     LoopbackTransport net{[this](const HttpRequest& r) { return central.handle(r); }};
     ~Station() { std::filesystem::remove_all(dir); }
@@ -307,18 +318,10 @@ struct Station {
     }
     // The server's own log rows of a row, as (id, value).
     std::vector<std::pair<std::string, std::string>> server_log(const std::string& row) {
-        auto d = db::Db::open(central.path);
-        REQUIRE(d.ok());
-        auto st = (*d)->prepare("SELECT hlc, value FROM crr_log WHERE row = ? ORDER BY hlc");
-        REQUIRE(st.ok());
-        st->bind(1, row);
         std::vector<std::pair<std::string, std::string>> out;
-        for (;;) {
-            auto r = st->step();
-            REQUIRE(r.ok());
-            if (!*r) break;
-            out.emplace_back(st->text(0), st->text(1));
-        }
+        for (const auto& r : sim::server_rows(
+                 central.path, "SELECT hlc, value FROM crr_log WHERE \"row\" = '" + row + "' ORDER BY hlc"))
+            out.emplace_back(r[0], r[1]);
         return out;
     }
 };
