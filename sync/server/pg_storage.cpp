@@ -172,6 +172,7 @@ public:
         LIAISON_ASSIGN_OR_RETURN(
             auto r, c.get().query("SELECT " + std::string(kDeviceCols) + " FROM srv_devices ORDER BY station_id, id"));
         std::vector<DeviceRecord> out;
+        out.reserve(static_cast<size_t>(r.size()));
         for (int i = 0; i < r.size(); ++i) out.push_back(device_from(r, i));
         return out;
     }
@@ -266,6 +267,7 @@ public:
         LIAISON_ASSIGN_OR_RETURN(auto r, c.get().query("SELECT id, name, kind, district, township, address FROM "
                                                        "stations WHERE _deleted = 0"));
         std::vector<StationRecord> out;
+        out.reserve(static_cast<size_t>(r.size()));
         for (int i = 0; i < r.size(); ++i)
             out.push_back(StationRecord{r.text(i, 0), json_string(r.opt_text(i, 1)), json_string(r.opt_text(i, 2)),
                                         json_string(r.opt_text(i, 3)), json_string(r.opt_text(i, 4)),

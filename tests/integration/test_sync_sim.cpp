@@ -140,6 +140,18 @@ void random_edits(std::mt19937_64& rng, sim::Tablet& t, std::vector<std::string>
     }
 }
 
+// Every kind of network fault, each on 8 % of the exchanges.
+Faults faults_for(uint64_t seed) {
+    Faults faults;
+    faults.drop_request = 0.08;
+    faults.drop_response = 0.08;
+    faults.cut_response = 0.08;
+    faults.duplicate = 0.08;
+    faults.replay_stale = 0.08;
+    faults.seed = seed * 7 + 1;
+    return faults;
+}
+
 void run(uint64_t seed) {
     CAPTURE(seed);
     std::mt19937_64 rng(seed);
@@ -158,14 +170,7 @@ void run(uint64_t seed) {
         sim::enrol(central, net, *tabs.back(), i < 3 ? station_a : station_b);
     }
 
-    Faults faults;
-    faults.drop_request = 0.08;
-    faults.drop_response = 0.08;
-    faults.cut_response = 0.08;
-    faults.duplicate = 0.08;
-    faults.replay_stale = 0.08;
-    faults.seed = seed * 7 + 1;
-    net.set_faults(faults);
+    net.set_faults(faults_for(seed));
 
     std::map<std::string, std::vector<std::string>> rows;  // station -> visit ids made so far
     int syncs_ok = 0, syncs_failed = 0;
