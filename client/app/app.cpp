@@ -309,6 +309,8 @@ ui::Layout App::begin_frame() {
 void App::draw_nav_pane(const ui::Layout& l) {
     const ImVec2 size = l.portrait ? ImVec2(0, ui::nav_height(l)) : ImVec2(std::max(120.0f, l.font * 6.5f), 0);
     if (l.portrait) {
+        // Flush with the bottom edge: the content above ends one item spacing early.
+        ImGui::SetCursorScreenPos(ImVec2(0, l.height - ui::nav_height(l)));
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddLine(p, ImVec2(p.x + l.width, p.y), ui::color::kLine);
     }

@@ -1,9 +1,13 @@
-# A script on the demo station: VIEW to start in, SCRIPT to run, SIZE and LANG; PNGs checked.
+# A script on the demo station: VIEW to start in, SCRIPT to run, SIZE, LANG and TEXT (px); PNGs checked.
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(lang)
 if(LANG)
   set(lang --lang ${LANG})
 endif()
-run_script(--demo --size ${SIZE} ${lang} --view ${VIEW} --script ${SCRIPT})
+set(text)
+if(TEXT)
+  set(text --text-size ${TEXT})
+endif()
+run_script(--demo --size ${SIZE} ${lang} ${text} --view ${VIEW} --script ${SCRIPT})
 file(GLOB pngs ${DIR}/*.png)
 check_pngs(${SIZE} ${pngs})
