@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "sync/replica/crypt_vfs.h"
+
 namespace liaison::db {
 namespace {
 
@@ -53,13 +55,14 @@ Status check_integrity(Db& db, bool full) {
     return Error{Error::Kind::Corrupt, "integrity check failed: " + first};
 }
 
-Status backup_to(Db& src, const std::string& dest_path) {
+Status backup_to(Db& src, const std::string& dest_path, const std::shared_ptr<const StoreKey>& key) {
     PartFile part{dest_path + ".part"};
     {
         std::error_code ec;
         std::filesystem::remove(part.path, ec);
         sqlite3* raw = nullptr;
-        const int rc = sqlite3_open_v2(part.path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        std::unique_ptr<KeyLease> lease;  // declared first: it outlives the connection
+        const int rc = open_connection(part.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, key, lease, &raw);
         DbHandle dest(raw);
         if (rc != SQLITE_OK) return from_sqlite(rc, "open " + part.path, raw);
         src.end_reads();
@@ -70,7 +73,7 @@ Status backup_to(Db& src, const std::string& dest_path) {
         if (err) sqlite3_free(err);
         if (jm != SQLITE_OK) return from_sqlite(jm, "backup to " + dest_path, dest.get());
     }
-    LIAISON_TRY(check_file(part.path));
+    LIAISON_TRY(check_file(part.path, key));
     std::error_code ec;
     std::filesystem::rename(part.path, dest_path, ec);
     if (ec) return Error{Error::Kind::Io, "cannot write " + dest_path + ": " + ec.message()};
@@ -78,12 +81,13 @@ Status backup_to(Db& src, const std::string& dest_path) {
     return {};
 }
 
-Status check_file(const std::string& path) {
+Status check_file(const std::string& path, const std::shared_ptr<const StoreKey>& key) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) return not_found("no file " + path);
     if (std::filesystem::file_size(path, ec) == 0) return Error{Error::Kind::Corrupt, path + " is empty"};
     Db::Options o;
     o.read_only = true;
+    o.key = key;
     auto db = Db::open(path, o);
     if (!db) return db.error();
     auto st = check_integrity(**db, true);

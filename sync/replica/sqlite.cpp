@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "sync/replica/crypt_vfs.h"
+
 namespace liaison::db {
 
 Error from_sqlite(int rc, std::string_view what, sqlite3* db) {
@@ -93,12 +95,13 @@ std::optional<std::string> Stmt::opt_text(int col) const {
     return text(col);
 }
 
-Result<std::unique_ptr<Db>> Db::open(const std::string& path, Options opt) {
-    if (opt.key) return Error{Error::Kind::Internal, "encryption not built yet"};
+Result<std::unique_ptr<Db>> Db::open(const std::string& path, const Options& opt) {
+    // A wrong key is found before SQLite touches the file, so it writes nothing (no -wal either).
+    if (opt.key) LIAISON_TRY(check_store_key(path, *opt.key));
     std::unique_ptr<Db> d(new Db());  // private constructor: make_unique cannot reach it
     d->path_ = path;
     const int flags = opt.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    const int rc = sqlite3_open_v2(path.c_str(), &d->db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = open_connection(path, flags | SQLITE_OPEN_NOMUTEX, opt.key, d->key_lease_, &d->db_);
     if (rc != SQLITE_OK) return from_sqlite(rc, "open " + path, d->db_);
     sqlite3_extended_result_codes(d->db_, 1);
     sqlite3_busy_timeout(d->db_, opt.busy_timeout_ms);
@@ -119,6 +122,8 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, Options opt) {
     LIAISON_TRY(d->exec("SELECT count(*) FROM sqlite_master"));
     return d;
 }
+
+Db::Db() = default;
 
 Db::~Db() {
     cache_.clear();

@@ -16,6 +16,8 @@
 
 namespace liaison::db {
 
+class KeyLease;  // sync/replica/crypt_vfs.h
+
 class Stmt {
 public:
     Stmt() = default;
@@ -90,7 +92,7 @@ public:
         // WrongKey and writes nothing. Null: a plaintext file, as before.
         std::shared_ptr<const StoreKey> key;
     };
-    static Result<std::unique_ptr<Db>> open(const std::string& path, Options opt);
+    static Result<std::unique_ptr<Db>> open(const std::string& path, const Options& opt);
     static Result<std::unique_ptr<Db>> open(const std::string& path) { return open(path, Options{}); }
     ~Db();
     Db(const Db&) = delete;
@@ -112,7 +114,8 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    Db() = default;
+    Db();
+    std::unique_ptr<KeyLease> key_lease_;  // the key's registration, outlives db_ (closed in ~Db)
     sqlite3* db_ = nullptr;
     std::string path_;
     std::map<std::string, Stmt, std::less<>> cache_;

@@ -1,0 +1,397 @@
+// Encryption at rest (docs/security.md, "Encryption at rest"): the encrypting VFS keeps every
+// row readable through SQLite and no plaintext in any file of the store's folder, crash included.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <poll.h>
+#include <atomic>
+#include <thread>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client/store/store.h"
+#include "domain/search.h"
+#include "sync/replica/backup.h"
+#include "sync/replica/crypt_vfs.h"
+#include "sync/replica/sqlite.h"
+
+using namespace liaison;
+
+namespace {
+
+const std::string kName = "刘䶮测";
+const std::string kPhone = "13912345678";
+
+struct TempDir {
+    std::filesystem::path path;
+    explicit TempDir(const std::string& tag)
+        : path(std::filesystem::temp_directory_path() / ("liaison-crypt-" + tag + "-" + std::to_string(::getpid()))) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+std::shared_ptr<const db::StoreKey> new_key() {
+    auto k = db::StoreKey::random();
+    REQUIRE(k);
+    return std::make_shared<const db::StoreKey>(std::move(*k));
+}
+
+std::unique_ptr<db::Db> open_db(const std::string& path, std::shared_ptr<const db::StoreKey> key) {
+    db::Db::Options o;
+    o.key = std::move(key);
+    auto d = db::Db::open(path, o);
+    REQUIRE_MESSAGE(d, (d ? "" : d.error().message));
+    return std::move(*d);
+}
+
+int64_t scalar(db::Db& d, const std::string& sql) {
+    auto st = d.prepare(sql);
+    REQUIRE(st);
+    auto r = st->step();
+    REQUIRE(r);
+    REQUIRE(*r);
+    return st->i64(0);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Every file of the folder whose bytes contain `needle`.
+std::vector<std::string> files_containing(const std::filesystem::path& dir, const std::string& needle) {
+    std::vector<std::string> hits;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.is_regular_file() && slurp(e.path()).find(needle) != std::string::npos)
+            hits.push_back(e.path().filename().string());
+    return hits;
+}
+
+void no_plaintext(const std::filesystem::path& dir) {
+    CHECK(files_containing(dir, kName).empty());
+    CHECK(files_containing(dir, kPhone).empty());
+    CHECK(files_containing(dir, "SQLite format 3").empty());
+}
+
+void add_people(db::Db& d, int from, int n) {
+    auto tx = db::Tx::begin(d);
+    REQUIRE(tx);
+    for (int i = from; i < from + n; ++i) {
+        auto& st = d.cached("INSERT INTO people(id, name, phone, note) VALUES (?, ?, ?, ?)");
+        st.bind(1, i).bind(2, kName + std::to_string(i)).bind(3, kPhone).bind(4, std::string(300 + i % 700, 'n'));
+        REQUIRE(st.run());
+    }
+    REQUIRE(tx->commit());
+}
+
+void make_people(db::Db& d) {
+    REQUIRE(d.exec("CREATE TABLE IF NOT EXISTS people(id INTEGER PRIMARY KEY, name TEXT, phone TEXT, note TEXT)"));
+}
+
+}  // namespace
+
+TEST_CASE("an encrypted store reads back what it wrote and holds no plaintext") {
+    TempDir dir("roundtrip");
+    const auto path = dir.file("s.db");
+    const auto key = new_key();
+    {
+        auto d = open_db(path, key);
+        make_people(*d);
+        add_people(*d, 0, 500);
+    }
+    CHECK_FALSE(db::file_is_plaintext(path));
+    no_plaintext(dir.path);
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM people WHERE phone = '13912345678'") == 500);
+    auto st = d->prepare("SELECT name FROM people WHERE id = 321");
+    REQUIRE(st);
+    REQUIRE(*st->step());
+    CHECK(st->text(0) == kName + "321");
+    CHECK(db::check_integrity(*d, true));
+}
+
+TEST_CASE("odd page sizes, a rollback journal and temporary files go through the cipher") {
+    TempDir dir("shapes");
+    const auto key = new_key();
+    for (const int page : {512, 1024, 8192, 65536}) {
+        CAPTURE(page);
+        const auto path = dir.file("p" + std::to_string(page) + ".db");
+        {
+            db::Db::Options o;
+            o.key = key;
+            // Before WAL is switched on, so the page size takes: a fresh file, then the pragma.
+            std::unique_ptr<db::KeyLease> lease;
+            sqlite3* raw = nullptr;
+            REQUIRE(db::open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, key, lease, &raw) ==
+                    SQLITE_OK);
+            const std::string sql = "PRAGMA page_size=" + std::to_string(page) + "; CREATE TABLE t(x)";
+            REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+            sqlite3_close_v2(raw);
+        }
+        {
+            auto d = open_db(path, key);
+            CHECK(scalar(*d, "PRAGMA page_size") == page);
+            make_people(*d);
+            REQUIRE(d->exec("PRAGMA journal_mode=DELETE"));  // the rollback journal: 4-byte writes
+            add_people(*d, 0, 300);
+            REQUIRE(d->exec("PRAGMA temp_store=FILE"));  // a sort that spills to a temporary file
+            CHECK(scalar(*d, "SELECT count(*) FROM (SELECT DISTINCT note || id FROM people ORDER BY 1 DESC)") == 300);
+            REQUIRE(d->exec("DELETE FROM people WHERE id % 3 = 0"));
+            REQUIRE(d->exec("VACUUM"));
+        }
+        auto d = open_db(path, key);
+        CHECK(scalar(*d, "SELECT count(*) FROM people") == 200);
+        CHECK(db::check_integrity(*d, true));
+    }
+    no_plaintext(dir.path);
+}
+
+// The visits' index form (domain/search.h): one token per character, a query is their phrase.
+TEST_CASE("FTS5 works on an encrypted store") {
+    TempDir dir("fts");
+    const auto key = new_key();
+    auto d = open_db(dir.file("s.db"), key);
+    REQUIRE(d->exec("CREATE VIRTUAL TABLE search USING fts5(body, tokenize='unicode61')"));
+    auto tx = db::Tx::begin(*d);
+    REQUIRE(tx);
+    for (int i = 0; i < 2000; ++i) {
+        auto& st = d->cached("INSERT INTO search(rowid, body) VALUES (?, ?)");
+        st.bind(1, i).bind(
+            2, domain::search_text((i % 10 == 0 ? kName : std::string("王五")) + "反映小区停车难" + std::to_string(i)));
+        REQUIRE(st.run());
+    }
+    REQUIRE(tx->commit());
+    CHECK(scalar(*d, "SELECT count(*) FROM search WHERE search MATCH '\"䶮 测\"'") == 200);
+    CHECK(scalar(*d, "SELECT count(*) FROM search WHERE search MATCH '\"停 车\"'") == 2000);
+    d.reset();
+    no_plaintext(dir.path);
+}
+
+TEST_CASE("the WAL is encrypted, read by a second connection, checkpointed and reopened") {
+    TempDir dir("wal");
+    const auto path = dir.file("s.db");
+    const auto key = new_key();
+    auto writer = open_db(path, key);
+    REQUIRE(writer->exec("PRAGMA wal_autocheckpoint=0"));
+    make_people(*writer);
+    for (int i = 0; i < 20; ++i) add_people(*writer, i * 50, 50);
+    CHECK(std::filesystem::file_size(path + "-wal") > 100000);
+    no_plaintext(dir.path);
+    {
+        auto reader = open_db(path, key);  // every row it sees comes from the WAL's frames
+        CHECK(scalar(*reader, "SELECT count(*) FROM people") == 1000);
+        CHECK(scalar(*reader, "SELECT sum(length(note)) FROM people") > 300000);
+    }
+    REQUIRE(writer->exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    CHECK(std::filesystem::file_size(path + "-wal") == 0);
+    add_people(*writer, 1000, 10);  // the WAL starts over from its header
+    writer.reset();
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM people") == 1010);
+    CHECK(db::check_integrity(*d, true));
+    no_plaintext(dir.path);
+}
+
+// A reader reads committed frames while the writer appends the next ones: a frame's encryption
+// never depends on what follows it, so the reader never sees a half re-encrypted unit.
+TEST_CASE("a reader beside a writer always reads whole, correct rows") {
+    TempDir dir("readers");
+    const auto path = dir.file("s.db");
+    const auto key = new_key();
+    auto writer = open_db(path, key);
+    make_people(*writer);
+    std::atomic<bool> done{false};
+    std::atomic<int> reads{0}, failures{0};
+    std::thread reader([&] {
+        db::Db::Options o;
+        o.key = key;
+        auto d = db::Db::open(path, o);
+        if (!d) {
+            ++failures;
+            return;
+        }
+        while (!done) {
+            auto st = (*d)->prepare("SELECT count(*), sum(length(note)), sum(phone = '13912345678') FROM people");
+            auto r = st ? st->step() : Result<bool>(st.error());
+            // Every transaction adds 7 rows, each with the same phone: a torn read shows otherwise.
+            if (!r || !*r || st->i64(0) % 7 != 0 || st->i64(2) != st->i64(0)) ++failures;
+            ++reads;
+        }
+    });
+    for (int i = 0; i < 150; ++i) add_people(*writer, i * 7, 7);
+    while (reads < 50) std::this_thread::yield();
+    done = true;
+    reader.join();
+    CHECK(failures == 0);
+    CHECK(db::check_integrity(*writer, true));
+}
+
+TEST_CASE("a wrong key, or none, is refused and writes nothing") {
+    TempDir dir("wrongkey");
+    const auto path = dir.file("s.db");
+    const auto key = new_key();
+    {
+        auto d = open_db(path, key);
+        make_people(*d);
+        add_people(*d, 0, 10);
+    }
+    const std::string before = slurp(path);
+    db::Db::Options o;
+    o.key = new_key();
+    auto wrong = db::Db::open(path, o);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().kind == Error::Kind::WrongKey);
+    CHECK(wrong.error().message.find("wrong key") != std::string::npos);
+    o.read_only = true;
+    CHECK_FALSE(db::Db::open(path, o));
+    auto none = db::Db::open(path);  // no key: SQLite sees no database
+    CHECK_FALSE(none);
+    CHECK(slurp(path) == before);
+    CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+    CHECK(db::check_store_key(path, *key));
+    CHECK(db::check_store_key(path, *o.key).error().kind == Error::Kind::WrongKey);
+    CHECK_FALSE(db::check_file(path, o.key));
+    CHECK(db::check_file(path, key));
+}
+
+TEST_CASE("canary: a writer killed mid-write leaves no voter's name or phone in any file") {
+    TempDir dir("canary");
+    const auto path = dir.file("liaison.db");
+    const auto key = new_key();
+    {
+        auto d = open_db(path, key);
+        make_people(*d);
+    }
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(ready[0]);
+        db::Db::Options o;
+        o.key = key;
+        auto d = db::Db::open(path, o);
+        if (!d) _exit(3);
+        for (int i = 0;; ++i) {
+            auto tx = db::Tx::begin(**d);
+            if (!tx) _exit(4);
+            for (int j = 0; j < 20; ++j) {
+                auto& st = (*d)->cached("INSERT INTO people(name, phone, note) VALUES (?, ?, ?)");
+                if (!st.bind(1, kName).bind(2, kPhone).bind(3, std::string(500, 'x')).run()) _exit(5);
+            }
+            if (!tx->commit()) _exit(6);
+            if (i == 30 && (::write(ready[1], "1", 1) != 1 || ::close(ready[1]) != 0)) _exit(7);
+        }
+    }
+    ::close(ready[1]);
+    pollfd p{ready[0], POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 60000) == 1);
+    ::usleep(20000);  // well into later transactions, then mid-write
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    ::close(ready[0]);
+    REQUIRE(WIFSIGNALED(status));
+    CHECK(std::filesystem::exists(path + "-wal"));  // the kill left the WAL for recovery
+    no_plaintext(dir.path);
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM people") >= 31 * 20);
+    CHECK(scalar(*d, "SELECT count(*) FROM people") % 20 == 0);  // whole transactions only
+    CHECK(db::check_integrity(*d, true));
+    d.reset();
+    no_plaintext(dir.path);
+}
+
+TEST_CASE("encrypt_in_place upgrades a plaintext store made by today's code") {
+    TempDir dir("upgrade");
+    const auto path = dir.file("liaison.db");
+    std::vector<std::string> ids;
+    {
+        store::OpenOptions o;
+        o.create = true;
+        auto s = store::Store::open(path, o);
+        REQUIRE(s);
+        REQUIRE((*s)->init("东湖街道代表联络站", "upgrade"));
+        for (int i = 0; i < 40; ++i) {
+            store::Visit v;
+            v.category = "education";
+            v.subject = "停车难 " + std::to_string(i);
+            v.received_at = "2026-01-01 08:00";
+            v.visitors.push_back(store::Visitor{"", "", kName, kPhone, "", ""});
+            auto id = (*s)->add_visit(v);
+            REQUIRE(id);
+            ids.push_back(*id);
+        }
+    }
+    REQUIRE(db::file_is_plaintext(path));
+    CHECK_FALSE(files_containing(dir.path, kName).empty());
+    const auto key = new_key();
+    REQUIRE(db::encrypt_in_place(path, key));
+    CHECK_FALSE(db::file_is_plaintext(path));
+    no_plaintext(dir.path);
+    CHECK(db::encrypt_in_place(path, key));  // a second run finds it done
+    auto wrong = db::encrypt_in_place(path, new_key());
+    CHECK_FALSE(wrong);
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM visits") == 40);
+    CHECK(scalar(*d, "SELECT count(*) FROM visit_visitors WHERE name = '刘䶮测' AND phone = '13912345678'") == 40);
+    CHECK(db::check_integrity(*d, true));
+}
+
+TEST_CASE("a backup of an encrypted store is encrypted with the same key") {
+    TempDir dir("backup");
+    const auto key = new_key();
+    auto d = open_db(dir.file("s.db"), key);
+    make_people(*d);
+    add_people(*d, 0, 100);
+    const auto copy = dir.file("copy.db");
+    REQUIRE(db::backup_to(*d, copy, key));
+    CHECK(db::check_file(copy, key));
+    CHECK_FALSE(db::check_file(copy));
+    CHECK_FALSE(db::file_is_plaintext(copy));
+    auto c = open_db(copy, key);
+    CHECK(scalar(*c, "SELECT count(*) FROM people") == 100);
+    c.reset();
+    d.reset();
+    no_plaintext(dir.path);
+}
+
+TEST_CASE("a key file is 32 to 64 bytes that only its owner may read") {
+    TempDir dir("keyfile");
+    const auto path = dir.file("db.key");
+    auto write = [&](size_t n, std::filesystem::perms mode) {
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << std::string(n, 'k');
+        std::filesystem::permissions(path, mode);
+    };
+    using P = std::filesystem::perms;
+    write(32, P::owner_read | P::owner_write);
+    auto a = db::read_key_file(path);
+    REQUIRE(a);
+    auto again = db::read_key_file(path);
+    REQUIRE(again);
+    CHECK(a->bytes == again->bytes);  // the same file, the same key
+    write(64, P::owner_read);
+    auto b = db::read_key_file(path);
+    REQUIRE(b);
+    CHECK(b->bytes != a->bytes);
+    write(32, P::owner_read | P::owner_write | P::group_read);
+    auto shared = db::read_key_file(path);
+    REQUIRE_FALSE(shared);
+    CHECK(shared.error().message.find("chmod 600") != std::string::npos);
+    write(32, P::owner_read | P::others_read);
+    CHECK_FALSE(db::read_key_file(path));
+    write(31, P::owner_read);
+    CHECK_FALSE(db::read_key_file(path));
+    write(65, P::owner_read);
+    CHECK_FALSE(db::read_key_file(path));
+    CHECK(db::read_key_file(dir.file("missing")).error().kind == Error::Kind::NotFound);
+}
