@@ -1,9 +1,10 @@
 // liaison-central: the central server and its admin command line.
 //
 //   liaison-central --db FILE|postgresql://... --listen HOST:PORT [--threads N] [--admin-token T] [--verbose]
-//   [--max-db-mb N] liaison-central --config FILE [OPTION ...] [COMMAND ...]   (the packaged service:
-//   docs/packaging.md) liaison-central --db FILE init                         (creates or upgrades the database,
-//   nothing else) liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]
+//                  [--max-db-mb N] [--key-file F]   (--key-file: the database encrypted at rest, docs/security.md)
+//   liaison-central --config FILE [OPTION ...] [COMMAND ...]   (the packaged service: docs/packaging.md)
+//   liaison-central --db FILE init                         (creates or upgrades the database, nothing else)
+//   liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]
 //   liaison-central --db FILE station list
 //   liaison-central --db FILE enrol-code STATION          (prints the code as its last line)
 //   liaison-central --db FILE device list | device revoke ID
@@ -33,6 +34,7 @@
 #include "domain/retention.h"
 #include "platform/platform.h"
 #include "sync/replica/backup.h"
+#include "sync/replica/crypt_vfs.h"
 #include "sync/server/console_accounts.h"
 #include "sync/server/http_server.h"
 #include "sync/server/import.h"
@@ -47,6 +49,7 @@ namespace {
 const char* const kUsage =
     "usage: liaison-central [--config FILE] --db FILE --listen HOST:PORT [--threads N] [--admin-token T]\n"
     "                       [--verbose] [--synchronous normal|full] [--max-body BYTES] [--max-db-mb N]\n"
+    "                       [--key-file F]   (encrypts the database: docs/security.md)\n"
     "       liaison-central --db FILE init\n"
     "       liaison-central --db FILE station add NAME [--kind K] [--district D] [--township T] [--address A]\n"
     "       liaison-central --db FILE station list\n"
@@ -77,13 +80,17 @@ std::string when(int64_t ms) { return ms ? platform::local_datetime(ms) : "-"; }
 
 // A copy through SQLite's backup API on a connection of its own: the running server keeps
 // answering while the copy is taken (docs/server.md, "Backups and recovery").
-int run_backup(const std::string& db_path, const std::vector<std::string>& w) {
+int run_backup(const std::string& db_path, const std::vector<std::string>& w,
+               const std::shared_ptr<const db::StoreKey>& key) {
     if (w.size() != 2) return usage("backup DEST");
     std::error_code ec;
     if (std::filesystem::equivalent(w[1], db_path, ec)) return usage("the backup cannot be the database itself");
-    auto db = db::Db::open(db_path);
+    db::Db::Options o;
+    o.key = key;
+    auto db = db::Db::open(db_path, o);
     if (!db) return fail(db.error());
-    if (auto st = db::backup_to(**db, w[1]); !st) return fail(st.error());
+    // An encrypted database's backup is encrypted with the same key.
+    if (auto st = db::backup_to(**db, w[1], key); !st) return fail(st.error());
     std::cout << "backup written to " << w[1] << " (" << std::filesystem::file_size(w[1], ec) << " bytes)\n";
     return 0;
 }
@@ -302,7 +309,7 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
 // The options of one run: from the config file first, then the command line, so a flag typed
 // by hand wins over the packaged defaults.
 struct Args {
-    std::string db_path, listen, admin_token;
+    std::string db_path, listen, admin_token, key_file;
     int threads = kRequestThreads;
     bool verbose = false, sync_full = true, help = false, secure_cookie = false;
     long long console_idle_min = 30, console_max_hours = 12;
@@ -317,8 +324,8 @@ struct Args {
 Result<std::vector<std::string>> config_args(const std::string& path) {
     std::ifstream in(path);
     if (!in) return Error{Error::Kind::NotFound, "cannot read config " + path};
-    static const char* const kKeys[] = {"db",       "listen",    "threads",          "synchronous",
-                                        "max-body", "max-db-mb", "console-idle-min", "console-max-hours"};
+    static const char* const kKeys[] = {"db",        "listen",           "threads",           "synchronous", "max-body",
+                                        "max-db-mb", "console-idle-min", "console-max-hours", "key-file"};
     std::vector<std::string> out;
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
@@ -381,9 +388,9 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             (a == "--verbose" ? o.verbose : a == "--console-secure-cookie" ? o.secure_cookie : o.help) = true;
             continue;
         }
-        static const char* const kValued[] = {"--db",          "--listen",           "--threads",
-                                              "--admin-token", "--synchronous",      "--max-body",
-                                              "--max-db-mb",   "--console-idle-min", "--console-max-hours"};
+        static const char* const kValued[] = {
+            "--db",       "--listen",    "--threads",          "--admin-token",       "--synchronous",
+            "--max-body", "--max-db-mb", "--console-idle-min", "--console-max-hours", "--key-file"};
         if (std::find(std::begin(kValued), std::end(kValued), a) == std::end(kValued))
             return Error{Error::Kind::Invalid, "unknown option " + a};
         LIAISON_ASSIGN_OR_RETURN(const std::string v, next());
@@ -395,6 +402,8 @@ Result<Args> parse_args(const std::vector<std::string>& argv) {
             o.threads = std::atoi(v.c_str());
         else if (a == "--admin-token")
             o.admin_token = v;
+        else if (a == "--key-file")
+            o.key_file = v;
         else if (a == "--synchronous" && (v == "normal" || v == "full"))
             o.sync_full = v == "full";
         else if (a == "--max-body")
@@ -519,17 +528,39 @@ int serve(Storage& storage, const Args& a) {
     return 0;
 }
 
-// SQLite by default; PostgreSQL when --db is a postgresql:// URL (docs/server.md, "PostgreSQL").
-Result<std::unique_ptr<Storage>> open_storage(const Args& a) {
+// --key-file F (docs/security.md, "Encryption at rest"): the key, and a plaintext database
+// encrypted in place the first time it is given.
+Result<std::shared_ptr<const db::StoreKey>> open_key(const std::string& db_path, const std::string& key_file) {
+    LIAISON_ASSIGN_OR_RETURN(auto key, db::read_key_file(key_file));
+    auto shared = std::make_shared<const db::StoreKey>(std::move(key));
+    if (db::file_is_plaintext(db_path)) {
+        std::cerr << "liaison-central: encrypting " << db_path << " with the key of " << key_file << "\n";
+        LIAISON_TRY(db::encrypt_in_place(db_path, shared));
+    }
+    return shared;
+}
+
+// SQLite by default, encrypted with --key-file; PostgreSQL when --db is a postgresql:// URL
+// (docs/server.md, "PostgreSQL"). `key` is set to the SQLite database's key, if any.
+Result<std::unique_ptr<Storage>> open_storage(const Args& a, std::shared_ptr<const db::StoreKey>& key) {
     if (is_pg_url(a.db_path)) {
         if (a.max_db_mb) return invalid("--max-db-mb is SQLite's; on PostgreSQL set a quota on its volume");
+        if (!a.key_file.empty()) return invalid("--key-file is SQLite's; on PostgreSQL encrypt its volume");
         return open_pg_storage(a.db_path);
     }
     SqliteOptions so;
+    if (!a.key_file.empty()) {
+        LIAISON_ASSIGN_OR_RETURN(key, open_key(a.db_path, a.key_file));
+        so.key = key;
+    }
     so.synchronous_full = a.sync_full;
     so.busy_timeout_ms = sync::tuning::kSqliteBusyTimeoutMs;
     so.max_db_bytes = static_cast<size_t>(a.max_db_mb) << 20;
-    return open_sqlite_storage(a.db_path, so);
+    auto storage = open_sqlite_storage(a.db_path, so);
+    std::error_code ec;
+    if (!storage && !key && std::filesystem::exists(a.db_path, ec) && !db::file_is_plaintext(a.db_path))
+        return Error{storage.error().kind, storage.error().message + " (an encrypted database needs its --key-file)"};
+    return storage;
 }
 
 int run_main(int argc, char** argv) {
@@ -543,12 +574,13 @@ int run_main(int argc, char** argv) {
     }
     if (args->db_path.empty()) return usage("--db FILE is required");
     const auto& words = args->words;
-    auto storage = open_storage(*args);
+    std::shared_ptr<const db::StoreKey> key;
+    auto storage = open_storage(*args, key);
     if (!storage) return fail(storage.error());
     if (!words.empty() && words[0] == "backup") {
         if (is_pg_url(args->db_path))
             return fail(invalid("back PostgreSQL up with its own tools (pg_dump, or a standby): docs/server.md"));
-        return run_backup(args->db_path, words);
+        return run_backup(args->db_path, words, key);
     }
     if (!words.empty()) return run_admin(**storage, words);
     if (args->listen.empty()) return usage("--listen HOST:PORT or a command is required");

@@ -67,7 +67,7 @@ struct Conn {
 class SqliteStorage final : public Storage, private SqliteAccess {
 public:
     SqliteStorage(std::string path, SqliteOptions opt)
-        : path_(std::move(path)), opt_(opt), console_(make_sqlite_console(*this)) {}
+        : path_(std::move(path)), opt_(std::move(opt)), console_(make_sqlite_console(*this)) {}
 
     ConsoleStorage& console() override { return *console_; }
 
@@ -665,6 +665,7 @@ private:
         db::Db::Options o;
         o.busy_timeout_ms = opt_.busy_timeout_ms;
         o.synchronous_full = opt_.synchronous_full;
+        o.key = opt_.key;
         auto d = db::Db::open(path_, o);
         if (!d) return d.error();
         auto conn = std::make_unique<Conn>();
@@ -749,7 +750,7 @@ private:
 }  // namespace
 
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt) {
-    auto s = std::make_unique<SqliteStorage>(path, opt);
+    auto s = std::make_unique<SqliteStorage>(path, std::move(opt));
     LIAISON_TRY(s->init());
     return std::unique_ptr<Storage>(std::move(s));
 }

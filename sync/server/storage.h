@@ -124,6 +124,8 @@ struct SqliteOptions {
     bool synchronous_full = false;  // NORMAL in WAL survives a process crash; FULL also power loss
     size_t max_connections = sync::tuning::kServerDbConnections;  // requests beyond wait for one
     size_t max_db_bytes = 0;  // > 0: writes past this size fail as on a full disk (Error::Kind::Full)
+    // Set: the database and its WAL are encrypted with it (--key-file; docs/security.md).
+    std::shared_ptr<const db::StoreKey> key;
 };
 
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path, SqliteOptions opt = {});
