@@ -257,6 +257,7 @@ int x_read(sqlite3_file* file, void* out, int amt, sqlite3_int64 off) {
             if (rc = read_units(f, start, end, size); rc != SQLITE_OK) return rc;
             std::memcpy(dst, c.buf.data() + (off - start), static_cast<size_t>(have));
         }
+        if (have == amt) return SQLITE_OK;
         std::memset(dst + have, 0, static_cast<size_t>(amt - have));
         return SQLITE_IOERR_SHORT_READ;
     } catch (const std::bad_alloc&) {

@@ -311,6 +311,76 @@ TEST_CASE("canary: a writer killed mid-write leaves no voter's name or phone in 
     no_plaintext(dir.path);
 }
 
+// journal_size_limit makes SQLite cut the WAL at a byte count inside a frame: the cut frame is
+// re-encrypted at its new length, and the WAL reused from its start still reads back.
+TEST_CASE("a WAL truncated inside a frame and reused") {
+    TempDir dir("walcut");
+    const auto path = dir.file("s.db");
+    const auto key = new_key();
+    {
+        auto d = open_db(path, key);
+        make_people(*d);
+        REQUIRE(d->exec("PRAGMA journal_size_limit=10000"));
+        int cut = 0;  // times the WAL ended inside a frame (32-byte header, 4120-byte frames)
+        for (int i = 0; i < 10; ++i) {
+            add_people(*d, i * 40, 39);
+            REQUIRE(d->exec("PRAGMA wal_checkpoint(PASSIVE)"));
+            // The first commit after the WAL restarts cuts it to the limit (or its own frames' end).
+            add_people(*d, i * 40 + 39, 1);
+            const auto wal = std::filesystem::file_size(path + "-wal");
+            CHECK(wal <= 32 + 3 * 4120);
+            if ((wal - 32) % 4120 != 0) ++cut;
+        }
+        CHECK(cut > 0);
+        CHECK(scalar(*d, "SELECT count(*) FROM people") == 400);
+    }
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM people") == 400);
+    CHECK(db::check_integrity(*d, true));
+    no_plaintext(dir.path);
+}
+
+// A rollback journal left by a killed writer (journal_mode=DELETE, as backups and the upgrade
+// use) is decrypted and played back when the store is next opened.
+TEST_CASE("a hot rollback journal is rolled back through the cipher") {
+    TempDir dir("hotjournal");
+    const auto path = dir.file("s.db");
+    const auto key = new_key();
+    {
+        auto d = open_db(path, key);
+        make_people(*d);
+        add_people(*d, 0, 100);
+    }
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(ready[0]);
+        db::Db::Options o;
+        o.key = key;
+        auto d = db::Db::open(path, o);
+        if (!d || !(*d)->exec("PRAGMA journal_mode=DELETE") || !(*d)->exec("PRAGMA cache_size=10")) _exit(3);
+        if (!(*d)->exec("BEGIN IMMEDIATE") || !(*d)->exec("UPDATE people SET note = 'changed', phone = '0'")) _exit(4);
+        // A small cache spills changed pages into the file before the commit: the journal is hot.
+        if (::write(ready[1], "1", 1) != 1) _exit(5);
+        ::pause();
+        _exit(6);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    REQUIRE(::read(ready[0], &byte, 1) == 1);
+    ::close(ready[0]);
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(std::filesystem::exists(path + "-journal"));
+    no_plaintext(dir.path);
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM people WHERE phone = '13912345678'") == 100);
+    CHECK(db::check_integrity(*d, true));
+}
+
 TEST_CASE("encrypt_in_place upgrades a plaintext store made by today's code") {
     TempDir dir("upgrade");
     const auto path = dir.file("liaison.db");
