@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "client/store/duty.h"
+#include "client/store/queue.h"
 #include "client/store/stats.h"
 #include "client/ui/charts.h"
 #include "platform/platform.h"
@@ -169,6 +170,21 @@ void CasesScreen::open_case(const std::string& id, Context& c) {
     if (std::find(d.allowed.begin(), d.allowed.end(), keep_action) != d.allowed.end()) d.action = keep_action;
 }
 
+// The feedback step's 显示完整号码: recorded first (the timeline names who looked, not the number),
+// then shown; a failed record shows nothing.
+void CasesScreen::show_phone(Context& c) {
+    const std::string id = detail_.id;  // a copy: open_case starts detail_ afresh
+    if (auto st = cases::phone_shown(c.store, id); !st) {
+        detail_.error = c.error_text(st.error());
+        return;
+    }
+    open_case(id, c);  // the timeline with the new event
+    auto k = cases::get(c.store, id);
+    auto v = k ? c.store.visit(k->visit_id) : Result<store::Visit>(k.error());
+    if (v && !v->visitors.empty()) detail_.phone_full = v->visitors.front().phone;
+    c.app.refresh_status();
+}
+
 void CasesScreen::fill_detail(const store::Case& k, Context& c) {
     auto& d = detail_;
     const std::string today = cases::today(c.store);
@@ -187,6 +203,10 @@ void CasesScreen::fill_detail(const store::Case& k, Context& c) {
     if (!k.visit_id.empty()) {
         if (auto v = c.store.visit(k.visit_id)) {
             d.visit_subject = c.shown(v->subject);
+            if (!v->visitors.empty() && !v->visitors.front().phone.empty()) {
+                d.voter = c.shown(v->visitors.front().name);
+                d.phone_masked = store::queue::mask_phone(v->visitors.front().phone);
+            }
             if (deputy_ids.empty()) deputy_ids = v->deputy_ids;
         }
     }
@@ -579,6 +599,7 @@ void CasesScreen::handle(const ui::intent::Cases& in, Context& c) {
                        detail_.error.clear();
                    },
                    [&](const it::CaseSubmit&) { submit_action(c); },
+                   [&](const it::ShowPhone&) { show_phone(c); },
                    [&](const it::NewCase& n) { new_case(n, c); },
                    [&](const it::SaveCase&) { save_case(c); },
                    [&](const it::PickDeputy& p) {

@@ -31,6 +31,7 @@ private:
     void open_case(const std::string& id, Context& c);
     void open_some_case(Context& c);
     void fill_detail(const store::Case& k, Context& c);
+    void show_phone(Context& c);  // the feedback step: the voter's full phone, recorded
     void submit_action(Context& c);
     void new_case(const ui::intent::NewCase& n, Context& c);
     void save_case(Context& c);

@@ -96,6 +96,16 @@ Status step(Store& s, const std::string& id, Action action, const std::string& a
 
 }  // namespace
 
+Status phone_shown(Store& s, const std::string& id) {
+    auto at = event_time(s, "");
+    if (!at) return at.error();
+    auto cur = load(s, id);
+    if (!cur) return cur.error();
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
+    LIAISON_TRY(write_event(s, id, cur->scope, "phone_viewed", "", *at));
+    return tx.commit();
+}
+
 Result<std::string> add(Store& s, const NewCase& n) {
     if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
     LIAISON_TRY(text_ok({&n.visit_id, &n.title, &n.content, &n.category, &n.note}));

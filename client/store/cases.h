@@ -73,6 +73,10 @@ Status feedback(Store& s, const std::string& id, const std::string& channel, con
 Status rate(Store& s, const std::string& id, const std::string& satisfaction, const std::string& comment = "",
             const std::string& at = "");
 
+// Staff were shown the voter's full phone number for 电话反馈 (issue 13 item 15): a timeline event
+// "phone_viewed" by this author, now, carrying no number. Any status.
+Status phone_shown(Store& s, const std::string& id);
+
 // ---- reads ----
 // The case with its timeline (oldest first).
 Result<Case> get(Store& s, const std::string& id);

@@ -29,6 +29,29 @@ bool allowed(const CaseDetailState& s, const std::string& a) {
     return std::find(s.allowed.begin(), s.allowed.end(), a) != s.allowed.end();
 }
 
+// 电话反馈 needs the number: masked until asked for, then in full, the asking recorded on the
+// timeline (issue 13 item 15).
+void draw_voter_phone(Ui& ui, const CaseDetailState& s, float w) {
+    if (s.phone_masked.empty()) return;
+    ui.label(ui.tr("case.voter_phone"));
+    if (!s.phone_full.empty()) {
+        ui.push_heading_font();
+        ui.note_text(s.voter + "  " + s.phone_full);
+        ImGui::TextUnformatted((s.voter + "  " + s.phone_full).c_str());
+        ImGui::PopFont();
+        ui.muted(ui.tr("case.phone_recorded"));
+        return;
+    }
+    const std::string show = ui.tr("case.show_phone");
+    const float bw = ui.chip_width(show) + 16;
+    const float y = ImGui::GetCursorPosY();
+    ImGui::SetCursorPosY(y + (ui.layout().touch - ImGui::GetTextLineHeight()) / 2);  // level with the button
+    ui.cell(s.voter + "  " + s.phone_masked, w - bw - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(y);
+    if (ui.button("case.show_phone", show, bw)) emit_case(ui, intent::ShowPhone{});
+}
+
 // Chips for one of a few codes (feedback channel, satisfaction).
 void code_chips(Ui& ui, const char* prefix, const char* const* codes, size_t n, std::string& value) {
     for (size_t i = 0; i < n; ++i) {
@@ -64,6 +87,7 @@ void action_form(Ui& ui, CaseDetailState& s, float width) {
         ui.label(ui.tr("case.result"), true);
         ui.input_multiline("case.result", s.result, l.font * 4, w);
     } else if (s.action == "feedback") {
+        draw_voter_phone(ui, s, w);
         ui.label(ui.tr("case.feedback_channel"));
         code_chips(ui, "case.channel.", kChannels, std::size(kChannels), s.channel);
         ui.label(ui.tr("case.note"));

@@ -24,6 +24,7 @@ struct CaseOpenAction {
     std::string action;
 };                     // "" closes the form
 struct CaseSubmit {};  // applies CaseDetailState::action with its fields
+struct ShowPhone {};   // the feedback step: the voter's phone in full, recorded on the timeline
 struct NewCase {
     std::string visit_id;
 };  // opens the form, prefilled from the visit
@@ -50,9 +51,9 @@ struct ExportFolder {
 struct ExportData {
     std::string what;  // visits, cases or report: the shown period's, to StatsState::export_folder
 };
-using CaseIntent = std::variant<OpenCase, CaseFilter, CaseBoardQuery, CaseOpenAction, CaseSubmit, NewCase, SaveCase,
-                                PickDeputy, RecordPeriod, AddActivity, StatsPeriod, ExportReport, CopiedReport,
-                                ExportFormat, ExportFolder, ExportData>;
+using CaseIntent = std::variant<OpenCase, CaseFilter, CaseBoardQuery, CaseOpenAction, CaseSubmit, ShowPhone, NewCase,
+                                SaveCase, PickDeputy, RecordPeriod, AddActivity, StatsPeriod, ExportReport,
+                                CopiedReport, ExportFormat, ExportFolder, ExportData>;
 struct Cases {
     CaseIntent v;
 };

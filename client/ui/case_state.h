@@ -51,6 +51,9 @@ struct CaseDetailState {
     std::string department_id, deadline, note, result, channel, satisfaction, comment;
     std::string error;         // a refusal or the store's message, one line
     std::string loaded_error;  // the case could not be read
+    // 电话反馈 (the feedback step): the visit's first visitor, the phone masked until staff ask
+    // for it in full, which the timeline records (cases::phone_shown).
+    std::string voter, phone_masked, phone_full;
 };
 
 struct CaseFormState {

@@ -555,3 +555,19 @@ TEST_CASE("ids made in a burst (many in one millisecond) sort in the order they 
     CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
     for (const auto& id : ids) REQUIRE(sync::looks_like_uuid(id));
 }
+
+TEST_CASE("phone_shown: the feedback step's full phone is recorded on the timeline, without the number") {
+    TestStation s;
+    s.department("区住建局");
+    const std::string id = case_at(s, "resolved");
+    s->set_author("王敏");
+    const size_t before = cases::get(*s, id)->timeline.size();
+    REQUIRE(cases::phone_shown(*s, id));
+    const auto k = cases::get(*s, id).value();
+    REQUIRE(k.timeline.size() == before + 1);
+    CHECK(k.timeline.back().kind == "phone_viewed");  // as the console's phone look-up
+    CHECK(k.timeline.back().author == "王敏");
+    CHECK(k.timeline.back().note.empty());  // no number in the record
+    CHECK(k.status == "resolved");          // a look, not a step
+    CHECK(cases::phone_shown(*s, "no-such-case").error().kind == Error::Kind::NotFound);
+}
