@@ -9,10 +9,37 @@
 #include "platform/platform.h"
 #include "client/app/app.h"
 
+namespace {
+
+// Who the verbs sign in as: --user NAME with --pin-stdin (the PIN is standard input's first line),
+// else $LIAISON_USER and $LIAISON_PIN.
+bool sign_in_words(liaison::cli::Context& ctx, const std::string& user, bool pin_stdin) {
+    const char* env_user = std::getenv("LIAISON_USER");
+    const char* env_pin = std::getenv("LIAISON_PIN");
+    ctx.user = !user.empty() ? user : env_user ? env_user : "";
+    if (pin_stdin) {
+        auto pin = liaison::cli::read_pin_line(ctx);
+        if (!pin) {
+            std::cerr << "liaison: " << pin.error().message << "\n";
+            return false;
+        }
+        ctx.pin = *pin;
+    } else if (env_pin && user.empty()) {
+        ctx.pin = env_pin;
+    }
+    return true;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     std::string data_dir = liaison::platform::default_data_dir();
     std::vector<std::string> words;
     liaison::app::AppOptions app;
+    std::string user;
+    bool pin_stdin = false;
+    // The store, its WAL, drafts and the keyring are for this user's eyes only (docs/security.md).
+    liaison::platform::private_files_from_now();
     for (int i = 1; i < argc; ++i) {
         const std::string w = argv[i];
         auto next = [&](const char* name) -> std::string {
@@ -28,6 +55,10 @@ int main(int argc, char** argv) {
         }
         if (w == "--data") {
             data_dir = next("--data");
+        } else if (w == "--user") {
+            user = next("--user");
+        } else if (w == "--pin-stdin") {
+            pin_stdin = true;
         } else if (w == "--help" || w == "-h") {
             liaison::cli::print_usage(std::cout);
             return 0;
@@ -81,6 +112,8 @@ int main(int argc, char** argv) {
     }
     if (!words.empty()) {
         liaison::cli::Context ctx{data_dir, std::cout, std::cerr};
+        ctx.in = &std::cin;
+        if (!sign_in_words(ctx, user, pin_stdin)) return 2;
         return liaison::cli::run(ctx, words);
     }
     app.data_dir = data_dir;

@@ -10,6 +10,12 @@
 #include <random>
 #include <system_error>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/ids.h"
 
@@ -84,6 +90,69 @@ Status write_file(const std::string& path, const std::string& bytes) {
     }
     return {};
 }
+
+namespace {
+
+class Fd {  // RAII for a POSIX file descriptor
+public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+    bool close_now() {
+        const int fd = fd_;
+        fd_ = -1;
+        return ::close(fd) == 0;
+    }
+
+private:
+    int fd_;
+};
+
+bool write_all(int fd, const std::string& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+Error write_error(const std::string& path, int err) {
+    return coded(err == ENOSPC || err == EDQUOT ? Error::Kind::Full : Error::Kind::Io, "file.write_failed", {path},
+                 "cannot write " + path + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+Status write_private_file(const std::string& path, const std::string& bytes) {
+    const std::string tmp = path + ".part";
+    {
+        Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        if (fd.get() < 0) return write_error(path, errno);
+        if (!write_all(fd.get(), bytes) || ::fsync(fd.get()) != 0 || !fd.close_now()) {
+            const int err = errno;
+            ::unlink(tmp.c_str());
+            return write_error(path, err);
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return write_error(path, err);
+    }
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    Fd d(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (d.get() >= 0) ::fsync(d.get());  // the rename itself survives a power cut
+    return {};
+}
+
+void private_files_from_now() { ::umask(077); }
 
 int64_t wall_ms() {
     using namespace std::chrono;

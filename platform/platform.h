@@ -25,6 +25,13 @@ std::vector<std::string> removable_folders();
 // Writes `bytes` to PATH.part and renames it to `path`, so a failed write (a stick pulled out)
 // never leaves half a file under the real name.
 Status write_file(const std::string& path, const std::string& bytes);
+// The same for a secret (the keyring, the device token): 0600, fsync'd before the rename and the
+// folder after it, so a power cut leaves the old file or the new one, never an empty one.
+Status write_private_file(const std::string& path, const std::string& bytes);
+// From now on files and folders this process creates are its user's only (umask 077): the
+// store, its WAL and journal, drafts, logs (docs/security.md). Exports the user writes are
+// widened again where they are written.
+void private_files_from_now();
 
 int64_t wall_ms();       // unix time in milliseconds (may be wrong on a tablet: HLC copes)
 int64_t monotonic_ms();  // for timeouts and intervals

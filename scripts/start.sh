@@ -37,6 +37,9 @@ for _ in $(seq 50); do
 done
 echo "central server: http://127.0.0.1:$port (log: $home/central.log)"
 
+# The demo tablet's first administrator (docs/security.md); the app's sign-in screen asks for it.
+demo_admin=王芳 demo_pin=582913
+export LIAISON_USER=$demo_admin LIAISON_PIN=$demo_pin
 if [ ! -f "$home/tablet/liaison.db" ]; then
   code=$("$central" --db "$home/central.db" enrol-code "东湖街道人大代表联络站" | tail -n 1)
   "$liaison" --data "$home/tablet" enrol --server "http://127.0.0.1:$port" --code "$code" --device-name "desk"
@@ -47,6 +50,7 @@ if [ ! -f "$home/tablet/liaison.db" ]; then
   python3 scripts/demo/console_steps.py "http://127.0.0.1:$port" cgj "$demo_password" ||
     echo "note: the demo department's console steps failed (above); the console works without them"
 fi
+echo "tablet sign-in:  $demo_admin / PIN $demo_pin (administrator)"
 echo "web console:    http://127.0.0.1:$port/console/  (office / $demo_password; department cgj / $demo_password; admin / $demo_password)"
 
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${SDL_VIDEODRIVER:-}" != "dummy" ]; then

@@ -60,7 +60,9 @@ new_root() {
   in_root apt-get update -qq
 }
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
-as_desk() { chroot "$ROOT" runuser -u desk -- env -i PATH=/usr/bin:/bin HOME=/home/desk LANG=C.UTF-8 "$@"; }
+# The desk signs in as the tablet's first administrator, set up by the first enrol (docs/security.md).
+as_desk() { chroot "$ROOT" runuser -u desk -- env -i PATH=/usr/bin:/bin HOME=/home/desk LANG=C.UTF-8 \
+  LIAISON_USER=王芳 LIAISON_PIN=582913 "$@"; }
 apt_install() { in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 
 # The unit's own ExecStart line, run under the unit's own user.
@@ -167,6 +169,8 @@ upgrade_checks() {
   [ "$(in_root dpkg-query -W -f='${Version}' liaison-central)" = "$version" ] || die "liaison-central was not upgraded"
   grep -q "^listen = 127.0.0.1:$PORT" "$ROOT/etc/liaison-central/liaison-central.conf" || die "the upgrade replaced the edited conffile"
   admin station list | grep -q 旧版联络站 || die "the upgraded database lost its station"
+  # A store from before sign-in: its first administrator is set up (from LIAISON_USER/PIN) by init.
+  as_desk liaison init >/dev/null
   [ "$(as_desk liaison visit list --json | grep -o '"id"' | wc -l)" = 3 ] || die "the upgraded store lost visits"
   start_service
   as_desk liaison sync >/dev/null
@@ -191,7 +195,7 @@ arm64_smoke() {
   x=$(mktemp -d)
   dpkg-deb -x "$tablet" "$x" && dpkg-deb -x "$central" "$x"
   local srv="qemu-aarch64-static $x/usr/bin/liaison-central --db $x/central.db"
-  local cli="qemu-aarch64-static $x/usr/bin/liaison --data $x/tablet"
+  local cli="env LIAISON_USER=王芳 LIAISON_PIN=582913 qemu-aarch64-static $x/usr/bin/liaison --data $x/tablet"
   local station code port
   station=$($srv station add "arm64联络站" | tail -1)
   code=$($srv enrol-code "$station" | tail -1)

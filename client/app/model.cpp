@@ -37,6 +37,32 @@ concept Handles = requires(S& s, const I& i, Context& c) {
 };
 }  // namespace
 
+// LIAISON_USER and LIAISON_PIN sign the app in, as they do the command line (scripts, tests, the
+// demo); a new folder gets that person as its first administrator.
+Status AppModel::sign_in_from_environment(const std::string& data_dir) {
+    const char* user = std::getenv("LIAISON_USER");
+    const char* pin = std::getenv("LIAISON_PIN");
+    if (!user || !*user || !pin || !*pin) return {};
+    const std::string ring = store::Keyring::path_in(data_dir);
+    std::error_code ec;
+    if (!store::Keyring::exists(ring)) {
+        if (std::filesystem::exists(data_dir + "/liaison.db", ec)) return {};  // before sign-in: liaison init --admin
+        if (!platform::ensure_dir(data_dir)) return Error{Error::Kind::Io, "cannot create data folder " + data_dir};
+        LIAISON_ASSIGN_OR_RETURN(auto made, store::create_keyring(ring, user, pin));
+        person = made.admin;
+        store_key = made.key;
+        return {};
+    }
+    LIAISON_ASSIGN_OR_RETURN(auto o, store::sign_in_at(ring, user, pin, platform::wall_ms()));
+    if (o.kind != store::SignInOutcome::Kind::SignedIn)
+        return Error{Error::Kind::Auth, std::string("LIAISON_USER ") + user +
+                                            " cannot sign in (unknown, disabled, "
+                                            "locked or a wrong LIAISON_PIN)"};
+    person = o.person;
+    store_key = o.key;
+    return {};
+}
+
 Status AppModel::open_store(const std::string& data_dir) {
     if (!platform::ensure_dir(data_dir)) return Error{Error::Kind::Io, "cannot create data folder " + data_dir};
     store::OpenOptions oo;
@@ -91,6 +117,7 @@ Status AppModel::seed_if_asked(bool demo) {
 
 Status AppModel::open(const std::string& data_dir, const std::string& lang_override, bool demo, bool scratch) {
     auto t_lap = std::chrono::steady_clock::now();
+    LIAISON_TRY(sign_in_from_environment(data_dir));
     LIAISON_TRY(open_store(data_dir));
     // A station that exists is copied before anything is written; a new folder may become the
     // demo station (nothing real to protect, and the UI tests set up stations so), then is copied.
@@ -142,7 +169,7 @@ void AppModel::load_ref() {
             ref.device = *d;
             ref.device.station_name = glyphs->shown(d->station_name);
             ref.device.device_name = glyphs->shown(d->device_name);
-            store->set_author(d->device_name);  // until deputies unlock the tablet with their PIN
+            store->set_author(person ? store::author_of(*person) : d->device_name);
         }
     }
     settings.set_server_url(ref.device.server_url);

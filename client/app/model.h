@@ -3,6 +3,7 @@
 // screen that owns them. Runs on the UI thread; workers talk to it through UiQueue.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "client/app/cases_screen.h"
@@ -11,6 +12,7 @@
 #include "client/app/settings_screen.h"
 #include "client/app/sync_screen.h"
 #include "client/app/visits_screen.h"
+#include "client/store/keyring.h"
 #include "client/store/store.h"
 #include "client/ui/glyphs.h"
 #include "client/ui/i18n.h"
@@ -34,6 +36,10 @@ public:
     // The background sync worker is owned by the event loop, which stops it before the UI queue
     // it posts to goes away; the model only nudges it.
     sync::Worker* worker = nullptr;
+
+    // Who is signed in (docs/security.md): the author of every change made in the app.
+    std::optional<store::Person> person;
+    store::StoreKeyPtr store_key;
 
     VisitsScreen visits;
     CasesScreen cases;
@@ -74,6 +80,7 @@ private:
     template <class I>
     void route(const I& in, Context& c);
     Status open_store(const std::string& data_dir);
+    Status sign_in_from_environment(const std::string& data_dir);
     Status seed_if_asked(bool demo);
     Status use_scratch_copy();
     void set_language(const std::string& lang);

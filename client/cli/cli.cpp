@@ -42,6 +42,10 @@ const Verb kVerbs[] = {
     {"restore", verb_restore, "restore FILE [--force]   (set the store up from a backup)"},
     {"enrol", verb_enrol, "enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]"},
     {"sync", verb_sync, "sync [--json] | sync --status [--json]   (one round with the centre)"},
+    {"user", verb_user,
+     "user add --name N --role deputy|staff|admin [--deputy NAME] --pin-stdin | user list [--json] | user "
+     "disable|enable NAME | user reset-pin NAME --pin-stdin   (administrators)"},
+    {"unlock", verb_unlock, "unlock --recovery-key KEY --admin NAME --pin-stdin   (every PIN forgotten)"},
     {"recover", verb_recover, "recover [--server URL --code CODE]   (rebuild a damaged or lost store from the centre)"},
 };
 
@@ -55,8 +59,10 @@ bool is_verb(const std::string& word) {
 }
 
 void print_usage(std::ostream& out) {
-    out << "usage: liaison [--data DIR] VERB ...\n"
-           "       liaison [--data DIR]            (opens the app window)\n\nverbs:\n";
+    out << "usage: liaison [--data DIR] [--user NAME --pin-stdin] VERB ...\n"
+           "       liaison [--data DIR]            (opens the app window)\n"
+           "Verbs sign in as $LIAISON_USER with $LIAISON_PIN, or as --user NAME with the PIN on the first line of\n"
+           "standard input; init, enrol and recover set up the first administrator (docs/security.md).\n\nverbs:\n";
     for (const auto& v : kVerbs) out << "  liaison " << v.usage << "\n";
 }
 
@@ -71,6 +77,9 @@ int run(Context& ctx, const std::vector<std::string>& words) {
 }
 
 std::unique_ptr<store::Store> open_store(Context& ctx, bool create) {
+    ctx.open_failure = sign_in(ctx);
+    if (ctx.open_failure) return nullptr;
+    ctx.open_failure = 1;
     if (create && !platform::ensure_dir(ctx.data_dir)) {
         ctx.err << "liaison: cannot create data folder " << ctx.data_dir << "\n";
         return nullptr;
@@ -80,9 +89,10 @@ std::unique_ptr<store::Store> open_store(Context& ctx, bool create) {
     opt.verify = true;  // a damaged store is refused before anything is read, written or pushed
     auto s = store::Store::open(ctx.store_path(), opt);
     if (!s) {
-        fail(ctx, s.error());
+        fail(ctx, s.error());  // a store that cannot be opened is a failure (1), whatever the kind
         return nullptr;
     }
+    if (ctx.person) (*s)->set_author(store::author_of(*ctx.person));
     return std::move(*s);
 }
 

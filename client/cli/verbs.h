@@ -19,8 +19,24 @@ struct Verb {
     const char* usage;
 };
 
-// Opens the store of ctx.data_dir; prints the error and returns null on failure.
+// Signs in (client/cli/signin.cpp) and opens the store of ctx.data_dir with the person as the
+// author; prints one line and returns null on failure, with the exit status in ctx.open_failure.
 std::unique_ptr<store::Store> open_store(Context& ctx, bool create = false);
+// ---- signin.cpp ----
+// Signs ctx.user in once a process: 0, or the exit status after printing why not.
+int sign_in(Context& ctx);
+// sign_in, then 2 unless the person is an administrator.
+int require_admin(Context& ctx);
+// The next line of standard input as a secret (`what` names it in the error).
+Result<std::string> read_secret_line(Context& ctx, const std::string& what);
+// init, enrol, recover: the store's first administrator from --admin NAME --pin-stdin, else from
+// LIAISON_USER/LIAISON_PIN, with a new data key (prints the recovery key); signs in when a
+// keyring exists already. 0, or the exit status.
+int set_up_keyring(Context& ctx, const Args& a);
+// A store made before sign-in existed: the file is there, the keyring is not.
+bool store_without_keyring(const Context& ctx);
+// After set_up_keyring on such a store: encrypts it in place with the new key.
+int encrypt_old_store(Context& ctx);
 // Prints "liaison: <message>" on stderr and returns the exit code that fits the error.
 int fail(Context& ctx, const Error& e);
 int usage_error(Context& ctx, const std::string& message);
@@ -45,5 +61,7 @@ int verb_backup(Context&, const std::vector<std::string>&);
 int verb_demo(Context&, const std::vector<std::string>&);
 int verb_restore(Context&, const std::vector<std::string>&);
 int verb_retention(Context&, const std::vector<std::string>&);  // verbs_store.cpp
+int verb_user(Context&, const std::vector<std::string>&);       // verbs_user.cpp: user, unlock
+int verb_unlock(Context&, const std::vector<std::string>&);
 
 }  // namespace liaison::cli

@@ -9,12 +9,18 @@ namespace liaison::cli {
 
 using nlohmann::json;
 
+// liaison init --station NAME [--device-name NAME] [--admin NAME --pin-stdin]; on a store made
+// before sign-in existed, init --admin NAME --pin-stdin sets up its administrator and encrypts it.
 int verb_init(Context& ctx, const std::vector<std::string>& words) {
-    auto a = parse_args(words, {"station", "device-name"});
+    auto a = parse_args(words, {"station", "device-name", "admin"}, {"pin-stdin"});
     if (!a) return usage_error(ctx, a.error().message);
-    if (!a->has("station") || a->get("station").empty()) return usage_error(ctx, "init needs --station NAME");
+    const bool upgrade = store_without_keyring(ctx);
+    if (!upgrade && (!a->has("station") || a->get("station").empty()))
+        return usage_error(ctx, "init needs --station NAME");
+    if (int rc = set_up_keyring(ctx, *a)) return rc;
+    if (upgrade) return encrypt_old_store(ctx);
     auto s = open_store(ctx, true);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (auto st = s->init(a->get("station"), a->get("device-name", "tablet")); !st) return fail(ctx, st.error());
     auto d = s->device();
     if (!d) return fail(ctx, d.error());
@@ -37,7 +43,7 @@ int verb_deputy(Context& ctx, const std::vector<std::string>& words) {
         if (!a) return usage_error(ctx, a.error().message);
         if (a->get("name").empty()) return usage_error(ctx, "deputy add needs --name NAME");
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         store::Deputy d;
         d.name = a->get("name");
         d.level = a->get("level");
@@ -52,7 +58,7 @@ int verb_deputy(Context& ctx, const std::vector<std::string>& words) {
         auto a = parse_args(rest, {}, {"json", "active"});
         if (!a) return usage_error(ctx, a.error().message);
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         auto ds = s->deputies(a->flag("active"));
         if (!ds) return fail(ctx, ds.error());
         if (a->flag("json")) {
@@ -76,7 +82,7 @@ int verb_conflicts(Context& ctx, const std::vector<std::string>& words) {
         if (!a->has("keep") && !a->has("value"))
             return usage_error(ctx, "conflicts resolve needs --keep mine|theirs or --value TEXT");
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         auto st = a->has("value") ? s->resolve_conflict_with(a->positional[0], a->get("value"))
                                   : s->resolve_conflict(a->positional[0], a->get("keep"));
         if (!st) return fail(ctx, st.error());
@@ -87,7 +93,7 @@ int verb_conflicts(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (!a->positional.empty()) return usage_error(ctx, "unknown conflicts verb '" + a->positional[0] + "'");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto cs = s->conflicts();
     if (!cs) return fail(ctx, cs.error());
     if (a->flag("json")) {
@@ -121,7 +127,7 @@ int verb_changes(Context& ctx, const std::vector<std::string>& words) {
         limit = *n;
     }
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto count = s->pending_changes();
     if (!count) return fail(ctx, count.error());
     auto p = s->replica().pending(static_cast<size_t>(limit));

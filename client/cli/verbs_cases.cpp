@@ -45,7 +45,7 @@ int case_add(Context& ctx, const std::vector<std::string>& words) {
     if (!a->positional.empty()) return usage_error(ctx, "unexpected word '" + a->positional[0] + "'");
     if (a->get("title").empty()) return usage_error(ctx, "case add needs --title T");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     cases::NewCase n;
     n.visit_id = a->get("visit");
     n.title = a->get("title");
@@ -84,7 +84,7 @@ int case_step(Context& ctx, const std::string& verb, const std::vector<std::stri
     for (const char* r : required.at(verb))
         if (a->get(r).empty()) return usage_error(ctx, "case " + verb + " needs --" + r);
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     Status st;
     if (verb == "assign")
         st = cases::assign(*s, id, a->get("department"), a->get("deadline"), a->get("note"), a->get("at"));
@@ -108,7 +108,7 @@ int case_list(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (!a->positional.empty()) return usage_error(ctx, "unexpected word '" + a->positional[0] + "'");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     cases::CaseQuery q;
     q.status = a->get("status");
     q.category = a->get("category");
@@ -140,7 +140,7 @@ int case_show(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "case show ID [--json]");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto c = cases::get(*s, a->positional[0]);
     if (!c) return fail(ctx, c.error());
     std::string dept_name;
@@ -235,7 +235,7 @@ int verb_department(Context& ctx, const std::vector<std::string>& words) {
         if (!a) return usage_error(ctx, a.error().message);
         if (a->get("name").empty()) return usage_error(ctx, "department add needs --name NAME");
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         if (auto existing = cases::find_department(*s, a->get("name")))
             return usage_error(ctx, "department '" + a->get("name") + "' already exists: " + existing->id);
         // Once enrolled, departments are the centre's reference data: a tablet's own would never
@@ -254,7 +254,7 @@ int verb_department(Context& ctx, const std::vector<std::string>& words) {
         auto a = parse_args(rest, {}, {"json"});
         if (!a) return usage_error(ctx, a.error().message);
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         auto ds = s->departments();
         if (!ds) return fail(ctx, ds.error());
         if (a->flag("json")) {

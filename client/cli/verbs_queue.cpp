@@ -75,7 +75,7 @@ int queue_add(Context& ctx, const std::vector<std::string>& words) {
         n.people = std::stoll(p);
     }
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (a->has("deputy")) {
         const std::string d = a->get("deputy");
         if (s->deputy(d)) {
@@ -98,7 +98,7 @@ int queue_list(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (!a->positional.empty()) return usage_error(ctx, "unexpected word '" + a->positional[0] + "'");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     const std::string date = a->get("date", today(*s));
     auto ts = queue::tickets(*s, date);
     if (!ts) return refuse(ctx, ts.error());
@@ -125,7 +125,7 @@ int queue_call(Context& ctx, const std::vector<std::string>& words) {
     if (a->flag("next") == (a->positional.size() == 1) || a->positional.size() > 1)
         return usage_error(ctx, "queue call ID|NUMBER or queue call --next");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     const std::string date = a->get("date", today(*s));
     Result<store::QueueTicket> t = Error{};
     if (a->flag("next")) {
@@ -146,7 +146,7 @@ int queue_serve(Context& ctx, const std::vector<std::string>& words) {
     if (a->positional.size() != 1 || a->get("visit").empty())
         return usage_error(ctx, "queue serve ID|NUMBER --visit VISIT_ID");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto found = find(*s, a->positional[0], a->get("date", today(*s)));
     if (!found) return refuse(ctx, found.error());
     auto t = queue::serve(*s, found->id, a->get("visit"));
@@ -160,7 +160,7 @@ int queue_leave(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "queue leave ID|NUMBER");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto found = find(*s, a->positional[0], a->get("date", today(*s)));
     if (!found) return refuse(ctx, found.error());
     auto t = queue::leave(*s, found->id);
@@ -174,7 +174,7 @@ int queue_series(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() > 1) return usage_error(ctx, "queue series [LETTER [--replace]]");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (a->positional.size() == 1) {
         if (auto st = queue::set_series(*s, a->positional[0], a->flag("replace")); !st) return refuse(ctx, st.error());
     }
@@ -216,7 +216,7 @@ int verb_kiosk_pin(Context& ctx, const std::vector<std::string>& words) {
     // Checked before the store opens: a bad PIN writes nothing.
     if (auto st = store::kiosk::valid_pin(words[1]); !st) return refuse(ctx, st.error());
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (!s->initialized())
         return usage_error(ctx, "this store has no station: run `liaison init --station NAME` first");
     if (auto st = store::kiosk::set_pin(*s, words[1]); !st) return refuse(ctx, st.error());

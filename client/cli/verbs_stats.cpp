@@ -42,7 +42,7 @@ int verb_stats(Context& ctx, const std::vector<std::string>& words) {
     auto by = stats::parse_by(a->get("by"));
     if (!by) return fail(ctx, by.error());
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     // The station's own figures: the store may also hold records pulled for other stations.
     stats::Range r{a->get("from"), a->get("to"), s->station_id()};
     auto f = stats::figures(s->db(), r, *by);
@@ -87,7 +87,7 @@ int verb_export(Context& ctx, const std::vector<std::string>& words) {
     auto what = stats::parse_export(a->get("what"));
     if (!what) return fail(ctx, what.error());
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     stats::Range r{a->get("from"), a->get("to"), s->station_id()};
     auto t = stats::export_table(s->db(), *what, r, !a->flag("no-visitor"));
     if (!t) return fail(ctx, t.error());
@@ -111,7 +111,7 @@ int verb_report(Context& ctx, const std::vector<std::string>& words) {
     if (!a->positional.empty()) return usage_error(ctx, "unexpected word '" + a->positional[0] + "'");
     if (!a->has("month")) return usage_error(ctx, "report monthly needs --month YYYY-MM");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto rep = stats::monthly_report(s->db(), s->station_id(), a->get("month"));
     if (!rep) return fail(ctx, rep.error());
     std::string text;
@@ -160,7 +160,7 @@ int verb_duty(Context& ctx, const std::vector<std::string>& words) {
         for (const char* r : {"date", "start", "end", "deputy"})
             if (a->get(r).empty()) return usage_error(ctx, std::string("duty add needs --") + r);
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         store::DutySlot d;
         d.date = a->get("date");
         d.start = a->get("start");
@@ -178,7 +178,7 @@ int verb_duty(Context& ctx, const std::vector<std::string>& words) {
         auto a = parse_args(rest, {"date", "from", "to"}, {"json"});
         if (!a) return usage_error(ctx, a.error().message);
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         const std::string from = a->get("date", a->get("from")), to = a->get("date", a->get("to"));
         auto slots = duty::slots(*s, from, to);
         if (!slots) return fail(ctx, slots.error());
@@ -214,7 +214,7 @@ int verb_duty(Context& ctx, const std::vector<std::string>& words) {
         if (!a) return usage_error(ctx, a.error().message);
         if (a->positional.size() != 1) return usage_error(ctx, "duty remove ID");
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         if (auto st = duty::remove_slot(*s, a->positional[0]); !st) return fail(ctx, st.error());
         ctx.out << "removed " << a->positional[0] << "\n";
         return 0;
@@ -235,7 +235,7 @@ int verb_activity(Context& ctx, const std::vector<std::string>& words) {
         for (const char* r : {"deputy", "type", "date"})
             if (a->get(r).empty()) return usage_error(ctx, std::string("activity add needs --") + r);
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         auto ids = duty::deputy_ids_from_names(*s, a->get("deputy"));
         if (!ids) return fail(ctx, ids.error());
         if (ids->size() != 1) return usage_error(ctx, "activity add takes one deputy");
@@ -249,7 +249,7 @@ int verb_activity(Context& ctx, const std::vector<std::string>& words) {
         auto a = parse_args(rest, {"deputy", "from", "to"}, {"json"});
         if (!a) return usage_error(ctx, a.error().message);
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         std::string deputy_id;
         if (a->has("deputy")) {
             auto ids = duty::deputy_ids_from_names(*s, a->get("deputy"));
@@ -284,7 +284,7 @@ int verb_activity(Context& ctx, const std::vector<std::string>& words) {
         if (!a) return usage_error(ctx, a.error().message);
         if (a->positional.size() != 1) return usage_error(ctx, "activity remove ID");
         auto s = open_store(ctx);
-        if (!s) return 1;
+        if (!s) return ctx.open_failure;
         if (auto st = duty::remove_activity(*s, a->positional[0]); !st) return fail(ctx, st.error());
         ctx.out << "removed " << a->positional[0] << "\n";
         return 0;
@@ -297,7 +297,7 @@ int verb_deputy_record(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "deputy record NAME [--from D] [--to D] [--json]");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto ids = duty::deputy_ids_from_names(*s, a->positional[0]);
     if (!ids) return fail(ctx, ids.error());
     if (ids->size() != 1) return usage_error(ctx, "deputy record takes one deputy");

@@ -14,15 +14,18 @@ using nlohmann::json;
 
 // liaison enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]
 int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
-    auto a = parse_args(words, {"server", "code", "ca-file", "device-name"});
+    auto a = parse_args(words, {"server", "code", "ca-file", "device-name", "admin"}, {"pin-stdin"});
     if (!a) return usage_error(ctx, a.error().message);
     if (a->get("server").empty() || a->get("code").empty())
-        return usage_error(ctx, "enrol --server URL --code CODE [--ca-file PEM]");
+        return usage_error(ctx, "enrol --server URL --code CODE [--ca-file PEM] [--admin NAME --pin-stdin]");
     const std::string url = a->get("server");
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
         return usage_error(ctx, "--server must start with https:// (or http:// on a private network)");
+    if (store_without_keyring(ctx))
+        return usage_error(ctx, "set up this store's administrator first: liaison init --admin NAME --pin-stdin");
+    if (int rc = set_up_keyring(ctx, *a)) return rc;
     auto s = open_store(ctx, true);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (a->has("device-name") && !s->initialized())
         if (auto st = s->set_setting("device_name", a->get("device-name")); !st) return fail(ctx, st.error());
     sync::CurlOptions co;
@@ -105,7 +108,7 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
         return 0;
     }
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto dev = s->device();
     if (!dev) return fail(ctx, dev.error());
     auto token = s->token();

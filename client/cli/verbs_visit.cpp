@@ -87,7 +87,7 @@ int visit_add(Context& ctx, const std::vector<std::string>& words) {
         v.people = *n;
     }
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     v.category = a->get("category");
     v.subject = a->get("subject");
     v.content = a->get("content");
@@ -112,7 +112,7 @@ int visit_list(Context& ctx, const std::vector<std::string>& words) {
     auto a = parse_args(words, {"search", "from", "to", "category", "deputy", "route", "limit", "offset"}, {"json"});
     if (!a) return usage_error(ctx, a.error().message);
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     store::VisitQuery q;
     q.text = a->get("search");
     q.from = a->get("from");
@@ -158,7 +158,7 @@ int visit_show(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "visit show ID [--json]");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     auto v = s->visit(a->positional[0]);
     if (!v) return fail(ctx, v.error());
     json j = visit_json(*s, *v);
@@ -217,7 +217,7 @@ int visit_edit(Context& ctx, const std::vector<std::string>& words) {
         p.people = *n;
     }
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (a->has("deputy")) {
         auto ids = deputy_ids(*s, a->get("deputy"));
         if (!ids) return fail(ctx, ids.error());
@@ -233,7 +233,7 @@ int visit_delete(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "visit delete ID");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     if (auto st = s->delete_visit(a->positional[0]); !st) return fail(ctx, st.error());
     ctx.out << "deleted " << a->positional[0] << "\n";
     return 0;
@@ -302,7 +302,7 @@ int visit_import(Context& ctx, const std::vector<std::string>& words) {
         if (std::find(cols.begin(), cols.end(), req) == cols.end())
             return usage_error(ctx, std::string("line 1: the column '") + req + "' is required");
     auto s = open_store(ctx);
-    if (!s) return 1;
+    if (!s) return ctx.open_failure;
     std::map<std::string, std::vector<std::string>> deputy_cache;
     std::vector<store::Visit> visits;
     visits.reserve(recs->size());

@@ -37,11 +37,20 @@ std::string read_all(const std::filesystem::path& p) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Scrambles the header of the store's last page (as a failing flash card might).
+// Scrambles the header of the visits table's root page (as a failing flash card might), so the
+// store is damaged while its outbox stays readable for recover's report.
 void damage(const std::filesystem::path& store) {
+    int64_t root = 0, page = 0;
+    {
+        db::Db::Options ro;
+        ro.read_only = true;
+        auto d = db::Db::open(store.string(), ro);
+        REQUIRE(d.ok());
+        root = scalar(**d, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = 'visits'");
+        page = scalar(**d, "PRAGMA page_size");
+    }
     std::string bytes = read_all(store);
-    const size_t page = (static_cast<unsigned char>(bytes[16]) << 8) | static_cast<unsigned char>(bytes[17]);
-    const size_t at = bytes.size() - page;
+    const size_t at = static_cast<size_t>((root - 1) * page);
     for (size_t i = 0; i < 8; ++i) bytes[at + i] = static_cast<char>(bytes[at + i] ^ 0xA5);
     std::ofstream(store, std::ios::binary | std::ios::trunc) << bytes;
 }
@@ -153,6 +162,7 @@ TEST_CASE(
 
     auto r = t1.run({"recover"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
+    INFO(r.out);
     CHECK(r.out.find("recovered") != std::string::npos);
     CHECK(r.out.find("never sent") != std::string::npos);
     CHECK(r.out.find("visits.subject") != std::string::npos);

@@ -1,6 +1,8 @@
 // Runs `liaison --data DIR VERB ...` in process and captures what it prints.
 #pragma once
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -12,6 +14,24 @@
 #include "client/cli/cli.h"
 
 namespace testing_support {
+
+// Every store a test sets up has this first administrator, who signs in for every verb unless a
+// test says otherwise (docs/security.md). Cheap Argon2id parameters: the slots are marked weak.
+inline const char* const kAdmin = "王芳";
+inline const char* const kPin = "582913";
+struct FastKdfForTests {
+    FastKdfForTests() { ::setenv("LIAISON_TEST_FAST_KDF", "1", 1); }
+};
+inline const FastKdfForTests fast_kdf_for_tests;
+
+// Who runs a verb: a name and PIN, as LIAISON_USER / LIAISON_PIN would give them (no PIN: nullopt).
+struct SignedIn {
+    std::string user = kAdmin;
+    std::optional<std::string> pin = std::string(kPin);
+};
+inline SignedIn signed_in_as(std::string user, std::optional<std::string> pin) {
+    return {std::move(user), std::move(pin)};
+}
 
 struct CliRun {
     int code = 0;
@@ -32,9 +52,13 @@ struct CliDir {
               ("liaison-cli-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     }
     ~CliDir() { std::filesystem::remove_all(dir); }
-    CliRun run(std::vector<std::string> words) const {
+    CliRun run(std::vector<std::string> words, const SignedIn& who = {}, const std::string& stdin_text = "") const {
         std::ostringstream out, err;
+        std::istringstream in(stdin_text);
         liaison::cli::Context ctx{dir.string(), out, err};
+        ctx.in = &in;
+        ctx.user = who.user;
+        ctx.pin = who.pin;
         CliRun r;
         r.code = liaison::cli::run(ctx, words);
         r.out = out.str();

@@ -81,6 +81,7 @@ TEST_CASE("a bit-flipped store is refused by every verb with one line that says 
     CliDir bad;
     const std::string damaged = flipped(read_all(good.dir / "liaison.db"));
     write_all(bad.dir / "liaison.db", damaged);
+    write_all(bad.dir / "keyring.json", read_all(good.dir / "keyring.json"));
     for (const auto& words : std::vector<std::vector<std::string>>{
              {"visit", "add", "--visitor", "甲", "--category", "教育", "--subject", "s"},
              {"sync"},
