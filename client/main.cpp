@@ -30,6 +30,46 @@ bool sign_in_words(liaison::cli::Context& ctx, const std::string& user, bool pin
     return true;
 }
 
+// An option of the app window: -1 when `w` is none, 0 when taken, 2 after saying what is wrong.
+template <class Next>
+int app_option(const std::string& w, Next&& next, liaison::app::AppOptions& app) {
+    auto bad = [](const char* why) {
+        std::cerr << "liaison: " << why << "\n";
+        return 2;
+    };
+    if (w == "--screenshot") {
+        app.screenshot = next("--screenshot");
+    } else if (w == "--view") {
+        app.view = next("--view");
+    } else if (w == "--size") {
+        const std::string s = next("--size");
+        if (std::sscanf(s.c_str(), "%dx%d", &app.width, &app.height) != 2 || app.width < 320 || app.height < 320)
+            return bad("--size must be WIDTHxHEIGHT, e.g. 1280x800");
+    } else if (w == "--lang") {
+        app.lang = next("--lang");
+        if (app.lang != "zh" && app.lang != "en") return bad("--lang must be zh or en");
+    } else if (w == "--script") {
+        app.script = next("--script");
+    } else if (w == "--expect-inside") {
+        app.expect_inside = next("--expect-inside");
+    } else if (w == "--text-size") {
+        app.text_px = static_cast<float>(std::atof(next("--text-size").c_str()));
+        if (app.text_px < 14 || app.text_px > 32) return bad("--text-size must be 14 to 32");
+    } else if (w == "--now") {
+        app.now_ms = liaison::platform::local_ms(next("--now"));
+        if (app.now_ms < 0) return bad("--now must be \"YYYY-MM-DD HH:MM\" (local time)");
+    } else if (w == "--printer") {
+        app.printer = next("--printer");
+    } else if (w == "--demo") {
+        app.demo = true;
+    } else if (w == "--kiosk" || w == "kiosk") {
+        app.kiosk = true;  // `liaison kiosk`: the app locked in kiosk mode
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,44 +102,8 @@ int main(int argc, char** argv) {
         } else if (w == "--help" || w == "-h") {
             liaison::cli::print_usage(std::cout);
             return 0;
-        } else if (w == "--screenshot") {
-            app.screenshot = next("--screenshot");
-        } else if (w == "--view") {
-            app.view = next("--view");
-        } else if (w == "--size") {
-            const std::string s = next("--size");
-            if (std::sscanf(s.c_str(), "%dx%d", &app.width, &app.height) != 2 || app.width < 320 || app.height < 320) {
-                std::cerr << "liaison: --size must be WIDTHxHEIGHT, e.g. 1280x800\n";
-                return 2;
-            }
-        } else if (w == "--lang") {
-            app.lang = next("--lang");
-            if (app.lang != "zh" && app.lang != "en") {
-                std::cerr << "liaison: --lang must be zh or en\n";
-                return 2;
-            }
-        } else if (w == "--script") {
-            app.script = next("--script");
-        } else if (w == "--expect-inside") {
-            app.expect_inside = next("--expect-inside");
-        } else if (w == "--text-size") {
-            app.text_px = static_cast<float>(std::atof(next("--text-size").c_str()));
-            if (app.text_px < 14 || app.text_px > 32) {
-                std::cerr << "liaison: --text-size must be 14 to 32\n";
-                return 2;
-            }
-        } else if (w == "--now") {
-            app.now_ms = liaison::platform::local_ms(next("--now"));
-            if (app.now_ms < 0) {
-                std::cerr << "liaison: --now must be \"YYYY-MM-DD HH:MM\" (local time)\n";
-                return 2;
-            }
-        } else if (w == "--printer") {
-            app.printer = next("--printer");
-        } else if (w == "--demo") {
-            app.demo = true;
-        } else if (w == "--kiosk" || w == "kiosk") {
-            app.kiosk = true;  // `liaison kiosk`: the app locked in kiosk mode
+        } else if (const int rc = app_option(w, next, app); rc >= 0) {
+            if (rc > 0) return rc;
         } else if (w.rfind("--", 0) == 0) {
             std::cerr << "liaison: unknown option " << w << "\n";
             return 2;

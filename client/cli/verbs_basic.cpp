@@ -35,7 +35,7 @@ static json deputy_json(const store::Deputy& d) {
 
 int verb_deputy(Context& ctx, const std::vector<std::string>& words) {
     if (words.empty()) return usage_error(ctx, "deputy add|list");
-    const std::string sub = words[0];
+    const std::string& sub = words[0];
     const std::vector<std::string> rest(words.begin() + 1, words.end());
     if (sub == "record") return verb_deputy_record(ctx, rest);  // verbs_stats.cpp
     if (sub == "add") {

@@ -216,7 +216,7 @@ int verb_case(Context& ctx, const std::vector<std::string>& words) {
         ctx.out << kCaseUsage;
         return words.empty() ? 2 : 0;
     }
-    const std::string sub = words[0];
+    const std::string& sub = words[0];
     const std::vector<std::string> rest(words.begin() + 1, words.end());
     if (sub == "add") return case_add(ctx, rest);
     if (sub == "list") return case_list(ctx, rest);
@@ -228,7 +228,7 @@ int verb_case(Context& ctx, const std::vector<std::string>& words) {
 
 int verb_department(Context& ctx, const std::vector<std::string>& words) {
     if (words.empty()) return usage_error(ctx, "department add --name NAME | department list [--json]");
-    const std::string sub = words[0];
+    const std::string& sub = words[0];
     const std::vector<std::string> rest(words.begin() + 1, words.end());
     if (sub == "add") {
         auto a = parse_args(rest, {"name"});

@@ -276,31 +276,44 @@ const std::map<std::string, std::string>& import_columns() {
     return m;
 }
 
+// The file's records, decoded (UTF-8 or GBK, docs/import.md), and its columns by their keys.
+struct ImportFile {
+    std::vector<CsvRecord> recs;
+    std::vector<std::string> cols;
+};
+
+Result<ImportFile> read_import_file(const std::string& path, const std::string& encoding_name) {
+    auto encoding = text::parse_encoding(encoding_name);
+    if (!encoding) return invalid("--encoding: " + encoding.error().message);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return invalid("cannot read " + path);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    // A file that looks mis-encoded is refused.
+    auto decoded = text::decode_text(buf.str(), *encoding);
+    if (!decoded) return invalid(path + ": " + decoded.error().message);
+    ImportFile f;
+    LIAISON_ASSIGN_OR_RETURN(f.recs, parse_csv(decoded->text));
+    if (f.recs.empty()) return invalid("the file is empty");
+    for (const auto& h : f.recs.front().fields) {
+        auto it = import_columns().find(h);
+        if (it == import_columns().end()) return invalid("line 1: unknown column '" + h + "'");
+        f.cols.push_back(it->second);
+    }
+    for (const char* req : {"visitor", "category", "subject"})
+        if (std::find(f.cols.begin(), f.cols.end(), req) == f.cols.end())
+            return invalid(std::string("line 1: the column '") + req + "' is required");
+    return f;
+}
+
 int visit_import(Context& ctx, const std::vector<std::string>& words) {
     auto a = parse_args(words, {"encoding"});
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "visit import [--encoding auto|utf-8|gb18030|gbk] FILE.csv");
-    auto encoding = text::parse_encoding(a->get("encoding", "auto"));
-    if (!encoding) return usage_error(ctx, "--encoding: " + encoding.error().message);
-    std::ifstream in(a->positional[0], std::ios::binary);
-    if (!in) return usage_error(ctx, "cannot read " + a->positional[0]);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    // UTF-8 or GBK (docs/import.md); a file that looks mis-encoded is refused.
-    auto decoded = text::decode_text(buf.str(), *encoding);
-    if (!decoded) return usage_error(ctx, a->positional[0] + ": " + decoded.error().message);
-    auto recs = parse_csv(decoded->text);
-    if (!recs) return fail(ctx, recs.error());
-    if (recs->empty()) return usage_error(ctx, "the file is empty");
-    std::vector<std::string> cols;
-    for (const auto& h : recs->front().fields) {
-        auto it = import_columns().find(h);
-        if (it == import_columns().end()) return usage_error(ctx, "line 1: unknown column '" + h + "'");
-        cols.push_back(it->second);
-    }
-    for (const char* req : {"visitor", "category", "subject"})
-        if (std::find(cols.begin(), cols.end(), req) == cols.end())
-            return usage_error(ctx, std::string("line 1: the column '") + req + "' is required");
+    auto file = read_import_file(a->positional[0], a->get("encoding", "auto"));
+    if (!file) return fail(ctx, file.error());
+    const auto* recs = &file->recs;  // the rows below read it as before
+    const auto& cols = file->cols;
     auto s = open_store(ctx);
     if (!s) return ctx.open_failure;
     std::map<std::string, std::vector<std::string>> deputy_cache;
