@@ -188,8 +188,9 @@ Result<std::string> create_table_sql(const std::string& name, const std::vector<
     return s + ")";
 }
 
-// A SQLite value as the PostgreSQL column of `kind` stores it (NULL stays NULL).
-Param value_for(const db::Stmt& q, int col, ColumnKind kind) {
+}  // namespace
+
+Param sqlite_param(const db::Stmt& q, int col, ColumnKind kind) {
     if (q.type(col) == SQLITE_NULL) return std::nullopt;
     switch (kind) {
         case ColumnKind::Json:
@@ -202,6 +203,8 @@ Param value_for(const db::Stmt& q, int col, ColumnKind kind) {
         default: return q.text(col);
     }
 }
+
+namespace {
 
 // The rows a migration step seeded a new table with (the ten categories of v1).
 Status copy_rows(db::Db& mem, Conn& c, const std::string& table, const std::vector<Column>& cols) {
@@ -217,7 +220,7 @@ Status copy_rows(db::Db& mem, Conn& c, const std::string& table, const std::vect
         std::vector<Param> params;
         for (size_t i = 0; i < cols.size(); ++i) {
             LIAISON_ASSIGN_OR_RETURN(auto kind, kind_of(cols[i]));
-            params.push_back(value_for(q, static_cast<int>(i), kind));
+            params.push_back(sqlite_param(q, static_cast<int>(i), kind));
         }
         return c.run(sql, params);
     });

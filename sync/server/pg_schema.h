@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "sync/replica/sqlite.h"
 #include "sync/server/pg.h"
 
 namespace liaison::server::pg {
@@ -21,8 +22,10 @@ using Catalog = std::map<std::string, std::map<std::string, ColumnKind>>;  // ta
 // newer Liaison.
 Result<Catalog> migrate(Conn& c);
 
-// The change log's scope index and friends are the server's; this is the domain schema's
-// version a PostgreSQL database has reached (0 when new).
+// The domain schema's version a PostgreSQL database has reached (0 when new).
 Result<int> domain_version(Conn& c);
+
+// A SQLite column value as a PostgreSQL column of `kind` stores it (NULL stays NULL).
+Param sqlite_param(const db::Stmt& q, int col, ColumnKind kind);
 
 }  // namespace liaison::server::pg

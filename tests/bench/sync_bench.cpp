@@ -10,6 +10,10 @@
 //                                  latency counts from the scheduled start, so a late answer
 //                                  also delays the syncs queued behind it (open loop).
 // Server options after "--" go to liaison-central (e.g. -- --synchronous normal --threads 8).
+// Environment for load: BENCH_PG=1 runs it on PostgreSQL (a throwaway cluster made by
+// scripts/pg-cluster.sh, fsync on, in /tmp/liaison-bench-pg) instead of a SQLite file;
+// BENCH_PROCESSES=N starts N liaison-central processes on the one database, the client
+// connections spread over them. Server CPU then counts every process and PostgreSQL's.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -66,6 +70,57 @@ std::string run_central(const std::string& db, std::vector<std::string> args) {
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
 }
+
+// CPU seconds of a process and of its children, living (PostgreSQL's backends are the
+// postmaster's children) and reaped (cutime, cstime).
+double tree_cpu_seconds(pid_t root) {
+    double total = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = e.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        FILE* f = std::fopen((e.path() / "stat").c_str(), "r");
+        if (!f) continue;
+        char buf[2048];
+        const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+        std::fclose(f);
+        buf[n] = 0;
+        const char* p = std::strrchr(buf, ')');
+        if (!p) continue;
+        int ppid = 0;
+        unsigned long ut = 0, st = 0;
+        long cut = 0, cst = 0;
+        std::sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ppid, &ut, &st, &cut, &cst);
+        const pid_t pid = std::stoi(name);
+        if (pid == root) total += static_cast<double>(ut + st) + static_cast<double>(cut + cst);
+        if (ppid == root) total += static_cast<double>(ut + st);
+    }
+    return total / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// BENCH_PG=1: a throwaway PostgreSQL cluster for the run, stopped at the end.
+struct PgCluster {
+    std::string dir = "/tmp/liaison-bench-pg", url;
+    pid_t postmaster = -1;
+    PgCluster() {
+        const std::string script = std::string(LIAISON_SOURCE_DIR) + "/scripts/pg-cluster.sh";
+        if (std::system(("PG_CLUSTER_FSYNC=on " + script + " start " + dir + " >/dev/null").c_str()) != 0 ||
+            std::system(("psql -q 'postgresql://liaison@/postgres?host=" + dir + "/sock' -c 'CREATE DATABASE bench'")
+                            .c_str()) != 0) {
+            std::cerr << "the PostgreSQL cluster did not start\n";
+            std::exit(1);
+        }
+        url = "postgresql://liaison@/bench?host=" + dir + "/sock";
+        FILE* f = std::fopen((dir + "/data/postmaster.pid").c_str(), "r");
+        if (f) {
+            if (std::fscanf(f, "%d", &postmaster) != 1) postmaster = -1;
+            std::fclose(f);
+        }
+    }
+    ~PgCluster() {
+        const std::string script = std::string(LIAISON_SOURCE_DIR) + "/scripts/pg-cluster.sh";
+        if (std::system((script + " stop " + dir).c_str()) != 0) std::cerr << "the cluster did not stop\n";
+    }
+};
 
 struct Server {
     pid_t pid = -1;
@@ -179,13 +234,25 @@ struct Device {
 int load(int devices, double seconds, int threads, double rate, const std::vector<std::string>& server_args) {
     auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-load-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    const std::string db = (dir / "central.db").string();
+    const char* env_pg = std::getenv("BENCH_PG");
+    const char* env_procs = std::getenv("BENCH_PROCESSES");
+    std::unique_ptr<PgCluster> pg;
+    if (env_pg && std::string(env_pg) == "1") pg = std::make_unique<PgCluster>();
+    const int processes = std::max(1, env_procs ? std::atoi(env_procs) : 1);
+    const std::string db = pg ? pg->url : (dir / "central.db").string();
     const int stations = std::max(1, devices / 10);
     std::vector<std::string> station_ids;
     for (int i = 0; i < stations; ++i)
         station_ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
     const std::string admin = run_central(db, {"admin-token"});
-    Server server(db, server_args);
+    std::vector<std::unique_ptr<Server>> servers;
+    for (int i = 0; i < processes; ++i) servers.push_back(std::make_unique<Server>(db, server_args));
+    auto server_cpu_now = [&] {
+        double total = pg ? tree_cpu_seconds(pg->postmaster) : 0;
+        for (const auto& sv : servers) total += cpu_seconds(sv->pid);
+        return total;
+    };
+    const Server& server = *servers[0];
     sync::CurlTransport t(curl_to(server.url));
     std::vector<Device> devs(static_cast<size_t>(devices));
     for (int i = 0; i < devices; ++i) {
@@ -197,12 +264,18 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
         req.target = "/v1/admin/stations/" + d.station + "/enrol-codes";
         req.headers = {{"Authorization", "Bearer " + admin}};
         auto code = t.send(req);
-        if (!code || code->status != 201) return 1;
+        if (!code || code->status != 201) {
+            std::cerr << "enrol-code: " << (code ? code->body : code.error().message) << "\n";
+            return 1;
+        }
         req.target = "/v1/enrol";
         req.headers = {{sync::kProtocolHeader, "1"}};
         req.body = json({{"code", json::parse(code->body)["code"]}, {"device_id", d.id}}).dump();
         auto e = t.send(req);
-        if (!e || e->status != 200) return 1;
+        if (!e || e->status != 200) {
+            std::cerr << "enrol: " << (e ? e->body : e.error().message) << "\n";
+            return 1;
+        }
         d.token = json::parse(e->body)["token"];
         d.row = platform::new_id();
     }
@@ -212,7 +285,7 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
     std::vector<std::vector<double>> lat(static_cast<size_t>(threads));
     for (int w = 0; w < threads; ++w) {
         pool.emplace_back([&, w] {
-            sync::CurlTransport tr(curl_to(server.url));
+            sync::CurlTransport tr(curl_to(servers[static_cast<size_t>(w) % servers.size()]->url));
             size_t k = static_cast<size_t>(w);
             // Open loop: this connection's syncs start every `period`, staggered across connections.
             const auto period = std::chrono::duration_cast<Clock::duration>(
@@ -261,10 +334,10 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
         });
     }
     const auto t0 = Clock::now();
-    const double server_cpu0 = cpu_seconds(server.pid), client_cpu0 = cpu_seconds(::getpid());
+    const double server_cpu0 = server_cpu_now(), client_cpu0 = cpu_seconds(::getpid());
     const long syncs0 = syncs.load();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    const double server_cpu = cpu_seconds(server.pid) - server_cpu0, client_cpu = cpu_seconds(::getpid()) - client_cpu0;
+    const double server_cpu = server_cpu_now() - server_cpu0, client_cpu = cpu_seconds(::getpid()) - client_cpu0;
     const long measured = syncs.load() - syncs0;
     stop = true;
     for (auto& th : pool) th.join();
@@ -273,6 +346,8 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
     for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
     std::sort(all.begin(), all.end());
     auto pct = [&](double p) { return all.empty() ? 0.0 : all[static_cast<size_t>(p * (all.size() - 1))]; };
+    std::printf("load on %s, %d liaison-central process%s\n", pg ? "PostgreSQL (fsync on)" : "SQLite", processes,
+                processes > 1 ? "es" : "");
     std::printf("load: %d devices in %d stations, %d client connections, %.1f s, %s\n", devices, stations, threads, el,
                 rate > 0 ? ("open loop at " + std::to_string(static_cast<int>(rate)) + " syncs/s").c_str()
                          : "closed loop (back to back)");
@@ -280,8 +355,9 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
                 syncs.load(), syncs / el, failures.load(), pulled.load());
     std::printf("  latency per sync: p50 %.2f ms, p99 %.2f ms\n", pct(0.5), pct(0.99));
     const double per = server_cpu / std::max(1L, measured);
-    std::printf("  server CPU %.3f ms per sync (%.2f cores busy), load generator %.3f ms per sync\n", per * 1000,
-                server_cpu / el, client_cpu / std::max(1L, measured) * 1000);
+    std::printf("  server CPU%s %.3f ms per sync (%.2f cores busy), load generator %.3f ms per sync\n",
+                pg ? " (processes + PostgreSQL)" : "", per * 1000, server_cpu / el,
+                client_cpu / std::max(1L, measured) * 1000);
     std::printf("  server capacity on 2 dedicated cores: %.0f syncs/s (target > 2,000)\n", 2.0 / per);
     std::filesystem::remove_all(dir);
     return 0;

@@ -72,7 +72,9 @@ inline std::string first_line(int out) {
         if (n <= 0) break;
         line.append(buf, static_cast<size_t>(n));
     }
-    return line;
+    // The server prints its second line right after the first: one read may hold both.
+    const auto end = line.find('\n');
+    return end == std::string::npos ? line : line.substr(0, end + 1);
 }
 
 // Starts a server on 127.0.0.1 and a free port; returns its first line ("listening on
