@@ -63,7 +63,7 @@ double cpu_seconds(pid_t pid) {
 }
 
 // An admin command's last line (an id, an enrolment code).
-std::string run_central(const std::string& db, std::vector<std::string> args) {
+std::string run_central(const std::string& db, const std::vector<std::string>& args) {
     int code = 0;
     std::string out = central_process::run(db, args, &code);
     if (code != 0) std::exit(1);
@@ -231,6 +231,70 @@ struct Device {
     std::string row;
 };
 
+// A small sync: three field changes of one visit, then the pull of what is new. The changes
+// pulled, or -1 when either request failed.
+long small_sync(sync::CurlTransport& tr, Device& d) {
+    std::vector<sync::FieldChange> cs;
+    cs.reserve(3);
+    for (const char* col : {"subject", "content", "people"}) {
+        sync::FieldChange c;
+        c.hlc = sync::Hlc{platform::wall_ms(), d.counter++, d.id};
+        c.table = "visits";
+        c.row = d.row;
+        c.column = col;
+        c.value = std::string(col) == "people" ? "2" : "\"路灯 " + std::to_string(d.counter) + "\"";
+        c.scope = d.station;
+        cs.push_back(std::move(c));
+    }
+    sync::HttpRequest push;
+    push.method = "POST";
+    push.target = "/v1/push";
+    push.headers = {
+        {sync::kProtocolHeader, "1"}, {"Authorization", "Bearer " + d.token}, {"Content-Type", "application/json"}};
+    push.body = sync::encode_changes(cs);
+    auto r1 = tr.send(push);
+    sync::HttpRequest pull;
+    pull.target = "/v1/pull?after=" + std::to_string(d.cursor) + "&limit=500";
+    pull.headers = {{sync::kProtocolHeader, "1"}, {"Authorization", "Bearer " + d.token}};
+    auto r2 = tr.send(pull);
+    if (!r1 || !r2 || r1->status != 200 || r2->status != 200) return -1;
+    auto j = json::parse(r2->body);
+    d.cursor = std::stoll(j["cursor"].get<std::string>());
+    return static_cast<long>(j["changes"].size());
+}
+
+// Enrols every device through the admin API and /v1/enrol; false (with a line on stderr) on
+// the first failure.
+bool enrol_all(const std::string& url, const std::string& admin, const std::vector<std::string>& station_ids,
+               std::vector<Device>& devs) {
+    sync::CurlTransport t(curl_to(url));
+    for (size_t i = 0; i < devs.size(); ++i) {
+        auto& d = devs[i];
+        d.id = "bench" + std::to_string(i);
+        d.station = station_ids[i % station_ids.size()];
+        sync::HttpRequest req;
+        req.method = "POST";
+        req.target = "/v1/admin/stations/" + d.station + "/enrol-codes";
+        req.headers = {{"Authorization", "Bearer " + admin}};
+        auto code = t.send(req);
+        if (!code || code->status != 201) {
+            std::cerr << "enrol-code: " << (code ? code->body : code.error().message) << "\n";
+            return false;
+        }
+        req.target = "/v1/enrol";
+        req.headers = {{sync::kProtocolHeader, "1"}};
+        req.body = json({{"code", json::parse(code->body)["code"]}, {"device_id", d.id}}).dump();
+        auto e = t.send(req);
+        if (!e || e->status != 200) {
+            std::cerr << "enrol: " << (e ? e->body : e.error().message) << "\n";
+            return false;
+        }
+        d.token = json::parse(e->body)["token"];
+        d.row = platform::new_id();
+    }
+    return true;
+}
+
 int load(int devices, double seconds, int threads, double rate, const std::vector<std::string>& server_args) {
     auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-load-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
@@ -242,46 +306,24 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
     const std::string db = pg ? pg->url : (dir / "central.db").string();
     const int stations = std::max(1, devices / 10);
     std::vector<std::string> station_ids;
+    station_ids.reserve(static_cast<size_t>(stations));
     for (int i = 0; i < stations; ++i)
         station_ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
     const std::string admin = run_central(db, {"admin-token"});
     std::vector<std::unique_ptr<Server>> servers;
+    servers.reserve(static_cast<size_t>(processes));
     for (int i = 0; i < processes; ++i) servers.push_back(std::make_unique<Server>(db, server_args));
     auto server_cpu_now = [&] {
         double total = pg ? tree_cpu_seconds(pg->postmaster) : 0;
         for (const auto& sv : servers) total += cpu_seconds(sv->pid);
         return total;
     };
-    const Server& server = *servers[0];
-    sync::CurlTransport t(curl_to(server.url));
     std::vector<Device> devs(static_cast<size_t>(devices));
-    for (int i = 0; i < devices; ++i) {
-        auto& d = devs[static_cast<size_t>(i)];
-        d.id = "bench" + std::to_string(i);
-        d.station = station_ids[static_cast<size_t>(i % stations)];
-        sync::HttpRequest req;
-        req.method = "POST";
-        req.target = "/v1/admin/stations/" + d.station + "/enrol-codes";
-        req.headers = {{"Authorization", "Bearer " + admin}};
-        auto code = t.send(req);
-        if (!code || code->status != 201) {
-            std::cerr << "enrol-code: " << (code ? code->body : code.error().message) << "\n";
-            return 1;
-        }
-        req.target = "/v1/enrol";
-        req.headers = {{sync::kProtocolHeader, "1"}};
-        req.body = json({{"code", json::parse(code->body)["code"]}, {"device_id", d.id}}).dump();
-        auto e = t.send(req);
-        if (!e || e->status != 200) {
-            std::cerr << "enrol: " << (e ? e->body : e.error().message) << "\n";
-            return 1;
-        }
-        d.token = json::parse(e->body)["token"];
-        d.row = platform::new_id();
-    }
+    if (!enrol_all(servers[0]->url, admin, station_ids, devs)) return 1;
     std::atomic<bool> stop{false};
     std::atomic<long> syncs{0}, failures{0}, pulled{0};
     std::vector<std::thread> pool;
+    pool.reserve(static_cast<size_t>(threads));
     std::vector<std::vector<double>> lat(static_cast<size_t>(threads));
     for (int w = 0; w < threads; ++w) {
         pool.emplace_back([&, w] {
@@ -297,37 +339,12 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
                 if (rate > 0) std::this_thread::sleep_until(due);
                 const auto s0 = rate > 0 ? due : Clock::now();
                 due += period;
-                // A small sync: three field changes of one visit, then the pull of what is new.
-                std::vector<sync::FieldChange> cs;
-                for (const char* col : {"subject", "content", "people"}) {
-                    sync::FieldChange c;
-                    c.hlc = sync::Hlc{platform::wall_ms(), d.counter++, d.id};
-                    c.table = "visits";
-                    c.row = d.row;
-                    c.column = col;
-                    c.value = std::string(col) == "people" ? "2" : "\"路灯 " + std::to_string(d.counter) + "\"";
-                    c.scope = d.station;
-                    cs.push_back(std::move(c));
-                }
-                sync::HttpRequest push;
-                push.method = "POST";
-                push.target = "/v1/push";
-                push.headers = {{sync::kProtocolHeader, "1"},
-                                {"Authorization", "Bearer " + d.token},
-                                {"Content-Type", "application/json"}};
-                push.body = sync::encode_changes(cs);
-                auto r1 = tr.send(push);
-                sync::HttpRequest pull;
-                pull.target = "/v1/pull?after=" + std::to_string(d.cursor) + "&limit=500";
-                pull.headers = {{sync::kProtocolHeader, "1"}, {"Authorization", "Bearer " + d.token}};
-                auto r2 = tr.send(pull);
-                if (!r1 || !r2 || r1->status != 200 || r2->status != 200) {
+                const long got = small_sync(tr, d);
+                if (got < 0) {
                     ++failures;
                     continue;
                 }
-                auto j = json::parse(r2->body);
-                d.cursor = std::stoll(j["cursor"].get<std::string>());
-                pulled += static_cast<long>(j["changes"].size());
+                pulled += got;
                 ++syncs;
                 lat[static_cast<size_t>(w)].push_back(secs(s0, Clock::now()) * 1000);
             }
@@ -365,7 +382,7 @@ int load(int devices, double seconds, int threads, double rate, const std::vecto
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     std::vector<std::string> args, server_args;
     bool server_part = false;
     for (int i = 1; i < argc; ++i) {
@@ -385,4 +402,14 @@ int main(int argc, char** argv) {
     std::cerr
         << "usage: bench_sync updown [N] | load [DEVICES] [SECONDS] [CLIENT_THREADS] [RATE] [-- server options]\n";
     return 2;
+}
+
+// Nothing here is meant to throw (a bad number on the command line would): one line, status 2.
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "bench_sync: " << e.what() << "\n";
+        return 2;
+    }
 }
