@@ -295,20 +295,23 @@ bool enrol_all(const std::string& url, const std::string& admin, const std::vect
     return true;
 }
 
+std::vector<std::string> add_stations(const std::string& db, int n) {
+    std::vector<std::string> ids;
+    ids.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
+    return ids;
+}
+
 int load(int devices, double seconds, int threads, double rate, const std::vector<std::string>& server_args) {
     auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-load-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const char* env_pg = std::getenv("BENCH_PG");
     const char* env_procs = std::getenv("BENCH_PROCESSES");
-    std::unique_ptr<PgCluster> pg;
-    if (env_pg && std::string(env_pg) == "1") pg = std::make_unique<PgCluster>();
+    auto pg = env_pg && std::string(env_pg) == "1" ? std::make_unique<PgCluster>() : nullptr;
     const int processes = std::max(1, env_procs ? std::atoi(env_procs) : 1);
     const std::string db = pg ? pg->url : (dir / "central.db").string();
     const int stations = std::max(1, devices / 10);
-    std::vector<std::string> station_ids;
-    station_ids.reserve(static_cast<size_t>(stations));
-    for (int i = 0; i < stations; ++i)
-        station_ids.push_back(run_central(db, {"station", "add", "站" + std::to_string(i)}));
+    const auto station_ids = add_stations(db, stations);
     const std::string admin = run_central(db, {"admin-token"});
     std::vector<std::unique_ptr<Server>> servers;
     servers.reserve(static_cast<size_t>(processes));
