@@ -205,13 +205,33 @@ int file_size(CryptFile* f, int64_t* size) {
     return rc;
 }
 
+// The default VFS moves at most 128 KiB less a byte per call (SQLite's own I/O is a page or a
+// frame); a hole or a truncation that grows the file can make a span longer, so it goes in parts.
+constexpr int64_t kIoChunk = 65536;
+
+int real_read(CryptFile* f, unsigned char* out, int64_t n, int64_t off) {
+    for (int64_t done = 0; done < n; done += kIoChunk) {
+        const int part = static_cast<int>(std::min(kIoChunk, n - done));
+        if (int rc = f->real->pMethods->xRead(f->real, out + done, part, off + done); rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}
+
+int real_write(CryptFile* f, const unsigned char* in, int64_t n, int64_t off) {
+    for (int64_t done = 0; done < n; done += kIoChunk) {
+        const int part = static_cast<int>(std::min(kIoChunk, n - done));
+        if (int rc = f->real->pMethods->xWrite(f->real, in + done, part, off + done); rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}
+
 // The plaintext of [start, end) into c.buf, start a unit's start, end <= size and a unit's end
 // or size.
 int read_units(CryptFile* f, int64_t start, int64_t end, int64_t size) {
     Codec& c = *f->codec;
     const int64_t n = end - start;
     if (n <= 0) return SQLITE_OK;
-    const int rc = f->real->pMethods->xRead(f->real, c.buf.data(), static_cast<int>(n), start);
+    const int rc = real_read(f, c.buf.data(), n, start);
     if (rc != SQLITE_OK) return rc;
     return crypt_span(c, start, n, size, false) ? SQLITE_OK : SQLITE_IOERR_READ;
 }
@@ -241,7 +261,7 @@ int x_read(sqlite3_file* file, void* out, int amt, sqlite3_int64 off) {
         const int64_t start = c.unit_at(off).start;
         const int64_t stop = c.unit_end(off + amt);
         c.buf.resize(static_cast<size_t>(stop - start));
-        int rc = f->real->pMethods->xRead(f->real, c.buf.data(), static_cast<int>(stop - start), start);
+        int rc = real_read(f, c.buf.data(), stop - start, start);
         if (rc == SQLITE_OK) {
             if (!crypt_span(c, start, stop - start, stop, false)) return SQLITE_IOERR_READ;
             std::memcpy(dst, c.buf.data() + (off - start), static_cast<size_t>(amt));
@@ -289,7 +309,7 @@ int write_plain(CryptFile* f, const unsigned char* in, int64_t amt, int64_t off)
     else
         std::fill(c.buf.begin() + (off - start), c.buf.begin() + (end - start), 0);
     if (!crypt_span(c, start, stop - start, size1, true)) return SQLITE_IOERR_WRITE;
-    return f->real->pMethods->xWrite(f->real, c.buf.data(), static_cast<int>(stop - start), start);
+    return real_write(f, c.buf.data(), stop - start, start);
 }
 
 // Writes out a held-back frame header (see Codec::pending).
@@ -313,11 +333,14 @@ int write_wal(CryptFile* f, const unsigned char* in, int64_t amt, int64_t off) {
             c.frame.resize(static_cast<size_t>(u.len));
             std::memcpy(c.frame.data(), c.pending_header.data(), kWalFrameHeader);
             std::memcpy(c.frame.data() + kWalFrameHeader, in, static_cast<size_t>(amt));
-            // A whole frame: encrypted on its own, whatever the file's size (SQLite appends
-            // frames in order, so there is no hole before it).
+            // A whole frame is encrypted on its own, whatever follows it; only a hole before it
+            // (SQLite appends frames in order, so never in practice) needs the general path.
+            int64_t size = 0;
+            if (int rc = file_size(f, &size); rc != SQLITE_OK) return rc;
+            if (u.start > size) return write_plain(f, c.frame.data(), u.len, u.start);
             std::swap(c.buf, c.frame);
             if (!crypt_span(c, u.start, u.len, u.start + u.len, true)) return SQLITE_IOERR_WRITE;
-            return f->real->pMethods->xWrite(f->real, c.buf.data(), static_cast<int>(u.len), u.start);
+            return real_write(f, c.buf.data(), u.len, u.start);
         }
         if (int rc = settle(f); rc != SQLITE_OK) return rc;
     }
@@ -364,7 +387,7 @@ int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
         if (!reshape) return SQLITE_OK;
         Codec& c = *f->codec;
         if (!crypt_span(c, tail, size - tail, size, true)) return SQLITE_IOERR_TRUNCATE;
-        return f->real->pMethods->xWrite(f->real, c.buf.data(), static_cast<int>(size - tail), tail);
+        return real_write(f, c.buf.data(), size - tail, tail);
     } catch (const std::bad_alloc&) {
         return SQLITE_IOERR_NOMEM;
     }

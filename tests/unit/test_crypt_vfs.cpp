@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <cstring>
 #include <poll.h>
+#include <random>
 #include <atomic>
 #include <thread>
 #include <sys/wait.h>
@@ -464,4 +466,106 @@ TEST_CASE("a key file is 32 to 64 bytes that only its owner may read") {
     write(65, P::owner_read);
     CHECK_FALSE(db::read_key_file(path));
     CHECK(db::read_key_file(dir.file("missing")).error().kind == Error::Kind::NotFound);
+}
+
+namespace {
+
+// One file of the encrypting VFS opened directly, beside a plain copy of what it should hold.
+struct ModelFile {
+    sqlite3_vfs* vfs = sqlite3_vfs_find("liaison-crypt");
+    std::vector<char> mem;
+    sqlite3_file* f = nullptr;
+    std::string model;
+    explicit ModelFile(sqlite3_filename name, int kind_flag) {
+        REQUIRE(vfs);
+        mem.resize(static_cast<size_t>(vfs->szOsFile));
+        f = reinterpret_cast<sqlite3_file*>(mem.data());
+        int out = 0;
+        REQUIRE(vfs->xOpen(vfs, name, f, kind_flag | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &out) == SQLITE_OK);
+    }
+    ~ModelFile() {
+        if (f->pMethods) f->pMethods->xClose(f);
+    }
+    void write(const std::string& bytes, int64_t off) {
+        REQUIRE(f->pMethods->xWrite(f, bytes.data(), static_cast<int>(bytes.size()), off) == SQLITE_OK);
+        if (model.size() < static_cast<size_t>(off) + bytes.size())
+            model.resize(static_cast<size_t>(off) + bytes.size());
+        model.replace(static_cast<size_t>(off), bytes.size(), bytes);
+    }
+    void truncate(int64_t size) {
+        REQUIRE(f->pMethods->xTruncate(f, size) == SQLITE_OK);
+        model.resize(static_cast<size_t>(size));
+    }
+    void check_read(int64_t off, int amt) {
+        std::string got(static_cast<size_t>(amt), '\x7f');
+        const int rc = f->pMethods->xRead(f, got.data(), amt, off);
+        std::string want = static_cast<size_t>(off) < model.size() ? model.substr(static_cast<size_t>(off), amt) : "";
+        const bool short_read = want.size() < static_cast<size_t>(amt);
+        want.resize(static_cast<size_t>(amt), '\0');
+        CHECK(rc == (short_read ? SQLITE_IOERR_SHORT_READ : SQLITE_OK));
+        CHECK(got == want);
+    }
+    void check_size() {
+        sqlite3_int64 size = 0;
+        REQUIRE(f->pMethods->xFileSize(f, &size) == SQLITE_OK);
+        CHECK(size == static_cast<sqlite3_int64>(model.size()));
+    }
+};
+
+std::string random_bytes(std::mt19937& rng, size_t n) {
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    return s;
+}
+
+}  // namespace
+
+// Reads, writes and truncations at any offset and length read back what a plain file would hold:
+// blocks (a journal, a temporary file) and a WAL's frames, its held-back frame headers included.
+TEST_CASE("random reads, writes and truncations match a plain file") {
+    TempDir dir("model");
+    const auto key = new_key();
+    auto d = open_db(dir.file("s.db"), key);  // registers the VFS
+    std::ofstream(dir.file("m.db")).flush();  // the default VFS gives a journal its database's mode
+    db::KeyLease lease(key);
+    const std::string param = std::to_string(lease.id());
+    const char* params[] = {"liaison_key", param.c_str()};
+    sqlite3_filename names = sqlite3_create_filename(dir.file("m.db").c_str(), dir.file("m.db-journal").c_str(),
+                                                     dir.file("m.db-wal").c_str(), 1, params);
+    REQUIRE(names);
+    std::mt19937 rng(12);
+    for (const bool wal : {false, true}) {
+        CAPTURE(wal);
+        ModelFile m(wal ? sqlite3_filename_wal(names) : sqlite3_filename_journal(names),
+                    wal ? SQLITE_OPEN_WAL : SQLITE_OPEN_MAIN_JOURNAL);
+        if (wal) {
+            std::string header = random_bytes(rng, 32);
+            const unsigned char h[12] = {0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18, 0, 0, 0x10, 0};  // page 4096
+            std::memcpy(header.data(), h, sizeof h);
+            m.write(header, 0);
+        }
+        for (int op = 0; op < 3000; ++op) {
+            const int64_t size = static_cast<int64_t>(m.model.size());
+            const int64_t floor = wal ? 32 : 0;
+            const int r = static_cast<int>(rng() % 10);
+            if (wal && r < 3) {  // a frame as SQLite writes it: header, then page
+                const int64_t frame = static_cast<int64_t>(rng() % 40);
+                m.write(random_bytes(rng, 24), 32 + frame * 4120);
+                if (rng() % 4 != 0) m.write(random_bytes(rng, 4096), 32 + frame * 4120 + 24);
+            } else if (r < 6) {
+                const int64_t off = floor + static_cast<int64_t>(rng() % static_cast<uint64_t>(size - floor + 200));
+                m.write(random_bytes(rng, 1 + rng() % 9000), off);
+            } else if (r < 9) {
+                m.check_read(static_cast<int64_t>(rng() % static_cast<uint64_t>(size + 100)),
+                             1 + static_cast<int>(rng() % 9000));
+            } else if (rng() % 3 == 0) {
+                m.truncate(floor + static_cast<int64_t>(rng() % static_cast<uint64_t>(size - floor + 5000)));
+            } else {
+                m.check_size();
+            }
+        }
+        m.check_size();
+        for (int64_t off = 0; off < static_cast<int64_t>(m.model.size()); off += 4000) m.check_read(off, 4000);
+    }
+    sqlite3_free_filename(names);
 }
