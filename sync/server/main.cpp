@@ -11,6 +11,7 @@
 //   liaison-central --db FILE import stations|deputies|departments|categories FILE.csv
 //   liaison-central --db FILE admin-token                 (a new admin API token; the old one stops working)
 //   liaison-central --db FILE stats
+//   liaison-central migrate --from FILE --to postgresql://...   (a SQLite server moved to PostgreSQL)
 //   liaison-central --db FILE backup DEST                 (a consistent copy while the server runs)
 //   liaison-central --db FILE user add|list|disable|enable|reset-password ...   (the console's accounts)
 //   liaison-central --db FILE retention set --months N|off | retention show | retention run   (docs/retention.md)
@@ -59,6 +60,7 @@ const char* const kUsage =
     "       liaison-central --db FILE admin-token\n"
     "       liaison-central --db FILE stats\n"
     "       liaison-central --db FILE backup DEST\n"
+    "       liaison-central migrate --from FILE --to postgresql://...\n"
     "       liaison-central --db FILE user add NAME --role admin|office|department [--department NAME]\n"
     "                       [--stations ID,ID|*|district:NAME] [--display TEXT] --password-stdin\n"
     "       liaison-central --db FILE user list [--json] | user disable NAME | user enable NAME\n"
@@ -563,6 +565,17 @@ Result<std::unique_ptr<Storage>> open_storage(const Args& a, std::shared_ptr<con
     return storage;
 }
 
+// migrate --from central.db --to postgresql://... (docs/server.md, "Moving a county to PostgreSQL").
+int run_migrate(const std::vector<std::string>& w) {
+    const std::string from = word_opt(w, "from"), to = word_opt(w, "to");
+    if (w.size() != 5 || from.empty() || !is_pg_url(to)) return usage("migrate --from FILE --to postgresql://...");
+    auto r = move_sqlite_to_pg(from, to);
+    if (!r) return fail(r.error());
+    std::cout << "moved " << r->changes << " changes, " << r->devices << " devices and " << r->rows
+              << " rows to PostgreSQL; start the servers on it, the tablets sync on\n";
+    return 0;
+}
+
 int run_main(int argc, char** argv) {
     auto expanded = expand_config(argc, argv);
     if (!expanded) return fail(expanded.error());
@@ -572,8 +585,9 @@ int run_main(int argc, char** argv) {
         std::cout << kUsage;
         return 0;
     }
-    if (args->db_path.empty()) return usage("--db FILE is required");
     const auto& words = args->words;
+    if (!words.empty() && words[0] == "migrate") return run_migrate(words);
+    if (args->db_path.empty()) return usage("--db FILE is required");
     std::shared_ptr<const db::StoreKey> key;
     auto storage = open_storage(*args, key);
     if (!storage) return fail(storage.error());

@@ -139,4 +139,11 @@ struct PgOptions {
 bool is_pg_url(const std::string& db);
 Result<std::unique_ptr<Storage>> open_pg_storage(const std::string& url, PgOptions opt = {});
 
+// Copies a SQLite server whole into an empty PostgreSQL database (pg_move.cpp), seqs and tokens
+// included, so enrolled tablets sync on. The console's users and sessions are not moved.
+struct MoveReport {
+    int64_t changes = 0, devices = 0, rows = 0;  // rows: of the domain tables
+};
+Result<MoveReport> move_sqlite_to_pg(const std::string& sqlite_path, const std::string& url);
+
 }  // namespace liaison::server
