@@ -172,10 +172,18 @@ void App::handle(const SDL_Event& ev) {
         return;
     }
     switch (ev.type) {
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEWHEEL:
+        case SDL_FINGERDOWN:
+        case SDL_KEYDOWN: model_.touched(platform::monotonic_ms()); break;
+        default: break;
+    }
+    switch (ev.type) {
         case SDL_QUIT:
             if (!model_.kiosk.locked()) running_ = false;  // kiosk: Alt+F4 and the like do nothing; only the PIN leaves
             return;
         case SDL_TEXTINPUT:
+            model_.touched(platform::monotonic_ms());
             // Map characters beyond the BMP to their stand-ins first: ImGui 1.86 would make them U+FFFD.
             ui_.type_text(glyphs_.shown(ev.text.text));
             preedit_.clear();
@@ -294,7 +302,9 @@ ui::Layout App::begin_frame() {
     l.height = io.DisplaySize.y;
     l.portrait = l.height > l.width;
     l.font = model_.font_px();
-    l.touch = model_.view() == ui::View::Kiosk ? KioskScreen::kTouchPx : tuning::kTouchPx;
+    // The sign-in view's tiles and keys are as large as the kiosk's.
+    l.touch = model_.view() == ui::View::Kiosk || model_.view() == ui::View::SignIn ? KioskScreen::kTouchPx
+                                                                                    : tuning::kTouchPx;
     l.pad = l.width < 900 ? 12 : 16;
     if (!style_set_ || l.font != style_for_.font || l.pad != style_for_.pad || l.touch != style_for_.touch) {
         ui::apply_style(l);
@@ -333,7 +343,8 @@ void App::draw_root(const ui::Layout& l) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
-    const bool nav = model_.view() != ui::View::FirstRun && model_.view() != ui::View::Kiosk;
+    const bool nav =
+        model_.view() != ui::View::FirstRun && model_.view() != ui::View::Kiosk && model_.view() != ui::View::SignIn;
     ImGui::PushStyleVar(ImGuiStyleVar_ChildBorderSize, 0.0f);
     if (nav && !l.portrait) draw_nav_pane(l);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::color::kBackground);
@@ -557,7 +568,9 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
     t_start_ = t_start;
     UiQueue queue(&App::wake);
     // Declared after the queue so it stops before the queue it posts to is destroyed.
-    const std::unique_ptr<sync::Worker> worker = start_worker(queue);
+    // After a cold start behind the sign-in view the store opens later: the worker starts then.
+    std::unique_ptr<sync::Worker> worker = model_.store ? start_worker(queue) : nullptr;
+    bool worker_tried = model_.store != nullptr;
     // The desk's call-out voice: its thread waits, costing nothing, until 叫下一位. It goes before
     // the window does, whose SDL_Quit would close the audio under it.
     platform::Announcer announcer;
@@ -565,6 +578,10 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
     while (running_) {
         wait_for_work(queue);
         if (!running_) break;
+        if (!worker_tried && model_.store) {
+            worker_tried = true;
+            worker = start_worker(queue);
+        }
         if (!driven() && frames_left_ <= 0) continue;
         const bool atlas_was_dirty = frame();
         if (script_)
@@ -615,6 +632,7 @@ int start_calling_display(AppModel& model) {
 
 // The view asked for on the command line; 0, or the exit code when it cannot be shown.
 int start_view(AppModel& model, const AppOptions& opt) {
+    if (model.view() == ui::View::SignIn) return 0;  // the store opens after someone signs in
     if (opt.kiosk ||
         (model.view() != ui::View::FirstRun && (ui::kiosk_step_from_name(opt.view) || opt.view == "kiosk-idle")))
         return start_kiosk_view(model, opt);
@@ -666,7 +684,9 @@ int run(const AppOptions& opt) {
         return 1;
     }
     if (opt.text_px > 0) model.use_text_px(opt.text_px);
-    if (auto st = opt.printer.empty() ? Status{} : store::printer::save_target(*model.store, opt.printer); !st) {
+    if (auto st =
+            opt.printer.empty() || !model.store ? Status{} : store::printer::save_target(*model.store, opt.printer);
+        !st) {
         std::cerr << "liaison: --printer: " << st.error().message << "\n";
         return 2;
     }

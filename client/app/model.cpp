@@ -30,6 +30,16 @@ float saved_font_px(store::Store& s) {
     return std::clamp(px, 14.0f, 32.0f);
 }
 
+// The idle lock's minutes (2–30) as saved in the settings; 5 when unset or unreadable.
+int64_t saved_lock_minutes(store::Store& s) {
+    auto text = s.setting("ui.lock_minutes", "5");
+    if (!text) return 5;
+    int64_t m = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), m);
+    if (ec != std::errc()) return 5;
+    return std::clamp<int64_t>(m, 2, 30);
+}
+
 // The screen S owns intent I when it has a handle() for it.
 template <class S, class I>
 concept Handles = requires(S& s, const I& i, Context& c) {
@@ -61,6 +71,61 @@ Status AppModel::sign_in_from_environment(const std::string& data_dir) {
     person = o.person;
     store_key = o.key;
     return {};
+}
+
+// With a keyring and no LIAISON_USER, the app starts at the sign-in view; the store opens after
+// a sign-in, with its key (docs/security.md "Sign-in on the tablet").
+Status AppModel::show_sign_in(const std::string& data_dir, const std::string& lang) {
+    auto t = ui::I18n::load(assets_dir, lang.empty() ? "zh" : lang);
+    if (!t) return t.error();
+    i18n = std::move(*t);
+    glyphs->note(i18n.all_text());
+    LIAISON_TRY(sign_in.load(store::Keyring::path_in(data_dir), *glyphs));
+    view_ = ui::View::SignIn;
+    return {};
+}
+
+void AppModel::signed_in(const ui::intent::SignIn& in) {
+    auto o = sign_in.handle(in, i18n, platform::wall_ms());
+    data_changed = true;
+    if (!o) return;
+    person = o->person;
+    store_key = o->key;
+    lockable_ = true;
+    last_input_ms_ = now_ms();
+    if (pending_open_) {
+        const PendingOpen p = *std::exchange(pending_open_, std::nullopt);
+        if (auto st = open(p.data_dir, p.lang, p.demo, p.scratch); !st) {
+            std::fprintf(stderr, "liaison: %s\n", st.error().message.c_str());
+            return;
+        }
+    } else {
+        load_ref();  // the author of the changes is the one who signed in now
+    }
+    if (view_ == ui::View::SignIn) navigate(ui::View::Home);
+}
+
+void AppModel::set_lock_minutes(int64_t minutes) {
+    lock_after_ms_ = std::clamp<int64_t>(minutes, 2, 30) * 60 * 1000;
+    report(store->set_setting("ui.lock_minutes", std::to_string(lock_after_ms_ / 60000)));
+}
+
+void AppModel::lock() {
+    if (!store || !person) return;
+    flush();  // a draft being typed is kept for whoever signs in next
+    if (auto st = sign_in.load(store::Keyring::path_in(data_folder), *glyphs); !st) return report(st);
+    view_ = ui::View::SignIn;
+    data_changed = true;
+}
+
+void AppModel::advance_clock(int64_t ms) {
+    kiosk.advance_clock(ms);
+    clock_offset_ms_ += ms;
+}
+
+int64_t AppModel::lock_deadline() const {
+    if (!lockable_ || !store || view_ == ui::View::SignIn || view_ == ui::View::Kiosk || kiosk.locked()) return 0;
+    return last_input_ms_ + lock_after_ms_ - clock_offset_ms_;
 }
 
 Status AppModel::open_store(const std::string& data_dir) {
@@ -118,6 +183,10 @@ Status AppModel::seed_if_asked(bool demo) {
 Status AppModel::open(const std::string& data_dir, const std::string& lang_override, bool demo, bool scratch) {
     auto t_lap = std::chrono::steady_clock::now();
     LIAISON_TRY(sign_in_from_environment(data_dir));
+    if (!person && store::Keyring::exists(store::Keyring::path_in(data_dir))) {
+        pending_open_ = PendingOpen{data_dir, lang_override, demo, scratch};
+        return show_sign_in(data_dir, lang_override);
+    }
     LIAISON_TRY(open_store(data_dir));
     // A station that exists is copied before anything is written; a new folder may become the
     // demo station (nothing real to protect, and the UI tests set up stations so), then is copied.
@@ -134,6 +203,7 @@ Status AppModel::open(const std::string& data_dir, const std::string& lang_overr
     i18n = std::move(*t);
     glyphs->note(i18n.all_text());
     font_px_ = saved_font_px(*store);
+    lock_after_ms_ = saved_lock_minutes(*store) * 60 * 1000;
     LIAISON_TRY(seed_if_asked(demo));
     if (scratch && !existed) LIAISON_TRY(use_scratch_copy());
     // LIAISON_PERF=1: where start-up time goes (the first frame waits for all of this).
@@ -192,11 +262,13 @@ void AppModel::navigate(ui::View v) {
         sync.refresh(c);
     } else if (v == ui::View::Settings) {
         settings.enter(c);
+        settings.set_account(person ? glyphs->shown(person->name) : std::string(), lock_after_ms_ / 60000);
     }
     data_changed = true;
 }
 
 void AppModel::draw(ui::Ui& u) {
+    if (view_ == ui::View::SignIn || !store) return sign_in.draw(u);
     const Context c = context();
     if (VisitsScreen::owns(view_))
         visits.draw(u, view_, c, sync.status());
@@ -301,6 +373,8 @@ void AppModel::flush() {
 }
 
 bool AppModel::run_timers(int64_t now) {
+    if (!store) return false;  // the sign-in view before the store opened: nothing runs yet
+    if (const int64_t d = lock_deadline(); d && now >= d) lock();
     Context c = context();
     bool ran = visits.run_timers(now, c);
     if (toast_until_ && now >= toast_until_) {
@@ -316,7 +390,8 @@ bool AppModel::run_timers(int64_t now) {
 
 int64_t AppModel::next_deadline() const {
     int64_t d = 0;
-    for (int64_t t : {visits.next_deadline(), toast_until_, sync.next_deadline(), kiosk.next_deadline(view_)})
+    for (int64_t t :
+         {visits.next_deadline(), toast_until_, sync.next_deadline(), kiosk.next_deadline(view_), lock_deadline()})
         if (t && (!d || t < d)) d = t;
     return d;
 }
@@ -343,6 +418,10 @@ void AppModel::route(const I& in, Context& c) {
 }
 
 void AppModel::apply(const ui::Intent& in) {
+    // Signing in needs no store: on a cold start it is not open yet.
+    if (const auto* s = std::get_if<ui::intent::SignIn>(&in)) return signed_in(*s);
+    if (std::holds_alternative<ui::intent::SignOut>(in)) return lock();
+    if (const auto* m = std::get_if<ui::intent::SetLockMinutes>(&in)) return set_lock_minutes(m->minutes);
     // Any intent that wrote to the store (a visit, a case step, a resolution...) wakes the sync
     // worker, which debounces bursts into one round.
     const int64_t writes_before = store->write_count();
@@ -356,6 +435,9 @@ void AppModel::apply(const ui::Intent& in) {
                        toast_undo_ = false;
                        if (!visits.undo(c)) kiosk.undo(c);
                    },
+                   [&](const ui::intent::SignIn&) {},
+                   [&](const ui::intent::SignOut&) {},
+                   [&](const ui::intent::SetLockMinutes&) {},
                    [&](const auto& i) { route(i, c); },
                },
                in);

@@ -10,6 +10,7 @@
 #include "client/app/context.h"
 #include "client/app/kiosk_screen.h"
 #include "client/app/settings_screen.h"
+#include "client/app/sign_in_screen.h"
 #include "client/app/sync_screen.h"
 #include "client/app/visits_screen.h"
 #include "client/store/keyring.h"
@@ -46,6 +47,7 @@ public:
     KioskScreen kiosk;
     SyncScreen sync;
     SettingsScreen settings;
+    SignInScreen sign_in;
 
     // scratch (screenshots): an existing station is opened as a throwaway copy, and so is a new
     // demo station once seeded, so that sample data never reaches a store that syncs.
@@ -70,6 +72,10 @@ public:
     int64_t next_deadline() const;  // the earliest timer (monotonic ms, 0 = none): the loop sleeps until then
     bool settled() const;           // screenshots: nothing pending that would change the frame
     void flush();                   // before exit: write a pending draft
+    // Input at `mono` (monotonic ms): the idle lock counts from the last one.
+    void touched(int64_t mono) { last_input_ms_ = mono; }
+    void advance_clock(int64_t ms);  // scripts: the kiosk's idle reset and the idle lock
+    void lock();                     // 退出登录 or idle: the sign-in view over everything
 
     void show_toast(const std::string& key) override;
     void offer_undo(const std::string& key) override;
@@ -81,6 +87,10 @@ private:
     void route(const I& in, Context& c);
     Status open_store(const std::string& data_dir);
     Status sign_in_from_environment(const std::string& data_dir);
+    Status show_sign_in(const std::string& data_dir, const std::string& lang);
+    void signed_in(const ui::intent::SignIn& in);
+    int64_t lock_deadline() const;
+    void set_lock_minutes(int64_t minutes);  // monotonic ms of the idle lock, 0 = none
     Status seed_if_asked(bool demo);
     Status use_scratch_copy();
     void set_language(const std::string& lang);
@@ -101,6 +111,18 @@ private:
     std::string toast_;
     int64_t toast_until_ = 0;
     bool toast_undo_ = false;
+    // Sign-in (docs/security.md "Sign-in on the tablet"): the open() a cold start put off until
+    // someone signed in, and the idle lock, which only a sign-in on the screen arms (the
+    // environment's is for scripts and the demo).
+    struct PendingOpen {
+        std::string data_dir, lang;
+        bool demo = false, scratch = false;
+    };
+    std::optional<PendingOpen> pending_open_;
+    bool lockable_ = false;
+    int64_t lock_after_ms_ = 0;
+    int64_t last_input_ms_ = 0;
+    int64_t clock_offset_ms_ = 0;
 };
 
 }  // namespace liaison::app

@@ -184,7 +184,7 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
             settle_ = settle;
         }
     } else if (s.cmd == "advance") {
-        m.kiosk.advance_clock(std::atoll(s.arg.c_str()));
+        m.advance_clock(std::atoll(s.arg.c_str()));
         settle_ = settle;
     } else if (s.cmd == "view") {
         if (auto v = ui::view_from_name(s.arg)) {

@@ -15,6 +15,10 @@ public:
     void enter(Context& c);  // navigated to: the saved values, no old messages
     void set_server_url(const std::string& url) { settings_.server_url = url; }  // after the reference data
     void kiosk_refused(const std::string& why) { settings_.kiosk_error = why; }
+    void set_account(const std::string& shown_name, int64_t lock_minutes) {
+        settings_.signed_in_as = shown_name;
+        settings_.lock_minutes = lock_minutes;
+    }
 
     void handle(const ui::intent::SetFontSize& f, Context& c);
     void handle(const ui::intent::SaveServer& s, Context& c);

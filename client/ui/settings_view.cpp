@@ -1,9 +1,27 @@
 // Settings: language and text size take effect at once; station and device as enrolled; server.
+#include <algorithm>
 #include <cmath>
 
 #include "client/ui/ui.h"
 
 namespace liaison::ui {
+
+namespace {
+// Who is signed in, 退出登录 and the idle lock's minutes (docs/security.md "Sign-in on the tablet").
+void account(Ui& ui, SettingsState& s) {
+    const Layout& l = ui.layout();
+    ImGui::BeginChild("settings.account", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
+    ui.label(ui.tr("settings.account"));
+    const std::string out = ui.tr("settings.sign_out");
+    if (ui.button("settings.sign_out", out, std::max(ui.chip_width(out) + 32, l.touch * 3))) ui.emit(intent::SignOut{});
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ui.text(ui.fmt("settings.signed_in_as", {s.signed_in_as}));
+    ui.label(ui.tr("settings.lock_minutes"));
+    if (ui.stepper("settings.lock_minutes", s.lock_minutes, 2, 30)) ui.emit(intent::SetLockMinutes{s.lock_minutes});
+    ImGui::EndChild();
+}
+}  // namespace
 
 void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px) {
     const Layout& l = ui.layout();
@@ -30,6 +48,7 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ImGui::AlignTextToFramePadding();
     ui.muted(ui.tr("settings.font_sample"));
     ImGui::EndChild();
+    if (!s.signed_in_as.empty()) account(ui, s);
 
     const ImGuiStyle& style = ImGui::GetStyle();
     const float line = ImGui::GetTextLineHeightWithSpacing();

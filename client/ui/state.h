@@ -30,7 +30,8 @@ enum class View {
     CaseDetail,
     CaseForm,
     DeputyRecord,
-    Stats
+    Stats,
+    SignIn  // over everything: before the store opens, after 退出登录 and the idle lock
 };
 const char* view_name(View v);
 std::optional<View> view_from_name(const std::string& name);
@@ -120,7 +121,9 @@ struct SyncViewState {
 };
 
 struct SettingsState {
-    std::string server_url;  // edit buffer
+    std::string server_url;    // edit buffer
+    std::string signed_in_as;  // display form; "" hides 退出登录
+    int64_t lock_minutes = 5;  // the idle lock, 2–30 (ui.lock_minutes)
     std::string message_key;
     std::string ticket_series;                     // this tablet's queue letter, "" while it has none
     bool default_kiosk_pin = false;                // the admin PIN is still the new tablet's 123456
@@ -133,6 +136,19 @@ struct SettingsState {
 struct FirstRunState {
     std::string station, device;
     std::string error;
+};
+
+// ---- sign-in (docs/app.md, docs/security.md "Sign-in on the tablet") ----
+struct SignInTile {
+    std::string name;  // display form
+    std::string role;  // i18n key: signin.role.admin / staff / deputy
+};
+struct SignInState {
+    std::vector<SignInTile> people;  // deputies first, then staff and administrators
+    int chosen = -1;                 // the tile whose PIN pad is shown, -1 for the list
+    std::string pin;                 // digits typed, never drawn (dots)
+    std::string message;             // the last attempt's outcome, already worded
+    bool error = false;              // message in red
 };
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
@@ -265,7 +281,16 @@ struct Kiosk {
     KioskAction action;
     std::string arg;
 };
-struct Undo {};  // the undo toast's button: take back the last destructive action
+enum class SignInAction { Choose, Digit, Erase, Enter, Back };
+struct SignIn {
+    SignInAction action;
+    std::string arg;  // Choose: the tile's index; Digit: the digit
+};
+struct SetLockMinutes {
+    int64_t minutes;
+};
+struct SignOut {};  // 退出登录: back to the sign-in view; the store stays open
+struct Undo {};     // the undo toast's button: take back the last destructive action
 enum class QueueAction {
     CallNext,
     Serve,
@@ -281,11 +306,11 @@ struct Queue {
 };
 }  // namespace intent
 
-using Intent =
-    std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
-                 intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
-                 intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage, intent::SetFontSize,
-                 intent::SaveServer, intent::SeedDemo, intent::InitStation, intent::StartKiosk, intent::ChangeKioskPin,
-                 intent::Kiosk, intent::Queue, intent::Cases, intent::Undo>;
+using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
+                            intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
+                            intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
+                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
+                            intent::StartKiosk, intent::ChangeKioskPin, intent::Kiosk, intent::Queue, intent::Cases,
+                            intent::Undo, intent::SignIn, intent::SignOut, intent::SetLockMinutes>;
 
 }  // namespace liaison::ui

@@ -161,6 +161,7 @@ void apply_style(const Layout& l);
 void draw_nav(Ui& ui, View current, const SyncStatus& sync);
 float nav_height(const Layout& l);  // of the bar along the bottom in portrait
 void draw_first_run(Ui& ui, FirstRunState& s);
+void draw_sign_in(Ui& ui, const SignInState& s);  // full screen, no nav bar
 void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData& ref);
 void draw_visit_list(Ui& ui, VisitListState& s, const RefData& ref);
 void draw_visit_form(Ui& ui, VisitFormState& s, const RefData& ref);

@@ -26,6 +26,7 @@ const char* view_name(View v) {
         case View::CaseForm: return "case-form";
         case View::DeputyRecord: return "deputy-record";
         case View::Stats: return "stats";
+        case View::SignIn: return "sign-in";
     }
     return "home";
 }

@@ -1,0 +1,32 @@
+// The sign-in screen (docs/app.md "Sign-in", docs/security.md "Sign-in on the tablet"): the
+// station's people from DIR/keyring.json as tiles, the PIN pad, and the outcome of each try.
+// It needs no store: on a cold start the store opens only after someone signed in.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "client/store/keyring.h"
+#include "client/ui/ui.h"
+
+namespace liaison::app {
+
+class SignInScreen {
+public:
+    // The enabled people of the keyring at `ring_path`; the list view, nothing typed.
+    Status load(const std::string& ring_path, ui::Glyphs& glyphs);
+    void draw(ui::Ui& u) { ui::draw_sign_in(u, state_); }
+    // A tap on the list or the pad. The outcome when the PIN was tried and it signed in.
+    std::optional<store::SignInOutcome> handle(const ui::intent::SignIn& in, const ui::I18n& i18n, int64_t wall_ms);
+
+private:
+    void worded(const store::SignInOutcome& o, const ui::I18n& i18n);
+
+    std::string ring_;
+    std::vector<std::string> names_;  // stored form, beside state_.people
+    ui::SignInState state_;
+};
+
+}  // namespace liaison::app
