@@ -7,27 +7,9 @@
 namespace liaison::ui {
 
 namespace {
-// Who is signed in, 退出登录 and the idle lock's minutes (docs/security.md "Sign-in on the tablet").
-void account(Ui& ui, SettingsState& s) {
+// Language and text size, which take effect at once.
+void display(Ui& ui, const std::string& lang, float font_px) {
     const Layout& l = ui.layout();
-    ImGui::BeginChild("settings.account", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
-    ui.label(ui.tr("settings.account"));
-    const std::string out = ui.tr("settings.sign_out");
-    if (ui.button("settings.sign_out", out, std::max(ui.chip_width(out) + 32, l.touch * 3))) ui.emit(intent::SignOut{});
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
-    ui.text(ui.fmt("settings.signed_in_as", {s.signed_in_as}));
-    ui.label(ui.tr("settings.lock_minutes"));
-    if (ui.stepper("settings.lock_minutes", s.lock_minutes, 2, 30)) ui.emit(intent::SetLockMinutes{s.lock_minutes});
-    ImGui::EndChild();
-}
-}  // namespace
-
-void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px) {
-    const Layout& l = ui.layout();
-    ui.begin_scroll("settings.scroll", ImVec2(0, 0));
-    ui.heading(ui.tr("settings.title"));
-
     ImGui::BeginChild("settings.display", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
     ui.label(ui.tr("settings.language"));
     // Each language is named in itself, so it can be found whatever the current language is.
@@ -48,8 +30,30 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ImGui::AlignTextToFramePadding();
     ui.muted(ui.tr("settings.font_sample"));
     ImGui::EndChild();
-    if (!s.signed_in_as.empty()) account(ui, s);
+}
 
+// Who is signed in, 退出登录 and the idle lock's minutes (docs/security.md "Sign-in on the tablet").
+void account(Ui& ui, SettingsState& s) {
+    const Layout& l = ui.layout();
+    ImGui::BeginChild("settings.account", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
+    ui.label(ui.tr("settings.account"));
+    const std::string out = ui.tr("settings.sign_out");
+    if (ui.button("settings.sign_out", out, std::max(ui.chip_width(out) + 32, l.touch * 3))) ui.emit(intent::SignOut{});
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ui.text(ui.fmt("settings.signed_in_as", {s.signed_in_as}));
+    ui.label(ui.tr("settings.lock_minutes"));
+    if (ui.stepper("settings.lock_minutes", s.lock_minutes, 2, 30)) ui.emit(intent::SetLockMinutes{s.lock_minutes});
+    ImGui::EndChild();
+}
+}  // namespace
+
+void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::string& lang, float font_px) {
+    const Layout& l = ui.layout();
+    ui.begin_scroll("settings.scroll", ImVec2(0, 0));
+    ui.heading(ui.tr("settings.title"));
+    display(ui, lang, font_px);
+    if (!s.signed_in_as.empty()) account(ui, s);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float line = ImGui::GetTextLineHeightWithSpacing();
     ImGui::BeginChild("settings.device", ImVec2(0, 5 * line + 2 * style.WindowPadding.y), true,
