@@ -471,6 +471,7 @@ std::unique_ptr<sync::Worker> App::start_worker(UiQueue& queue) {
     if (driven() || !model_.store->initialized() || server_url->empty()) return nullptr;
     sync::WorkerOptions wo;
     wo.store_path = model_.store->db().path();
+    wo.key = model_.store->key();
     wo.ca_file = *ca_file;
     wo.on_status = [&queue](const sync::SyncStatus& s) { queue.post([s](AppModel& m) { m.on_sync_status(s); }); };
     auto worker = std::make_unique<sync::Worker>(std::move(wo));

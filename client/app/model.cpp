@@ -133,6 +133,7 @@ Status AppModel::open_store(const std::string& data_dir) {
     store::OpenOptions oo;
     oo.create = true;
     oo.wall = wall;
+    oo.key = store_key;
     auto s = store::Store::open(data_dir + "/liaison.db", oo);
     if (!s) return s.error();
     store = std::move(*s);
@@ -154,6 +155,7 @@ Status AppModel::use_scratch_copy() {
     LIAISON_TRY(store->backup(dir + "/liaison.db"));
     store::OpenOptions oo;
     oo.wall = wall;
+    oo.key = store_key;  // the copy is encrypted with the station's key (Store::backup)
     auto s = store::Store::open(dir + "/liaison.db", oo);
     if (!s) return s.error();
     store = std::move(*s);

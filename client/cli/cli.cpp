@@ -87,6 +87,7 @@ std::unique_ptr<store::Store> open_store(Context& ctx, bool create) {
     store::OpenOptions opt;
     opt.create = create;
     opt.verify = true;  // a damaged store is refused before anything is read, written or pushed
+    opt.key = ctx.key;
     auto s = store::Store::open(ctx.store_path(), opt);
     if (!s) {
         fail(ctx, s.error());  // a store that cannot be opened is a failure (1), whatever the kind

@@ -9,6 +9,7 @@
 
 #include "client/cli/verbs.h"
 #include "platform/platform.h"
+#include "sync/replica/crypt_vfs.h"
 
 namespace liaison::cli {
 
@@ -127,7 +128,12 @@ bool store_without_keyring(const Context& ctx) {
 }
 
 int encrypt_old_store(Context& ctx) {
-    ctx.out << "administrator " << ctx.person->name << " set up for this store; from now on sign in as "
+    if (auto st = db::encrypt_in_place(ctx.store_path(), ctx.key); !st) {
+        // A keyring over a plaintext store would protect nothing: take it away again.
+        std::remove(ctx.keyring_path().c_str());
+        return fail(ctx, st.error());
+    }
+    ctx.out << "administrator " << ctx.person->name << " set up and the store encrypted; from now on sign in as "
             << ctx.person->name << "\n";
     return 0;
 }

@@ -20,6 +20,7 @@ namespace {
 
 struct RecoverPlan {
     std::string server_url, code, ca_file;
+    store::StoreKeyPtr key;  // the signed-in person's: the old store's and the new one's
     store::Salvage old;
 };
 
@@ -30,6 +31,7 @@ Result<std::unique_ptr<store::Store>> fresh_store(const std::string& path, const
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix, ec);
     store::OpenOptions opt;
     opt.create = true;
+    opt.key = p.key;
     auto s = store::Store::open(path, opt);
     if (!s) return s.error();
     if (!p.code.empty()) {
@@ -45,7 +47,9 @@ Result<std::unique_ptr<store::Store>> fresh_store(const std::string& path, const
     if (!p.ca_file.empty()) LIAISON_TRY((*s)->set_setting("sync_ca_file", p.ca_file));
     LIAISON_TRY((*s)->set_server(p.server_url, p.old.token));
     s->reset();  // reopen: the replica reads its device id (the clock's node) when opened
-    return store::Store::open(path, {});
+    store::OpenOptions reopen;
+    reopen.key = p.key;
+    return store::Store::open(path, reopen);
 }
 
 Result<sync::RoundReport> rebuild(const std::string& path, const RecoverPlan& p) {
@@ -84,12 +88,16 @@ void report_unsent(Context& ctx, const store::Salvage& old) {
 
 // liaison recover [--server URL --code CODE] [--ca-file PEM]
 int verb_recover(Context& ctx, const std::vector<std::string>& words) {
-    auto a = parse_args(words, {"server", "code", "ca-file"});
+    auto a = parse_args(words, {"server", "code", "ca-file", "admin"}, {"pin-stdin"});
     if (!a) return usage_error(ctx, a.error().message);
-    if (!a->positional.empty()) return usage_error(ctx, "recover [--server URL --code CODE] [--ca-file PEM]");
+    if (!a->positional.empty())
+        return usage_error(ctx, "recover [--server URL --code CODE] [--ca-file PEM] [--admin NAME --pin-stdin]");
+    // The keyring's person (or, on a tablet that lost it too, a new first administrator).
+    if (int rc = set_up_keyring(ctx, *a)) return rc;
     const std::string store = ctx.store_path();
     RecoverPlan p;
-    p.old = store::salvage(store);
+    p.key = ctx.key;
+    p.old = store::salvage(store, p.key);
     p.code = a->get("code");
     p.server_url = a->has("server") ? a->get("server") : p.old.server_url;
     p.ca_file = a->has("ca-file") ? a->get("ca-file") : p.old.ca_file;

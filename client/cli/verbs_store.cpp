@@ -139,15 +139,17 @@ int sign_in_to_backup(Context& ctx, const std::string& ring_path) {
 }
 
 // Copies a checked backup to `part` and makes sure it is a set-up Liaison store.
-Status stage_restore(const std::string& file, const std::string& part) {
-    auto checked = db::check_file(file);
+Status stage_restore(const std::string& file, const std::string& part, const store::StoreKeyPtr& key) {
+    auto checked = db::check_file(file, key);
     if (!checked) return invalid(file + " is not a usable backup (" + checked.error().message + ")");
     db::Db::Options ro;
     ro.read_only = true;
+    ro.key = key;
     auto src = db::Db::open(file, ro);
     if (!src) return invalid(file + " is not a usable backup (" + src.error().message + ")");
-    LIAISON_TRY(db::backup_to(**src, part));
+    LIAISON_TRY(db::backup_to(**src, part, key));
     store::OpenOptions opt;
+    opt.key = key;
     auto s = store::Store::open(part, opt);
     if (!s) return invalid(file + " is not a Liaison store (" + s.error().message + ")");
     if (!(*s)->initialized()) return invalid(file + " is not a set-up Liaison store");
@@ -175,7 +177,7 @@ int verb_restore(Context& ctx, const std::vector<std::string>& words) {
     if (has_ring)
         if (int rc = sign_in_to_backup(ctx, ring)) return rc;
     const std::string part = store + ".restoring";
-    auto staged = stage_restore(file, part);
+    auto staged = stage_restore(file, part, has_ring ? ctx.key : nullptr);
     if (!staged) {
         for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(part + suffix, ec);
         return fail(ctx, staged.error());

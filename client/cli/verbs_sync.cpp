@@ -82,7 +82,8 @@ int verb_sync(Context& ctx, const std::vector<std::string>& words) {
     if (!a) return usage_error(ctx, a.error().message);
     if (!a->positional.empty()) return usage_error(ctx, "sync [--status] [--json]");
     if (a->flag("status")) {
-        auto st = sync::read_status(ctx.store_path());
+        if (int rc = sign_in(ctx)) return rc;
+        auto st = sync::read_status(ctx.store_path(), ctx.key);
         if (!st) {
             (void)fail(ctx, st.error());
             return 1;  // the store cannot be read: a failure, not bad input (as open_store)

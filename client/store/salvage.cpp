@@ -1,5 +1,7 @@
 #include "client/store/salvage.h"
 
+#include "sync/replica/crypt_vfs.h"
+
 #include <filesystem>
 
 #include "sync/replica/sqlite.h"
@@ -17,12 +19,13 @@ std::string read_meta(db::Db& db, const char* table, const std::string& key) {
 
 }  // namespace
 
-Salvage salvage(const std::string& path) {
+Salvage salvage(const std::string& path, const std::shared_ptr<const db::StoreKey>& key) {
     Salvage out;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) == 0) return out;
     db::Db::Options o;
     o.read_only = true;
+    o.key = db::file_is_plaintext(path) ? nullptr : key;  // a store from before sign-in has none
     auto db = db::Db::open(path, o);
     if (!db) return out;
     out.readable = true;

@@ -1,10 +1,12 @@
 // What can still be read from a damaged store: the tablet's enrolment (so `liaison recover` can
 // rebuild it from the centre without a new code) and the changes it never sent.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
+#include "sync/replica/store_key.h"
 
 namespace liaison::store {
 
@@ -20,6 +22,6 @@ struct Salvage {
 };
 
 // Best effort, read-only: every part that SQLite can still read; nothing is written.
-Salvage salvage(const std::string& path);
+Salvage salvage(const std::string& path, const std::shared_ptr<const db::StoreKey>& key = nullptr);
 
 }  // namespace liaison::store

@@ -82,7 +82,7 @@ Status Store::check(bool full) {
     return {};
 }
 
-Status Store::backup(const std::string& dest) { return db::backup_to(*db_, dest); }
+Status Store::backup(const std::string& dest) { return db::backup_to(*db_, dest, key_); }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions opt) {
     std::error_code ec;
@@ -95,10 +95,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenOptions 
     db::Db::Options dbo;
     dbo.synchronous_full = opt.synchronous_full;
     dbo.busy_timeout_ms = opt.busy_timeout_ms;
+    dbo.key = opt.key;
     auto db = db::Db::open(path, dbo);
     if (!db) return db.error().kind == Error::Kind::Corrupt ? damaged_store(path, db.error().message) : db.error();
     std::unique_ptr<Store> s(new Store());
     s->db_ = std::move(*db);
+    s->key_ = opt.key;
     s->wall_ = opt.wall ? std::move(opt.wall) : sync::WallClock(platform::wall_ms);
     if (verify) LIAISON_TRY(s->check(false));
     // Refuse a foreign SQLite file rather than adding our tables to it.

@@ -34,6 +34,9 @@ struct OpenOptions {
     bool synchronous_full = false;
     int busy_timeout_ms = 3000;
     sync::WallClock wall;  // defaults to the platform clock
+    // The data key a sign-in unwrapped (client/store/keyring.h): the store is encrypted with it
+    // (docs/security.md). Null only for stores from before sign-in and the tests' own stores.
+    std::shared_ptr<const db::StoreKey> key;
 };
 
 class Store {
@@ -121,8 +124,11 @@ public:
     // file, and the sync worker asks before every round. Damage met later surfaces as SQLite's
     // corruption error on the page it hits.
     Status check(bool full);
-    // A consistent single-file copy at `dest` while other connections keep writing.
+    // A consistent single-file copy at `dest` while other connections keep writing, encrypted
+    // with the store's own key.
     Status backup(const std::string& dest);
+    // The key the store was opened with (null: plaintext), for another connection to the file.
+    const std::shared_ptr<const db::StoreKey>& key() const { return key_; }
 
     // Reads the station id again after enrolment changed it in the settings.
     Status load_identity();
@@ -134,6 +140,7 @@ private:
     Status write_visit(Visit& v);
 
     std::unique_ptr<db::Db> db_;
+    std::shared_ptr<const db::StoreKey> key_;
     std::unique_ptr<sync::Replica> replica_;
     sync::WallClock wall_;
     std::string station_id_;

@@ -4,8 +4,10 @@
 
 namespace liaison::sync {
 
-Result<std::unique_ptr<StoreHost>> StoreHost::open(const std::string& path) {
-    auto s = store::Store::open(path);
+Result<std::unique_ptr<StoreHost>> StoreHost::open(const std::string& path, std::shared_ptr<const db::StoreKey> key) {
+    store::OpenOptions opt;
+    opt.key = std::move(key);
+    auto s = store::Store::open(path, opt);
     if (!s) return s.error();
     return std::unique_ptr<StoreHost>(new StoreHost(std::move(*s)));
 }

@@ -15,8 +15,10 @@ namespace liaison::sync {
 class StoreHost : public EnrolmentHost, public WorkerHost {
 public:
     explicit StoreHost(store::Store& store) : store_(store) {}
-    // A host over a store of its own, opened at `path` (the background loop's connection).
-    static Result<std::unique_ptr<StoreHost>> open(const std::string& path);
+    // A host over a store of its own, opened at `path` with the signed-in person's key (the
+    // background loop's connection: it runs only after a sign-in, docs/security.md).
+    static Result<std::unique_ptr<StoreHost>> open(const std::string& path,
+                                                   std::shared_ptr<const db::StoreKey> key = nullptr);
 
     Replica& replica() override { return store_.replica(); }
     // ---- EnrolmentHost ----

@@ -11,7 +11,8 @@
 namespace liaison::sync {
 
 struct WorkerOptions : SyncLoopOptions {
-    std::string store_path;  // the loop opens its own store on this file (unless open_host is set)
+    std::string store_path;                   // the loop opens its own store on this file (unless open_host is set)
+    std::shared_ptr<const db::StoreKey> key;  // ... with this key (the store's, after a sign-in)
 };
 
 class Worker : public SyncLoop {
@@ -20,6 +21,6 @@ public:
 };
 
 // The persisted part of the status, for `liaison sync --status` from another process.
-Result<SyncStatus> read_status(const std::string& store_path);
+Result<SyncStatus> read_status(const std::string& store_path, std::shared_ptr<const db::StoreKey> key = nullptr);
 
 }  // namespace liaison::sync

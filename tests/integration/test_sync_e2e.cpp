@@ -468,7 +468,7 @@ TEST_CASE("station B's tablet can never read or write station A's records") {
     CHECK(tb.run({"visit", "show", secret}).code != 0);
 
     // Hand-made requests with B's token.
-    auto store_b = store::Store::open((tb.dir / "liaison.db").string());
+    auto store_b = store::Store::open((tb.dir / "liaison.db").string(), testing_support::keyed(tb));
     REQUIRE(store_b.ok());
     const std::string token_b = *(*store_b)->token();
     const std::string dev_b = (*store_b)->device()->device_id;
@@ -502,7 +502,7 @@ TEST_CASE("bad requests get clear 4xx answers and the server keeps serving") {
     e2e::CentralProcess central(s.db, {"--max-body", "100000"});
     CliDir ta;
     cli_ok(ta, {"enrol", "--server", central.url(), "--code", s.code_for(s.station)});
-    auto st = store::Store::open((ta.dir / "liaison.db").string());
+    auto st = store::Store::open((ta.dir / "liaison.db").string(), testing_support::keyed(ta));
     REQUIRE(st.ok());
     const std::string token = *(*st)->token();
     const std::string device = (*st)->device()->device_id;
@@ -586,6 +586,7 @@ TEST_CASE("the background worker syncs after a local write and when the server c
     cli_ok(tb, {"enrol", "--server", central->url(), "--code", s.code_for(s.station)});
     sync::WorkerOptions o;
     o.store_path = (ta.dir / "liaison.db").string();
+    o.key = testing_support::store_key(ta);
     o.debounce_ms = 50;
     o.max_debounce_ms = 200;
     o.offline_base_ms = 100;
@@ -612,7 +613,7 @@ TEST_CASE("the background worker syncs after a local write and when the server c
     CHECK(w.status().pending > 0);
     central = std::make_unique<e2e::CentralProcess>(s.db);
     {
-        auto st = store::Store::open((ta.dir / "liaison.db").string());
+        auto st = store::Store::open((ta.dir / "liaison.db").string(), testing_support::keyed(ta));
         REQUIRE(st.ok());
         REQUIRE((*st)->set_server(central->url(), *(*st)->token()).ok());
     }

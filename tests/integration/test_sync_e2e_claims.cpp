@@ -40,7 +40,7 @@ struct Hostile {
         central = std::make_unique<e2e::CentralProcess>(db, std::vector<std::string>{"--admin-token", kAdmin});
         auto r = tablet.run({"enrol", "--server", central->url(), "--code", enrol_code});
         REQUIRE_MESSAGE(r.code == 0, r.err);
-        auto st = store::Store::open((tablet.dir / "liaison.db").string());
+        auto st = store::Store::open((tablet.dir / "liaison.db").string(), testing_support::keyed(tablet));
         REQUIRE(st.ok());
         token = *(*st)->token();
         device = (*st)->device()->device_id;

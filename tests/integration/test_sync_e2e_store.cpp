@@ -44,6 +44,7 @@ void damage(const std::filesystem::path& store) {
     {
         db::Db::Options ro;
         ro.read_only = true;
+        ro.key = testing_support::store_key(store.parent_path());
         auto d = db::Db::open(store.string(), ro);
         REQUIRE(d.ok());
         root = scalar(**d, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = 'visits'");

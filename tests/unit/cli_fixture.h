@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/cli.h"
+#include "client/store/store.h"
 
 namespace testing_support {
 
@@ -74,6 +75,35 @@ struct CliDir {
         return p.string();
     }
 };
+
+// The data key of a CliDir's store, as its first administrator's sign-in unwraps it.
+inline liaison::store::StoreKeyPtr store_key(const std::filesystem::path& dir) {
+    auto in = liaison::store::sign_in_at(liaison::store::Keyring::path_in(dir.string()), kAdmin, kPin, 0);
+    REQUIRE(in.ok());
+    REQUIRE(in->kind == liaison::store::SignInOutcome::Kind::SignedIn);
+    return in->key;
+}
+inline liaison::store::StoreKeyPtr store_key(const CliDir& d) { return store_key(d.dir); }
+
+// Options that open a CliDir's store in process, with its key.
+inline liaison::store::OpenOptions keyed(const CliDir& d) {
+    liaison::store::OpenOptions o;
+    o.key = store_key(d);
+    return o;
+}
+
+// The store at `file` (a CliDir's liaison.db or a backup of it), opened in process with the key
+// of the CliDir at `dir`.
+inline std::unique_ptr<liaison::store::Store> open_store_of(const std::filesystem::path& dir, const std::string& file) {
+    liaison::store::OpenOptions o;
+    o.key = store_key(dir);
+    auto s = liaison::store::Store::open(file, o);
+    REQUIRE_MESSAGE(s.ok(), s.error().message);
+    return std::move(*s);
+}
+inline std::unique_ptr<liaison::store::Store> open_store_of(const CliDir& d) {
+    return open_store_of(d.dir, (d.dir / "liaison.db").string());
+}
 
 // A data directory after `liaison init` for one station's desk device.
 inline CliDir station() {

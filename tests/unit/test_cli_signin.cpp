@@ -1,10 +1,14 @@
 // Signing in on the command line (docs/security.md): the first administrator at init, LIAISON_USER
 // and LIAISON_PIN for every verb, wrong/missing PINs, lockout, people, the recovery key, and a
 // store made before sign-in existed.
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "client/store/store.h"
 #include "cli_fixture.h"
@@ -187,4 +191,91 @@ TEST_CASE("a store made before sign-in existed: verbs say how to set it up; init
     REQUIRE(up.code == 0);
     CHECK(up.out.find("from now on sign in as 王芳") != std::string::npos);
     CHECK(d.run({"visit", "list"}).code == 0);
+}
+
+namespace {
+
+std::string bytes_of_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Every file under `dir` that holds `needle`'s bytes.
+std::vector<std::string> files_holding(const std::filesystem::path& dir, const std::string& needle) {
+    std::vector<std::string> found;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && bytes_of_file(e.path()).find(needle) != std::string::npos)
+            found.push_back(e.path().string());
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("canary: a voter's name and phone are in no file of the data folder, also after a kill mid-write") {
+    CliDir d = station();
+    const std::string name = "刘䶮测", phone = "13912345678";
+    REQUIRE(
+        d.run({"visit", "add", "--visitor", name, "--phone", phone, "--category", "urban", "--subject", "路灯"}).code ==
+        0);
+    REQUIRE(d.run({"backup", (d.dir / "backup.db").string()}).code == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {  // the app: one open store, writing visits with the canary until it is killed
+        auto s = open_store_of(d);
+        liaison::store::Visit v;
+        v.category = "urban";
+        v.subject = "积水";
+        v.visitors.push_back({});
+        v.visitors.back().name = name;
+        v.visitors.back().phone = phone;
+        for (;;) {
+            auto copy = v;
+            (void)s->add_visit(copy);
+        }
+    }
+    ::usleep(400 * 1000);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    bool wal = false;
+    for (const auto& e : std::filesystem::directory_iterator(d.dir))
+        wal = wal || e.path().filename() == "liaison.db-wal";
+    CHECK(wal);  // the kill left a WAL behind: it is searched too
+    CHECK(files_holding(d.dir, name).empty());
+    CHECK(files_holding(d.dir, phone).empty());
+    // The store opens again after the crash and still finds the voter.
+    auto found = d.run({"visit", "list", "--search", "刘䶮", "--json"});
+    REQUIRE(found.code == 0);
+    CHECK(json::parse(found.out).size() >= 1);
+    CHECK(d.run({"check"}).code == 0);
+}
+
+TEST_CASE("init --admin on a store from before sign-in encrypts it in place and keeps every record") {
+    CliDir d;
+    std::filesystem::create_directories(d.dir);
+    {
+        liaison::store::OpenOptions opt;
+        opt.create = true;
+        auto s = liaison::store::Store::open((d.dir / "liaison.db").string(), opt);
+        REQUIRE(s.ok());
+        REQUIRE((*s)->init("老站", "desk").ok());
+        liaison::store::Visit v;
+        v.category = "urban";
+        v.subject = "旧版本的来访";
+        v.visitors.push_back({});
+        v.visitors.back().name = "刘䶮测";
+        v.visitors.back().phone = "13912345678";
+        REQUIRE((*s)->add_visit(v).ok());
+    }
+    CHECK_FALSE(files_holding(d.dir, "13912345678").empty());  // plaintext before
+    REQUIRE(d.run({"init", "--admin", kAdmin, "--pin-stdin"}, signed_in_as("", std::nullopt), std::string(kPin) + "\n")
+                .code == 0);
+    CHECK(files_holding(d.dir, "13912345678").empty());
+    CHECK(files_holding(d.dir, "刘䶮测").empty());
+    auto list = d.run({"visit", "list", "--json"});
+    REQUIRE(list.code == 0);
+    const auto visits = json::parse(list.out);
+    REQUIRE(visits.size() == 1);
+    CHECK(visits[0]["subject"] == "旧版本的来访");
+    CHECK(visits[0]["visitor"] == "刘䶮测");
 }

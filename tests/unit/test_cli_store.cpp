@@ -40,11 +40,19 @@ void write_all(const std::filesystem::path& p, const std::string& bytes) {
     std::ofstream(p, std::ios::binary) << bytes;
 }
 
+// The store's page size (its header is encrypted: asked through SQLite).
+size_t page_size_of(const CliDir& d) {
+    auto s = testing_support::open_store_of(d);
+    auto st = s->db().prepare("PRAGMA page_size");
+    REQUIRE(st.ok());
+    REQUIRE(st->step().ok());
+    return static_cast<size_t>(st->i64(0));
+}
+
 // A copy of the store with the header of one b-tree page scrambled (the last page: a leaf of
 // some table or index).
-std::string flipped(const std::string& db) {
+std::string flipped(const std::string& db, size_t page) {
     std::string bytes = db;
-    const size_t page = (static_cast<unsigned char>(bytes[16]) << 8) | static_cast<unsigned char>(bytes[17]);
     REQUIRE(bytes.size() >= 4 * page);
     const size_t at = bytes.size() - page;
     for (size_t i = 0; i < 8; ++i) bytes[at + i] = static_cast<char>(bytes[at + i] ^ 0xA5);
@@ -64,12 +72,11 @@ void one_line_error(const CliRun& r, int code) {
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
-int64_t visit_count(const std::string& path) {
-    auto s = liaison::store::Store::open(path);
-    REQUIRE(s);
+int64_t visit_count(const CliDir& d, const std::string& path) {
+    auto s = testing_support::open_store_of(d.dir, path);
     liaison::store::VisitQuery q;
     q.limit = 1000000;
-    auto n = (*s)->count_visits(q);
+    auto n = s->count_visits(q);
     REQUIRE(n);
     return *n;
 }
@@ -79,7 +86,7 @@ int64_t visit_count(const std::string& path) {
 TEST_CASE("a bit-flipped store is refused by every verb with one line that says how to recover") {
     CliDir good = station_with_visits(40);
     CliDir bad;
-    const std::string damaged = flipped(read_all(good.dir / "liaison.db"));
+    const std::string damaged = flipped(read_all(good.dir / "liaison.db"), page_size_of(good));
     write_all(bad.dir / "liaison.db", damaged);
     write_all(bad.dir / "keyring.json", read_all(good.dir / "keyring.json"));
     for (const auto& words : std::vector<std::vector<std::string>>{
@@ -112,8 +119,7 @@ TEST_CASE("an empty liaison.db is not silently made a new store by a read-only v
 
 TEST_CASE("backup while another connection writes: the copy is sound and holds the rows") {
     CliDir d = station_with_visits(5);
-    auto writer = liaison::store::Store::open(d.dir.string() + "/liaison.db");
-    REQUIRE(writer);
+    auto writer = testing_support::open_store_of(d);
     std::atomic<bool> stop{false};
     std::atomic<int> written{0};
     std::thread t([&] {
@@ -123,7 +129,7 @@ TEST_CASE("backup while another connection writes: the copy is sound and holds t
             v.subject = "并发写入";
             v.visitors.push_back({});
             v.visitors.back().name = "甲";
-            if ((*writer)->add_visit(v)) ++written;
+            if (writer->add_visit(v)) ++written;
         }
     });
     while (written < 20) std::this_thread::yield();
@@ -132,9 +138,9 @@ TEST_CASE("backup while another connection writes: the copy is sound and holds t
     stop = true;
     t.join();
     REQUIRE_MESSAGE(r.code == 0, r.err);
-    CHECK(liaison::db::check_file(copy));
+    CHECK(liaison::db::check_file(copy, testing_support::store_key(d)));
     CHECK(!std::filesystem::exists(copy + "-wal"));
-    CHECK(visit_count(copy) >= 5 + 20);
+    CHECK(visit_count(d, copy) >= 5 + 20);
 }
 
 TEST_CASE("restore sets a store up from a backup and keeps the one it replaces") {
