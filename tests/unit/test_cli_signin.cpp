@@ -35,6 +35,17 @@ CliDir station_with_visit(std::string& visit) {
     return d;
 }
 
+// A plaintext store as the version before sign-in made it (no keyring), with `visit` if given.
+void pre_sign_in_store(const CliDir& d, const liaison::store::Visit* visit) {
+    std::filesystem::create_directories(d.dir);
+    liaison::store::OpenOptions opt;
+    opt.create = true;
+    auto s = liaison::store::Store::open((d.dir / "liaison.db").string(), opt);
+    REQUIRE(s.ok());
+    REQUIRE((*s)->init("老站", "desk").ok());
+    if (visit) REQUIRE((*s)->add_visit(*visit).ok());
+}
+
 int64_t bytes_of(const std::filesystem::path& p) {
     std::error_code ec;
     return static_cast<int64_t>(std::filesystem::file_size(p, ec));
@@ -176,14 +187,7 @@ TEST_CASE("every PIN forgotten: the recovery key lets the station set a new admi
 
 TEST_CASE("a store made before sign-in existed: verbs say how to set it up; init --admin does") {
     CliDir d;
-    std::filesystem::create_directories(d.dir);
-    {
-        liaison::store::OpenOptions opt;
-        opt.create = true;
-        auto s = liaison::store::Store::open((d.dir / "liaison.db").string(), opt);
-        REQUIRE(s.ok());
-        REQUIRE((*s)->init("老站", "desk").ok());
-    }
+    pre_sign_in_store(d, nullptr);
     auto refused = d.run({"visit", "list"});
     CHECK(refused.code == 2);
     CHECK(refused.err.find("init --admin NAME --pin-stdin") != std::string::npos);
@@ -249,21 +253,13 @@ TEST_CASE("canary: a voter's name and phone are in no file of the data folder, a
 
 TEST_CASE("init --admin on a store from before sign-in encrypts it in place and keeps every record") {
     CliDir d;
-    std::filesystem::create_directories(d.dir);
-    {
-        liaison::store::OpenOptions opt;
-        opt.create = true;
-        auto s = liaison::store::Store::open((d.dir / "liaison.db").string(), opt);
-        REQUIRE(s.ok());
-        REQUIRE((*s)->init("老站", "desk").ok());
-        liaison::store::Visit v;
-        v.category = "urban";
-        v.subject = "旧版本的来访";
-        v.visitors.push_back({});
-        v.visitors.back().name = "刘䶮测";
-        v.visitors.back().phone = "13912345678";
-        REQUIRE((*s)->add_visit(v).ok());
-    }
+    liaison::store::Visit v;
+    v.category = "urban";
+    v.subject = "旧版本的来访";
+    v.visitors.push_back({});
+    v.visitors.back().name = "刘䶮测";
+    v.visitors.back().phone = "13912345678";
+    pre_sign_in_store(d, &v);
     CHECK_FALSE(files_holding(d.dir, "13912345678").empty());  // plaintext before
     REQUIRE(d.run({"init", "--admin", kAdmin, "--pin-stdin"}, signed_in_as("", std::nullopt), std::string(kPin) + "\n")
                 .code == 0);
