@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "base/result.h"
 
@@ -18,25 +19,23 @@ constexpr int kWordsPerMinute = 140;
 // A sound longer than this is cut: a call-out takes a few seconds.
 constexpr int64_t kMaxPlayMs = 20000;
 
-// espeak-ng's library as one scope. It keeps global state, so only the announcer's thread uses
-// it, from initialisation to termination.
+// espeak-ng's library, initialised once per process and never terminated: it keeps global state,
+// and Debian's espeak-ng 1.51 hangs in espeak_Terminate about one time in eight (its shutdown
+// races with its own worker thread), which would freeze the desk on closing. The process's exit
+// gives its memory back. One lock serialises every use (docs/queue.md, "Calling out").
 class Synth {
 public:
-    static Result<std::unique_ptr<Synth>> open() {
-        // DONT_EXIT: a missing data folder is an error code, not exit() of the whole app.
-        const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
-        if (rate <= 0) return Error{Error::Kind::Io, "espeak-ng: cannot initialise (is espeak-ng-data installed?)"};
-        std::unique_ptr<Synth> s(new Synth(rate));
-        espeak_SetSynthCallback(&Synth::collect);
-        espeak_SetParameter(espeakRATE, kWordsPerMinute, 0);
-        return s;
+    static Result<Synth*> instance() {
+        static Synth* const engine = open();
+        if (!engine) return Error{Error::Kind::Io, "espeak-ng: cannot initialise (is espeak-ng-data installed?)"};
+        return engine;
     }
-    ~Synth() { espeak_Terminate(); }
     Synth(const Synth&) = delete;
     Synth& operator=(const Synth&) = delete;
     int rate() const { return rate_; }
 
     Result<std::vector<int16_t>> speak(const std::string& text, const std::string& voice) {
+        const std::lock_guard<std::mutex> lock(mu_);
         if (espeak_SetVoiceByName(voice.c_str()) != EE_OK)
             return Error{Error::Kind::NotFound, "espeak-ng: no voice " + voice};
         std::vector<int16_t> pcm;
@@ -47,6 +46,15 @@ public:
 
 private:
     explicit Synth(int rate) : rate_(rate) {}
+    ~Synth() = default;
+    static Synth* open() {
+        // DONT_EXIT: a missing data folder is an error code, not exit() of the whole app.
+        const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
+        if (rate <= 0) return nullptr;
+        espeak_SetSynthCallback(&Synth::collect);
+        espeak_SetParameter(espeakRATE, kWordsPerMinute, 0);
+        return new Synth(rate);  // never deleted: see above
+    }
     // Called during espeak_Synth (AUDIO_OUTPUT_SYNCHRONOUS) with the next piece of sound; the
     // events carry the user data given to espeak_Synth.
     static int collect(short* wav, int n, espeak_EVENT* events) {
@@ -54,6 +62,7 @@ private:
         if (pcm && wav && n > 0) pcm->insert(pcm->end(), wav, wav + n);
         return 0;
     }
+    std::mutex mu_;
     int rate_;
 };
 
@@ -142,8 +151,19 @@ void Announcer::finish(Spoken s) {
     busy_ = false;
 }
 
+namespace {
+// SDL keeps per-thread data (its error text) that it frees itself only on threads it made; this
+// thread is a std::thread, so it gives the data back when it ends.
+struct SdlThreadData {
+    SdlThreadData() = default;
+    ~SdlThreadData() { SDL_TLSCleanup(); }
+    SdlThreadData(const SdlThreadData&) = delete;
+    SdlThreadData& operator=(const SdlThreadData&) = delete;
+};
+}  // namespace
+
 void Announcer::run() {
-    std::unique_ptr<Synth> synth;  // made on the first announcement, on this thread
+    const SdlThreadData sdl_thread_data;  // outlives every audio device below
     for (;;) {
         Utterance u;
         {
@@ -157,13 +177,11 @@ void Announcer::run() {
         Spoken s;
         s.shown = u.shown;
         s.voice = u.voice;
-        if (!synth) {
-            auto opened = Synth::open();
-            if (opened)
-                synth = std::move(*opened);
-            else
-                s.error = opened.error().message;
-        }
+        Synth* synth = nullptr;
+        if (auto engine = Synth::instance())
+            synth = *engine;
+        else
+            s.error = engine.error().message;
         if (synth) {
             s.rate = synth->rate();
             auto pcm = synth->speak(u.spoken, u.voice);
