@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/db_scalar.h"
 #include "../unit/cli_fixture.h"
 #include "server_process.h"
 #include "sim_device.h"
@@ -15,16 +16,9 @@
 using namespace liaison;
 using nlohmann::json;
 using testing_support::CliDir;
+using testing_support::scalar;
 
 namespace {
-
-int64_t scalar(db::Db& db, const std::string& sql) {
-    auto st = db.prepare(sql);
-    REQUIRE(st.ok());
-    auto r = st->step();
-    REQUIRE(r.ok());
-    return st->i64(0);
-}
 
 std::string pull_cursor(db::Db& db) {
     auto c = sync::sync_state::get(db, "pull_cursor", "0");

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/db_scalar.h"
 #include "client/store/store.h"
 #include "domain/search.h"
 #include "sync/replica/backup.h"
@@ -21,6 +22,7 @@
 #include "sync/replica/sqlite.h"
 
 using namespace liaison;
+using testing_support::scalar;
 
 namespace {
 
@@ -55,15 +57,6 @@ std::unique_ptr<db::Db> open_db(const std::string& path, std::shared_ptr<const d
     return std::move(*d);
 }
 
-int64_t scalar(db::Db& d, const std::string& sql) {
-    auto st = d.prepare(sql);
-    REQUIRE(st);
-    auto r = st->step();
-    REQUIRE(r);
-    REQUIRE(*r);
-    return st->i64(0);
-}
-
 std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -95,24 +88,65 @@ void add_people(db::Db& d, int from, int n) {
     REQUIRE(tx->commit());
 }
 
+// Opened again with its key, the store holds `count` rows matching `where` and checks clean.
+void reopens_with(const std::string& path, const std::shared_ptr<const db::StoreKey>& key, int64_t count,
+                  const std::string& where = "1") {
+    auto d = open_db(path, key);
+    CHECK(scalar(*d, "SELECT count(*) FROM people WHERE " + where) == count);
+    CHECK(db::check_integrity(*d, true));
+}
+
 void make_people(db::Db& d) {
     REQUIRE(d.exec("CREATE TABLE IF NOT EXISTS people(id INTEGER PRIMARY KEY, name TEXT, phone TEXT, note TEXT)"));
 }
 
+// A folder with one encrypted store of `people` rows in it, closed again.
+struct EncryptedStore {
+    TempDir dir;
+    std::string path;
+    std::shared_ptr<const db::StoreKey> key = new_key();
+    EncryptedStore(const std::string& tag, int people) : dir(tag), path(dir.file("s.db")) {
+        auto d = open_db(path, key);
+        make_people(*d);
+        if (people > 0) add_people(*d, 0, people);
+    }
+};
+
+// Runs `child` in a forked process that signals on the returned pipe end when it is ready
+// (`child` writes a byte to the fd it is given); the parent reads that end.
+struct Child {
+    pid_t pid = -1;
+    int ready = -1;
+    template <class F>
+    explicit Child(F child) {
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::close(fds[0]);
+            _exit(child(fds[1]));
+        }
+        ::close(fds[1]);
+        ready = fds[0];
+    }
+    // SIGKILL, reaped; true if it died of the signal.
+    bool kill() {
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        const bool reaped = ::waitpid(pid, &status, 0) == pid;
+        ::close(ready);
+        return reaped && WIFSIGNALED(status);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("an encrypted store reads back what it wrote and holds no plaintext") {
-    TempDir dir("roundtrip");
-    const auto path = dir.file("s.db");
-    const auto key = new_key();
-    {
-        auto d = open_db(path, key);
-        make_people(*d);
-        add_people(*d, 0, 500);
-    }
-    CHECK_FALSE(db::file_is_plaintext(path));
-    no_plaintext(dir.path);
-    auto d = open_db(path, key);
+    EncryptedStore s("roundtrip", 500);
+    CHECK_FALSE(db::file_is_plaintext(s.path));
+    no_plaintext(s.dir.path);
+    auto d = open_db(s.path, s.key);
     CHECK(scalar(*d, "SELECT count(*) FROM people WHERE phone = '13912345678'") == 500);
     auto st = d->prepare("SELECT name FROM people WHERE id = 321");
     REQUIRE(st);
@@ -150,9 +184,7 @@ TEST_CASE("odd page sizes, a rollback journal and temporary files go through the
             REQUIRE(d->exec("DELETE FROM people WHERE id % 3 = 0"));
             REQUIRE(d->exec("VACUUM"));
         }
-        auto d = open_db(path, key);
-        CHECK(scalar(*d, "SELECT count(*) FROM people") == 200);
-        CHECK(db::check_integrity(*d, true));
+        reopens_with(path, key, 200);
     }
     no_plaintext(dir.path);
 }
@@ -197,9 +229,7 @@ TEST_CASE("the WAL is encrypted, read by a second connection, checkpointed and r
     CHECK(std::filesystem::file_size(path + "-wal") == 0);
     add_people(*writer, 1000, 10);  // the WAL starts over from its header
     writer.reset();
-    auto d = open_db(path, key);
-    CHECK(scalar(*d, "SELECT count(*) FROM people") == 1010);
-    CHECK(db::check_integrity(*d, true));
+    reopens_with(path, key, 1010);
     no_plaintext(dir.path);
 }
 
@@ -238,14 +268,9 @@ TEST_CASE("a reader beside a writer always reads whole, correct rows") {
 }
 
 TEST_CASE("a wrong key, or none, is refused and writes nothing") {
-    TempDir dir("wrongkey");
-    const auto path = dir.file("s.db");
-    const auto key = new_key();
-    {
-        auto d = open_db(path, key);
-        make_people(*d);
-        add_people(*d, 0, 10);
-    }
+    EncryptedStore s("wrongkey", 10);
+    const auto& path = s.path;
+    const auto& key = s.key;
     const std::string before = slurp(path);
     db::Db::Options o;
     o.key = new_key();
@@ -266,51 +291,35 @@ TEST_CASE("a wrong key, or none, is refused and writes nothing") {
 }
 
 TEST_CASE("canary: a writer killed mid-write leaves no voter's name or phone in any file") {
-    TempDir dir("canary");
-    const auto path = dir.file("liaison.db");
-    const auto key = new_key();
-    {
-        auto d = open_db(path, key);
-        make_people(*d);
-    }
-    int ready[2];
-    REQUIRE(::pipe(ready) == 0);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(ready[0]);
+    EncryptedStore s("canary", 0);
+    Child writer([&s](int ready) {
         db::Db::Options o;
-        o.key = key;
-        auto d = db::Db::open(path, o);
-        if (!d) _exit(3);
+        o.key = s.key;
+        auto d = db::Db::open(s.path, o);
+        if (!d) return 3;
         for (int i = 0;; ++i) {
             auto tx = db::Tx::begin(**d);
-            if (!tx) _exit(4);
+            if (!tx) return 4;
             for (int j = 0; j < 20; ++j) {
                 auto& st = (*d)->cached("INSERT INTO people(name, phone, note) VALUES (?, ?, ?)");
-                if (!st.bind(1, kName).bind(2, kPhone).bind(3, std::string(500, 'x')).run()) _exit(5);
+                if (!st.bind(1, kName).bind(2, kPhone).bind(3, std::string(500, 'x')).run()) return 5;
             }
-            if (!tx->commit()) _exit(6);
-            if (i == 30 && (::write(ready[1], "1", 1) != 1 || ::close(ready[1]) != 0)) _exit(7);
+            if (!tx->commit()) return 6;
+            if (i == 30 && (::write(ready, "1", 1) != 1 || ::close(ready) != 0)) return 7;
         }
-    }
-    ::close(ready[1]);
-    pollfd p{ready[0], POLLIN, 0};
+    });
+    pollfd p{writer.ready, POLLIN, 0};
     REQUIRE(::poll(&p, 1, 60000) == 1);
     ::usleep(20000);  // well into later transactions, then mid-write
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    ::close(ready[0]);
-    REQUIRE(WIFSIGNALED(status));
-    CHECK(std::filesystem::exists(path + "-wal"));  // the kill left the WAL for recovery
-    no_plaintext(dir.path);
-    auto d = open_db(path, key);
+    REQUIRE(writer.kill());
+    CHECK(std::filesystem::exists(s.path + "-wal"));  // the kill left the WAL for recovery
+    no_plaintext(s.dir.path);
+    auto d = open_db(s.path, s.key);
     CHECK(scalar(*d, "SELECT count(*) FROM people") >= 31 * 20);
     CHECK(scalar(*d, "SELECT count(*) FROM people") % 20 == 0);  // whole transactions only
     CHECK(db::check_integrity(*d, true));
     d.reset();
-    no_plaintext(dir.path);
+    no_plaintext(s.dir.path);
 }
 
 // journal_size_limit makes SQLite cut the WAL at a byte count inside a frame: the cut frame is
@@ -336,51 +345,31 @@ TEST_CASE("a WAL truncated inside a frame and reused") {
         CHECK(cut > 0);
         CHECK(scalar(*d, "SELECT count(*) FROM people") == 400);
     }
-    auto d = open_db(path, key);
-    CHECK(scalar(*d, "SELECT count(*) FROM people") == 400);
-    CHECK(db::check_integrity(*d, true));
+    reopens_with(path, key, 400);
     no_plaintext(dir.path);
 }
 
 // A rollback journal left by a killed writer (journal_mode=DELETE, as backups and the upgrade
 // use) is decrypted and played back when the store is next opened.
 TEST_CASE("a hot rollback journal is rolled back through the cipher") {
-    TempDir dir("hotjournal");
-    const auto path = dir.file("s.db");
-    const auto key = new_key();
-    {
-        auto d = open_db(path, key);
-        make_people(*d);
-        add_people(*d, 0, 100);
-    }
-    int ready[2];
-    REQUIRE(::pipe(ready) == 0);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::close(ready[0]);
+    EncryptedStore s("hotjournal", 100);
+    Child writer([&s](int ready) {
         db::Db::Options o;
-        o.key = key;
-        auto d = db::Db::open(path, o);
-        if (!d || !(*d)->exec("PRAGMA journal_mode=DELETE") || !(*d)->exec("PRAGMA cache_size=10")) _exit(3);
-        if (!(*d)->exec("BEGIN IMMEDIATE") || !(*d)->exec("UPDATE people SET note = 'changed', phone = '0'")) _exit(4);
+        o.key = s.key;
+        auto d = db::Db::open(s.path, o);
+        if (!d || !(*d)->exec("PRAGMA journal_mode=DELETE") || !(*d)->exec("PRAGMA cache_size=10")) return 3;
+        if (!(*d)->exec("BEGIN IMMEDIATE") || !(*d)->exec("UPDATE people SET note = 'changed', phone = '0'")) return 4;
         // A small cache spills changed pages into the file before the commit: the journal is hot.
-        if (::write(ready[1], "1", 1) != 1) _exit(5);
+        if (::write(ready, "1", 1) != 1) return 5;
         ::pause();
-        _exit(6);
-    }
-    ::close(ready[1]);
+        return 6;
+    });
     char byte = 0;
-    REQUIRE(::read(ready[0], &byte, 1) == 1);
-    ::close(ready[0]);
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    REQUIRE(std::filesystem::exists(path + "-journal"));
-    no_plaintext(dir.path);
-    auto d = open_db(path, key);
-    CHECK(scalar(*d, "SELECT count(*) FROM people WHERE phone = '13912345678'") == 100);
-    CHECK(db::check_integrity(*d, true));
+    REQUIRE(::read(writer.ready, &byte, 1) == 1);
+    REQUIRE(writer.kill());
+    REQUIRE(std::filesystem::exists(s.path + "-journal"));
+    no_plaintext(s.dir.path);
+    reopens_with(s.path, s.key, 100, "phone = '13912345678'");
 }
 
 TEST_CASE("encrypt_in_place upgrades a plaintext store made by today's code") {

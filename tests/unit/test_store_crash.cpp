@@ -10,20 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/db_scalar.h"
 #include "client/store/store.h"
 
 using namespace liaison;
+using testing_support::scalar;
 
 namespace {
-
-int64_t scalar(db::Db& db, const std::string& sql) {
-    auto st = db.prepare(sql);
-    REQUIRE(st);
-    auto r = st->step();
-    REQUIRE(r);
-    REQUIRE(*r);
-    return st->i64(0);
-}
 
 // Writes visits until killed; after the first one is committed it writes a byte to `ready`.
 [[noreturn]] void writer(const std::string& path, int ready) {
