@@ -1,8 +1,6 @@
 // Signing in on the command line (docs/security.md, "Sign-in and keys"): every verb that opens
 // the store names a person (LIAISON_USER and LIAISON_PIN, or --user NAME --pin-stdin), whose PIN
 // unwraps the store's key; init, enrol and recover set up the first administrator instead.
-#include <cstdio>
-#include <cstring>
 #include <istream>
 #include <ostream>
 #include <sys/stat.h>
@@ -18,16 +16,6 @@ namespace {
 bool file_exists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
-}
-
-// A plaintext SQLite database (a store from before sign-in), not an empty or damaged file.
-bool has_sqlite_header(const std::string& path) {
-    char head[16] = {};
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return false;
-    const size_t n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
-    return n == sizeof head && std::memcmp(head, "SQLite format 3", 16) == 0;
 }
 
 std::string minutes_text(int64_t ms) {
@@ -70,8 +58,9 @@ Result<std::string> read_pin_line(Context& ctx) { return read_secret_line(ctx, "
 int sign_in(Context& ctx) {
     if (ctx.key) return 0;
     if (!file_exists(ctx.keyring_path())) {
-        // No store, or an empty or damaged file: opening it says so, as before sign-in existed.
-        if (!has_sqlite_header(ctx.store_path())) return 0;
+        // No store, or an empty or damaged file: opening it says so, as before sign-in existed;
+        // a plaintext store from before sign-in first needs an administrator.
+        if (!db::file_is_plaintext(ctx.store_path())) return 0;
         return usage_error(ctx,
                            "this store has no administrator yet: liaison init --admin NAME --pin-stdin sets one "
                            "up and encrypts it");
