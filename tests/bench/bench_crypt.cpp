@@ -244,16 +244,9 @@ void bench_open(Side (&sides)[2]) {
     line("first search '路灯' after opening: ms", cold[0], cold[1]);
 }
 
-int run(int argc, char** argv) {
-    int n_visits = 100000, n_save = 3000;
-    std::string dir = std::filesystem::temp_directory_path() / "liaison-bench-crypt";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i];
-        if (k == "--visits") n_visits = std::stoi(argv[i + 1]);
-        if (k == "--saves") n_save = std::stoi(argv[i + 1]);
-        if (k == "--dir") dir = argv[i + 1];
-    }
-    std::filesystem::create_directories(dir);
+int run(const bench::Options& opt) {
+    const int n_visits = opt.number("--visits", 100000), n_save = opt.number("--saves", 3000);
+    const std::string dir = opt.dir("liaison-bench-crypt");
     auto key = db::StoreKey::random();
     if (!key) die("key", key.error());
     Side sides[2] = {{"plaintext", dir + "/plain.db", nullptr, nullptr},
@@ -274,11 +267,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_crypt: %s\n", e.what());
-        return 1;
-    }
-}
+int main(int argc, char** argv) { return bench::guarded_main("bench_crypt", run, argc, argv); }

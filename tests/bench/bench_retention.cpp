@@ -140,16 +140,9 @@ void on_server(const std::string& dir, int n) {
     }
 }
 
-int run(int argc, char** argv) {
-    int visits = 20000, n_save = 2000;
-    std::string dir = std::filesystem::temp_directory_path() / "liaison-bench-retention";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i];
-        if (k == "--visits") visits = std::stoi(argv[i + 1]);
-        if (k == "--saves") n_save = std::stoi(argv[i + 1]);
-        if (k == "--dir") dir = argv[i + 1];
-    }
-    std::filesystem::create_directories(dir);
+int run(const bench::Options& opt) {
+    const int visits = opt.number("--visits", 20000), n_save = opt.number("--saves", 2000);
+    const std::string dir = opt.dir("liaison-bench-retention");
     std::printf("Liaison retention benchmark (%d due visits, %d saves)\n", visits, n_save);
     saves(dir, n_save);
     on_server(dir, visits);
@@ -159,11 +152,4 @@ int run(int argc, char** argv) {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_retention: %s\n", e.what());
-        return 1;
-    }
-}
+int main(int argc, char** argv) { return bench::guarded_main("bench_retention", run, argc, argv); }
