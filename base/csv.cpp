@@ -1,6 +1,7 @@
 #include "base/csv.h"
 
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace liaison::sync {
@@ -8,14 +9,16 @@ namespace liaison::sync {
 namespace {
 
 // Reads one record from text at i; line counts the line breaks passed, quoted ones included.
-Result<CsvRecord> read_record(const std::string& text, size_t& i, size_t& line) {
+// Without at_end, a record that runs to the end of text may go on in the next piece: nullopt.
+Result<std::optional<CsvRecord>> read_record(const std::string& text, size_t& i, size_t& line, bool at_end) {
     CsvRecord rec;
     rec.line = line;
     std::string field;
-    bool in_quotes = false, quoted = false;
-    while (i < text.size()) {
+    bool in_quotes = false, quoted = false, ended = false;
+    while (i < text.size() && !ended) {
         const char c = text[i++];
         if (in_quotes) {
+            if (c == '"' && i == text.size() && !at_end) return std::optional<CsvRecord>();  // "" may be split
             if (c == '"' && i < text.size() && text[i] == '"') {
                 field.push_back('"');
                 ++i;
@@ -35,30 +38,56 @@ Result<CsvRecord> read_record(const std::string& text, size_t& i, size_t& line) 
             quoted = false;
         } else if (c == '\n') {
             ++line;
-            break;
+            ended = true;
         } else if (c != '\r') {  // a '\r' is part of "\r\n"
             if (quoted) return invalid("line " + std::to_string(line) + ": text after a closing quote");
             field.push_back(c);
         }
     }
+    if (!ended && !at_end) return std::optional<CsvRecord>();
     if (in_quotes) return invalid("line " + std::to_string(rec.line) + ": unterminated quoted field");
     rec.fields.push_back(std::move(field));
-    return rec;
+    return std::optional<CsvRecord>(std::move(rec));
 }
 
 }  // namespace
 
+void CsvReader::feed(std::string_view text) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+    buf_.append(text);
+}
+
+Result<std::optional<CsvRecord>> CsvReader::next() {
+    if (!bom_checked_) {
+        if (buf_.size() < 3 && !at_end_) return std::optional<CsvRecord>();  // a BOM may be split
+        if (buf_.rfind("\xEF\xBB\xBF", 0) == 0) pos_ = 3;
+        bom_checked_ = true;
+    }
+    while (pos_ < buf_.size()) {
+        size_t i = pos_, line = line_;
+        auto rec = read_record(buf_, i, line, at_end_);
+        if (!rec) return rec.error();
+        if (!*rec) return std::optional<CsvRecord>();  // the record goes on in the next piece
+        pos_ = i;
+        line_ = line;
+        const bool blank = (*rec)->fields.size() == 1 && (*rec)->fields[0].empty();
+        if (!blank) return rec;
+    }
+    return std::optional<CsvRecord>();
+}
+
 Result<std::vector<CsvRecord>> parse_csv(const std::string& text) {
     std::vector<CsvRecord> out;
-    size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
-    size_t line = 1;
-    while (i < text.size()) {
-        auto rec = read_record(text, i, line);
+    CsvReader reader;
+    reader.feed(text);
+    reader.finish();
+    for (;;) {
+        auto rec = reader.next();
         if (!rec) return rec.error();
-        const bool blank = rec->fields.size() == 1 && rec->fields[0].empty();
-        if (!blank) out.push_back(std::move(*rec));
+        if (!*rec) return out;
+        out.push_back(std::move(**rec));
     }
-    return out;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <iconv.h>
+#include <vector>
 
 namespace liaison::text {
 
@@ -57,11 +58,18 @@ private:
     iconv_t cd_;
 };
 
-// "line L (byte offset O)" for the byte at offset `at` of the file.
-std::string where(std::string_view bytes, size_t at) {
-    const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + at, '\n'));
+// "line L (byte offset O)".
+std::string where(size_t line, size_t at) {
     return "line " + std::to_string(line) + " (byte offset " + std::to_string(at) + ")";
 }
+
+// The line of the byte at offset `at` of s, counting from the line of s[0].
+size_t line_at(std::string_view s, size_t at, size_t first_line) {
+    return first_line + static_cast<size_t>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// For the byte at offset `at` of the file.
+std::string where(std::string_view bytes, size_t at) { return where(line_at(bytes, at, 1), at); }
 
 // `what` names the source encoding in the error.
 Result<std::string> convert(std::string_view in, const char* to, const char* from, const char* what) {
@@ -172,49 +180,108 @@ Result<std::string> gb18030_to_utf8(std::string_view bytes) {
 Result<std::string> utf8_to_gb18030(std::string_view utf8) { return convert(utf8, "GB18030", "UTF-8", "UTF-8"); }
 
 Status check_not_mis_encoded(std::string_view s) {
-    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return {};
-    if (const size_t line = double_encoded_line(s))
-        return invalid(
-            "the file looks mis-encoded: line " + std::to_string(line) +
-            " holds UTF-8 that was read as Latin-1 and saved again (such as 'ä¸­' for '中'); open the "
-            "original in Excel and save it as \"CSV UTF-8\", or pass --encoding utf-8 to import it as it is");
-    Iconv from_gb("UTF-8", "GB18030"), to_gb("GB18030", "UTF-8");
-    if (!from_gb.ok() || !to_gb.ok()) return Error{Error::Kind::Internal, "iconv has no GB18030"};
+    EncodingProbe probe(Encoding::Auto);
+    probe.add(s);
+    auto decided = probe.finish();
+    if (!decided) return decided.error();
+    return {};
+}
+
+void EncodingProbe::add(std::string_view block) {
+    const bool first = offset_ == 0;
+    if (first) bom_ = block.substr(0, kBom.size()) == kBom;
+    const size_t skip = first && bom_ ? kBom.size() : 0;
+    const std::string_view body = block.substr(skip);
+    const size_t body_at = offset_ + skip;
+    // The GB18030 reading: the fallback, and check 2's other side.
     std::string as_gb;
-    if (from_gb.convert(s, as_gb) != kNone) return {};  // not GB18030 at all: UTF-8 it is
-    const size_t gb = expected_characters(as_gb, to_gb), utf8 = expected_characters(s, to_gb);
-    if (gb >= 2 && gb > 2 * utf8)
-        return invalid("the file looks mis-encoded: it is valid UTF-8, but read as GBK it has " + std::to_string(gb) +
-                       " common Chinese characters and read as UTF-8 only " + std::to_string(utf8) +
-                       "; pass --encoding gbk to read it as GBK, or --encoding utf-8 to import it as it is");
+    if (requested_ != Encoding::Utf8 && gb_ok_) {
+        Iconv from_gb("UTF-8", "GB18030");
+        const size_t bad = from_gb.ok() ? from_gb.convert(body, as_gb) : 0;
+        if (bad != kNone) {
+            gb_ok_ = false;
+            bad_gb_ = {body_at + bad, line_at(body, bad, lines_ + 1)};
+        }
+    }
+    if (requested_ != Encoding::Gb18030 && !bad_utf8_.found()) {
+        if (const size_t bad = invalid_utf8_at(body); bad != kNone)
+            bad_utf8_ = {body_at + bad, line_at(body, bad, lines_ + 1)};
+        else if (requested_ == Encoding::Auto)
+            check_utf8_block(body, as_gb);
+    }
+    offset_ += block.size();
+    lines_ += static_cast<size_t>(std::count(block.begin(), block.end(), '\n'));
+}
+
+// The two checks of docs/import.md on a block of valid UTF-8; check 2 counts over the whole file.
+void EncodingProbe::check_utf8_block(std::string_view body, const std::string& as_gb) {
+    if (double_encoded_line_ == 0)
+        if (const size_t line = double_encoded_line(body)) double_encoded_line_ = lines_ + line;
+    if (!gb_ok_) return;  // not GB18030 at all: UTF-8 it is
+    Iconv to_gb("GB18030", "UTF-8");
+    if (!to_gb.ok()) return;
+    gb_expected_ += expected_characters(as_gb, to_gb);
+    utf8_expected_ += expected_characters(body, to_gb);
+}
+
+Result<Encoding> EncodingProbe::finish() const {
+    if (requested_ == Encoding::Gb18030) {
+        if (bom_) return invalid("the file starts with a UTF-8 byte order mark: it is UTF-8, not GBK");
+        if (bad_gb_.found()) return invalid("not valid GB18030/GBK: " + where(bad_gb_.line, bad_gb_.at));
+        return Encoding::Gb18030;
+    }
+    if (!bad_utf8_.found()) {
+        if (requested_ != Encoding::Auto) return Encoding::Utf8;
+        if (double_encoded_line_ != 0)
+            return invalid(
+                "the file looks mis-encoded: line " + std::to_string(double_encoded_line_) +
+                " holds UTF-8 that was read as Latin-1 and saved again (such as 'ä¸­' for '中'); open the "
+                "original in Excel and save it as \"CSV UTF-8\", or pass --encoding utf-8 to import it as it is");
+        if (gb_ok_ && gb_expected_ >= 2 && gb_expected_ > 2 * utf8_expected_)
+            return invalid("the file looks mis-encoded: it is valid UTF-8, but read as GBK it has " +
+                           std::to_string(gb_expected_) + " common Chinese characters and read as UTF-8 only " +
+                           std::to_string(utf8_expected_) +
+                           "; pass --encoding gbk to read it as GBK, or --encoding utf-8 to import it as it is");
+        return Encoding::Utf8;
+    }
+    if (requested_ == Encoding::Utf8 || bom_)
+        return invalid(std::string(bom_ ? "the file has a UTF-8 byte order mark but is " : "") +
+                       "not valid UTF-8: " + where(bad_utf8_.line, bad_utf8_.at));
+    if (!bad_gb_.found()) return Encoding::Gb18030;
+    // The first place where neither reading can go on: the later of the two first faults.
+    const Fault& later = bad_utf8_.at > bad_gb_.at ? bad_utf8_ : bad_gb_;
+    return invalid("neither UTF-8 nor GB18030/GBK: " + where(later.line, later.at) +
+                   " is not valid in either; save the sheet as \"CSV UTF-8\"");
+}
+
+Result<std::string> decode_block(std::string_view block, Encoding decided, bool first) {
+    if (decided == Encoding::Gb18030) return gb18030_to_utf8(block);
+    if (first && block.substr(0, kBom.size()) == kBom) block.remove_prefix(kBom.size());
+    return std::string(block);
+}
+
+Status for_each_line_block(std::istream& in, const std::function<Status(std::string_view)>& fn, size_t size) {
+    std::string buf;
+    std::vector<char> chunk(size);
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        buf.append(chunk.data(), static_cast<size_t>(in.gcount()));
+        const size_t end = buf.rfind('\n');
+        if (end == std::string::npos) continue;
+        LIAISON_TRY(fn(std::string_view(buf).substr(0, end + 1)));
+        buf.erase(0, end + 1);
+    }
+    if (in.bad()) return invalid("cannot read the file");
+    if (!buf.empty()) return fn(buf);
     return {};
 }
 
 Result<Decoded> decode_text(std::string_view bytes, Encoding encoding) {
-    const bool bom = bytes.substr(0, kBom.size()) == kBom;
-    if (encoding == Encoding::Gb18030) {
-        if (bom) return invalid("the file starts with a UTF-8 byte order mark: it is UTF-8, not GBK");
-        LIAISON_ASSIGN_OR_RETURN(auto t, gb18030_to_utf8(bytes));
-        return Decoded{std::move(t), Encoding::Gb18030};
-    }
-    const std::string_view body = bom ? bytes.substr(kBom.size()) : bytes;
-    const size_t bad = invalid_utf8_at(body);
-    if (bad == kNone) {
-        if (encoding == Encoding::Auto) LIAISON_TRY(check_not_mis_encoded(body));
-        return Decoded{std::string(body), Encoding::Utf8};
-    }
-    const size_t bad_utf8 = bad + (bom ? kBom.size() : 0);
-    if (encoding == Encoding::Utf8 || bom)
-        return invalid(std::string(bom ? "the file has a UTF-8 byte order mark but is " : "") +
-                       "not valid UTF-8: " + where(bytes, bad_utf8));
-    Iconv from_gb("UTF-8", "GB18030");
-    if (!from_gb.ok()) return Error{Error::Kind::Internal, "iconv has no GB18030"};
-    std::string text;
-    const size_t bad_gb = from_gb.convert(bytes, text);
-    if (bad_gb == kNone) return Decoded{std::move(text), Encoding::Gb18030};
-    // The first place where neither reading can go on: the later of the two first faults.
-    return invalid("neither UTF-8 nor GB18030/GBK: " + where(bytes, std::max(bad_utf8, bad_gb)) +
-                   " is not valid in either; save the sheet as \"CSV UTF-8\"");
+    EncodingProbe probe(encoding);
+    probe.add(bytes);
+    LIAISON_ASSIGN_OR_RETURN(const Encoding decided, probe.finish());
+    LIAISON_ASSIGN_OR_RETURN(auto text, decode_block(bytes, decided, true));
+    return Decoded{std::move(text), decided};
 }
 
 }  // namespace liaison::text

@@ -4,6 +4,8 @@
 // mis-encoded is refused unless the caller forces UTF-8. glibc's iconv does the converting.
 #pragma once
 #include <cstddef>
+#include <functional>
+#include <istream>
 #include <string>
 #include <string_view>
 
@@ -41,5 +43,38 @@ struct Decoded {
 // else refused naming the first line that is valid in neither. Utf8: must be valid UTF-8, no
 // check. Gb18030: must convert completely.
 Result<Decoded> decode_text(std::string_view bytes, Encoding encoding = Encoding::Auto);
+
+// decode_text for a file read a block at a time, in memory bounded by its longest line whatever
+// its size: every block first goes through a probe, which decides the encoding by the same rules
+// with the same errors, then through decode_block. A block ends at a line break (no character
+// of UTF-8 or GB18030 holds the byte 0x0A) or at the file's end.
+class EncodingProbe {
+public:
+    explicit EncodingProbe(Encoding requested) : requested_(requested) {}
+    void add(std::string_view block);
+    // Utf8 or Gb18030, or the error decode_text gives for the whole file.
+    Result<Encoding> finish() const;
+
+private:
+    struct Fault {
+        size_t at = std::string_view::npos, line = 0;  // byte offset in the file, 1-based line
+        bool found() const { return at != std::string_view::npos; }
+    };
+    void check_utf8_block(std::string_view body, const std::string& as_gb);
+    Encoding requested_;
+    size_t offset_ = 0, lines_ = 0;  // bytes and line breaks before this block
+    bool bom_ = false, gb_ok_ = true;
+    Fault bad_utf8_, bad_gb_;
+    size_t double_encoded_line_ = 0, gb_expected_ = 0, utf8_expected_ = 0;
+};
+
+// A block of the file as UTF-8, read as `decided` (EncodingProbe::finish). The first block's
+// BOM is taken off.
+Result<std::string> decode_block(std::string_view block, Encoding decided, bool first);
+
+// Reads `in` to its end in blocks of about `size` bytes that end at a line break (a line longer
+// than that makes a longer block), handing each to `fn`; stops at fn's first error.
+Status for_each_line_block(std::istream& in, const std::function<Status(std::string_view)>& fn,
+                           size_t size = size_t{1} << 20);
 
 }  // namespace liaison::text

@@ -276,110 +276,162 @@ const std::map<std::string, std::string>& import_columns() {
     return m;
 }
 
-// The file's records, decoded (UTF-8 or GBK, docs/import.md), and its columns by their keys.
-struct ImportFile {
-    std::vector<CsvRecord> recs;
+// The header's columns by their keys.
+Result<std::vector<std::string>> import_header(const CsvRecord& header) {
     std::vector<std::string> cols;
-};
-
-Result<ImportFile> read_import_file(const std::string& path, const std::string& encoding_name) {
-    auto encoding = text::parse_encoding(encoding_name);
-    if (!encoding) return invalid("--encoding: " + encoding.error().message);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return invalid("cannot read " + path);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    // A file that looks mis-encoded is refused.
-    auto decoded = text::decode_text(buf.str(), *encoding);
-    if (!decoded) return invalid(path + ": " + decoded.error().message);
-    ImportFile f;
-    LIAISON_ASSIGN_OR_RETURN(f.recs, parse_csv(decoded->text));
-    if (f.recs.empty()) return invalid("the file is empty");
-    for (const auto& h : f.recs.front().fields) {
+    for (const auto& h : header.fields) {
         auto it = import_columns().find(h);
         if (it == import_columns().end()) return invalid("line 1: unknown column '" + h + "'");
-        f.cols.push_back(it->second);
+        cols.push_back(it->second);
     }
     for (const char* req : {"visitor", "category", "subject"})
-        if (std::find(f.cols.begin(), f.cols.end(), req) == f.cols.end())
+        if (std::find(cols.begin(), cols.end(), req) == cols.end())
             return invalid(std::string("line 1: the column '") + req + "' is required");
-    return f;
+    return cols;
+}
+
+// One import, fed the file's records as they are read: the header first, then a visit per
+// record written at once, so only the record at hand is held (docs/performance.md).
+class VisitImportRun {
+public:
+    explicit VisitImportRun(Context& ctx) : ctx_(ctx) {}
+    bool open_failed() const { return open_failed_; }
+    // A record of the file; the error names its line.
+    Status take(CsvRecord rec);
+    Result<size_t> commit() {
+        if (!import_) return invalid("the file is empty");
+        return import_->commit();
+    }
+
+private:
+    Status start(const CsvRecord& header);
+    Result<store::Visit> visit_of(const CsvRecord& rec);
+    Status set_field(store::Visit& v, store::Visitor& p, const std::string& key, const std::string& f);
+
+    Context& ctx_;
+    std::vector<std::string> cols_;
+    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<store::Store::VisitImport> import_;
+    std::map<std::string, std::vector<std::string>> deputy_cache_;
+    bool open_failed_ = false;
+};
+
+Status VisitImportRun::start(const CsvRecord& header) {
+    LIAISON_ASSIGN_OR_RETURN(cols_, import_header(header));
+    store_ = open_store(ctx_);
+    if (!store_) {
+        open_failed_ = true;  // open_store has said why
+        return Error{Error::Kind::Internal, "no store"};
+    }
+    LIAISON_ASSIGN_OR_RETURN(import_, store_->begin_import());
+    return {};
+}
+
+Status VisitImportRun::take(CsvRecord rec) {
+    unescape_record(rec);
+    if (!store_) return start(rec);
+    auto v = visit_of(rec);
+    if (!v) return v.error();
+    if (auto st = import_->add(std::move(*v)); !st)
+        return Error{st.error().kind, "line " + std::to_string(rec.line) + ": " + st.error().message};
+    return {};
+}
+
+Status VisitImportRun::set_field(store::Visit& v, store::Visitor& p, const std::string& k, const std::string& f) {
+    if (k == "received_at")
+        v.received_at = f.size() == 10 ? f + " 00:00" : f;
+    else if (k == "visitor")
+        p.name = f;
+    else if (k == "phone")
+        p.phone = f;
+    else if (k == "people" && !f.empty()) {
+        LIAISON_ASSIGN_OR_RETURN(v.people, parse_people(f));
+    } else if (k == "category")
+        v.category = f;
+    else if (k == "subject")
+        v.subject = f;
+    else if (k == "content")
+        v.content = f;
+    else if (k == "channel")
+        v.channel = f.empty() ? "station" : f;
+    else if (k == "route")
+        v.route = f;
+    else if (k == "reason")
+        v.route_reason = f;
+    else if (k == "notes")
+        v.notes = f;
+    else if (k == "deputy" && !f.empty()) {
+        auto it = deputy_cache_.find(f);
+        if (it == deputy_cache_.end()) {
+            LIAISON_ASSIGN_OR_RETURN(auto ids, deputy_ids(*store_, f));
+            it = deputy_cache_.emplace(f, std::move(ids)).first;
+        }
+        v.deputy_ids = it->second;
+    }
+    return {};
+}
+
+Result<store::Visit> VisitImportRun::visit_of(const CsvRecord& rec) {
+    const std::string where = "line " + std::to_string(rec.line) + ": ";
+    if (rec.fields.size() != cols_.size())
+        return invalid(where + "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
+                       std::to_string(cols_.size()));
+    store::Visit v;
+    store::Visitor p;
+    for (size_t c = 0; c < cols_.size(); ++c)
+        if (auto st = set_field(v, p, cols_[c], rec.fields[c]); !st)
+            return Error{st.error().kind, where + st.error().message};
+    if (p.name.empty()) return invalid(where + "visitor is required");
+    v.visitors.push_back(std::move(p));
+    return v;
+}
+
+// Hands each record of the file to `run`, reading it a block at a time twice: once to decide
+// its encoding (docs/import.md), once to decode and parse it.
+Status feed_import(const std::string& path, text::Encoding requested, VisitImportRun& run) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return invalid("cannot read " + path);
+    text::EncodingProbe probe(requested);
+    LIAISON_TRY(text::for_each_line_block(in, [&](std::string_view block) {
+        probe.add(block);
+        return Status{};
+    }));
+    auto decided = probe.finish();
+    if (!decided) return invalid(path + ": " + decided.error().message);
+    in.clear();
+    in.seekg(0);
+    sync::CsvReader reader;
+    bool first = true;
+    auto drain = [&]() -> Status {
+        for (;;) {
+            LIAISON_ASSIGN_OR_RETURN(auto rec, reader.next());
+            if (!rec) return {};
+            LIAISON_TRY(run.take(std::move(*rec)));
+        }
+    };
+    LIAISON_TRY(text::for_each_line_block(in, [&](std::string_view block) -> Status {
+        LIAISON_ASSIGN_OR_RETURN(auto decoded, text::decode_block(block, *decided, first));
+        first = false;
+        reader.feed(decoded);
+        return drain();
+    }));
+    reader.finish();
+    return drain();
 }
 
 int visit_import(Context& ctx, const std::vector<std::string>& words) {
     auto a = parse_args(words, {"encoding"});
     if (!a) return usage_error(ctx, a.error().message);
     if (a->positional.size() != 1) return usage_error(ctx, "visit import [--encoding auto|utf-8|gb18030|gbk] FILE.csv");
-    auto file = read_import_file(a->positional[0], a->get("encoding", "auto"));
-    if (!file) return fail(ctx, file.error());
-    const auto* recs = &file->recs;  // the rows below read it as before
-    const auto& cols = file->cols;
-    auto s = open_store(ctx);
-    if (!s) return ctx.open_failure;
-    std::map<std::string, std::vector<std::string>> deputy_cache;
-    std::vector<store::Visit> visits;
-    visits.reserve(recs->size());
-    for (size_t r = 1; r < recs->size(); ++r) {
-        const auto& rec = (*recs)[r];
-        const std::string where = "line " + std::to_string(rec.line) + ": ";
-        if (rec.fields.size() != cols.size())
-            return usage_error(ctx, where + "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
-                                        std::to_string(cols.size()));
-        store::Visit v;
-        store::Visitor p;
-        for (size_t c = 0; c < cols.size(); ++c) {
-            const std::string& f = rec.fields[c];
-            const std::string& k = cols[c];
-            if (k == "received_at")
-                v.received_at = f.size() == 10 ? f + " 00:00" : f;
-            else if (k == "visitor")
-                p.name = f;
-            else if (k == "phone")
-                p.phone = f;
-            else if (k == "people") {
-                if (!f.empty()) {
-                    auto n = parse_people(f);
-                    if (!n) return usage_error(ctx, where + n.error().message);
-                    v.people = *n;
-                }
-            } else if (k == "category")
-                v.category = f;
-            else if (k == "subject")
-                v.subject = f;
-            else if (k == "content")
-                v.content = f;
-            else if (k == "channel")
-                v.channel = f.empty() ? "station" : f;
-            else if (k == "route")
-                v.route = f;
-            else if (k == "reason")
-                v.route_reason = f;
-            else if (k == "notes")
-                v.notes = f;
-            else if (k == "deputy" && !f.empty()) {
-                auto it = deputy_cache.find(f);
-                if (it == deputy_cache.end()) {
-                    auto ids = deputy_ids(*s, f);
-                    if (!ids) return usage_error(ctx, where + ids.error().message);
-                    it = deputy_cache.emplace(f, *ids).first;
-                }
-                v.deputy_ids = it->second;
-            }
-        }
-        if (p.name.empty()) return usage_error(ctx, where + "visitor is required");
-        v.visitors.push_back(p);
-        visits.push_back(std::move(v));
+    auto encoding = text::parse_encoding(a->get("encoding", "auto"));
+    if (!encoding) return usage_error(ctx, "--encoding: " + encoding.error().message);
+    VisitImportRun run(ctx);
+    if (auto st = feed_import(a->positional[0], *encoding, run); !st) {
+        if (run.open_failed()) return ctx.open_failure;
+        return fail(ctx, st.error());
     }
-    auto n = s->add_visits(std::move(visits));
-    if (!n) {
-        // add_visits names the record; turn it back into the file's line.
-        std::string msg = n.error().message;
-        if (msg.rfind("record ", 0) == 0) {
-            const size_t k = std::stoul(msg.substr(7));
-            if (k >= 1 && k < recs->size()) msg = "line " + std::to_string((*recs)[k].line) + msg.substr(msg.find(':'));
-        }
-        return fail(ctx, Error{n.error().kind, msg});
-    }
+    auto n = run.commit();
+    if (!n) return fail(ctx, n.error());
     ctx.out << "imported " << *n << " visits\n";
     return 0;
 }

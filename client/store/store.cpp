@@ -471,19 +471,39 @@ Result<std::string> Store::add_visit(Visit v) {
 }
 
 Result<size_t> Store::add_visits(std::vector<Visit> visits) {
-    for (size_t i = 0; i < visits.size(); ++i) {
-        if (visits[i].received_at.empty()) visits[i].received_at = platform::local_datetime(wall_());
-        auto st = validate_visit(visits[i]);
-        if (!st) return invalid("record " + std::to_string(i + 1) + ": " + st.error().message);
-    }
+    LIAISON_ASSIGN_OR_RETURN(auto import, begin_import());
+    for (size_t i = 0; i < visits.size(); ++i)
+        if (auto st = import->add(std::move(visits[i])); !st)
+            return invalid("record " + std::to_string(i + 1) + ": " + st.error().message);
+    return import->commit();
+}
+
+Result<std::unique_ptr<Store::VisitImport>> Store::begin_import() {
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*db_));
-    {
-        SearchBatch batch(*this);
-        for (auto& v : visits) LIAISON_TRY(write_visit(v));
-    }
-    LIAISON_TRY(flush_search());
-    LIAISON_TRY(tx.commit());
-    return visits.size();
+    return std::unique_ptr<VisitImport>(new VisitImport(*this, std::move(tx)));
+}
+
+Status Store::VisitImport::add(Visit v) {
+    if (v.received_at.empty()) v.received_at = platform::local_datetime(s_.wall_());
+    LIAISON_TRY(s_.validate_visit(v));
+    LIAISON_TRY(s_.write_visit(v));
+    // The search index is refreshed a batch at a time: the dirty sets stay small.
+    constexpr size_t kSearchBatch = 1000;
+    if (++added_ % kSearchBatch == 0) LIAISON_TRY(s_.flush_search());
+    return {};
+}
+
+Store::VisitImport::~VisitImport() {
+    s_.defer_search_ = false;
+    // Uncommitted, the rows are rolled back with tx_: nothing of theirs is left to index.
+    s_.dirty_visits_.clear();
+    s_.dirty_visitors_.clear();
+}
+
+Result<size_t> Store::VisitImport::commit() {
+    LIAISON_TRY(s_.flush_search());
+    LIAISON_TRY(tx_.commit());
+    return added_;
 }
 
 Status Store::update_visit(const std::string& id, const VisitPatch& p) {

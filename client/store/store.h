@@ -90,6 +90,11 @@ public:
     Result<int64_t> search_hits(const std::string& text);
     // Many visits in one transaction (CSV import): all or nothing.
     Result<size_t> add_visits(std::vector<Visit> visits);
+    class VisitImport;
+    // The same, for visits that come one at a time (a CSV file read as it goes): each is
+    // validated and written as it comes, so memory stays bounded however many there are; nothing
+    // is kept unless VisitImport::commit() is reached (docs/performance.md, Bulk import).
+    Result<std::unique_ptr<VisitImport>> begin_import();
 
     // ---- retention (docs/retention.md) ----
     // Masks the names and phones of the visitors of visits past the centre's period in this
@@ -159,6 +164,23 @@ private:
     private:
         Store& s_;
     };
+};
+
+class Store::VisitImport {
+public:
+    // Validated, then written through the replica. After an error, drop the import: it rolls back.
+    Status add(Visit v);
+    Result<size_t> commit();  // the number of visits added
+    ~VisitImport();
+    VisitImport(const VisitImport&) = delete;
+    VisitImport& operator=(const VisitImport&) = delete;
+
+private:
+    friend class Store;
+    VisitImport(Store& s, db::Tx tx) : s_(s), tx_(std::move(tx)) { s_.defer_search_ = true; }
+    Store& s_;
+    db::Tx tx_;
+    size_t added_ = 0;
 };
 
 // The one-line report for a damaged store: what happened and how to recover.

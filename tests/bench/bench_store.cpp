@@ -1,5 +1,5 @@
 // Store benchmark: prints figures next to the targets of docs/performance.md. Not a pass/fail test.
-//   bench_store [--visits N] [--dir DIR]
+//   bench_store [--visits N] [--saves N] [--dir DIR] [--modes normal|full|normal,full]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -157,19 +157,15 @@ std::vector<double> same_rows_baseline(const std::string& path, bool full, int n
 }  // namespace
 
 int run(int argc, char** argv) {
-    int n_search = 100000, n_save = 10000;
-    std::string dir = std::filesystem::temp_directory_path() / "liaison-bench";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i];
-        if (k == "--visits") n_search = std::stoi(argv[i + 1]);
-        if (k == "--saves") n_save = std::stoi(argv[i + 1]);
-        if (k == "--dir") dir = argv[i + 1];
-    }
-    std::filesystem::create_directories(dir);
+    const bench::Options o(argc, argv);
+    const int n_search = o.number("--visits", 100000), n_save = o.number("--saves", 10000);
+    const std::string modes = o.text("--modes", "normal,full");
+    const std::string dir = o.dir("liaison-bench");
     std::printf("Liaison store benchmark (%d saves, %d visits searched)\n", n_save, n_search);
 
     for (bool full : {false, true}) {
         const char* mode = full ? "FULL" : "NORMAL";
+        if (modes.find(full ? "full" : "normal") == std::string::npos) continue;
         const int n = full ? std::min(n_save, 2000) : n_save;
         auto raw = raw_baseline(dir + "/raw.db", full, n);
         auto s = open_fresh(dir + "/save.db", full);

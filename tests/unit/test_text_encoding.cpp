@@ -3,8 +3,11 @@
 // tests do not take the converter's word for what GBK is.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "base/csv.h"
 #include "base/text_encoding.h"
 
 using namespace liaison;
@@ -133,4 +136,105 @@ TEST_CASE("no false alarm: accented Latin, Cyrillic and Greek names, Chinese wit
         CHECK_MESSAGE(d.ok(), s);
         if (d) CHECK(d->text == s);
     }
+}
+
+namespace {
+
+// decode_text's answer for bytes, reached the way a streamed import reaches it: through the
+// probe in blocks of about `block` bytes ending at line breaks, then decode_block per block.
+Result<std::string> decode_in_blocks(const std::string& bytes, Encoding e, size_t block) {
+    std::istringstream in(bytes);
+    text::EncodingProbe probe(e);
+    LIAISON_TRY(text::for_each_line_block(
+        in,
+        [&](std::string_view b) {
+            probe.add(b);
+            return Status{};
+        },
+        block));
+    LIAISON_ASSIGN_OR_RETURN(const Encoding decided, probe.finish());
+    std::istringstream again(bytes);
+    std::string out;
+    bool first = true;
+    LIAISON_TRY(text::for_each_line_block(
+        again,
+        [&](std::string_view b) -> Status {
+            LIAISON_ASSIGN_OR_RETURN(auto part, text::decode_block(b, decided, first));
+            first = false;
+            out += part;
+            return {};
+        },
+        block));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("read a block at a time, every file decodes or is refused exactly as when read whole") {
+    const std::string many_lines = kUtf8Ledger + kUtf8Ledger + kUtf8Ledger + "末行没有换行";
+    const std::vector<std::string> files = {kUtf8Ledger,
+                                            "\xEF\xBB\xBF" + kUtf8Ledger,
+                                            kGbkLedger + kGbkLedger,
+                                            kGbkThatIsUtf8 + kGbkThatIsUtf8,
+                                            kDoubleEncoded,
+                                            many_lines,
+                                            kUtf8Ledger + "好\xff\n" + kGbkLedger,
+                                            kGbkLedger + "\xff\n",
+                                            "\xEF\xBB\xBF" + kGbkLedger,
+                                            ""};
+    for (const auto& bytes : files)
+        for (Encoding e : {Encoding::Auto, Encoding::Utf8, Encoding::Gb18030})
+            for (size_t block : {1, 7, 64, 1 << 20}) {
+                CAPTURE(bytes);
+                CAPTURE(static_cast<int>(e));
+                CAPTURE(block);
+                auto whole = text::decode_text(bytes, e);
+                auto blocks = decode_in_blocks(bytes, e, block);
+                REQUIRE(whole.ok() == blocks.ok());
+                if (whole.ok())
+                    CHECK(whole->text == *blocks);
+                else
+                    CHECK(whole.error().message == blocks.error().message);
+            }
+}
+
+TEST_CASE("CSV fed in pieces gives the records of the whole text, errors on the same lines") {
+    const std::vector<std::string> texts = {
+        "\xEF\xBB\xBFvisitor,subject\r\n张三,\"路灯,不亮\"\r\n\r\n李四,\"他说：\"\"黑\"\"\n第二行\"\n王五,末行",
+        "a,b\n\"unterminated\n", "a,b\nx\"y,z\n", "a,b\n\"q\"x,z\n", "\"\"\"\",\"\"\n"};
+    for (const auto& t : texts)
+        for (size_t piece : {1, 2, 3, 5, 1000}) {
+            CAPTURE(t);
+            CAPTURE(piece);
+            auto whole = sync::parse_csv(t);
+            sync::CsvReader reader;
+            std::vector<sync::CsvRecord> got;
+            Status st;
+            auto drain = [&] {
+                for (;;) {
+                    auto r = reader.next();
+                    if (!r) return Status(r.error());
+                    if (!*r) return Status{};
+                    got.push_back(std::move(**r));
+                }
+            };
+            for (size_t i = 0; i < t.size() && st.ok(); i += piece) {
+                reader.feed(std::string_view(t).substr(i, piece));
+                st = drain();
+            }
+            if (st.ok()) {
+                reader.finish();
+                st = drain();
+            }
+            REQUIRE(whole.ok() == st.ok());
+            if (!st.ok()) {
+                CHECK(whole.error().message == st.error().message);
+                continue;
+            }
+            REQUIRE(got.size() == whole->size());
+            for (size_t r = 0; r < got.size(); ++r) {
+                CHECK(got[r].line == (*whole)[r].line);
+                CHECK(got[r].fields == (*whole)[r].fields);
+            }
+        }
 }
