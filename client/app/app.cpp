@@ -596,7 +596,7 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
     return ok_ ? 0 : 1;
 }
 
-// `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-pin).
+// `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-declined).
 // kiosk-idle: the phone step under the idle sheet (a screenshot of the 还在吗？ warning).
 int start_kiosk_view(AppModel& model, const AppOptions& opt) {
     const bool idle = opt.view == "kiosk-idle";
@@ -644,7 +644,7 @@ int start_view(AppModel& model, const AppOptions& opt) {
         std::cerr
             << "liaison: unknown view '" << opt.view
             << "' (home, visits, visit-form, visit-detail, sync, settings, queue, kiosk, kiosk-welcome, "
-               "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, kiosk-pin, "
+               "kiosk-consent, kiosk-name, kiosk-phone, kiosk-topic, kiosk-deputy, kiosk-ticket, "
                "kiosk-declined, kiosk-idle, cases, case-detail, case-form, deputy-record, stats, calling-display)\n";
         return 2;
     }

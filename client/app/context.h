@@ -32,6 +32,9 @@ public:
     virtual void open_visit_form(ui::VisitFormState form) = 0;     // the visit form, filled (queue)
     virtual void open_case_form(const std::string& visit_id) = 0;  // a new case, filled from the visit
     virtual Status start_kiosk(bool locked) = 0;
+    // Kiosk mode's way out: the sign-in view with the administrators only; one of them signing
+    // in leaves the kiosk, 返回 goes back to it (docs/security.md "Kiosk mode").
+    virtual void ask_admin() = 0;
     virtual void station_ready() = 0;  // the station exists (demo or set up): load it and go home
 
 protected:

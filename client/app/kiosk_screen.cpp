@@ -57,9 +57,6 @@ Status KioskScreen::start(ui::KioskStep step, bool locked, Context& c) {
         return Error{Error::Kind::Invalid,
                      "this tablet has no ticket series yet: enrol it (liaison enrol) or give it a letter "
                      "(liaison queue series B)"};
-    auto lock = store::kiosk::load_lock(c.store);
-    if (!lock) return lock.error();
-    lock_ = std::make_unique<store::kiosk::KioskLock>(std::move(*lock));
     if (auto p = store::kiosk::idle_policy(c.store)) idle_ = *p;
     locked_ = locked;
     if (c.app.view() != ui::View::Kiosk) desk_font_px_ = c.app.font_px();
@@ -67,7 +64,6 @@ Status KioskScreen::start(ui::KioskStep step, bool locked, Context& c) {
     c.app.show(ui::View::Kiosk);
     new_visitor(c);
     kiosk_.step = step;
-    if (step == ui::KioskStep::Pin) kiosk_.before_pin = ui::KioskStep::Welcome;
     c.app.changed();
     return {};
 }
@@ -213,81 +209,24 @@ void KioskScreen::show_ticket(const store::QueueTicket& t, Context& c) {
     kiosk_.ticket_left_s = static_cast<int>(kTicketShownMs / 1000);
 }
 
-void KioskScreen::corner_tap(int64_t now) {
+// Five taps on the hidden corner: the sign-in view with the administrators, whose sign-in leaves
+// the kiosk (docs/security.md "Kiosk mode").
+void KioskScreen::corner_tap(int64_t now, Context& c) {
     if (now - last_tap_ > kCornerTapsWithinMs) kiosk_.corner_taps = 0;
     last_tap_ = now;
-    if (++kiosk_.corner_taps < kCornerTaps || kiosk_.step == ui::KioskStep::Pin) return;
+    if (++kiosk_.corner_taps < kCornerTaps) return;
     kiosk_.corner_taps = 0;
-    kiosk_.before_pin = kiosk_.step;
-    kiosk_.step = ui::KioskStep::Pin;
-    kiosk_.pin.clear();
-    kiosk_.pin_message.clear();
-}
-
-// Returns true when the PIN was right and the kiosk was left for the desk app.
-bool KioskScreen::enter_pin(Context& c) {
-    if (!lock_) return false;
-    const auto a = lock_->enter(kiosk_.pin, wall(c));
-    kiosk_.pin.clear();
-    if (auto st = store::kiosk::save_lock_state(c.store, *lock_); !st) {
-        // Unrecorded attempts would reset the lockout on a restart: fail closed, even for the
-        // right PIN, and say why.
-        kiosk_.pin_message = c.i18n.tr("kiosk.pin_unsaved");
-        return false;
-    }
-    if (a.outcome == store::kiosk::PinOutcome::Unlocked) {
-        leave(c);
-        return true;
-    }
-    if (a.outcome == store::kiosk::PinOutcome::LockedOut || a.attempts_left == 0)
-        kiosk_.pin_locked = true;
-    else
-        kiosk_.pin_message = c.i18n.fmt("kiosk.pin_wrong", {std::to_string(a.attempts_left)});
-    return false;
+    c.app.ask_admin();
 }
 
 void KioskScreen::leave(Context& c) {
     // Leave kiosk mode for the desk app, with no trace of the kiosk's visitor.
     kiosk_ = {};
     locked_ = false;
-    lock_->relock();
     c.app.set_font_px(desk_font_px_);
     const auto lang = c.store.setting("ui.lang", "zh");
     c.app.use_language(lang ? *lang : std::string("zh"));
     c.app.navigate(ui::View::Home);
-}
-
-// While locked out, the PIN pad says for how long; returns the time left (0: not locked).
-int64_t KioskScreen::show_lockout(const Context& c) {
-    const ui::I18n& i18n = c.i18n;
-    const int64_t left = lock_->locked_for_ms(wall(c));
-    kiosk_.pin_locked = left > 0;
-    if (left <= 0) return 0;
-    const int64_t s = (left + 999) / 1000;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d:%02d", static_cast<int>(s / 60), static_cast<int>(s % 60));
-    kiosk_.pin_message = i18n.fmt("kiosk.pin_locked", {buf});
-    return left;
-}
-
-bool KioskScreen::pin_action(const ui::intent::Kiosk& k, Context& c) {
-    using A = ui::intent::KioskAction;
-    switch (k.action) {
-        case A::PinDigit:
-            if (kiosk_.pin.size() < store::kiosk::kMaxPinDigits) kiosk_.pin += k.arg;
-            break;
-        case A::PinErase:
-            if (!kiosk_.pin.empty()) kiosk_.pin.pop_back();
-            break;
-        case A::PinCancel:
-            kiosk_.pin.clear();
-            kiosk_.pin_message.clear();
-            kiosk_.step = kiosk_.before_pin == ui::KioskStep::Pin ? ui::KioskStep::Welcome : kiosk_.before_pin;
-            break;
-        case A::PinEnter: return enter_pin(c);
-        default: break;
-    }
-    return false;
 }
 
 void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
@@ -330,15 +269,8 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
         case A::Help: call_help(c); break;
         case A::Take: take_ticket(c); break;
         case A::Language: load_language(k.arg == "en" ? "en" : "zh", c); break;
-        case A::CornerTap: corner_tap(t); break;
-        case A::PinDigit:
-        case A::PinErase:
-        case A::PinCancel:
-        case A::PinEnter:
-            if (pin_action(k, c)) return;
-            break;
+        case A::CornerTap: corner_tap(t, c); break;
     }
-    if (kiosk_.step == KioskStep::Pin && lock_) show_lockout(c);
     c.app.changed();
 }
 
@@ -373,15 +305,6 @@ bool KioskScreen::idle_timer(int64_t now, Context& c) {
     return true;
 }
 
-// The PIN pad's lockout message, each second until PINs may be tried again.
-bool KioskScreen::lockout_timer(int64_t now, Context& c) {
-    if (const int64_t left = show_lockout(c); left > 0)
-        sooner(now + std::min<int64_t>(1000, left));
-    else
-        kiosk_.pin_message.clear();
-    return true;
-}
-
 bool KioskScreen::run_timers(int64_t mono, Context& c) {
     if (queue_.display && mono >= display_refresh_) {
         display_refresh_ = mono + kDisplayRefreshMs;
@@ -397,7 +320,6 @@ bool KioskScreen::run_timers(int64_t mono, Context& c) {
         changed = ticket_timer(now, c);
     else if ((kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh") && !idle_held_)
         changed = idle_timer(now, c);
-    if (kiosk_.step == KioskStep::Pin && kiosk_.pin_locked && lock_) changed = lockout_timer(now, c);
     if (changed) c.app.changed();
     return changed;
 }

@@ -1,9 +1,8 @@
 // Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, name, phone,
-// topic, wished deputy, ticket), the help call, the PIN that leaves kiosk mode, the idle reset and its clock; and the
+// topic, wished deputy, ticket), the help call, the hidden way out, the idle reset and its clock; and the
 // queue the desk serves. docs/queue.md describes the store calls used here.
 #pragma once
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "client/app/context.h"
@@ -23,7 +22,8 @@ public:
     void draw(ui::Ui& u, ui::View v, const Context& c);
     Status enter(ui::View v, Context& c);  // navigated to; an error: kiosk mode cannot start
     Status start(ui::KioskStep step, bool locked, Context& c);
-    bool locked() const { return locked_; }  // locked in: only the admin PIN leaves
+    bool locked() const { return locked_; }  // locked in: only an administrator's sign-in leaves
+    void leave(Context& c);                  // an administrator signed in: back to the desk app
 
     void handle(const ui::intent::Kiosk& k, Context& c);
     void handle(const ui::intent::Queue& q, Context& c);
@@ -31,7 +31,7 @@ public:
 
     bool run_timers(int64_t mono, Context& c);
     int64_t next_deadline(ui::View shown) const;                // monotonic ms, 0 = none
-    void advance_clock(int64_t ms) { clock_offset_ms_ += ms; }  // scripts: idle timeout, PIN lockout
+    void advance_clock(int64_t ms) { clock_offset_ms_ += ms; }  // scripts: idle timeout
 
     // Also for the screenshot samples (client/app/screenshot_seed.cpp).
     const std::string& lang() const { return kiosk_.lang; }
@@ -66,14 +66,9 @@ private:
     void call_help(Context& c);
     void take_ticket(Context& c);
     void print_ticket(const store::QueueTicket& t, Context& c);
-    void corner_tap(int64_t now);
-    bool pin_action(const ui::intent::Kiosk& k, Context& c);  // true: the kiosk was left
-    bool enter_pin(Context& c);
-    void leave(Context& c);
-    int64_t show_lockout(const Context& c);
+    void corner_tap(int64_t now, Context& c);
     bool ticket_timer(int64_t now, Context& c);
     bool idle_timer(int64_t now, Context& c);
-    bool lockout_timer(int64_t now, Context& c);
     void sooner(int64_t t);
     void refresh_queue(Context& c);
     void open_ticket_form(const store::QueueTicket& t, Context& c);
@@ -91,7 +86,6 @@ private:
     // The kiosk clock (monotonic ms plus the offset).
     int64_t last_input_ = 0, due_ = 0, ticket_until_ = 0, last_tap_ = 0;
     float desk_font_px_ = 20;  // restored when the kiosk is left
-    std::unique_ptr<store::kiosk::KioskLock> lock_;
     store::kiosk::IdlePolicy idle_;
     platform::Announcer* announcer_ = nullptr;
     ui::CallingDisplayState display_;

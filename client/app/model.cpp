@@ -85,14 +85,30 @@ Status AppModel::show_sign_in(const std::string& data_dir, const std::string& la
     return {};
 }
 
-void AppModel::signed_in(const ui::intent::SignIn& in) {
-    auto o = sign_in.handle(in, i18n, platform::wall_ms());
+void AppModel::ask_admin() {
+    if (auto st = sign_in.load(store::Keyring::path_in(data_folder), *glyphs, true); !st) return report(st);
+    view_ = ui::View::SignIn;
     data_changed = true;
+}
+
+void AppModel::signed_in(const ui::intent::SignIn& in) {
+    const bool kiosk_exit = sign_in.kiosk_exit();
+    data_changed = true;
+    if (in.action == ui::intent::SignInAction::Cancel) {
+        if (kiosk_exit) view_ = ui::View::Kiosk;  // the kiosk as it was, still locked in
+        return;
+    }
+    auto o = sign_in.handle(in, i18n, platform::wall_ms());
     if (!o) return;
     person = o->person;
     store_key = o->key;
     lockable_ = true;
     last_input_ms_ = now_ms();
+    if (kiosk_exit) {
+        load_ref();  // the administrator is the author from now on
+        Context c = context();
+        return kiosk.leave(c);
+    }
     if (pending_open_) {
         const PendingOpen p = *std::exchange(pending_open_, std::nullopt);
         if (auto st = open(p.data_dir, p.lang, p.demo, p.scratch); !st) {

@@ -103,6 +103,7 @@ private:
     void open_visit_form(ui::VisitFormState form) override;
     void open_case_form(const std::string& visit_id) override;
     Status start_kiosk(bool locked) override { return start_kiosk(ui::KioskStep::Welcome, locked); }
+    void ask_admin() override;
     void station_ready() override;
 
     ui::View view_ = ui::View::Home;

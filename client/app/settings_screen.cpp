@@ -5,7 +5,6 @@
 
 #include "client/app/demo.h"
 #include "client/store/queue.h"
-#include "platform/platform.h"
 
 namespace liaison::app {
 
@@ -20,11 +19,8 @@ void SettingsScreen::enter(Context& c) {
     settings_.server_url = c.ref.device.server_url;
     settings_.message_key.clear();
     settings_.kiosk_error.clear();
-    settings_.pin_message.clear();
     auto letter = store::queue::series(c.store);
     settings_.ticket_series = letter ? *letter : std::string();
-    auto lock = store::kiosk::load_lock(c.store);
-    settings_.default_kiosk_pin = lock && lock->using_default_pin();
 }
 
 void SettingsScreen::handle(const ui::intent::SetFontSize& f, Context& c) {
@@ -38,39 +34,6 @@ void SettingsScreen::handle(const ui::intent::SaveServer& s, Context& c) {
     auto st = c.store.set_server(s.url, token);
     settings_.message_key = st ? "settings.server_saved" : "settings.server_invalid";
     c.app.load_ref();
-}
-
-void SettingsScreen::handle(const ui::intent::ChangeKioskPin&, Context& c) {
-    auto r = store::kiosk::change_pin(c.store, settings_.pin_current, settings_.pin_new, settings_.pin_repeat,
-                                      platform::wall_ms());
-    settings_.pin_current.clear();
-    settings_.pin_new.clear();
-    settings_.pin_repeat.clear();
-    settings_.pin_ok = r && r->outcome == store::kiosk::PinChange::Outcome::Changed;
-    if (!r) {
-        settings_.pin_message = c.error_text(r.error());
-        return;
-    }
-    pin_outcome(*r, c.i18n);
-}
-
-// The PIN change's outcome in words, under the PIN fields.
-void SettingsScreen::pin_outcome(const store::kiosk::PinChange& r, const ui::I18n& i18n) {
-    using O = store::kiosk::PinChange::Outcome;
-    switch (r.outcome) {
-        case O::Changed:
-            settings_.default_kiosk_pin = false;
-            settings_.pin_message = i18n.tr("settings.pin_changed");
-            break;
-        case O::Mismatch: settings_.pin_message = i18n.tr("settings.pin_mismatch"); break;
-        case O::BadFormat: settings_.pin_message = i18n.tr("settings.pin_format"); break;
-        case O::DefaultPin: settings_.pin_message = i18n.tr("settings.pin_default"); break;
-        case O::Wrong: settings_.pin_message = i18n.fmt("settings.pin_wrong", {std::to_string(r.attempts_left)}); break;
-        case O::LockedOut:
-            settings_.pin_message =
-                i18n.fmt("settings.pin_locked", {std::to_string((r.locked_for_ms + 59999) / 60000)});
-            break;
-    }
 }
 
 void SettingsScreen::handle(const ui::intent::StartKiosk&, Context& c) {

@@ -1,10 +1,9 @@
-// The settings screen (server, language, text size, kiosk PIN and start) and the first run
+// The settings screen (server, language, text size, kiosk start) and the first run
 // (demo data or a new station).
 #pragma once
 #include <string>
 
 #include "client/app/context.h"
-#include "client/store/kiosk_lock.h"
 #include "client/ui/ui.h"
 
 namespace liaison::app {
@@ -22,14 +21,12 @@ public:
 
     void handle(const ui::intent::SetFontSize& f, Context& c);
     void handle(const ui::intent::SaveServer& s, Context& c);
-    void handle(const ui::intent::ChangeKioskPin&, Context& c);
     void handle(const ui::intent::StartKiosk&, Context& c);
     void handle(const ui::intent::SeedDemo&, Context& c);
     void handle(const ui::intent::InitStation& i, Context& c);
 
 private:
     void first_run_done(const Status& st, Context& c);
-    void pin_outcome(const store::kiosk::PinChange& r, const ui::I18n& i18n);
 
     ui::SettingsState settings_;
     ui::FirstRunState first_run_;

@@ -21,16 +21,17 @@ int order(store::Role r) {
 constexpr size_t kMaxPinChars = 64;
 }  // namespace
 
-Status SignInScreen::load(const std::string& ring_path, ui::Glyphs& glyphs) {
+Status SignInScreen::load(const std::string& ring_path, ui::Glyphs& glyphs, bool kiosk_exit) {
     LIAISON_ASSIGN_OR_RETURN(auto ring, store::Keyring::load(ring_path));
     std::vector<store::Person> people;
     for (const auto& p : ring.people())
-        if (!p.disabled) people.push_back(p);
+        if (!p.disabled && (!kiosk_exit || p.role == store::Role::Admin)) people.push_back(p);
     std::stable_sort(people.begin(), people.end(),
                      [](const store::Person& a, const store::Person& b) { return order(a.role) < order(b.role); });
     ring_ = ring_path;
     names_.clear();
     state_ = {};
+    state_.kiosk_exit = kiosk_exit;
     for (const auto& p : people) {
         names_.push_back(p.name);
         state_.people.push_back({glyphs.shown(p.name), std::string("signin.role.") + store::role_code(p.role)});
@@ -62,6 +63,7 @@ std::optional<store::SignInOutcome> SignInScreen::handle(const ui::intent::SignI
             state_.pin.clear();
             state_.message.clear();
             return std::nullopt;
+        case A::Cancel: return std::nullopt;  // the app root goes back to the kiosk
         case A::Enter: break;
     }
     if (state_.chosen < 0 || state_.pin.empty()) return std::nullopt;

@@ -15,8 +15,10 @@ namespace liaison::app {
 
 class SignInScreen {
 public:
-    // The enabled people of the keyring at `ring_path`; the list view, nothing typed.
-    Status load(const std::string& ring_path, ui::Glyphs& glyphs);
+    // The enabled people of the keyring at `ring_path` (only its administrators when leaving
+    // kiosk mode); the list view, nothing typed.
+    Status load(const std::string& ring_path, ui::Glyphs& glyphs, bool kiosk_exit = false);
+    bool kiosk_exit() const { return state_.kiosk_exit; }
     void draw(ui::Ui& u) { ui::draw_sign_in(u, state_); }
     // A tap on the list or the pad. The outcome when the PIN was tried and it signed in.
     std::optional<store::SignInOutcome> handle(const ui::intent::SignIn& in, const ui::I18n& i18n, int64_t wall_ms);

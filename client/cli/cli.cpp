@@ -24,7 +24,6 @@ const Verb kVerbs[] = {
     {"conflicts", verb_conflicts, "conflicts [--json] | conflicts resolve ID --keep mine|theirs"},
     {"changes", verb_changes, "changes [--json]   (the pending outbox)"},
     {"queue", verb_queue, "queue add|list|call|serve|leave|series ...   (liaison queue help)"},
-    {"kiosk-pin", verb_kiosk_pin, "kiosk-pin set PIN   (the admin PIN that leaves kiosk mode)"},
     {"case", verb_case, "case add|assign|progress|close|feedback|rate|list|show ...   (liaison case help)"},
     {"department", verb_department, "department add --name NAME | department list [--json]"},
     {"duty", verb_duty,

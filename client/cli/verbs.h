@@ -46,9 +46,8 @@ int verb_visit(Context&, const std::vector<std::string>&);
 int verb_deputy(Context&, const std::vector<std::string>&);
 int verb_conflicts(Context&, const std::vector<std::string>&);
 int verb_changes(Context&, const std::vector<std::string>&);
-int verb_queue(Context&, const std::vector<std::string>&);  // verbs_queue.cpp: queue, kiosk-pin
-int verb_kiosk_pin(Context&, const std::vector<std::string>&);
-int verb_case(Context&, const std::vector<std::string>&);  // verbs_cases.cpp: case, department
+int verb_queue(Context&, const std::vector<std::string>&);  // verbs_queue.cpp
+int verb_case(Context&, const std::vector<std::string>&);   // verbs_cases.cpp: case, department
 int verb_department(Context&, const std::vector<std::string>&);
 int verb_stats(Context&, const std::vector<std::string>&);  // verbs_stats.cpp: stats, export, report, duty, activity
 int verb_export(Context&, const std::vector<std::string>&);

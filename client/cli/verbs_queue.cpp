@@ -1,9 +1,8 @@
-// liaison queue add|list|call|serve|leave|series and liaison kiosk-pin set (docs/queue.md).
+// liaison queue add|list|call|serve|leave|series (docs/queue.md).
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "client/cli/verbs.h"
-#include "client/store/kiosk_lock.h"
 #include "client/store/queue.h"
 #include "platform/platform.h"
 
@@ -209,19 +208,6 @@ int verb_queue(Context& ctx, const std::vector<std::string>& words) {
     if (words[0] == "leave") return queue_leave(ctx, rest);
     if (words[0] == "series") return queue_series(ctx, rest);
     return usage_error(ctx, "unknown queue verb '" + words[0] + "' (liaison queue help)");
-}
-
-int verb_kiosk_pin(Context& ctx, const std::vector<std::string>& words) {
-    if (words.size() != 2 || words[0] != "set") return usage_error(ctx, "kiosk-pin set PIN   (4 to 8 digits)");
-    // Checked before the store opens: a bad PIN writes nothing.
-    if (auto st = store::kiosk::valid_pin(words[1]); !st) return refuse(ctx, st.error());
-    auto s = open_store(ctx);
-    if (!s) return ctx.open_failure;
-    if (!s->initialized())
-        return usage_error(ctx, "this store has no station: run `liaison init --station NAME` first");
-    if (auto st = store::kiosk::set_pin(*s, words[1]); !st) return refuse(ctx, st.error());
-    ctx.out << "kiosk PIN changed\n";
-    return 0;
 }
 
 }  // namespace liaison::cli

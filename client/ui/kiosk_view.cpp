@@ -1,7 +1,8 @@
 // The kiosk (docs/design.md §6, docs/queue.md): a visitor takes a queue number by touch alone. Full
 // screen, big type and targets, Chinese first with an English switch on every step. The view
 // shows only what this visitor typed and their own number: never the queue or anyone else.
-// The hidden way out: five taps on the top-right corner open the admin PIN pad.
+// The hidden way out: five taps on the top-right corner open the sign-in view with the
+// station's administrators (docs/security.md "Kiosk mode").
 // One question per screen under a ①②③④ step bar (姓名 → 电话 → 事项 → 代表), and every step
 // keeps its buttons (上一步, 请工作人员帮助, 下一步) and the phone keypad in a fixed area that
 // fits the screen: nothing a visitor needs is below the fold (docs/queue.md).
@@ -22,7 +23,6 @@ const char* kiosk_step_name(KioskStep s) {
         case KioskStep::Topic: return "kiosk-topic";
         case KioskStep::Deputy: return "kiosk-deputy";
         case KioskStep::Ticket: return "kiosk-ticket";
-        case KioskStep::Pin: return "kiosk-pin";
         case KioskStep::Declined: return "kiosk-declined";
     }
     return "kiosk-welcome";
@@ -31,7 +31,7 @@ const char* kiosk_step_name(KioskStep s) {
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n) {
     if (n == "kiosk") return KioskStep::Welcome;
     for (KioskStep s : {KioskStep::Welcome, KioskStep::Consent, KioskStep::Name, KioskStep::Phone, KioskStep::Topic,
-                        KioskStep::Deputy, KioskStep::Ticket, KioskStep::Pin, KioskStep::Declined})
+                        KioskStep::Deputy, KioskStep::Ticket, KioskStep::Declined})
         if (n == kiosk_step_name(s)) return s;
     return std::nullopt;
 }
@@ -479,48 +479,6 @@ struct Kiosk {
         welcome_help();
     }
 
-    void pin() {
-        const Layout& l = ui.layout();
-        const float w = std::min(ImGui::GetContentRegionAvail().x, l.touch * 6.5f);
-        const float x0 = ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - w) / 2;
-        gap(l.portrait ? l.font * 3 : 0);
-        centred(ui.tr("kiosk.pin_title"), 1.0f);
-        gap(4);
-        std::string dots;
-        for (size_t i = 0; i < s.pin.size(); ++i) dots += "● ";
-        if (dots.empty()) dots = ui.tr("kiosk.pin_hint");
-        centred(dots, 0.9f, s.pin.empty() ? color::kMuted : color::kText);
-        if (!s.pin_message.empty()) {
-            ui.note_text(s.pin_message);
-            centred(s.pin_message, 0.65f, color::kError);
-        }
-        gap(8);
-        const float gx = ImGui::GetStyle().ItemSpacing.x;
-        const float kw = (w - 2 * gx) / 3;
-        static const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"};
-        ui.push_heading_font();
-        for (int i = 0; i < 12; ++i) {
-            if (i % 3)
-                ImGui::SameLine();
-            else
-                ImGui::SetCursorPosX(x0);
-            const std::string k = keys[i];
-            if (k == "erase") {
-                if (ui.button("kiosk.pin.erase", ui.tr("kiosk.erase"), kw)) act(KioskAction::PinErase);
-            } else if (k == "ok") {
-                if (ui.button("kiosk.pin.ok", ui.tr("kiosk.pin_ok"), kw, Tone::Primary,
-                              !s.pin.empty() && !s.pin_locked))
-                    act(KioskAction::PinEnter);
-            } else if (ui.button("kiosk.pin." + k, k, kw, Tone::Normal, !s.pin_locked)) {
-                act(KioskAction::PinDigit, k);
-            }
-        }
-        ImGui::PopFont();
-        gap(8);
-        ImGui::SetCursorPosX(x0);
-        if (big_button("kiosk.pin.cancel", ui.tr("kiosk.pin_cancel"), w, Tone::Normal)) act(KioskAction::PinCancel);
-    }
-
     // 还在吗？: the idle reset is near. The screen dims, a card counts down, and a big 继续 keeps
     // everything typed; any other input keeps it too. Nothing under the scrim takes a tap.
     void idle_sheet() {
@@ -608,7 +566,6 @@ void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref) {
         case KioskStep::Topic: k.topic_step(); break;
         case KioskStep::Deputy: k.deputy(); break;
         case KioskStep::Ticket: k.ticket(); break;
-        case KioskStep::Pin: k.pin(); break;
         case KioskStep::Declined: k.declined(); break;
     }
     ImGui::PopID();

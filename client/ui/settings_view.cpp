@@ -88,43 +88,19 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ui.muted(s.message_key.empty() ? ui.tr("settings.server_hint") : ui.tr(s.message_key));
     ImGui::EndChild();
 
-    // Kiosk mode for reception days: full screen, the visitor's steps only, out by the admin PIN.
-    const float pin_lines = (s.default_kiosk_pin ? 2.0f : 0.0f) + (s.pin_message.empty() ? 0.0f : 1.0f);
-    ImGui::BeginChild("settings.kiosk",
-                      ImVec2(0, (5 + pin_lines) * line + 2 * l.touch + 2 * style.WindowPadding.y + 16), true,
-                      ImGuiWindowFlags_NoScrollbar);
+    // Kiosk mode for reception days: full screen, the visitor's steps only, out by an administrator's sign-in.
+    const float error_lines = s.kiosk_error.empty() ? 0.0f : 1.0f;
+    ImGui::BeginChild("settings.kiosk", ImVec2(0, (5 + error_lines) * line + l.touch + 2 * style.WindowPadding.y + 16),
+                      true, ImGuiWindowFlags_NoScrollbar);
     ui.label(ui.tr("settings.kiosk"));
     ui.muted(ui.tr("settings.kiosk_hint"));
     ui.muted(s.ticket_series.empty() ? ui.tr("settings.kiosk_no_series")
                                      : ui.fmt("settings.kiosk_series", {s.ticket_series + "001"}));
-    if (s.default_kiosk_pin) ui.error(ui.tr("settings.kiosk_default_pin"));
     const bool can = !s.ticket_series.empty();
     if (ui.button("settings.kiosk.start", ui.tr("settings.kiosk_start"),
                   std::max(ui.chip_width(ui.tr("settings.kiosk_start")) + 32, l.touch * 4), Tone::Primary, can))
         ui.emit(intent::StartKiosk{});
     if (!s.kiosk_error.empty()) ui.error(s.kiosk_error);
-    // The admin PIN that leaves kiosk mode: the current one, the new one twice.
-    ui.label(ui.tr("settings.pin"));
-    const std::string& change = ui.tr("settings.pin_change");
-    const float change_w = ui.chip_width(change) + 32;
-    const float field_w =
-        std::max(l.touch * 2, (ImGui::GetContentRegionAvail().x - change_w - 3 * style.ItemSpacing.x) / 3);
-    const ImGuiInputTextFlags pin_flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
-    ui.input("settings.pin.current", s.pin_current, ui.tr("settings.pin_current"), field_w, pin_flags);
-    ImGui::SameLine();
-    ui.input("settings.pin.new", s.pin_new, ui.tr("settings.pin_new"), field_w, pin_flags);
-    ImGui::SameLine();
-    ui.input("settings.pin.repeat", s.pin_repeat, ui.tr("settings.pin_repeat"), field_w, pin_flags);
-    ImGui::SameLine();
-    if (ui.button("settings.pin.change", change, change_w, Tone::Normal,
-                  !s.pin_current.empty() && !s.pin_new.empty() && !s.pin_repeat.empty()))
-        ui.emit(intent::ChangeKioskPin{});
-    if (!s.pin_message.empty()) {
-        if (s.pin_ok)
-            ui.muted(s.pin_message);
-        else
-            ui.error(s.pin_message);
-    }
     ImGui::EndChild();
     ui.drag_scroll();
     ImGui::EndChild();

@@ -21,8 +21,11 @@ float centre_column(float max_w) {
 
 void tiles(Ui& ui, const SignInState& s) {
     const Layout& l = ui.layout();
-    ui.heading(ui.tr("signin.title"));
-    ui.muted(ui.tr("signin.choose"));
+    ui.heading(ui.tr(s.kiosk_exit ? "signin.kiosk_title" : "signin.title"));
+    ui.muted(ui.tr(s.kiosk_exit ? "signin.kiosk_choose" : "signin.choose"));
+    if (s.kiosk_exit && ui.button("signin.cancel", ui.tr("signin.kiosk_cancel"),
+                                  ui.chip_width(ui.tr("signin.kiosk_cancel")) + 2 * l.pad))
+        act(ui, SignInAction::Cancel);
     ImGui::Dummy(ImVec2(0, l.pad));
     const size_t cols = l.portrait ? 2 : 3;
     const float gx = ImGui::GetStyle().ItemSpacing.x;
@@ -37,7 +40,7 @@ void tiles(Ui& ui, const SignInState& s) {
             act(ui, SignInAction::Choose, std::to_string(i));
     }
     ImGui::PopFont();
-    if (s.people.empty()) ui.muted(ui.tr("signin.nobody"));
+    if (s.people.empty()) ui.muted(ui.tr(s.kiosk_exit ? "signin.kiosk_nobody" : "signin.nobody"));
     ImGui::EndChild();
 }
 

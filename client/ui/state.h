@@ -125,12 +125,8 @@ struct SettingsState {
     std::string signed_in_as;  // display form; "" hides 退出登录
     int64_t lock_minutes = 5;  // the idle lock, 2–30 (ui.lock_minutes)
     std::string message_key;
-    std::string ticket_series;                     // this tablet's queue letter, "" while it has none
-    bool default_kiosk_pin = false;                // the admin PIN is still the new tablet's 123456
-    std::string pin_current, pin_new, pin_repeat;  // edit buffers, cleared after each attempt
-    std::string pin_message;                       // the outcome of the last change, already worded
-    bool pin_ok = false;
-    std::string kiosk_error;  // why kiosk mode could not start
+    std::string ticket_series;  // this tablet's queue letter, "" while it has none
+    std::string kiosk_error;    // why kiosk mode could not start
 };
 
 struct FirstRunState {
@@ -149,12 +145,13 @@ struct SignInState {
     std::string pin;                 // digits typed, never drawn (dots)
     std::string message;             // the last attempt's outcome, already worded
     bool error = false;              // message in red
+    bool kiosk_exit = false;         // leaving kiosk mode: administrators only, and 返回 to the kiosk
 };
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
 // One question per screen: name (and how many came), phone, topic (optional), deputy.
 // Declined: 不同意 on the consent explains what happens instead (the desk registers the visitor).
-enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Pin, Declined };
+enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Declined };
 const char* kiosk_step_name(KioskStep s);                             // "kiosk-welcome" ...
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
 
@@ -167,7 +164,6 @@ struct KioskForm {
 
 struct KioskState {
     KioskStep step = KioskStep::Welcome;
-    KioskStep before_pin = KioskStep::Welcome;  // where the PIN pad's "cancel" returns
     KioskForm form;
     int session = 0;                    // new widget ids for every visitor: no earlier text can reappear
     int drawn_session = -1;             // the view clears ImGui's active field when this differs
@@ -179,10 +175,6 @@ struct KioskState {
     int countdown_s = 0;    // idle: the 还在吗？ sheet with this many seconds left (0: none)
     int ticket_left_s = 0;  // the ticket screen returns to welcome after this
     std::string error;      // store message, one line
-    // PIN pad
-    std::string pin;
-    std::string pin_message;  // translated: wrong PIN, attempts left, locked for ...
-    bool pin_locked = false;
     int corner_taps = 0;
     bool help_called = false;   // this visitor asked for staff: the desk's queue panel shows it
     bool print_failed = false;  // the receipt did not print: the ticket screen asks to remember the number
@@ -255,8 +247,7 @@ struct SeedDemo {};
 struct InitStation {
     std::string station, device;
 };
-struct StartKiosk {};      // settings: lock this tablet into kiosk mode until the admin PIN
-struct ChangeKioskPin {};  // settings: the PIN fields of SettingsState
+struct StartKiosk {};  // settings: lock this tablet into kiosk mode until an administrator signs in
 enum class KioskAction {
     Start,
     Consent,
@@ -268,10 +259,6 @@ enum class KioskAction {
     Done,
     Language,
     CornerTap,
-    PinDigit,
-    PinErase,
-    PinEnter,
-    PinCancel,
     Touch,
     Help,      // 请工作人员帮助: shows in the desk's queue panel
     StillHere  // 继续 on the idle sheet: the visitor stays, with everything typed
@@ -281,7 +268,7 @@ struct Kiosk {
     KioskAction action;
     std::string arg;
 };
-enum class SignInAction { Choose, Digit, Erase, Enter, Back };
+enum class SignInAction { Choose, Digit, Erase, Enter, Back, Cancel };  // Cancel: back to the kiosk
 struct SignIn {
     SignInAction action;
     std::string arg;  // Choose: the tile's index; Digit: the digit
@@ -306,11 +293,11 @@ struct Queue {
 };
 }  // namespace intent
 
-using Intent = std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
-                            intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
-                            intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage,
-                            intent::SetFontSize, intent::SaveServer, intent::SeedDemo, intent::InitStation,
-                            intent::StartKiosk, intent::ChangeKioskPin, intent::Kiosk, intent::Queue, intent::Cases,
-                            intent::Undo, intent::SignIn, intent::SignOut, intent::SetLockMinutes>;
+using Intent =
+    std::variant<intent::Navigate, intent::OpenVisit, intent::NewVisit, intent::EditVisit, intent::SaveVisit,
+                 intent::FormEdited, intent::DiscardForm, intent::ListQueryChanged, intent::NeedRows,
+                 intent::ResolveConflict, intent::ResolveConflictWith, intent::SetLanguage, intent::SetFontSize,
+                 intent::SaveServer, intent::SeedDemo, intent::InitStation, intent::StartKiosk, intent::Kiosk,
+                 intent::Queue, intent::Cases, intent::Undo, intent::SignIn, intent::SignOut, intent::SetLockMinutes>;
 
 }  // namespace liaison::ui

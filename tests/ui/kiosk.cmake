@@ -1,5 +1,5 @@
 # Kiosk and queue scripts: run the real app headless with a script, then check the store with
-# the command line. MODE: checkin | idle | pin | pinchange | call | leave | help | decline | deputy
+# the command line. MODE: checkin | idle | exit | call | leave | help | decline | deputy
 # | print | printfail (a receipt printer set: a file, a missing device).
 include(${CMAKE_CURRENT_LIST_DIR}/common.cmake)
 set(view kiosk)
@@ -16,8 +16,19 @@ if(MODE STREQUAL "deputy")
   set(now --now "2026-03-16 10:30")
   set(date --date 2026-03-16)
 endif()
-if(MODE STREQUAL "pin" OR MODE STREQUAL "pinchange")
+if(MODE STREQUAL "exit")
   set(view settings)  # staff start kiosk mode from the settings
+  # the station's administrator (LIAISON_USER) and a staff member, who cannot leave the kiosk
+  execute_process(COMMAND ${LIAISON} --data ${DIR}/data --demo --screenshot ${DIR}/setup.png --view home
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  file(REMOVE ${DIR}/setup.png)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E echo 246813 OUTPUT_FILE ${DIR}/pin.txt)
+  execute_process(COMMAND ${LIAISON} --data ${DIR}/data user add --name 李明 --role staff --pin-stdin
+                  INPUT_FILE ${DIR}/pin.txt RESULT_VARIABLE rc2 ERROR_VARIABLE err2)
+  file(REMOVE ${DIR}/pin.txt)
+  if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0)
+    message(FATAL_ERROR "setup failed (${rc} ${rc2}): ${err} ${err2}")
+  endif()
 endif()
 if(MODE STREQUAL "call" OR MODE STREQUAL "leave")
   set(view queue)
@@ -98,7 +109,7 @@ elseif(MODE STREQUAL "leave")
     message(FATAL_ERROR "the ticket taken off and put back is not waiting: ${json}")
   endif()
 else()
-  # idle, help and PIN scripts issue nothing
+  # idle, help and exit scripts issue nothing
   if(NOT n EQUAL 0)
     message(FATAL_ERROR "expected no tickets, got ${n}: ${json}")
   endif()
