@@ -5,6 +5,8 @@
 #                                     postgresql://liaison@/postgres?host=DIR/sock
 #   scripts/pg-cluster.sh stop DIR    stops it and removes DIR
 #   scripts/pg-cluster.sh url DIR     prints the URL of a started cluster
+#   scripts/pg-cluster.sh down DIR    stops a started cluster (fast: sessions are ended), keeps DIR
+#   scripts/pg-cluster.sh up DIR      starts it again after `down` (the failover tests)
 # PostgreSQL refuses to run as root, so as root (CI) the cluster runs as `nobody`, which owns DIR.
 # No TCP port is opened: the socket lives in DIR, so any number of clusters can run side by side.
 # Authentication is `trust` on the socket only, which DIR's owner alone can reach when not root.
@@ -13,7 +15,7 @@
 set -euo pipefail
 
 die() { echo "pg-cluster: $*" >&2; exit 1; }
-[ $# -eq 2 ] || die "usage: $0 start|stop|url DIR"
+[ $# -eq 2 ] || die "usage: $0 start|stop|url|down|up DIR"
 cmd=$1
 dir=$2
 case $dir in /*) ;; *) dir="$PWD/$dir" ;; esac
@@ -63,9 +65,17 @@ EOF
   url
 }
 
+down() { as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null; }
+up() {
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+    { cat "$dir/server.log" >&2; die "the server did not start"; }
+}
+
 case $cmd in
   start) start ;;
+  down) down ;;
+  up) up ;;
   stop) stop ;;
   url) url ;;
-  *) die "usage: $0 start|stop|url DIR" ;;
+  *) die "usage: $0 start|stop|url|down|up DIR" ;;
 esac

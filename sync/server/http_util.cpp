@@ -28,6 +28,14 @@ HttpResponse from_error(const Error& e) {
         r.headers.emplace_back(kCauseHeader, e.message);
         return r;
     }
+    if (e.kind == Error::Kind::Network) {
+        // The database went away (PostgreSQL restarting, a failover): the storage reconnects on
+        // the next request, so the client retries; the log keeps the cause.
+        auto r = fail(503, "unavailable", "the server cannot reach its database; try again shortly");
+        r.headers.emplace_back("Retry-After", "5");
+        r.headers.emplace_back(kCauseHeader, e.message);
+        return r;
+    }
     switch (e.kind) {
         case Error::Kind::Invalid: return fail(400, "bad_request", e.message);
         case Error::Kind::Auth: return fail(401, "unauthorized", e.message);

@@ -30,6 +30,12 @@ Result<std::unique_ptr<Conn>> Conn::open(const std::string& url) {
     return c;
 }
 
+bool Conn::alive() {
+    if (!healthy()) return false;
+    (void)PQconsumeInput(c_.get());  // 0 on a closed socket, which healthy() then tells
+    return healthy();
+}
+
 Error Conn::error_of(const PGresult* r, const std::string& what) const {
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string msg = "PostgreSQL: " + one_line(r ? PQresultErrorMessage(r) : PQerrorMessage(c_.get()));

@@ -58,6 +58,9 @@ public:
     Status script(const std::string& sql);
     // False once the server went away: the pool drops the connection instead of reusing it.
     bool healthy() const { return PQstatus(c_.get()) == CONNECTION_OK; }
+    // healthy() after reading what the server sent meanwhile without waiting: an idle
+    // connection whose server restarted has its end-of-file (or a FATAL) waiting to be read.
+    bool alive();
     bool in_transaction() const { return PQtransactionStatus(c_.get()) != PQTRANS_IDLE; }
 
 private:

@@ -390,6 +390,12 @@ private:
         {
             std::unique_lock<std::mutex> lk(mu_);
             pool_cv_.wait(lk, [&] { return !idle_.empty() || open_ < opt_.max_connections; });
+            // Idle connections the server closed (a restart of PostgreSQL) are dropped here
+            // rather than failing the request on their first statement.
+            while (!idle_.empty() && !idle_.back()->alive()) {
+                idle_.pop_back();
+                --open_;
+            }
             if (!idle_.empty()) {
                 auto c = std::move(idle_.back());
                 idle_.pop_back();
