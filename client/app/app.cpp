@@ -597,16 +597,19 @@ int App::loop(std::optional<Script> script, std::chrono::steady_clock::time_poin
 }
 
 // `liaison kiosk` (locked in) or a kiosk step's screenshot (kiosk, kiosk-welcome ... kiosk-declined).
+// kiosk-welcome and kiosk-consent: the first step at rest, the consent folded or unfolded;
 // kiosk-idle: the phone step under the idle sheet (a screenshot of the 还在吗？ warning).
 int start_kiosk_view(AppModel& model, const AppOptions& opt) {
     const bool idle = opt.view == "kiosk-idle";
-    const auto step = idle ? ui::KioskStep::Phone : ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Welcome);
+    const bool resting = opt.view == "kiosk" || opt.view == "kiosk-welcome" || opt.view == "kiosk-consent";
+    const auto step = idle ? ui::KioskStep::Phone : ui::kiosk_step_from_name(opt.view).value_or(ui::KioskStep::Name);
     if (auto st = model.start_kiosk(step, opt.kiosk); !st) {
         std::cerr << "liaison: kiosk: " << st.error().message << "\n";
         return 2;
     }
+    if (opt.view == "kiosk-consent") model.kiosk.open_consent();
     if (opt.screenshot.empty()) return 0;
-    if (auto st = seed_kiosk_screenshot(model, step); !st) {
+    if (auto st = seed_kiosk_screenshot(model, step, !resting); !st) {
         std::cerr << "liaison: kiosk sample: " << st.error().message << "\n";
         return 1;
     }

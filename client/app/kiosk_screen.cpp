@@ -46,7 +46,7 @@ Status KioskScreen::enter(ui::View v, Context& c) {
         refresh_queue(c);
         return {};
     }
-    return start(ui::KioskStep::Welcome, locked_, c);
+    return start(ui::KioskStep::Name, locked_, c);
 }
 
 Status KioskScreen::start(ui::KioskStep step, bool locked, Context& c) {
@@ -107,6 +107,19 @@ void KioskScreen::new_visitor(Context& c) {
     due_ = 0;
     load_language("zh", c);
     c.app.changed();
+}
+
+// The kiosk at rest: the name step with nothing to clear. Anything else runs the idle clock,
+// also the consent unfolded and being read (scrolling it restarts the clock).
+bool KioskScreen::resting() const {
+    const auto& f = kiosk_.form;
+    return kiosk_.step == ui::KioskStep::Name && f.name.empty() && f.people == 1 && f.errors.empty() &&
+           !kiosk_.consent_open && kiosk_.lang == "zh";
+}
+
+void KioskScreen::open_consent() {
+    kiosk_.step = ui::KioskStep::Name;
+    kiosk_.consent_open = kiosk_.consent_jump = true;
 }
 
 // Each question's check, when its step is left (one question per screen, docs/queue.md).
@@ -239,22 +252,11 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
     due_ = 0;  // recomputed by run_timers
     switch (k.action) {
         case A::Touch: break;
-        case A::Start:
-        case A::Consent: kiosk_.step = KioskStep::Consent; break;
-        case A::Agree: kiosk_.step = KioskStep::Name; break;
+        case A::Consent: open_consent(); break;
         case A::Disagree: kiosk_.step = KioskStep::Declined; break;  // says what happens instead
         case A::Done: new_visitor(c); break;                         // nothing of this visitor is kept
         case A::StillHere: break;                                    // the timer restarted above
-        case A::Next:
-            if (kiosk_.step == KioskStep::Name && name_valid(c))
-                kiosk_.step = KioskStep::Phone;
-            else if (kiosk_.step == KioskStep::Phone && phone_valid())
-                kiosk_.step = KioskStep::Topic;
-            else if (kiosk_.step == KioskStep::Topic && topic_valid(c)) {
-                refresh_duty(c);
-                kiosk_.step = KioskStep::Deputy;
-            }
-            break;
+        case A::Next: next_step(c); break;
         case A::Back:
             if (kiosk_.step == KioskStep::Deputy)
                 kiosk_.step = KioskStep::Topic;
@@ -262,8 +264,6 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
                 kiosk_.step = KioskStep::Phone;
             else if (kiosk_.step == KioskStep::Phone)
                 kiosk_.step = KioskStep::Name;
-            else if (kiosk_.step == KioskStep::Name)
-                kiosk_.step = KioskStep::Consent;
             kiosk_.error.clear();
             break;
         case A::Help: call_help(c); break;
@@ -272,6 +272,24 @@ void KioskScreen::handle(const ui::intent::Kiosk& k, Context& c) {
         case A::CornerTap: corner_tap(t, c); break;
     }
     c.app.changed();
+}
+
+// 下一步, and the first step's 同意并继续: each question is checked when its step is left. Agreeing
+// while the consent's full text is open folds it away first: the name may not be typed yet.
+void KioskScreen::next_step(Context& c) {
+    using ui::KioskStep;
+    if (kiosk_.step == KioskStep::Name && kiosk_.consent_open) {
+        kiosk_.consent_open = false;
+        if (kiosk_.form.name.empty()) return;
+    }
+    if (kiosk_.step == KioskStep::Name && name_valid(c)) {
+        kiosk_.step = KioskStep::Phone;
+    } else if (kiosk_.step == KioskStep::Phone && phone_valid()) {
+        kiosk_.step = KioskStep::Topic;
+    } else if (kiosk_.step == KioskStep::Topic && topic_valid(c)) {
+        refresh_duty(c);
+        kiosk_.step = KioskStep::Deputy;
+    }
 }
 
 void KioskScreen::sooner(int64_t t) {
@@ -318,7 +336,7 @@ bool KioskScreen::run_timers(int64_t mono, Context& c) {
     bool changed = false;
     if (kiosk_.step == KioskStep::Ticket)
         changed = ticket_timer(now, c);
-    else if ((kiosk_.step != KioskStep::Welcome || kiosk_.lang != "zh") && !idle_held_)
+    else if (!resting() && !idle_held_)
         changed = idle_timer(now, c);
     if (changed) c.app.changed();
     return changed;

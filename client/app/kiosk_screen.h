@@ -1,6 +1,6 @@
-// Kiosk mode and the desk's queue panel: the visitor's steps (welcome, consent, name, phone,
-// topic, wished deputy, ticket), the help call, the hidden way out, the idle reset and its clock; and the
-// queue the desk serves. docs/queue.md describes the store calls used here.
+// Kiosk mode and the desk's queue panel: the visitor's steps (name with the welcome and the
+// consent, phone, topic, wished deputy, ticket), the help call, the hidden way out, the idle reset
+// and its clock; and the queue the desk serves. docs/queue.md describes the store calls used here.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -16,7 +16,7 @@ namespace liaison::app {
 class KioskScreen {
 public:
     static constexpr float kFontPx = 26, kTouchPx = 72;
-    static constexpr int64_t kTicketShownMs = 15000;  // the ticket screen returns to welcome after this
+    static constexpr int64_t kTicketShownMs = 15000;  // the ticket screen returns to the first step after this
 
     static bool owns(ui::View v) { return v == ui::View::Kiosk || v == ui::View::Queue; }
     void draw(ui::Ui& u, ui::View v, const Context& c);
@@ -38,6 +38,8 @@ public:
     void load_language(const std::string& lang, Context& c);  // the visitor's language and today's duty deputies
     void set_form(ui::KioskForm f) { kiosk_.form = std::move(f); }
     void show_ticket(const store::QueueTicket& t, Context& c);
+    void open_consent();  // the name step with the consent's full text unfolded
+    ui::KioskStep step() const { return kiosk_.step; }
     // Screenshots (view kiosk-idle): the 还在吗？ sheet as its countdown starts, held there until input.
     void hold_idle_warning();
 
@@ -58,7 +60,9 @@ private:
     int64_t now() const;
     std::string today(const Context& c) const;
     void refresh_duty(Context& c);  // the deputies on duty now
-    void new_visitor(Context& c);   // back to welcome, everything the visitor typed forgotten
+    void new_visitor(Context& c);   // back to the first step, everything the visitor typed forgotten
+    bool resting() const;
+    void next_step(Context& c);
     bool name_valid(Context& c);
     bool phone_valid();
     bool topic_valid(Context& c);

@@ -300,6 +300,10 @@ void AppModel::draw(ui::Ui& u) {
         settings.draw(u, view_, c);  // settings and the first run
 }
 
+std::string AppModel::screen_name() const {
+    return view_ == ui::View::Kiosk ? ui::kiosk_step_name(kiosk.step()) : ui::view_name(view_);
+}
+
 Status AppModel::start_kiosk(ui::KioskStep step, bool locked) {
     Context c = context();
     return kiosk.start(step, locked, c);

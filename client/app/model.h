@@ -58,6 +58,8 @@ public:
     AppModel& operator=(const AppModel&) = delete;
     Context context() { return {*store, *glyphs, i18n, ref, assets_dir, data_folder, immediate, *this}; }
     ui::View view() const override { return view_; }
+    // The view's name, or the kiosk step's ("kiosk-phone"): the screen a person sees (scripts count them).
+    std::string screen_name() const;
     void navigate(ui::View v) override;
     float font_px() const override { return font_px_; }
     void use_text_px(float px) { font_px_ = px; }  // --text-size: this run only, not saved
@@ -102,7 +104,7 @@ private:
     void set_font_px(float px) override { font_px_ = px; }
     void open_visit_form(ui::VisitFormState form) override;
     void open_case_form(const std::string& visit_id) override;
-    Status start_kiosk(bool locked) override { return start_kiosk(ui::KioskStep::Welcome, locked); }
+    Status start_kiosk(bool locked) override { return start_kiosk(ui::KioskStep::Name, locked); }
     void ask_admin() override;
     void station_ready() override;
 

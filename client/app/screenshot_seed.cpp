@@ -44,9 +44,10 @@ Status seed_ticket(AppModel& m) {
 }
 }  // namespace
 
-Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step) {
+Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step, bool typed) {
     using ui::KioskStep;
     LIAISON_TRY(seed_duty_slot(m));
+    if (!typed) return {};
     if (step == KioskStep::Name || step == KioskStep::Phone || step == KioskStep::Topic || step == KioskStep::Deputy) {
         ui::KioskForm f;
         f.name = m.glyphs->shown("王小明");

@@ -6,8 +6,9 @@
 
 namespace liaison::app {
 
-// The kiosk at `step` with a visitor's sample input (and a ticket for the ticket step).
-Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step);
+// The kiosk at `step` with a visitor's sample input unless `typed` is false (the first step at
+// rest), and a ticket for the ticket step.
+Status seed_kiosk_screenshot(AppModel& m, ui::KioskStep step, bool typed = true);
 // Today's tickets for the desk's queue panel, when there are none yet.
 Status seed_queue_screenshot(store::Store& s);
 

@@ -73,10 +73,10 @@ Result<Script> Script::load(const std::string& path) {
         line = line.substr(b);
         const size_t sp = line.find(' ');
         Step st{line.substr(0, sp), sp == std::string::npos ? "" : line.substr(sp + 1), n};
-        static const char* known[] = {"click",          "type",          "key",        "wait",
-                                      "scroll",         "view",          "screenshot", "expect-text",
-                                      "expect-no-text", "frame-stats",   "quit",       "advance",
-                                      "close",          "expect-inside", "drag",       "expect-spoken"};
+        static const char* known[] = {"click",         "type",       "key",         "wait",           "scroll",
+                                      "view",          "screenshot", "expect-text", "expect-no-text", "frame-stats",
+                                      "quit",          "advance",    "close",       "expect-inside",  "drag",
+                                      "expect-spoken", "count",      "expect-count"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return st.cmd == k; }))
             return Error{Error::Kind::Invalid, path + ":" + std::to_string(n) + ": unknown step '" + st.cmd + "'"};
         if (st.cmd == "key" && scancode(st.arg) < 0)
@@ -116,6 +116,19 @@ void Script::expect_spoken(AppModel& m, int64_t now) {
     if (now - started_ > kSpokenTimeoutMs) fail("not called out");
 }
 
+void Script::expect_count() {
+    std::string shown;
+    for (const auto& name : screens_) shown += (shown.empty() ? "" : " ") + name;
+    std::printf("measured: %zu screens (%s), %d taps\n", screens_.size(), shown.c_str(), taps_);
+    std::fflush(stdout);
+    int screens = -1, taps = -1;
+    if (std::sscanf(steps_[pos_].arg.c_str(), "%d %d", &screens, &taps) != 2) return fail("want: expect-count S T");
+    if (static_cast<size_t>(screens) != screens_.size() || taps != taps_)
+        return fail(std::to_string(screens_.size()) + " screens (" + shown + ") and " + std::to_string(taps_) +
+                    " taps");
+    next();
+}
+
 void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui) {
     // The scripted pointer replaces the OS one, so a stray real mouse cannot disturb a test.
     io.MousePos = mouse_;
@@ -150,6 +163,7 @@ void Script::before_frame(ImGuiIO& io, ui::Glyphs& glyphs, ui::Ui& ui) {
 
 void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, int64_t now) {
     if (done()) return;
+    if (counting_ && (screens_.empty() || screens_.back() != m.screen_name())) screens_.push_back(m.screen_name());
     if (settle_ > 0) {
         if (--settle_ == 0) next();
         return;
@@ -169,6 +183,7 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
                 u.scroll_to(w->id);  // off screen: scroll it into view first, as a person would
             }
         } else if (++phase_ > 3) {
+            taps_ += counting_ ? 1 : 0;
             settle_ = settle;
         }
     } else if (s.cmd == "type" || s.cmd == "scroll") {
@@ -214,6 +229,13 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
             fail("not wholly on screen:" + cut);
     } else if (s.cmd == "expect-spoken") {
         expect_spoken(m, now);
+    } else if (s.cmd == "count") {
+        counting_ = true;
+        screens_ = {m.screen_name()};
+        taps_ = 0;
+        next();
+    } else if (s.cmd == "expect-count") {
+        expect_count();
     } else if (s.cmd == "frame-stats") {
         std::vector<double> v = frame_ms;
         frame_ms.clear();

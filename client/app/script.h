@@ -14,6 +14,8 @@
 //                        (not cut by the display or by the window it sits in)
 //   expect-spoken TEXT   the desk called TEXT out ("请 A001 号到接待台"): synthesised and queued to
 //                        SDL audio whole (waits until played, up to 30 s; SDL_AUDIODRIVER=dummy)
+//   count                start counting screens (the view, or the kiosk's step) and taps
+//   expect-count S T     S screens shown and T taps (clicks) since `count`; prints them to stdout
 //   frame-stats          print frame times since the last frame-stats to stdout
 //   close                the OS asks the app to quit (Alt+F4, close button): SDL_QUIT
 //   quit
@@ -64,6 +66,7 @@ private:
     void next();
     void fail(const std::string& why);
     void expect_spoken(AppModel& m, int64_t now);
+    void expect_count();
 
     std::vector<Step> steps_;
     size_t pos_ = 0;
@@ -73,6 +76,9 @@ private:
     ImVec2 target_{-FLT_MAX, -FLT_MAX};
     ImVec2 mouse_{-FLT_MAX, -FLT_MAX};
     std::string screenshot_;
+    bool counting_ = false;  // `count`: each screen shown in turn, and the taps
+    std::vector<std::string> screens_;
+    int taps_ = 0;
     bool failed_ = false;
     std::string error_;
 };

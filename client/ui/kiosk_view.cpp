@@ -5,7 +5,9 @@
 // station's administrators (docs/security.md "Kiosk mode").
 // One question per screen under a ①②③④ step bar (姓名 → 电话 → 事项 → 代表), and every step
 // keeps its buttons (上一步, 请工作人员帮助, 下一步) and the phone keypad in a fixed area that
-// fits the screen: nothing a visitor needs is below the fold (docs/queue.md).
+// fits the screen: nothing a visitor needs is below the fold (docs/queue.md). The first step is
+// also the kiosk at rest: the welcome, the name, and the consent as a short notice whose full text
+// unfolds in place; its buttons are 不同意 and 同意并继续, so a check-in is five screens.
 #include <algorithm>
 
 #include <imgui_internal.h>
@@ -16,8 +18,6 @@ namespace liaison::ui {
 
 const char* kiosk_step_name(KioskStep s) {
     switch (s) {
-        case KioskStep::Welcome: return "kiosk-welcome";
-        case KioskStep::Consent: return "kiosk-consent";
         case KioskStep::Name: return "kiosk-name";
         case KioskStep::Phone: return "kiosk-phone";
         case KioskStep::Topic: return "kiosk-topic";
@@ -25,13 +25,13 @@ const char* kiosk_step_name(KioskStep s) {
         case KioskStep::Ticket: return "kiosk-ticket";
         case KioskStep::Declined: return "kiosk-declined";
     }
-    return "kiosk-welcome";
+    return "kiosk-name";
 }
 
 std::optional<KioskStep> kiosk_step_from_name(const std::string& n) {
-    if (n == "kiosk") return KioskStep::Welcome;
-    for (KioskStep s : {KioskStep::Welcome, KioskStep::Consent, KioskStep::Name, KioskStep::Phone, KioskStep::Topic,
-                        KioskStep::Deputy, KioskStep::Ticket, KioskStep::Declined})
+    if (n == "kiosk" || n == "kiosk-welcome" || n == "kiosk-consent") return KioskStep::Name;
+    for (KioskStep s : {KioskStep::Name, KioskStep::Phone, KioskStep::Topic, KioskStep::Deputy, KioskStep::Ticket,
+                        KioskStep::Declined})
         if (n == kiosk_step_name(s)) return s;
     return std::nullopt;
 }
@@ -182,36 +182,22 @@ struct Kiosk {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
         ImGui::BeginChild("kiosk.body", ImVec2(0, -bottom_h()), false);
         ImGui::PopStyleColor();
-        ui.heading(title);
-        gap(6);
+        if (!title.empty()) {
+            ui.heading(title);
+            gap(6);
+        }
         body();
         ui.drag_scroll();
         ImGui::EndChild();
-        bottom("kiosk.back", ui.tr("kiosk.back"), next_id, next, KioskAction::Back, next_action);
+        // The first step has nothing before it: its left button is 不同意.
+        if (s.step == KioskStep::Name)
+            bottom("kiosk.disagree", ui.tr("kiosk.disagree"), next_id, next, KioskAction::Disagree, next_action);
+        else
+            bottom("kiosk.back", ui.tr("kiosk.back"), next_id, next, KioskAction::Back, next_action);
     }
 
-    void welcome() {
-        const Layout& l = ui.layout();
-        const float h = ImGui::GetContentRegionAvail().y;
-        gap(h * (l.portrait ? 0.22f : 0.14f));
-        centred(ui.tr("kiosk.welcome"), 1.5f);
-        gap(l.font);
-        centred(ui.tr("kiosk.welcome_sub"), 0.8f, color::kMuted);
-        gap(l.font * 2);
-        const float bw = std::min(ImGui::GetContentRegionAvail().x, std::max(l.width * 0.45f, 360.0f));
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - bw) / 2);
-        ui.push_heading_font();
-        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(24, l.touch * 0.45f));
-        if (ui.button("kiosk.start", ui.tr("kiosk.start"), bw, Tone::Primary)) act(KioskAction::Start);
-        ImGui::PopStyleVar();
-        ImGui::PopFont();
-        gap(l.font * 2);
-        centred(ui.tr("kiosk.welcome_steps"), 0.7f, color::kMuted);
-        welcome_help();
-    }
-
-    // Welcome and ticket: the help button centred on the bottom edge.
-    void welcome_help() {
+    // 不同意's screen and the ticket: the help button centred on the bottom edge.
+    void centred_help() {
         const float bh = big() + notice_h();
         const float y = ImGui::GetWindowContentRegionMax().y - bh;
         if (ImGui::GetCursorPosY() < y) ImGui::SetCursorPosY(y);
@@ -229,7 +215,7 @@ struct Kiosk {
         return std::max(size, h);
     }
 
-    // 不同意 on the consent: what happens instead, in plain words; back to the consent, or finish.
+    // 不同意: what happens instead, in plain words; back to the consent, or finish.
     void declined() {
         const Layout& l = ui.layout();
         const float h = ImGui::GetContentRegionAvail().y;
@@ -248,7 +234,7 @@ struct Kiosk {
         ImGui::SetCursorPosX(x);
         if (big_button("kiosk.declined.back", ui.tr("kiosk.declined_back"), bw, Tone::Normal))
             act(KioskAction::Consent);
-        welcome_help();
+        centred_help();
     }
 
     // The consent text: a small subset of Markdown (# headings, - items, **bold** marks dropped).
@@ -280,37 +266,96 @@ struct Kiosk {
         }
     }
 
-    void consent() {
-        ImGui::BeginChild("kiosk.consent.text", ImVec2(0, -bottom_h()), true);
-        consent_text();
-        ui.drag_scroll();
-        ImGui::EndChild();
-        bottom("kiosk.disagree", ui.tr("kiosk.disagree"), "kiosk.agree", ui.tr("kiosk.agree"), KioskAction::Disagree,
-               KioskAction::Agree);
-    }
-
     void error_of(const char* field) {
         auto it = s.form.errors.find(field);
         if (it != s.form.errors.end()) ui.error(ui.tr(it->second));
     }
 
-    // 姓名, and how many came with the visitor.
+    // The first step and the kiosk at rest: the welcome, 姓名 and how many came, and the consent
+    // as a short notice above 同意并继续 (beside the name in landscape). Its full text unfolds
+    // over the question, in a box of its own that a finger scrolls (which restarts the idle
+    // clock, like any input).
     void name_step() {
         question(
-            ui.tr("kiosk.q.name"),
+            "",
             [&] {
+                if (s.consent_open) return consent_full();
+                const Layout& l = ui.layout();
+                const float avail = ImGui::GetContentRegionAvail().x;
+                const float w = l.portrait ? avail : avail * 0.56f;
+                ImGui::BeginGroup();
+                ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
+                ImGui::PushStyleColor(ImGuiCol_Text, color::kPrimary);
+                ui.heading(ui.tr("kiosk.welcome"));
+                ImGui::PopStyleColor();
+                ui.heading(ui.tr("kiosk.q.name"));
+                ImGui::PopTextWrapPos();
+                gap(6);
                 ui.push_heading_font();
-                if (ui.input("kiosk.name", s.form.name, ui.tr("kiosk.name_hint"), ImGui::GetContentRegionAvail().x))
-                    s.form.errors.erase("name");
+                if (ui.input("kiosk.name", s.form.name, ui.tr("kiosk.name_hint"), w)) s.form.errors.erase("name");
                 ImGui::PopFont();
+                ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
                 error_of("name");
-                gap(ui.layout().font);
+                ImGui::PopTextWrapPos();
+                gap(l.font * 0.5f);
                 ui.label(ui.tr("kiosk.people"), true);
                 ui.push_heading_font();
                 ui.stepper("kiosk.people", s.form.people, 1, 50);
                 ImGui::PopFont();
+                ImGui::EndGroup();
+                if (l.portrait)
+                    gap(l.font * 0.5f);
+                else
+                    ImGui::SameLine(0, l.pad * 2);
+                consent_notice();
             },
-            "kiosk.next", ui.tr("kiosk.next"));
+            "kiosk.agree", ui.tr("kiosk.agree"));
+    }
+
+    // The consent in two lines on a card, and the way to its full text.
+    void consent_notice() {
+        const float pad = ui.layout().pad;
+        const float w = ImGui::GetContentRegionAvail().x;
+        auto* dl = ImGui::GetWindowDrawList();
+        dl->ChannelsSplit(2);  // the card drawn behind once its height is known
+        dl->ChannelsSetCurrent(1);
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        ImGui::SetCursorScreenPos(ImVec2(top.x + pad, top.y + pad));
+        ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset = 0;  // beside the name field: not on its text line
+        ImGui::BeginGroup();
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - pad * 2);
+        ui.text(ui.tr("kiosk.consent_short"));
+        ImGui::PopTextWrapPos();
+        const std::string read = ui.tr("kiosk.consent_read");
+        if (ui.chip("kiosk.consent.open", read, false, std::min(w - pad * 2, ui.chip_width(read) + pad * 2))) {
+            s.consent_open = true;
+            s.consent_jump = true;
+        }
+        ImGui::EndGroup();
+        const ImVec2 bottom(top.x + w, ImGui::GetItemRectMax().y + pad);
+        dl->ChannelsSetCurrent(0);
+        dl->AddRectFilled(top, bottom, color::kCard, 12);
+        dl->AddRect(top, bottom, color::kLine, 12);
+        dl->ChannelsMerge();
+        ImGui::SetCursorScreenPos(ImVec2(top.x, bottom.y));
+        ImGui::Dummy(ImVec2(w, 1));
+    }
+
+    // The consent's full text over the question: a box that scrolls, and the way back to the name.
+    void consent_full() {
+        const std::string back = ui.tr("kiosk.consent_close");
+        if (ui.chip("kiosk.consent.close", back, false, ui.chip_width(back) + ui.layout().pad * 2)) {
+            s.consent_open = false;
+            return;
+        }
+        ImGui::BeginChild("kiosk.consent.text", ImVec2(0, 0), true);
+        if (s.consent_jump) {
+            ImGui::SetScrollY(0);
+            s.consent_jump = false;
+        }
+        consent_text();
+        ui.drag_scroll();
+        ImGui::EndChild();
     }
 
     // 电话: the number shown large, typed on a keypad (no keyboard needed) that always fits:
@@ -476,7 +521,7 @@ struct Kiosk {
         gap(l.font);
         if (s.ticket_left_s > 0)
             centred(ui.fmt("kiosk.ticket_closes", {std::to_string(s.ticket_left_s)}), 0.6f, color::kMuted);
-        welcome_help();
+        centred_help();
     }
 
     // 还在吗？: the idle reset is near. The screen dims, a card counts down, and a big 继续 keeps
@@ -559,8 +604,6 @@ void draw_kiosk(Ui& ui, KioskState& s, const RefData& ref) {
     ImGui::PushID(s.session);  // every visitor's fields have ids of their own
     k.top_bar();
     switch (s.step) {
-        case KioskStep::Welcome: k.welcome(); break;
-        case KioskStep::Consent: k.consent(); break;
         case KioskStep::Name: k.name_step(); break;
         case KioskStep::Phone: k.phone_step(); break;
         case KioskStep::Topic: k.topic_step(); break;

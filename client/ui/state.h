@@ -149,11 +149,15 @@ struct SignInState {
 };
 
 // ---- kiosk (docs/queue.md): the visitor's steps; nothing here outlives one visitor ----
-// One question per screen: name (and how many came), phone, topic (optional), deputy.
-// Declined: 不同意 on the consent explains what happens instead (the desk registers the visitor).
-enum class KioskStep { Welcome, Consent, Name, Phone, Topic, Deputy, Ticket, Declined };
-const char* kiosk_step_name(KioskStep s);                             // "kiosk-welcome" ...
-std::optional<KioskStep> kiosk_step_from_name(const std::string& n);  // also "kiosk" = welcome
+// One question per screen: name (and how many came), phone, topic (optional), deputy. The name
+// step is also the kiosk at rest: the welcome and the consent (a short notice, the full text
+// unfolding in place) are on it, and its 同意并继续 agrees and goes on (docs/queue.md).
+// Declined: 不同意 explains what happens instead (the desk registers the visitor).
+enum class KioskStep { Name, Phone, Topic, Deputy, Ticket, Declined };
+const char* kiosk_step_name(KioskStep s);  // "kiosk-name" ...
+// Also "kiosk", "kiosk-welcome" and "kiosk-consent": the name step (screenshots of it at rest and
+// with the consent unfolded).
+std::optional<KioskStep> kiosk_step_from_name(const std::string& n);
 
 struct KioskForm {
     std::string name, phone, topic, category, deputy_id;  // display form
@@ -163,8 +167,10 @@ struct KioskForm {
 };
 
 struct KioskState {
-    KioskStep step = KioskStep::Welcome;
+    KioskStep step = KioskStep::Name;
     KioskForm form;
+    bool consent_open = false;          // the consent's full text unfolded on the name step
+    bool consent_jump = false;          // scroll the name step to the consent when next drawn
     int session = 0;                    // new widget ids for every visitor: no earlier text can reappear
     int drawn_session = -1;             // the view clears ImGui's active field when this differs
     std::string lang;                   // the visitor's language; back to Chinese for the next visitor
@@ -249,9 +255,7 @@ struct InitStation {
 };
 struct StartKiosk {};  // settings: lock this tablet into kiosk mode until an administrator signs in
 enum class KioskAction {
-    Start,
-    Consent,
-    Agree,
+    Consent,  // the consent's full text, unfolded on the name step (返回阅读同意书)
     Disagree,
     Next,
     Back,

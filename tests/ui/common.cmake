@@ -27,6 +27,11 @@ function(run_script)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "script failed (${rc}): ${err}")
   endif()
+  # what `expect-count` measured, into the test's log
+  string(REGEX MATCHALL "measured: [^\n]*" measured "${out}")
+  foreach(line ${measured})
+    message(STATUS "${line}")
+  endforeach()
 endfunction()
 
 # `liaison --data DIR/data ARGS...` (a verb with --json), its standard output in OUT; a failing
