@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <utility>
 
 #include "client/app/model.h"
 #include "client/app/tuning.h"
@@ -52,6 +53,15 @@ std::string cut_widgets(const ui::Ui& u, const std::string& prefix) {
 }
 
 namespace {
+void print_frame_stats(std::vector<double>& frame_ms) {
+    std::vector<double> v = std::exchange(frame_ms, {});
+    if (v.empty()) return;
+    std::sort(v.begin(), v.end());
+    std::printf("frames %zu  p50 %.2f ms  p95 %.2f ms  max %.2f ms\n", v.size(), v[v.size() / 2],
+                v[std::min(v.size() - 1, v.size() * 95 / 100)], v.back());
+    std::fflush(stdout);
+}
+
 bool has_text(const ui::Ui& u, const std::string& t) {
     for (const auto& s : u.texts())
         if (s.find(t) != std::string::npos) return true;
@@ -116,6 +126,25 @@ void Script::expect_spoken(AppModel& m, int64_t now) {
     if (now - started_ > kSpokenTimeoutMs) fail("not called out");
 }
 
+// Finds the widget (scrolling it into view first, as a person would), then hovers, presses and
+// releases on successive frames.
+void Script::click(ui::Ui& u, AppModel& m, int64_t now) {
+    if (phase_ == 0) {
+        const ui::WidgetRecord* w = find_widget(u, m.glyphs->shown(steps_[pos_].arg));
+        if (w && w->enabled && w->visible) {
+            target_ = ImVec2((w->min.x + w->max.x) / 2, (w->min.y + w->max.y) / 2);
+            phase_ = 1;
+        } else if (now - started_ > kFindTimeoutMs) {
+            fail(!w ? "no such widget on screen" : w->enabled ? "widget stays off screen" : "widget is disabled");
+        } else if (w && w->enabled) {
+            u.scroll_to(w->id);
+        }
+    } else if (++phase_ > 3) {
+        taps_ += counting_ ? 1 : 0;
+        settle_ = tuning::kSettleFrames;
+    }
+}
+
 void Script::expect_count() {
     std::string shown;
     for (const auto& name : screens_) shown += (shown.empty() ? "" : " ") + name;
@@ -172,20 +201,7 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
     const Step& s = steps_[pos_];
     const int settle = tuning::kSettleFrames;
     if (s.cmd == "click") {
-        if (phase_ == 0) {
-            const ui::WidgetRecord* w = find_widget(u, m.glyphs->shown(s.arg));
-            if (w && w->enabled && w->visible) {
-                target_ = ImVec2((w->min.x + w->max.x) / 2, (w->min.y + w->max.y) / 2);
-                phase_ = 1;
-            } else if (now - started_ > kFindTimeoutMs) {
-                fail(!w ? "no such widget on screen" : w->enabled ? "widget stays off screen" : "widget is disabled");
-            } else if (w && w->enabled) {
-                u.scroll_to(w->id);  // off screen: scroll it into view first, as a person would
-            }
-        } else if (++phase_ > 3) {
-            taps_ += counting_ ? 1 : 0;
-            settle_ = settle;
-        }
+        click(u, m, now);
     } else if (s.cmd == "type" || s.cmd == "scroll") {
         settle_ = settle;
     } else if (s.cmd == "drag") {
@@ -237,14 +253,7 @@ void Script::after_frame(ui::Ui& u, AppModel& m, std::vector<double>& frame_ms, 
     } else if (s.cmd == "expect-count") {
         expect_count();
     } else if (s.cmd == "frame-stats") {
-        std::vector<double> v = frame_ms;
-        frame_ms.clear();
-        if (!v.empty()) {
-            std::sort(v.begin(), v.end());
-            std::printf("frames %zu  p50 %.2f ms  p95 %.2f ms  max %.2f ms\n", v.size(), v[v.size() / 2],
-                        v[std::min(v.size() - 1, v.size() * 95 / 100)], v.back());
-            std::fflush(stdout);
-        }
+        print_frame_stats(frame_ms);
         next();
     } else if (s.cmd == "quit") {
         pos_ = steps_.size();

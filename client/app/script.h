@@ -67,6 +67,7 @@ private:
     void fail(const std::string& why);
     void expect_spoken(AppModel& m, int64_t now);
     void expect_count();
+    void click(ui::Ui& u, AppModel& m, int64_t now);
 
     std::vector<Step> steps_;
     size_t pos_ = 0;
