@@ -4,6 +4,19 @@
 
 namespace liaison::ui {
 
+namespace {
+// Under the status box: when sync runs, and a clock too far off.
+void status_notes(Ui& ui, const SyncStatus& st) {
+    // The worker needs the data key a PIN unwraps (docs/security.md "Sign-in on the tablet").
+    ui.muted(ui.tr("sync.needs_sign_in"));
+    if (st.clock_off_min > 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kWarn);
+        ui.text(ui.fmt("sync.clock_off", {std::to_string(st.clock_off_min)}));
+        ImGui::PopStyleColor();
+    }
+}
+}  // namespace
+
 void draw_sync(Ui& ui, SyncViewState& s) {
     const Layout& l = ui.layout();
     const auto& st = s.status;
@@ -36,11 +49,7 @@ void draw_sync(Ui& ui, SyncViewState& s) {
     row(ui.tr("sync.last_error"), st.last_error.empty() ? "—" : st.last_error,
         st.last_error.empty() ? color::kText : color::kError);
     ImGui::EndChild();
-    if (st.clock_off_min > 0) {
-        ImGui::PushStyleColor(ImGuiCol_Text, color::kWarn);
-        ui.text(ui.fmt("sync.clock_off", {std::to_string(st.clock_off_min)}));
-        ImGui::PopStyleColor();
-    }
+    status_notes(ui, st);
 
     ui.heading(ui.fmt("sync.conflicts", {std::to_string(s.conflicts.size())}));
     if (!s.message.empty()) ui.muted(s.message);
