@@ -10,7 +10,7 @@ namespace {
 // Language and text size, which take effect at once.
 void display(Ui& ui, const std::string& lang, float font_px) {
     const Layout& l = ui.layout();
-    ImGui::BeginChild("settings.display", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
+    ui.begin_card();
     ui.label(ui.tr("settings.language"));
     // Each language is named in itself, so it can be found whatever the current language is.
     if (ui.chip("settings.lang.zh", "中文", lang == "zh", l.touch * 3)) ui.emit(intent::SetLanguage{"zh"});
@@ -29,13 +29,13 @@ void display(Ui& ui, const std::string& lang, float font_px) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     ui.muted(ui.tr("settings.font_sample"));
-    ImGui::EndChild();
+    ui.end_card();
 }
 
 // Who is signed in, 退出登录 and the idle lock's minutes (docs/security.md "Sign-in on the tablet").
 void account(Ui& ui, SettingsState& s) {
     const Layout& l = ui.layout();
-    ImGui::BeginChild("settings.account", ImVec2(0, l.touch * 2 + l.font * 5), true, ImGuiWindowFlags_NoScrollbar);
+    ui.begin_card();
     ui.label(ui.tr("settings.account"));
     const std::string out = ui.tr("settings.sign_out");
     if (ui.button("settings.sign_out", out, std::max(ui.chip_width(out) + 32, l.touch * 3))) ui.emit(intent::SignOut{});
@@ -44,7 +44,7 @@ void account(Ui& ui, SettingsState& s) {
     ui.text(ui.fmt("settings.signed_in_as", {s.signed_in_as}));
     ui.label(ui.tr("settings.lock_minutes"));
     if (ui.stepper("settings.lock_minutes", s.lock_minutes, 2, 30)) ui.emit(intent::SetLockMinutes{s.lock_minutes});
-    ImGui::EndChild();
+    ui.end_card();
 }
 }  // namespace
 
@@ -54,13 +54,10 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ui.heading(ui.tr("settings.title"));
     display(ui, lang, font_px);
     if (!s.signed_in_as.empty()) account(ui, s);
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float line = ImGui::GetTextLineHeightWithSpacing();
-    ImGui::BeginChild("settings.device", ImVec2(0, 5 * line + 2 * style.WindowPadding.y), true,
-                      ImGuiWindowFlags_NoScrollbar);
+    ui.begin_card();
     ui.label(ui.tr("settings.device"));
-    const float lw = ImGui::GetCursorPosX() + ui.label_width({"settings.station", "settings.device_name",
-                                                              "settings.device_id", "settings.station_id"});
+    const float lw =
+        ui.label_width({"settings.station", "settings.device_name", "settings.device_id", "settings.station_id"});
     auto row = [&](const char* key, const std::string& v) {
         const std::string& k = ui.tr(key);
         ui.note_text(k);
@@ -74,11 +71,9 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     row("settings.device_name", ref.device.device_name);
     row("settings.device_id", ref.device.device_id);
     row("settings.station_id", ref.device.station_id);
-    ImGui::EndChild();
+    ui.end_card();
 
-    ImGui::BeginChild("settings.server",
-                      ImVec2(0, 2 * line + ImGui::GetFrameHeightWithSpacing() + 2 * style.WindowPadding.y + 8), true,
-                      ImGuiWindowFlags_NoScrollbar);
+    ui.begin_card();
     ui.label(ui.tr("settings.server"));
     const float save_w = ui.chip_width(ui.tr("settings.save")) + 16;
     ui.input("settings.server_url", s.server_url, "https://", ImGui::GetContentRegionAvail().x - save_w - 12,
@@ -86,12 +81,10 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
     ImGui::SameLine();
     if (ui.button("settings.save_server", ui.tr("settings.save"), save_w)) ui.emit(intent::SaveServer{s.server_url});
     ui.muted(s.message_key.empty() ? ui.tr("settings.server_hint") : ui.tr(s.message_key));
-    ImGui::EndChild();
+    ui.end_card();
 
     // Kiosk mode for reception days: full screen, the visitor's steps only, out by an administrator's sign-in.
-    const float error_lines = s.kiosk_error.empty() ? 0.0f : 1.0f;
-    ImGui::BeginChild("settings.kiosk", ImVec2(0, (5 + error_lines) * line + l.touch + 2 * style.WindowPadding.y + 16),
-                      true, ImGuiWindowFlags_NoScrollbar);
+    ui.begin_card();
     ui.label(ui.tr("settings.kiosk"));
     ui.muted(ui.tr("settings.kiosk_hint"));
     ui.muted(s.ticket_series.empty() ? ui.tr("settings.kiosk_no_series")
@@ -101,7 +94,7 @@ void draw_settings(Ui& ui, SettingsState& s, const RefData& ref, const std::stri
                   std::max(ui.chip_width(ui.tr("settings.kiosk_start")) + 32, l.touch * 4), Tone::Primary, can))
         ui.emit(intent::StartKiosk{});
     if (!s.kiosk_error.empty()) ui.error(s.kiosk_error);
-    ImGui::EndChild();
+    ui.end_card();
     ui.drag_scroll();
     ImGui::EndChild();
 }

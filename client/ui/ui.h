@@ -95,6 +95,10 @@ public:
     // A - N + stepper for whole numbers.
     bool stepper(std::string_view id, int64_t& value, int64_t min, int64_t max);
 
+    // A white bordered card as tall as what it holds, its content inset by the window padding and
+    // wrapped inside it at any text size. Pair with end_card(); cards do not nest.
+    void begin_card();
+    void end_card();
     // A scrolling region on the page background (pair with ImGui::EndChild()).
     void begin_scroll(const char* id, ImVec2 size);
     // Lets a finger drag scroll the current window (ImGui 1.86 only scrolls by wheel/scrollbar).
@@ -127,6 +131,8 @@ private:
     std::vector<std::string> texts_;
     std::string insert_;
     std::string scroll_to_;
+    ImVec2 card_top_;  // begin_card(): where the card starts, and its width
+    float card_w_ = 0;
 
 public:
     struct WrapField {  // a multi-line field's edit text with its soft breaks (text_wrap.h)

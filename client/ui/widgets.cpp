@@ -599,6 +599,36 @@ float Ui::label_width(std::initializer_list<const char*> keys) const {
     return w + layout_.font;
 }
 
+void Ui::begin_card() {
+    const ImVec2 pad = ImGui::GetStyle().WindowPadding;
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    w->DrawList->ChannelsSplit(2);  // the card is drawn behind its content once its height is known
+    w->DrawList->ChannelsSetCurrent(1);
+    card_top_ = ImGui::GetCursorScreenPos();
+    card_w_ = ImGui::GetContentRegionAvail().x;
+    ImGui::SetCursorScreenPos(ImVec2(card_top_.x + pad.x, card_top_.y + pad.y));
+    ImGui::BeginGroup();
+    // Text wraps, and fields size themselves, inside the card's right padding.
+    w->ContentRegionRect.Max.x -= pad.x;
+    w->WorkRect.Max.x -= pad.x;
+}
+
+void Ui::end_card() {
+    const ImVec2 pad = ImGui::GetStyle().WindowPadding;
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    w->ContentRegionRect.Max.x += pad.x;
+    w->WorkRect.Max.x += pad.x;
+    ImGui::EndGroup();
+    const ImVec2 bottom(card_top_.x + card_w_, ImGui::GetItemRectMax().y + pad.y);
+    w->DrawList->ChannelsSetCurrent(0);
+    const float rounding = ImGui::GetStyle().ChildRounding;
+    w->DrawList->AddRectFilled(card_top_, bottom, color::kCard, rounding);
+    w->DrawList->AddRect(card_top_, bottom, ImGui::GetColorU32(ImGuiCol_Border), rounding);
+    w->DrawList->ChannelsMerge();
+    ImGui::SetCursorScreenPos(ImVec2(card_top_.x, bottom.y));
+    ImGui::Dummy(ImVec2(card_w_, 0));
+}
+
 void Ui::begin_scroll(const char* id, ImVec2 size) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
     ImGui::BeginChild(id, size, false);
