@@ -261,8 +261,9 @@ Result<RoundReport> SyncSession::pull() {
     const std::string own_param = *own == "1" ? "&include_own=1" : "";
     size_t page = cfg_.pull_page;
     for (;;) {
-        HttpRequest req = base_request("GET", "/v1/pull?after=" + cursor + "&limit=" + std::to_string(page) + own_param,
-                                       cfg_.token, cfg_.protocol);
+        std::string target = "/v1/pull?after=";
+        target.append(cursor).append("&limit=").append(std::to_string(page)).append(own_param);
+        HttpRequest req = base_request("GET", target, cfg_.token, cfg_.protocol);
         req.headers.emplace_back("Accept-Encoding", "gzip");
         auto res = call(req, rep);
         if (!res) return res.error();
@@ -369,6 +370,7 @@ Result<size_t> adopt_station(Replica& replica, const std::string& from, const st
 
 namespace {
 
+// NOLINTNEXTLINE(bugprone-exception-escape): its implicit members only move a json and an optional.
 struct EnrolAnswer {
     json body;                      // token, station_id, station_name, series
     std::optional<int64_t> offset;  // the server's clock minus this device's

@@ -78,7 +78,9 @@ Result<size_t> Replica::rescope_unpushed(const std::string& from, const std::str
     auto tables = tables_with_column(ref_column);
     if (!tables) return tables.error();
     for (const auto& t : *tables) {
-        auto st = db_.prepare("UPDATE \"" + t + "\" SET \"" + ref_column + "\" = ?2 WHERE \"" + ref_column + "\" = ?1");
+        std::string sql = "UPDATE \"";
+        sql.append(t).append("\" SET \"").append(ref_column).append("\" = ?2 WHERE \"").append(ref_column);
+        auto st = db_.prepare(sql.append("\" = ?1"));
         if (!st) return st.error();
         LIAISON_TRY(st->bind(1, from).bind(2, to).run());
     }

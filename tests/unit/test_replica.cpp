@@ -284,7 +284,7 @@ TEST_CASE("scrub_field masks the row, every log entry and the conflict rows, and
 }
 
 namespace {
-Status write_row(TestReplica& r, const std::string& row, std::vector<std::pair<std::string, Value>> fields) {
+Status write_row(TestReplica& r, const std::string& row, const std::vector<std::pair<std::string, Value>>& fields) {
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*r.db));
     LIAISON_TRY(r.rep->write("notes", row, "s1", fields));
     return tx.commit();
