@@ -5,15 +5,10 @@
 namespace liaison::ui {
 
 namespace {
-// The status rows in a bordered box as tall as they need: at the largest text size in portrait a
-// value wraps to several lines, which a box of fixed height cut off.
+// The status rows on a card as tall as they need: at the largest text size in portrait a value
+// wraps to several lines, which a box of fixed height cut off.
 void status_box(Ui& ui, const SyncStatus& st) {
-    const ImVec2 pad = ImGui::GetStyle().WindowPadding;
-    const ImVec2 top = ImGui::GetCursorScreenPos();
-    const float w = ImGui::GetContentRegionAvail().x;
-    ImGui::SetCursorScreenPos(ImVec2(top.x + pad.x, top.y + pad.y));
-    ImGui::BeginGroup();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - 2 * pad.x);
+    ui.begin_card();
     const float lw =
         ImGui::GetCursorPosX() + ui.label_width({"sync.state", "sync.pending", "sync.last_success", "sync.last_error"});
     auto row = [&](const std::string& k, const std::string& v, ImU32 col) {
@@ -37,13 +32,7 @@ void status_box(Ui& ui, const SyncStatus& st) {
     row(ui.tr("sync.last_success"), st.last_success.empty() ? ui.tr("sync.never") : st.last_success, color::kText);
     row(ui.tr("sync.last_error"), st.last_error.empty() ? "—" : st.last_error,
         st.last_error.empty() ? color::kText : color::kError);
-    ImGui::PopTextWrapPos();
-    ImGui::EndGroup();
-    const ImVec2 bottom(top.x + w, ImGui::GetItemRectMax().y + pad.y);
-    ImGui::GetWindowDrawList()->AddRect(top, bottom, ImGui::GetColorU32(ImGuiCol_Border),
-                                        ImGui::GetStyle().ChildRounding);
-    ImGui::SetCursorScreenPos(ImVec2(top.x, bottom.y + ImGui::GetStyle().ItemSpacing.y));
-    ImGui::Dummy(ImVec2(w, 0));
+    ui.end_card();
 }
 
 // Under the status box: when sync runs, and a clock too far off.
