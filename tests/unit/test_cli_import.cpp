@@ -41,6 +41,20 @@ pid_t import_in_child(const CliDir& d, const std::string& file) {
     return pid;
 }
 
+// AddressSanitizer's shadow memory and its quarantine of freed blocks (256 MB) make a process's
+// peak RSS say nothing of the import's own memory: the bound is checked in the plain build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssMeasuresTheImport = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kRssMeasuresTheImport = false;
+#else
+constexpr bool kRssMeasuresTheImport = true;
+#endif
+#else
+constexpr bool kRssMeasuresTheImport = true;
+#endif
+
 }  // namespace
 
 // 6,000 visits with 2,500-character notes make a 50 MB file in a few seconds of import (100,000
@@ -61,7 +75,7 @@ TEST_CASE("importing a 50 MB file stays under 150 MB of peak memory (measured in
     const double peak_mb = static_cast<double>(ru.ru_maxrss) / 1024;  // kilobytes on Linux
     MESSAGE("peak RSS of the import: " << peak_mb << " MB for a " << std::filesystem::file_size(file) / 1000000
                                        << " MB file");
-    CHECK(peak_mb < 150);
+    if (kRssMeasuresTheImport) CHECK(peak_mb < 150);
     CHECK(visit_count(d) == rows);
 }
 
