@@ -107,6 +107,9 @@ SELECT visit_id, visitor_id, 'name', json_quote(name) FROM due WHERE typeof(name
 UNION ALL SELECT visit_id, visitor_id, 'phone', json_quote(phone) FROM due WHERE typeof(phone) = 'text'
 UNION ALL SELECT d.visit_id, d.visitor_id, l.col, l.value FROM due d
   JOIN crr_log l ON l.tbl = 'visit_visitors' AND l.row = d.visitor_id AND l.col IN ('name', 'phone')
+UNION ALL SELECT d.visit_id, d.visitor_id, j.key, json_quote(j.value) FROM due d
+  JOIN crr_log l ON l.tbl = 'visit_visitors' AND l.row = d.visitor_id AND l.col = '*', json_each(l.value) j
+  WHERE j.key IN ('name', 'phone') AND j.type = 'text'
 UNION ALL SELECT d.visit_id, d.visitor_id, c.col, c.value FROM due d
   JOIN crr_conflict c ON c.tbl = 'visit_visitors' AND c.row = d.visitor_id AND c.col IN ('name', 'phone')
 ORDER BY 1, 2

@@ -1,6 +1,7 @@
 #include "domain/rules.h"
 #include "base/utf8.h"
 #include "sync/core/json.h"
+#include "sync/core/row.h"
 
 #include <algorithm>
 #include <iterator>
@@ -256,6 +257,12 @@ Status check_text(std::string_view table, std::string_view column, const std::st
 }
 
 Status check_change(const sync::FieldChange& c) {
+    if (sync::is_row_change(c)) {
+        // A row change obeys the rules when each field change it stands for does.
+        LIAISON_ASSIGN_OR_RETURN(auto fields, sync::expand_change(c));
+        for (const auto& f : fields) LIAISON_TRY(check_change(f));
+        return {};
+    }
     if (c.author.size() > kMaxAuthorBytes)
         return invalid("the author is longer than " + std::to_string(kMaxAuthorBytes) + " bytes");
     if (c.supersedes.size() > kMaxSupersedes)
@@ -274,6 +281,11 @@ const std::vector<ColumnRef>& station_columns() {
 }
 
 Status check_claims(const std::string& station_id, const sync::FieldChange& c) {
+    if (sync::is_row_change(c)) {
+        LIAISON_ASSIGN_OR_RETURN(auto fields, sync::expand_change(c));
+        for (const auto& f : fields) LIAISON_TRY(check_claims(station_id, f));
+        return {};
+    }
     const FieldRule* r = rule_for(c.table, c.column);
     if (!r || r->kind != Kind::StationRef) return {};
     const auto v = sync::parse_json(c.value).value_or(nlohmann::json());  // malformed: not a station id

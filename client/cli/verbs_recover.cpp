@@ -79,8 +79,11 @@ void report_unsent(Context& ctx, const store::Salvage& old) {
     ctx.out << old.unsent.size() << " changes made on this tablet were never sent and could not be recovered"
             << (old.unsent.empty() ? "" : ":") << "\n";
     const size_t shown = std::min<size_t>(old.unsent.size(), 50);
-    for (size_t i = 0; i < shown; ++i)
-        ctx.out << "  " << old.unsent[i].table << "." << old.unsent[i].column << "  " << old.unsent[i].row << "\n";
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& u = old.unsent[i];
+        // A row change ("*", docs/replication.md) is a record made whole, not one field.
+        ctx.out << "  " << u.table << (u.column == "*" ? " (new record)" : "." + u.column) << "  " << u.row << "\n";
+    }
     if (shown < old.unsent.size()) ctx.out << "  ... and " << old.unsent.size() - shown << " more\n";
 }
 

@@ -15,11 +15,12 @@ namespace {
 
 using nlohmann::json;
 
-HttpRequest base_request(const std::string& method, const std::string& target, const std::string& token) {
+HttpRequest base_request(const std::string& method, const std::string& target, const std::string& token,
+                         int protocol = kProtocolVersion) {
     HttpRequest r;
     r.method = method;
     r.target = target;
-    r.headers.emplace_back(kProtocolHeader, std::to_string(kProtocolVersion));
+    r.headers.emplace_back(kProtocolHeader, std::to_string(protocol));
     if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
     return r;
 }
@@ -136,19 +137,27 @@ Status SyncSession::settle_batch(const std::vector<int64_t>& seqs, const json& a
                 r["index"].get<size_t>() < seqs.size())
                 refused[r["index"].get<size_t>()] =
                     r.contains("reason") && r["reason"].is_string() ? r["reason"].get<std::string>() : "refused";
+    // Under protocol 1 a row change went as several field changes, all with its seq: it is
+    // refused when one of them was.
+    std::vector<std::pair<int64_t, std::optional<std::string>>> outcome;
+    for (size_t i = 0; i < seqs.size(); ++i) {
+        if (outcome.empty() || outcome.back().first != seqs[i]) outcome.emplace_back(seqs[i], std::nullopt);
+        if (auto it = refused.find(i); it != refused.end() && !outcome.back().second)
+            outcome.back().second = it->second;
+    }
     db::Db& db = replica_.db();
     LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(db));
-    for (size_t i = 0; i < seqs.size(); ++i) {
-        auto it = refused.find(i);
-        LIAISON_TRY(replica_.settle_in_tx(seqs[i], it == refused.end()));
-        if (it != refused.end())
-            LIAISON_TRY(
-                sync_state::set_aside(db, "push", std::to_string(seqs[i]), it->second, platform::wall_ms(), ""));
+    size_t set_aside = 0;
+    for (const auto& [seq, reason] : outcome) {
+        LIAISON_TRY(replica_.settle_in_tx(seq, !reason));
+        if (!reason) continue;
+        ++set_aside;
+        LIAISON_TRY(sync_state::set_aside(db, "push", std::to_string(seq), *reason, platform::wall_ms(), ""));
     }
     LIAISON_TRY(correct_clock(rep));
     LIAISON_TRY(tx.commit());
-    rep.refused += refused.size();
-    rep.pushed += seqs.size() - refused.size();
+    rep.refused += set_aside;
+    rep.pushed += outcome.size() - set_aside;
     return {};
 }
 
@@ -178,6 +187,15 @@ Result<RoundReport> SyncSession::push() {
                 withheld.push_back(e.seq);
                 continue;
             }
+            if (cfg_.protocol == kProtocolV1) {
+                auto fields = expand_change(e.change);
+                if (!fields) return Error{Error::Kind::Corrupt, "a pending change cannot be encoded"};
+                for (auto& f : *fields) {
+                    seqs.push_back(e.seq);
+                    send.push_back(std::move(f));
+                }
+                continue;
+            }
             seqs.push_back(e.seq);
             send.push_back(std::move(e.change));
         }
@@ -186,10 +204,10 @@ Result<RoundReport> SyncSession::push() {
             rep.withheld += withheld.size();
         }
         if (send.empty()) continue;
-        HttpRequest req = base_request("POST", "/v1/push", cfg_.token);
+        HttpRequest req = base_request("POST", "/v1/push", cfg_.token, cfg_.protocol);
         std::string body;
         try {
-            body = encode_changes(send);
+            body = encode_changes(send, cfg_.protocol);
         } catch (const std::exception&) {
             return Error{Error::Kind::Corrupt, "a pending change cannot be encoded"};
         }
@@ -243,8 +261,9 @@ Result<RoundReport> SyncSession::pull() {
     const std::string own_param = *own == "1" ? "&include_own=1" : "";
     size_t page = cfg_.pull_page;
     for (;;) {
-        HttpRequest req =
-            base_request("GET", "/v1/pull?after=" + cursor + "&limit=" + std::to_string(page) + own_param, cfg_.token);
+        std::string target = "/v1/pull?after=";
+        target.append(cursor).append("&limit=").append(std::to_string(page)).append(own_param);
+        HttpRequest req = base_request("GET", target, cfg_.token, cfg_.protocol);
         req.headers.emplace_back("Accept-Encoding", "gzip");
         auto res = call(req, rep);
         if (!res) return res.error();
@@ -351,6 +370,7 @@ Result<size_t> adopt_station(Replica& replica, const std::string& from, const st
 
 namespace {
 
+// NOLINTNEXTLINE(bugprone-exception-escape): its implicit members only move a json and an optional.
 struct EnrolAnswer {
     json body;                      // token, station_id, station_name, series
     std::optional<int64_t> offset;  // the server's clock minus this device's

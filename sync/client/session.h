@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/core/wire.h"
 #include "sync/net/http.h"
 #include "sync/net/tuning.h"
 #include "sync/replica/replica.h"
@@ -21,6 +22,9 @@ struct SyncConfig {
     size_t push_batch = tuning::kPushBatch;
     size_t pull_page = tuning::kPullPage;
     RetryPolicy retry{tuning::kRetryAttempts, tuning::kRetryBaseMs, tuning::kRetryMaxMs, {}, {}, 0};
+    // The protocol spoken (docs/protocol.md). 1 behaves as a tablet of the first version would
+    // towards the server: field changes only (tests of a server serving both).
+    int protocol = kProtocolVersion;
 };
 
 struct RoundReport {

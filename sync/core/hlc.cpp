@@ -56,6 +56,19 @@ Hlc HlcClock::tick(int64_t wall_ms) {
     return last_;
 }
 
+Hlc HlcClock::tick_block(int64_t wall_ms, uint32_t n) {
+    Hlc first = tick(wall_ms);
+    if (n == 0) return first;
+    if (first.counter > UINT32_MAX - (n - 1) && first.wall_ms < kMaxWallMs) {
+        // The block must not wrap the counter: it starts at the next millisecond.
+        ++last_.wall_ms;
+        last_.counter = 0;
+        first = last_;
+    }
+    last_.counter = first.counter + (n - 1);
+    return first;
+}
+
 bool HlcClock::observe(const Hlc& remote, int64_t wall_ms, int64_t max_ahead_ms) {
     wall_ms = std::min(wall_ms, kMaxWallMs);
     if (remote.wall_ms > wall_ms && remote.wall_ms - wall_ms > max_ahead_ms) return false;

@@ -43,6 +43,9 @@ public:
     // Stamp a local event. The counter never wraps: when it is full the logical wall moves on
     // by one millisecond, so every stamp is later than the one before.
     Hlc tick(int64_t wall_ms);
+    // Stamp a local event that names `n` versions at once (a new row's fields): the returned
+    // stamp and the n-1 after it at the same wall time, counter + i, all belong to it.
+    Hlc tick_block(int64_t wall_ms, uint32_t n);
     // Advance past a received stamp so that anything written afterwards is causally later,
     // even when this device's wall clock is a day behind. A stamp more than `max_ahead_ms`
     // ahead of `wall_ms` is not adopted (false): one device's wrong clock must not move

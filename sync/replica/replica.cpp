@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "sync/core/row.h"
 #include "sync/core/wire.h"
 #include "sync/replica/sync_state.h"
 
@@ -192,7 +193,16 @@ Status Replica::save_clock() {
 Status Replica::validate(const FieldChange& c) const {
     auto t = tables_.find(c.table);
     if (t == tables_.end()) return invalid("unknown table '" + c.table + "'");
-    if (!t->second.count(c.column)) return invalid("unknown column '" + c.table + "." + c.column + "'");
+    if (is_row_change(c)) {
+        LIAISON_ASSIGN_OR_RETURN(auto fields, row_fields(c.value));
+        for (const auto& f : fields)
+            if (f.first == kDeletedColumn || !t->second.count(f.first))
+                return invalid("unknown column '" + c.table + "." + f.first + "'");
+        if (!c.supersedes.empty()) return invalid("a row change supersedes nothing");
+        if (c.hlc.counter > UINT32_MAX - (fields.size() - 1)) return invalid("a row change's stamps overflow");
+    } else if (!t->second.count(c.column)) {
+        return invalid("unknown column '" + c.table + "." + c.column + "'");
+    }
     if (c.hlc.node.empty()) return invalid("change without a device");
     if (c.row.empty() || c.row.size() > 64) return invalid("bad row id");
     if (c.scope.empty()) return invalid("change without a scope");
@@ -219,18 +229,68 @@ Status Replica::write_domain_value(const std::string& table, const std::string& 
     return up.bind(2, row).run();
 }
 
+Result<std::optional<Hlc>> Replica::field_clock(const std::string& table, const std::string& row,
+                                                const std::string& col) {
+    auto& w = db_.cached("SELECT col, hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col IN (?, '*')");
+    w.bind(1, table).bind(2, row).bind(3, col);
+    std::optional<Hlc> own, created;
+    LIAISON_TRY(w.for_each_row([&](const db::Stmt& q) -> Status {
+        auto hlc = Hlc::parse(q.text(1));
+        if (!hlc) return Error{Error::Kind::Corrupt, "bad clock row"};
+        (q.text(0) == kRowColumn ? created : own) = *hlc;
+        return {};
+    }));
+    if (own || !created) return own;
+    // No version of its own: the field's version is its row change's, if the row change named it.
+    LIAISON_ASSIGN_OR_RETURN(auto fields, row_change_fields(*created));
+    for (size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].first == col) return std::optional<Hlc>(field_stamp(*created, i));
+    return std::optional<Hlc>();
+}
+
+Result<RowFields> Replica::row_change_fields(const Hlc& hlc) {
+    auto& st = db_.cached("SELECT value FROM crr_log WHERE hlc = ? AND col = '*'");
+    st.bind(1, hlc.str());
+    auto r = st.step();
+    if (!r) return r.error();
+    if (!*r) return Error{Error::Kind::Corrupt, "a row's clock names no row change"};
+    const std::string value = st.text(0);
+    st.reset();
+    return row_fields(value);
+}
+
+Result<std::vector<std::pair<std::string, Hlc>>> Replica::field_clocks(const std::string& table,
+                                                                       const std::string& row) {
+    std::vector<std::pair<std::string, Hlc>> out;
+    std::optional<Hlc> created;
+    auto& st = db_.cached("SELECT col, hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
+    st.bind(1, table).bind(2, row);
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        auto h = Hlc::parse(q.text(1));
+        if (!h) return;
+        if (q.text(0) == kRowColumn)
+            created = *h;
+        else
+            out.emplace_back(q.text(0), *h);
+    }));
+    if (!created) return out;
+    LIAISON_ASSIGN_OR_RETURN(auto fields, row_change_fields(*created));
+    for (size_t i = 0; i < fields.size(); ++i) {
+        const auto& col = fields[i].first;
+        if (std::none_of(out.begin(), out.end(), [&](const auto& f) { return f.first == col; }))
+            out.emplace_back(col, field_stamp(*created, i));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 Result<FieldHeads> Replica::load_heads(const FieldChange& c) {
     FieldHeads h;
-    auto& w = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col = ?");
-    w.bind(1, c.table).bind(2, c.row).bind(3, c.column);
-    auto r = w.step();
-    if (!r) return r.error();
-    if (*r) {
-        auto hlc = Hlc::parse(w.text(0));
-        if (!hlc) return Error{Error::Kind::Corrupt, "bad clock row"};
+    LIAISON_ASSIGN_OR_RETURN(auto winner, field_clock(c.table, c.row, c.column));
+    if (winner) {
         auto v = read_domain_value(c.table, c.row, c.column);
         if (!v) return v.error();
-        h.heads.push_back(Version{*hlc, *v});
+        h.heads.push_back(Version{*winner, *v});
     }
     auto& cs = db_.cached("SELECT hlc, value FROM crr_conflict WHERE tbl = ? AND row = ? AND col = ?");
     cs.bind(1, c.table).bind(2, c.row).bind(3, c.column);
@@ -275,37 +335,42 @@ Status Replica::store_heads(const FieldChange& c, const FieldHeads& before, cons
 Status Replica::apply_one(const FieldChange& c, bool local, bool* applied) {
     *applied = false;
     if (!local) {
-        auto& known = db_.cached("SELECT 1 FROM crr_log WHERE hlc = ?");
+        auto& known = db_.cached("SELECT col FROM crr_log WHERE hlc = ?");
         known.bind(1, c.hlc.str());
         auto r = known.step();
         if (!r) return r.error();
+        const bool spelled_out = *r && is_row_change(c) && known.text(0) != kRowColumn;
+        known.reset();
+        if (spelled_out) {
+            // Its first field came spelled out as a field change: the rest go the same way.
+            LIAISON_ASSIGN_OR_RETURN(auto fields, expand_change(c));
+            for (const auto& f : fields) {
+                bool one = false;
+                LIAISON_TRY(apply_one(f, false, &one));
+                *applied = *applied || one;
+            }
+            return {};
+        }
         if (*r) return {};
     }
-    auto& sup = db_.cached("SELECT 1 FROM crr_superseded WHERE tbl = ? AND row = ? AND col = ? AND hlc = ?");
-    sup.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.hlc.str());
-    auto superseded = sup.step();
-    if (!superseded) return superseded.error();
-    bool is_superseded = *superseded;
-    sup.reset();
-    if (!is_superseded) {
-        // A known change of the field with the same value and a later stamp hides this one.
-        auto& same =
-            db_.cached("SELECT 1 FROM crr_log WHERE tbl = ? AND row = ? AND col = ? AND value = ? AND hlc > ?");
-        same.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.value).bind(5, c.hlc.str());
-        auto hidden = same.step();
-        if (!hidden) return hidden.error();
-        is_superseded = *hidden;
-        same.reset();
+    if (is_row_change(c)) {
+        LIAISON_ASSIGN_OR_RETURN(bool fresh, row_is_fresh(c.table, c.row));
+        if (fresh) {
+            LIAISON_ASSIGN_OR_RETURN(auto fields, row_fields(c.value));
+            LIAISON_TRY(insert_fresh(c.table, c.row, c.hlc, fields));
+        } else {
+            // The row is known already (an edit arrived first, or another device created it
+            // too): its fields merge one by one, as the field changes the row change stands for.
+            LIAISON_ASSIGN_OR_RETURN(auto fields, expand_change(c));
+            for (const auto& f : fields) LIAISON_TRY(merge_one(f));
+        }
+    } else {
+        LIAISON_ASSIGN_OR_RETURN(auto rows, row_changes_of(c.table, c.row));
+        // A field version already known as part of a row change (a feed that spelled it out).
+        for (const auto& [hlc, fields] : rows)
+            if (!local && in_row_block(hlc, fields.size(), c.hlc)) return {};
+        LIAISON_TRY(merge_one(c));
     }
-
-    auto before = load_heads(c);
-    if (!before) return before.error();
-    const FieldHeads after = merge_field(*before, c, is_superseded);
-    for (const auto& s : c.supersedes) {
-        auto& ins = db_.cached("INSERT OR IGNORE INTO crr_superseded(tbl, row, col, hlc) VALUES(?, ?, ?, ?)");
-        LIAISON_TRY(ins.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, s.str()).run());
-    }
-    LIAISON_TRY(store_heads(c, *before, after));
     auto& log = db_.cached(
         "INSERT INTO crr_log(hlc, tbl, row, col, value, supersedes, scope, extra, author, local) "
         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -315,6 +380,72 @@ Status Replica::apply_one(const FieldChange& c, bool local, bool* applied) {
     LIAISON_TRY(log.run());
     *applied = true;
     return {};
+}
+
+Result<bool> Replica::row_is_fresh(const std::string& table, const std::string& row) {
+    auto& present = db_.cached("SELECT 1 FROM \"" + table + "\" WHERE id = ?");
+    present.bind(1, row);
+    auto in_table = present.step();
+    if (!in_table) return in_table.error();
+    present.reset();
+    if (*in_table) return false;
+    // A change superseded on arrival leaves no row but a log entry (and superseded versions).
+    auto& logged = db_.cached("SELECT 1 FROM crr_log WHERE tbl = ? AND row = ? LIMIT 1");
+    logged.bind(1, table).bind(2, row);
+    auto in_log = logged.step();
+    if (!in_log) return in_log.error();
+    logged.reset();
+    return !*in_log;
+}
+
+Result<std::vector<std::pair<Hlc, RowFields>>> Replica::row_changes_of(const std::string& table,
+                                                                       const std::string& row) {
+    std::vector<std::pair<Hlc, RowFields>> out;
+    auto& st = db_.cached("SELECT hlc, value FROM crr_log WHERE tbl = ? AND row = ? AND col = '*'");
+    st.bind(1, table).bind(2, row);
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) -> Status {
+        auto h = Hlc::parse(q.text(0));
+        auto fields = row_fields(q.text(1));
+        if (!h || !fields) return Error{Error::Kind::Corrupt, "bad row change in the log"};
+        out.emplace_back(*h, std::move(*fields));
+        return {};
+    }));
+    return out;
+}
+
+// Whether a known version of c's field holds c's value with a later stamp (it hides c).
+Result<bool> Replica::hidden_by_equal(const FieldChange& c) {
+    auto& same = db_.cached("SELECT 1 FROM crr_log WHERE tbl = ? AND row = ? AND col = ? AND value = ? AND hlc > ?");
+    same.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.value).bind(5, c.hlc.str());
+    auto hidden = same.step();
+    if (!hidden) return hidden.error();
+    same.reset();
+    if (*hidden) return true;
+    LIAISON_ASSIGN_OR_RETURN(auto rows, row_changes_of(c.table, c.row));
+    for (const auto& [hlc, fields] : rows)
+        for (size_t i = 0; i < fields.size(); ++i)
+            if (fields[i].first == c.column && fields[i].second == c.value && c.hlc < field_stamp(hlc, i)) return true;
+    return false;
+}
+
+Status Replica::merge_one(const FieldChange& c) {
+    auto& sup = db_.cached("SELECT 1 FROM crr_superseded WHERE tbl = ? AND row = ? AND col = ? AND hlc = ?");
+    sup.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, c.hlc.str());
+    auto superseded = sup.step();
+    if (!superseded) return superseded.error();
+    bool is_superseded = *superseded;
+    sup.reset();
+    if (!is_superseded) {
+        LIAISON_ASSIGN_OR_RETURN(is_superseded, hidden_by_equal(c));
+    }
+    auto before = load_heads(c);
+    if (!before) return before.error();
+    const FieldHeads after = merge_field(*before, c, is_superseded);
+    for (const auto& s : c.supersedes) {
+        auto& ins = db_.cached("INSERT OR IGNORE INTO crr_superseded(tbl, row, col, hlc) VALUES(?, ?, ?, ?)");
+        LIAISON_TRY(ins.bind(1, c.table).bind(2, c.row).bind(3, c.column).bind(4, s.str()).run());
+    }
+    return store_heads(c, *before, after);
 }
 
 Result<FieldChange> Replica::local_change(const std::string& table, const std::string& row, const std::string& col,
@@ -327,14 +458,8 @@ Result<FieldChange> Replica::local_change(const std::string& table, const std::s
     c.scope = scope;
     c.value = std::move(value_json);
     c.author = author_;
-    auto& w = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col = ?");
-    w.bind(1, table).bind(2, row).bind(3, col);
-    auto r = w.step();
-    if (!r) return r.error();
-    if (*r) {
-        if (auto h = Hlc::parse(w.text(0))) supersedes.push_back(*h);
-    }
-    w.reset();
+    LIAISON_ASSIGN_OR_RETURN(auto current, field_clock(table, row, col));
+    if (current) supersedes.push_back(*current);
     std::sort(supersedes.begin(), supersedes.end());
     supersedes.erase(std::unique(supersedes.begin(), supersedes.end()), supersedes.end());
     c.supersedes = std::move(supersedes);
@@ -371,31 +496,36 @@ Status Replica::write(const std::string& table, const std::string& row, const st
         canon.push_back(std::move(*c));
     }
     LIAISON_TRY(load_clock());
-    auto& present = db_.cached("SELECT 1 FROM \"" + table + "\" WHERE id = ?");
-    present.bind(1, row);
-    auto known = present.step();
-    if (!known) return known.error();
-    present.reset();
-    if (*known) {
+    LIAISON_ASSIGN_OR_RETURN(bool fresh, row_is_fresh(table, row));
+    if (fresh) {
+        // One change for the whole new row (docs/replication.md, "Row changes").
+        RowFields row_fields_in;
+        for (size_t i = 0; i < fields.size(); ++i) row_fields_in.emplace_back(fields[i].first, std::move(canon[i]));
+        std::sort(row_fields_in.begin(), row_fields_in.end());
+        for (size_t i = 1; i < row_fields_in.size(); ++i)
+            if (row_fields_in[i].first == row_fields_in[i - 1].first)
+                return invalid("column '" + row_fields_in[i].first + "' written twice");
+        const Hlc h = clock_.tick_block(wall_ms(), static_cast<uint32_t>(row_fields_in.size()));
+        const FieldChange c = make_row_change(h, table, row, scope, author_, std::move(row_fields_in));
+        bool applied = false;
+        LIAISON_TRY(apply_one(c, true, &applied));
+    } else {
         for (size_t i = 0; i < fields.size(); ++i) {
             auto c = local_change(table, row, fields[i].first, scope, std::move(canon[i]), {});
             if (!c) return c.error();
             bool applied = false;
             LIAISON_TRY(apply_one(*c, true, &applied));
         }
-    } else {
-        LIAISON_TRY(insert_fresh(table, row, scope, fields, canon));
     }
     LIAISON_TRY(flush());
     return save_clock();
 }
 
 // A row no change has ever touched has no heads, conflicts or superseded versions, so merging
-// each new field reduces to "it becomes the value": write the row once and the clock and log
-// rows beside it (same end state as apply_one, a third of the statements).
-Status Replica::insert_fresh(const std::string& table, const std::string& row, const std::string& scope,
-                             const std::vector<std::pair<std::string, Value>>& fields,
-                             const std::vector<std::string>& canon) {
+// its row change reduces to "its fields become the values": the row is written once, and one
+// clock row under the pseudo-column '*' gives every field its version (field_clock).
+Status Replica::insert_fresh(const std::string& table, const std::string& row, const Hlc& hlc,
+                             const RowFields& fields) {
     std::string cols = "id", marks = "?";
     for (const auto& f : fields) {
         cols += ", \"" + f.first + "\"";
@@ -403,19 +533,10 @@ Status Replica::insert_fresh(const std::string& table, const std::string& row, c
     }
     auto& ins = db_.cached("INSERT INTO \"" + table + "\"(" + cols + ") VALUES(" + marks + ")");
     ins.bind(1, row);
-    for (size_t i = 0; i < canon.size(); ++i) LIAISON_TRY(bind_json(ins, static_cast<int>(i) + 2, canon[i]));
+    for (size_t i = 0; i < fields.size(); ++i) LIAISON_TRY(bind_json(ins, static_cast<int>(i) + 2, fields[i].second));
     LIAISON_TRY(ins.run());
-    for (size_t i = 0; i < fields.size(); ++i) {
-        const Hlc h = clock_.tick(wall_ms());
-        const std::string hs = h.str();
-        auto& ck = db_.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, ?, ?)");
-        LIAISON_TRY(ck.bind(1, table).bind(2, row).bind(3, fields[i].first).bind(4, hs).run());
-        auto& log = db_.cached(
-            "INSERT INTO crr_log(hlc, tbl, row, col, value, supersedes, scope, extra, author, local) "
-            "VALUES(?, ?, ?, ?, ?, '', ?, '', ?, 1)");
-        log.bind(1, hs).bind(2, table).bind(3, row).bind(4, fields[i].first).bind(5, canon[i]);
-        LIAISON_TRY(log.bind(6, scope).bind(7, author_).run());
-    }
+    auto& ck = db_.cached("INSERT INTO crr_clock(tbl, row, col, hlc) VALUES(?, ?, '*', ?)");
+    LIAISON_TRY(ck.bind(1, table).bind(2, row).bind(3, hlc.str()).run());
     if (on_row_changed_) on_row_changed_(table, row);
     return {};
 }
@@ -431,11 +552,8 @@ Status Replica::remove(const std::string& table, const std::string& row, const s
     LIAISON_TRY(check_local(table, kDeletedColumn, "1"));
     LIAISON_TRY(load_clock());
     std::vector<Hlc> seen;
-    auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
-    st.bind(1, table).bind(2, row);
-    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
-        if (auto h = Hlc::parse(q.text(0))) seen.push_back(*h);
-    }));
+    LIAISON_ASSIGN_OR_RETURN(auto clocks, field_clocks(table, row));
+    for (const auto& f : clocks) seen.push_back(f.second);
     auto c = local_change(table, row, kDeletedColumn, scope, "1", std::move(seen));
     if (!c) return c.error();
     bool applied = false;
@@ -510,14 +628,22 @@ Result<size_t> Replica::restamp_unsent(int64_t shift_ms) {
         int64_t seq;
         Hlc hlc;
         std::vector<Hlc> supersedes;
+        size_t versions;  // a row change names one per field
     };
     std::vector<Unsent> unsent;
     {
-        auto& st = db_.cached("SELECT seq, hlc, supersedes FROM crr_log WHERE local = 1 AND pushed <> 1 ORDER BY seq");
+        auto& st = db_.cached(
+            "SELECT seq, hlc, supersedes, col, value FROM crr_log WHERE local = 1 AND pushed <> 1 ORDER BY seq");
         LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) -> Status {
             auto h = Hlc::parse(q.text(1));
             if (!h) return Error{Error::Kind::Corrupt, "bad change id in the log"};
-            unsent.push_back(Unsent{q.i64(0), *h, split_hlcs(q.text(2))});
+            size_t versions = 1;
+            if (q.text(3) == kRowColumn) {
+                auto fields = row_fields(q.text(4));
+                if (!fields) return Error{Error::Kind::Corrupt, "bad row change in the log"};
+                versions = fields->size();
+            }
+            unsent.push_back(Unsent{q.i64(0), *h, split_hlcs(q.text(2)), versions});
             return {};
         }));
     }
@@ -545,16 +671,18 @@ Result<size_t> Replica::restamp_unsent(int64_t shift_ms) {
     std::map<Hlc, Hlc> renamed;
     for (auto& u : unsent) {
         const int64_t moved = std::clamp<int64_t>(u.hlc.wall_ms + shift_ms, 0, now);
-        const Hlc h = fresh.tick(moved);
-        renamed[u.hlc] = h;
+        const Hlc h = fresh.tick_block(moved, static_cast<uint32_t>(u.versions));
+        for (size_t i = 0; i < u.versions; ++i) {
+            renamed[field_stamp(u.hlc, i)] = field_stamp(h, i);
+            auto& map = db_.cached("INSERT INTO crr_restamp(old, new) VALUES(?, ?)");
+            LIAISON_TRY(map.bind(1, field_stamp(u.hlc, i).str()).bind(2, field_stamp(h, i).str()).run());
+        }
         for (auto& s : u.supersedes)
             if (auto it = renamed.find(s); it != renamed.end()) s = it->second;
         auto& up = db_.cached("UPDATE crr_log SET supersedes = ?, pushed = 0 WHERE seq = ? AND pushed = 3");
         LIAISON_TRY(up.bind(1, join_hlcs(u.supersedes)).bind(2, u.seq).run());
         auto& sup = db_.cached("UPDATE crr_log SET supersedes = ? WHERE seq = ?");
         LIAISON_TRY(sup.bind(1, join_hlcs(u.supersedes)).bind(2, u.seq).run());
-        auto& map = db_.cached("INSERT INTO crr_restamp(old, new) VALUES(?, ?)");
-        LIAISON_TRY(map.bind(1, u.hlc.str()).bind(2, h.str()).run());
     }
     LIAISON_TRY(apply_restamp_map(db_));
     LIAISON_TRY(db_.exec("DELETE FROM crr_restamp"));
@@ -623,18 +751,18 @@ Result<std::vector<OutboxEntry>> Replica::log_after(int64_t after, const std::ve
 Result<std::vector<FieldChange>> Replica::history(const std::string& table, const std::string& row) {
     auto& st = db_.cached(std::string("SELECT ") + kLogCols + " FROM crr_log WHERE tbl = ? AND row = ? ORDER BY hlc");
     st.bind(1, table).bind(2, row);
-    std::vector<FieldChange> out;
-    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { out.push_back(change_from_row(q, 0)); }));
+    std::vector<FieldChange> logged;
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) { logged.push_back(change_from_row(q, 0)); }));
+    // The audit trail is per field: a row change shows as the field changes it stands for.
+    LIAISON_ASSIGN_OR_RETURN(auto out, expand_changes(logged));
+    std::stable_sort(out.begin(), out.end(), [](const FieldChange& a, const FieldChange& b) { return a.hlc < b.hlc; });
     return out;
 }
 
 Result<std::vector<Conflict>> Replica::conflicts() {
     std::vector<Conflict> out;
     // Field conflicts: losing heads kept beside the winner.
-    auto& st = db_.cached(
-        "SELECT c.tbl, c.row, c.col, c.hlc, c.value, k.hlc FROM crr_conflict c "
-        "JOIN crr_clock k ON k.tbl = c.tbl AND k.row = c.row AND k.col = c.col "
-        "ORDER BY c.tbl, c.row, c.col, c.hlc");
+    auto& st = db_.cached("SELECT tbl, row, col, hlc, value FROM crr_conflict ORDER BY tbl, row, col, hlc");
     LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
         Conflict c;
         c.table = q.text(0);
@@ -642,10 +770,11 @@ Result<std::vector<Conflict>> Replica::conflicts() {
         c.column = q.text(2);
         c.id = q.text(3);
         c.loser = Version{Hlc::parse(c.id).value_or(Hlc{}), q.text(4)};
-        c.winner.hlc = Hlc::parse(q.text(5)).value_or(Hlc{});
         out.push_back(std::move(c));
     }));
     for (auto& c : out) {
+        LIAISON_ASSIGN_OR_RETURN(auto winner, field_clock(c.table, c.row, c.column));
+        c.winner.hlc = winner.value_or(Hlc{});
         auto v = read_domain_value(c.table, c.row, c.column);
         if (!v) return v.error();
         c.winner.value = *v;
@@ -660,15 +789,11 @@ Result<std::vector<Conflict>> Replica::conflicts() {
     LIAISON_TRY(dels.for_each_row(
         [&](const db::Stmt& q) { deleted.emplace_back(q.text(0), q.text(1), q.text(2), split_hlcs(q.text(3))); }));
     for (const auto& [tbl, row, del_hlc, seen] : deleted) {
-        auto& fs = db_.cached("SELECT col, hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
-        fs.bind(1, tbl).bind(2, row);
-        std::vector<std::pair<std::string, std::string>> fields;
-        LIAISON_TRY(fs.for_each_row([&](const db::Stmt& q) { fields.emplace_back(q.text(0), q.text(1)); }));
-        for (const auto& [col, hlc_text] : fields) {
-            auto h = Hlc::parse(hlc_text);
-            if (!h || std::find(seen.begin(), seen.end(), *h) != seen.end()) continue;
+        LIAISON_ASSIGN_OR_RETURN(auto fields, field_clocks(tbl, row));
+        for (const auto& [col, hlc] : fields) {
+            if (std::find(seen.begin(), seen.end(), hlc) != seen.end()) continue;
             Conflict c;
-            c.id = hlc_text;
+            c.id = hlc.str();
             c.table = tbl;
             c.row = row;
             c.column = col;
@@ -676,8 +801,8 @@ Result<std::vector<Conflict>> Replica::conflicts() {
             c.winner = Version{Hlc::parse(del_hlc).value_or(Hlc{}), "null"};
             auto v = read_domain_value(tbl, row, col);
             if (!v) return v.error();
-            c.loser = Version{*h, *v};
-            c.loser_is_mine = h->node == device_;
+            c.loser = Version{hlc, *v};
+            c.loser_is_mine = hlc.node == device_;
             out.push_back(std::move(c));
         }
     }
@@ -709,11 +834,8 @@ Status Replica::resolve_in_tx(const std::string& conflict_id, const Value& chose
         if (chosen.is_null()) {
             // Keep the delete: a new tombstone that has now seen the concurrent edit.
             std::vector<Hlc> seen{c.loser.hlc};
-            auto& st = db_.cached("SELECT hlc FROM crr_clock WHERE tbl = ? AND row = ? AND col <> '_deleted'");
-            st.bind(1, c.table).bind(2, c.row);
-            LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
-                if (auto h = Hlc::parse(q.text(0))) seen.push_back(*h);
-            }));
+            LIAISON_ASSIGN_OR_RETURN(auto clocks, field_clocks(c.table, c.row));
+            for (const auto& f : clocks) seen.push_back(f.second);
             auto ch = local_change(c.table, c.row, kDeletedColumn, scope, "1", std::move(seen));
             if (!ch) return ch.error();
             LIAISON_TRY(apply_one(*ch, true, &applied));

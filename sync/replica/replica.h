@@ -19,6 +19,7 @@
 #include "sync/core/change.h"
 #include "sync/core/hlc.h"
 #include "sync/core/merge.h"
+#include "sync/core/row.h"
 #include "base/result.h"
 #include "sync/replica/sqlite.h"
 
@@ -115,11 +116,19 @@ public:
     using Mask = std::function<std::string(const std::string& value_json)>;
     Result<size_t> scrub_field(const std::string& table, const std::string& row, const std::string& column,
                                const Mask& mask);
+    // The values of `column` inside row changes through `mask`: of one row, or (local_only)
+    // of every row change made here. Caller holds the transaction; returns the count.
+    Result<size_t> rewrite_row_changes(const std::string& table, const std::string& row, const std::string& column,
+                                       const Mask& mask, bool local_only);
 
     // ---- the log, for pulls (server) and audit trails ----
     // Changes with seq > after whose scope is in `scopes` (empty = all), oldest first.
     Result<std::vector<OutboxEntry>> log_after(int64_t after, const std::vector<std::string>& scopes, size_t limit);
+    // Per field: a row change shows as the field changes it stands for.
     Result<std::vector<FieldChange>> history(const std::string& table, const std::string& row);
+    // Every field's current version (winner stamp) of a row, tombstone aside, by column: its own
+    // clock row or, for a field not edited since, the one its row change gave it.
+    Result<std::vector<std::pair<std::string, Hlc>>> field_clocks(const std::string& table, const std::string& row);
 
     // ---- conflicts ----
     Result<std::vector<Conflict>> conflicts();
@@ -174,10 +183,15 @@ private:
     Status save_clock();
     void stamp_after_superseded(FieldChange& c);
     Status apply_one(const FieldChange& c, bool local, bool* applied);
+    Status merge_one(const FieldChange& c);
+    Result<bool> row_is_fresh(const std::string& table, const std::string& row);
+    Result<bool> hidden_by_equal(const FieldChange& c);
+    Result<std::vector<std::pair<Hlc, RowFields>>> row_changes_of(const std::string& table, const std::string& row);
+    Result<RowFields> row_change_fields(const Hlc& hlc);
+    // The version of a field: its own clock row, else its row change's (docs/replication.md).
+    Result<std::optional<Hlc>> field_clock(const std::string& table, const std::string& row, const std::string& col);
     Result<FieldHeads> load_heads(const FieldChange& c);
-    Status insert_fresh(const std::string& table, const std::string& row, const std::string& scope,
-                        const std::vector<std::pair<std::string, Value>>& fields,
-                        const std::vector<std::string>& canon);
+    Status insert_fresh(const std::string& table, const std::string& row, const Hlc& hlc, const RowFields& fields);
     Status store_heads(const FieldChange& c, const FieldHeads& before, const FieldHeads& after);
     Result<std::string> read_domain_value(const std::string& table, const std::string& row, const std::string& col);
     Status write_domain_value(const std::string& table, const std::string& row, const std::string& col,

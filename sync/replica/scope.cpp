@@ -71,11 +71,16 @@ Result<size_t> Replica::rescope_unpushed(const std::string& from, const std::str
     auto refs = db_.prepare("UPDATE crr_log SET value = ?2 WHERE col = ?3 AND value = ?1 AND local = 1");
     if (!refs) return refs.error();
     LIAISON_TRY(refs->bind(1, from_json).bind(2, to_json).bind(3, ref_column).run());
+    auto in_rows = rewrite_row_changes(
+        "", "", ref_column, [&](const std::string& v) { return v == from_json ? to_json : v; }, true);
+    if (!in_rows) return in_rows.error();
     // The rows themselves: every replicated table with that column.
     auto tables = tables_with_column(ref_column);
     if (!tables) return tables.error();
     for (const auto& t : *tables) {
-        auto st = db_.prepare("UPDATE \"" + t + "\" SET \"" + ref_column + "\" = ?2 WHERE \"" + ref_column + "\" = ?1");
+        std::string sql = "UPDATE \"";
+        sql.append(t).append("\" SET \"").append(ref_column).append("\" = ?2 WHERE \"").append(ref_column);
+        auto st = db_.prepare(sql.append("\" = ?1"));
         if (!st) return st.error();
         LIAISON_TRY(st->bind(1, from).bind(2, to).run());
     }

@@ -1,5 +1,6 @@
 // Scrubbing one field's history for retention (docs/retention.md): the SQL that rewrites the
 // stored versions of a field lives here, with the rest of the crr_* tables' SQL.
+#include "sync/core/row.h"
 #include "sync/replica/replica.h"
 
 namespace liaison::sync {
@@ -42,10 +43,38 @@ Result<size_t> Replica::scrub_field(const std::string& table, const std::string&
         }
         rewritten += changed.size();
     }
+    LIAISON_ASSIGN_OR_RETURN(size_t in_rows, rewrite_row_changes(table, row, column, mask, false));
+    rewritten += in_rows;
     auto& agree = db_.cached("DELETE FROM crr_conflict WHERE tbl = ? AND row = ? AND col = ? AND value = ?");
     LIAISON_TRY(agree.bind(1, table).bind(2, row).bind(3, column).bind(4, now_value).run());
     LIAISON_TRY(flush());
     return rewritten;
+}
+
+Result<size_t> Replica::rewrite_row_changes(const std::string& table, const std::string& row, const std::string& column,
+                                            const Mask& mask, bool local_only) {
+    std::vector<std::pair<int64_t, std::string>> changed;
+    auto& st = db_.cached(std::string("SELECT seq, value FROM crr_log WHERE col = '*'") +
+                          (local_only ? " AND local = 1" : " AND tbl = ? AND row = ?"));
+    if (!local_only) st.bind(1, table).bind(2, row);
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) -> Status {
+        auto fields = row_fields(q.text(1));
+        if (!fields) return Error{Error::Kind::Corrupt, "bad row change in the log"};
+        bool moved = false;
+        for (auto& [col, value] : *fields) {
+            if (col != column) continue;
+            std::string m = mask(value);
+            moved = moved || m != value;
+            value = std::move(m);
+        }
+        if (moved) changed.emplace_back(q.i64(0), row_value(std::move(*fields)));
+        return {};
+    }));
+    for (const auto& [seq, value] : changed) {
+        auto& up = db_.cached("UPDATE crr_log SET value = ? WHERE seq = ?");
+        LIAISON_TRY(up.bind(1, value).bind(2, seq).run());
+    }
+    return changed.size();
 }
 
 }  // namespace liaison::sync

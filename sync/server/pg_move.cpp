@@ -4,6 +4,7 @@
 // conflicts and superseded versions, the current rows, the devices and their tokens, the
 // enrolment codes, the admin token and the centre's node id and clock. The tablets then sync
 // on against the new server without enrolling again.
+#include "sync/core/row.h"
 #include "sync/replica/sqlite.h"
 #include "sync/server/pg.h"
 #include "sync/server/pg_schema.h"
@@ -53,6 +54,27 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& server_tabl
     return all;
 }
 
+// PostgreSQL keeps a clock row per field (docs/replication.md, "Row changes"): the row clocks of
+// rows created whole on SQLite become the clock rows of their fields not edited since.
+Status spell_out_row_clocks(db::Db& src, pg::Conn& dst) {
+    auto st = src.prepare(
+        "SELECT k.tbl, k.row, k.hlc, l.value FROM crr_clock k JOIN crr_log l ON l.hlc = k.hlc WHERE k.col = '*'");
+    if (!st) return st.error();
+    LIAISON_TRY(st->for_each_row([&](const db::Stmt& q) -> Status {
+        auto h = sync::Hlc::parse(q.text(2));
+        auto fields = sync::row_fields(q.text(3));
+        if (!h || !fields) return Error{Error::Kind::Corrupt, "bad row change in the log"};
+        for (size_t i = 0; i < fields->size(); ++i)
+            LIAISON_TRY(
+                dst.run("INSERT INTO crr_clock(tbl, \"row\", col, hlc) VALUES($1, $2, $3, $4) "
+                        "ON CONFLICT(tbl, \"row\", col) DO NOTHING",
+                        {pg::p(q.text(0)), pg::p(q.text(1)), pg::p((*fields)[i].first),
+                         pg::p(sync::field_stamp(*h, i).str())}));
+        return {};
+    }));
+    return dst.run("DELETE FROM crr_clock WHERE col = '*'");
+}
+
 Status refuse_unless_empty(pg::Conn& c) {
     LIAISON_ASSIGN_OR_RETURN(auto r,
                              c.query("SELECT (SELECT count(*) FROM crr_log) + (SELECT count(*) FROM srv_devices) + "
@@ -96,6 +118,7 @@ Result<MoveReport> move_sqlite_to_pg(const std::string& sqlite_path, const std::
         if (table == "crr_log") out.changes = n;
         if (table == "srv_devices") out.devices = n;
     }
+    LIAISON_TRY(spell_out_row_clocks(*src, *dst));
     // The feed goes on after the last seq copied: the tablets' cursors stay valid.
     LIAISON_TRY(dst->run("UPDATE srv_feed SET last_seq = (SELECT coalesce(max(seq), 0) FROM crr_log) WHERE id = 1"));
     LIAISON_TRY(tx.commit());

@@ -15,6 +15,7 @@
 #include "platform/platform.h"
 #include "sync/replica/replica.h"
 #include "sync/server/pg.h"
+#include "sync/core/row.h"
 #include "sync/server/pg_merge.h"
 #include "sync/server/pg_schema.h"
 #include "sync/server/storage.h"
@@ -194,9 +195,12 @@ public:
     // at the very end (pg_merge.h). A deadlock between two pushes is retried.
     Result<PushOutcome> push(const DeviceRecord& device, const std::vector<FieldChange>& changes,
                              int64_t now_ms) override {
+        // PostgreSQL keeps field changes: a row change is merged and logged as the field changes
+        // it stands for (docs/replication.md, "Row changes"); tablets of either protocol take them.
+        LIAISON_ASSIGN_OR_RETURN(auto fields, sync::expand_changes(changes));
         LIAISON_ASSIGN_OR_RETURN(auto c, lease());
         for (int attempt = 1;; ++attempt) {
-            auto r = push_once(c.get(), device, changes, now_ms);
+            auto r = push_once(c.get(), device, fields, now_ms);
             if (r || !pg::retryable(r.error()) || attempt == kPushAttempts) return r;
         }
     }

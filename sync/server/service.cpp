@@ -124,22 +124,23 @@ HttpResponse Service::route(const HttpRequest& req, std::string& note) {
     // Every sync request names its protocol version; a mismatch is refused before anything else
     // so an old tablet learns it must update rather than seeing odd errors.
     const std::string v = req.header(sync::kProtocolHeader);
-    if (v != std::to_string(sync::kProtocolVersion))
-        return json_response(426,
-                             {{"error", "protocol"},
-                              {"message", v.empty() ? "missing Liaison-Protocol header; this server speaks protocol 1"
-                                                    : "this server speaks protocol 1, not " + v.substr(0, 16)},
-                              {"supported", json::array({sync::kProtocolVersion})}});
+    const int version = v == "1" ? sync::kProtocolV1 : v == "2" ? sync::kProtocolVersion : 0;
+    if (!sync::supported_protocol(version))
+        return json_response(
+            426, {{"error", "protocol"},
+                  {"message", v.empty() ? "missing Liaison-Protocol header; this server speaks protocols 1 and 2"
+                                        : "this server speaks protocols 1 and 2, not " + v.substr(0, 16)},
+                  {"supported", json::array({sync::kProtocolV1, sync::kProtocolVersion})}});
     if (path == "/v1/enrol") {
         if (req.method != "POST") return fail(405, "method", "use POST");
-        return enrol(req, note);
+        return enrol(req, note, version);
     }
     if (path == "/v1/push") {
         if (req.method != "POST") return fail(405, "method", "use POST");
-        return push(req, note);
+        return push(req, note, version);
     }
     if (req.method != "GET") return fail(405, "method", "use GET");
-    return pull(req, note);
+    return pull(req, note, version);
 }
 
 namespace {
@@ -168,9 +169,10 @@ Result<json> body_json(const HttpRequest& req, const ServiceOptions& opt, int& s
         status = 400;
         return invalid("request body is not a JSON object");
     }
-    if (j.contains("protocol") && j["protocol"] != sync::kProtocolVersion) {
+    if (j.contains("protocol") &&
+        !(j["protocol"].is_number_integer() && sync::supported_protocol(j["protocol"].get<int>()))) {
         status = 426;
-        return invalid("body protocol " + j["protocol"].dump() + " is not 1");
+        return invalid("body protocol " + j["protocol"].dump() + " is not 1 or 2");
     }
     return j;
 }
@@ -209,7 +211,7 @@ Screened screen_changes(const json& arr, const std::string& device_id, int64_t n
 
 }  // namespace
 
-HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
+HttpResponse Service::enrol(const HttpRequest& req, std::string& note, int version) {
     // Guessing codes is slowed down per address; in-process callers have none and are not.
     const int64_t now = platform::monotonic_ms();
     if (const int64_t wait = req.peer.empty() ? 0 : enrol_guesses_.wait_s(req.peer, now)) {
@@ -243,7 +245,7 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
         return from_error(e.error());
     }
     note += " station=" + e->station_id;
-    return json_response(200, {{"protocol", sync::kProtocolVersion},
+    return json_response(200, {{"protocol", version},
                                {"token", token},
                                {"device_id", device_id},
                                {"station_id", e->station_id},
@@ -251,7 +253,7 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note) {
                                {"series", e->series}});
 }
 
-HttpResponse Service::push(const HttpRequest& req, std::string& note) {
+HttpResponse Service::push(const HttpRequest& req, std::string& note, int version) {
     auto dev = storage_.device_for_token(sha256_hex(bearer(req)));
     if (!dev) return from_error(dev.error());
     note = "device=" + dev->id;
@@ -281,13 +283,13 @@ HttpResponse Service::push(const HttpRequest& req, std::string& note) {
     note += " changes=" + std::to_string(changes->size());
     if (!out) return from_error(out.error());
     note += " new=" + std::to_string(out->accepted) + " refused=" + std::to_string(screened.rejected.size());
-    return json_response(200, {{"protocol", sync::kProtocolVersion},
+    return json_response(200, {{"protocol", version},
                                {"accepted", out->accepted},
                                {"duplicates", out->duplicates},
                                {"rejected", std::move(screened.rejected)}});
 }
 
-HttpResponse Service::pull(const HttpRequest& req, std::string& note) {
+HttpResponse Service::pull(const HttpRequest& req, std::string& note, int version) {
     auto dev = storage_.device_for_token(sha256_hex(bearer(req)));
     if (!dev) return from_error(dev.error());
     note = "device=" + dev->id;
@@ -301,10 +303,9 @@ HttpResponse Service::pull(const HttpRequest& req, std::string& note) {
                               own ? std::string() : dev->id);
     if (!page) return from_error(page.error());
     note += " changes=" + std::to_string(page->changes.size());
-    json arr = json::array();
-    for (const auto& c : page->changes) arr.push_back(sync::change_to_json(c));
-    return json_response(200, {{"protocol", sync::kProtocolVersion},
-                               {"changes", std::move(arr)},
+    // A tablet of protocol 1 gets a row change as the field changes it stands for.
+    return json_response(200, {{"protocol", version},
+                               {"changes", sync::changes_to_json(page->changes, version)},
                                {"cursor", std::to_string(page->cursor)},
                                {"more", page->more}});
 }

@@ -40,9 +40,9 @@ public:
 
 private:
     sync::HttpResponse route(const sync::HttpRequest& req, std::string& log_note);
-    sync::HttpResponse enrol(const sync::HttpRequest& req, std::string& note);
-    sync::HttpResponse push(const sync::HttpRequest& req, std::string& note);
-    sync::HttpResponse pull(const sync::HttpRequest& req, std::string& note);
+    sync::HttpResponse enrol(const sync::HttpRequest& req, std::string& note, int version);
+    sync::HttpResponse push(const sync::HttpRequest& req, std::string& note, int version);
+    sync::HttpResponse pull(const sync::HttpRequest& req, std::string& note, int version);
     Result<bool> admin_authorised(const sync::HttpRequest& req);
     sync::HttpResponse admin(const sync::HttpRequest& req, const std::string& path, std::string& note);
 

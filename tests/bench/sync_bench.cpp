@@ -1,6 +1,8 @@
 // Sync benchmarks (targets and figures in docs/performance.md), printing figures; not a pass/fail test.
 //   bench_sync updown [N]          N changes up from one tablet and down to another, over HTTP on
 //                                  127.0.0.1 through a liaison-central process (target < 2 s for 10k)
+//   bench_sync visits [N] [ROUNDS]  N realistic visits up and down, protocol 1 and 2 side by side,
+//                                  with the bytes per visit of every table and index (dbstat)
 //   bench_sync load [DEVICES] [SECONDS] [CLIENT_THREADS] [RATE]
 //                                  small syncs (push 3 changes + pull) of many devices at once
 //                                  (target > 2,000 syncs/s on 2 cores). Without RATE every
@@ -224,6 +226,135 @@ int updown(size_t n, const std::vector<std::string>& server_args) {
     return 0;
 }
 
+// Bytes of each table and index (dbstat) of an SQLite database, after a checkpoint.
+std::map<std::string, int64_t> bytes_by_object(db::Db& db) {
+    std::map<std::string, int64_t> out;
+    if (!db.exec("PRAGMA wal_checkpoint(TRUNCATE)")) return out;
+    auto st = db.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name");
+    if (!st) return out;
+    (void)st->for_each_row([&](const db::Stmt& q) { out[q.text(0)] = q.i64(1); });
+    return out;
+}
+
+int64_t total(const std::map<std::string, int64_t>& m) {
+    int64_t t = 0;
+    for (const auto& kv : m) t += kv.second;
+    return t;
+}
+
+// One round of `bench_sync visits`: realistic visits up from tablet A and down to a fresh
+// tablet B through a fresh server, speaking `protocol`.
+struct VisitsRound {
+    double up = 0, down = 0, server_cpu = 0;
+    int64_t records = 0;
+    std::map<std::string, int64_t> server, sender, receiver;  // bytes per table and index
+};
+
+store::Visit realistic_visit(size_t i, std::mt19937_64& rng) {
+    static const char* const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
+    static const char* const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇"};
+    static const char* const topics[] = {"小区东门路灯已经坏了两个星期", "学校门口早晚高峰交通拥堵严重",
+                                         "老旧小区加装电梯的费用分摊", "菜市场周边占道经营影响通行"};
+    store::Visit v;
+    std::string name = surnames[rng() % 10];
+    for (size_t k = 0, n = 1 + rng() % 2; k < n; ++k) name += given[rng() % 10];
+    v.subject = std::string(topics[rng() % 4]) + std::to_string(i % 100000);  // ~20 characters
+    v.content.clear();
+    while (v.content.size() < 300) v.content += topics[rng() % 4];  // ~100 characters
+    v.category = "urban";
+    v.received_at = "2025-03-01 09:30";
+    v.visitors.push_back(store::Visitor{"", "", name, "1380013" + std::to_string(1000 + rng() % 9000), "", ""});
+    return v;
+}
+
+bool visits_round(size_t n, int protocol, const std::vector<std::string>& server_args, VisitsRound& out) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("liaison-bench-visits-" + std::to_string(::getpid()) + "-" + std::to_string(protocol));
+    std::filesystem::create_directories(dir);
+    const std::string db = (dir / "central.db").string();
+    const std::string station = run_central(db, {"station", "add", "东城联络站"});
+    auto server = std::make_unique<Server>(db, server_args);
+    auto a = enrolled((dir / "a.db").string(), server->url, run_central(db, {"enrol-code", station}));
+    auto b = enrolled((dir / "b.db").string(), server->url, run_central(db, {"enrol-code", station}));
+    std::mt19937_64 rng(42);
+    std::vector<store::Visit> vs;
+    for (size_t i = 0; i < n; ++i) vs.push_back(realistic_visit(i, rng));
+    if (!a->add_visits(vs)) return false;
+    out.records = *a->pending_changes();
+    auto session_for = [&](store::Store& s, sync::Transport& t) {
+        sync::SyncConfig cfg;
+        cfg.token = *s.token();
+        cfg.station_id = s.station_id();
+        cfg.protocol = protocol;
+        return sync::SyncSession(s.replica(), t, cfg);
+    };
+    sync::CurlTransport ta(curl_to(server->url)), tb(curl_to(server->url));
+    auto sa = session_for(*a, ta);
+    auto sb = session_for(*b, tb);
+    const double s0 = cpu_seconds(server->pid);
+    const auto t0 = Clock::now();
+    auto up = sa.push();
+    const auto t1 = Clock::now();
+    auto down = sb.pull();
+    const auto t2 = Clock::now();
+    out.server_cpu = cpu_seconds(server->pid) - s0;
+    if (!up || !down) {
+        std::cerr << "sync failed: " << (!up ? up.error().message : down.error().message) << "\n";
+        return false;
+    }
+    out.up = secs(t0, t1);
+    out.down = secs(t1, t2);
+    out.sender = bytes_by_object(a->db());
+    out.receiver = bytes_by_object(b->db());
+    server.reset();
+    if (auto sdb = db::Db::open(db)) out.server = bytes_by_object(**sdb);
+    a.reset();
+    b.reset();
+    std::filesystem::remove_all(dir);
+    return true;
+}
+
+void print_bytes(const char* what, const std::map<std::string, int64_t>& v1, const std::map<std::string, int64_t>& v2,
+                 size_t n) {
+    std::printf("  %s, bytes per visit (protocol 1 | protocol 2):\n", what);
+    std::map<std::string, int64_t> names;
+    for (const auto& kv : v1) names[kv.first] += kv.second;
+    for (const auto& kv : v2) names[kv.first] += kv.second;
+    for (const auto& [name, both] : names) {
+        const double a = v1.count(name) ? static_cast<double>(v1.at(name)) / n : 0;
+        const double b = v2.count(name) ? static_cast<double>(v2.at(name)) / n : 0;
+        if (a >= 20 || b >= 20) std::printf("    %-28s %8.0f | %8.0f\n", name.c_str(), a, b);
+    }
+    std::printf("    %-28s %8.0f | %8.0f  (%.1f MB | %.1f MB per 10k visits)\n", "total",
+                static_cast<double>(total(v1)) / n, static_cast<double>(total(v2)) / n,
+                static_cast<double>(total(v1)) / n * 10000 / 1e6, static_cast<double>(total(v2)) / n * 10000 / 1e6);
+}
+
+// Realistic visits up and down, protocol 1 (a field change per field, as before row changes:
+// stored so on the server and on the receiving tablet) and protocol 2 (a row change per new
+// row) alternately in one run.
+int visits(size_t n, int rounds, const std::vector<std::string>& server_args) {
+    std::vector<VisitsRound> r1, r2;
+    for (int i = 0; i < rounds; ++i) {
+        for (int protocol : {1, 2}) {
+            VisitsRound r;
+            if (!visits_round(n, protocol, server_args, r)) return 1;
+            (protocol == 1 ? r1 : r2).push_back(r);
+        }
+    }
+    std::printf("visits: %zu realistic visits (one visitor each), %d round(s), protocol 1 | protocol 2\n", n, rounds);
+    for (int i = 0; i < rounds; ++i)
+        std::printf(
+            "  round %d: records %lld | %lld; up %.3f | %.3f s; down to a fresh tablet %.3f | %.3f s; "
+            "server CPU %.3f | %.3f s\n",
+            i + 1, static_cast<long long>(r1[i].records), static_cast<long long>(r2[i].records), r1[i].up, r2[i].up,
+            r1[i].down, r2[i].down, r1[i].server_cpu, r2[i].server_cpu);
+    print_bytes("server", r1.back().server, r2.back().server, n);
+    print_bytes("receiving tablet", r1.back().receiver, r2.back().receiver, n);
+    print_bytes("sending tablet", r1.back().sender, r2.back().sender, n);
+    return 0;
+}
+
 struct Device {
     std::string id, token, station;
     int64_t cursor = 0;
@@ -398,12 +529,15 @@ int run(int argc, char** argv) {
     if (args.empty() || args[0] == "updown") {
         return updown(args.size() > 1 ? std::stoul(args[1]) : 10000, server_args);
     }
+    if (args[0] == "visits")
+        return visits(args.size() > 1 ? std::stoul(args[1]) : 10000, args.size() > 2 ? std::stoi(args[2]) : 1,
+                      server_args);
     if (args[0] == "load") {
         return load(args.size() > 1 ? std::stoi(args[1]) : 200, args.size() > 2 ? std::stod(args[2]) : 5.0,
                     args.size() > 3 ? std::stoi(args[3]) : 16, args.size() > 4 ? std::stod(args[4]) : 0.0, server_args);
     }
-    std::cerr
-        << "usage: bench_sync updown [N] | load [DEVICES] [SECONDS] [CLIENT_THREADS] [RATE] [-- server options]\n";
+    std::cerr << "usage: bench_sync updown [N] | visits [N] [ROUNDS] | load [DEVICES] [SECONDS] [CLIENT_THREADS] "
+                 "[RATE] [-- server options]\n";
     return 2;
 }
 

@@ -3,8 +3,10 @@
 // "restarted", and bare tablet replicas with the real domain schema.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -128,16 +130,51 @@ inline void enrol(Central& c, liaison::sync::Transport& t, Tablet& tab, const st
     tab.station = j["station_id"];
 }
 
-// Rows, field clocks and conflicts of `scope`, as text: equal text = equal replicas.
-inline std::string dump_scope(liaison::db::Db& db, const std::string& scope) {
+// Every field's version in `scope`, "tbl|row|col|hlc|" sorted: its clock row, or the one its row
+// change gave it (docs/replication.md, "Row changes"), however the replica stored it.
+using Field = std::tuple<std::string, std::string, std::string>;  // table, row, column
+// ("" = every scope)
+inline std::map<Field, std::string> field_version_map(liaison::db::Db& db, const std::string& scope) {
+    auto st = db.prepare(
+        "SELECT k.tbl, k.row, k.col, k.hlc, coalesce(l.value, '') FROM crr_clock k "
+        "LEFT JOIN crr_log l ON k.col = '*' AND l.hlc = k.hlc "
+        "WHERE ?1 = '' OR k.row IN (SELECT row FROM crr_log WHERE scope = ?1)");
+    REQUIRE(st.ok());
+    st->bind(1, scope);
+    std::map<Field, std::string> own, created;
+    for (;;) {
+        auto r = st->step();
+        REQUIRE(r.ok());
+        if (!*r) break;
+        if (st->text(2) != liaison::sync::kRowColumn) {
+            own[Field{st->text(0), st->text(1), st->text(2)}] = st->text(3);
+            continue;
+        }
+        auto h = liaison::sync::Hlc::parse(st->text(3));
+        auto fields = liaison::sync::row_fields(st->text(4));
+        REQUIRE((h && fields));
+        for (size_t i = 0; i < fields->size(); ++i)
+            created[Field{st->text(0), st->text(1), (*fields)[i].first}] = liaison::sync::field_stamp(*h, i).str();
+    }
+    for (auto& [k, v] : created) own.emplace(k, v);
+    return own;
+}
+
+inline std::string field_versions(liaison::db::Db& db, const std::string& scope) {
     std::string out;
+    for (const auto& [k, v] : field_version_map(db, scope))
+        out += std::get<0>(k) + "|" + std::get<1>(k) + "|" + std::get<2>(k) + "|" + v + "|\n";
+    return out + "--\n";
+}
+
+// Rows, field versions and conflicts of `scope`, as text: equal text = equal replicas.
+inline std::string dump_scope(liaison::db::Db& db, const std::string& scope) {
+    std::string out = field_versions(db, scope);
     const char* queries[] = {
         "SELECT id, _deleted, quote(subject), quote(content), quote(people), quote(station_id) FROM visits "
         "WHERE id IN (SELECT row FROM crr_log WHERE tbl = 'visits' AND scope = ?1) ORDER BY id",
         "SELECT id, _deleted, quote(title), quote(status), quote(department_id) FROM cases "
         "WHERE id IN (SELECT row FROM crr_log WHERE tbl = 'cases' AND scope = ?1) ORDER BY id",
-        "SELECT tbl, row, col, hlc FROM crr_clock WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) ORDER BY 1, "
-        "2, 3",
         "SELECT tbl, row, col, hlc, value FROM crr_conflict WHERE row IN (SELECT row FROM crr_log WHERE scope = ?1) "
         "ORDER BY 1, 2, 3, 4"};
     for (const char* q : queries) {

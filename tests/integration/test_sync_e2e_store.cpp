@@ -160,7 +160,7 @@ TEST_CASE(
     INFO(r.out);
     CHECK(r.out.find("recovered") != std::string::npos);
     CHECK(r.out.find("never sent") != std::string::npos);
-    CHECK(r.out.find("visits.subject") != std::string::npos);
+    CHECK(r.out.find("visits (new record)") != std::string::npos);
     CHECK(subjects(t1) == std::set<std::string>{"路灯不亮", "垃圾清运", "学校门口拥堵"});
     CHECK(t1.run({"check"}).code == 0);
 

@@ -91,6 +91,8 @@ inline std::string sqlite_quote(const std::string& stored) {
 // same replica state.
 inline std::string dump_scope(const std::string& url, const std::string& scope) {
     Conn c(url);
+    // Field versions first, as sim::field_versions writes them (PostgreSQL keeps one clock row
+    // per field; see docs/replication.md, "Row changes").
     std::string out;
     const std::string in_scope = "(SELECT \"row\" FROM crr_log WHERE scope = '" + scope + "')";
     struct Q {
@@ -106,9 +108,12 @@ inline std::string dump_scope(const std::string& url, const std::string& scope) 
          "WHERE tbl = 'cases' AND scope = '" +
              scope + "') ORDER BY id",
          2},
-        {"SELECT tbl, \"row\", col, hlc FROM crr_clock WHERE \"row\" IN " + in_scope + " ORDER BY 1, 2, 3", 4},
         {"SELECT tbl, \"row\", col, hlc, value FROM crr_conflict WHERE \"row\" IN " + in_scope + " ORDER BY 1, 2, 3, 4",
          5}};
+    for (const auto& row : c.rows("SELECT tbl, \"row\", col, hlc FROM crr_clock WHERE \"row\" IN " + in_scope +
+                                  " ORDER BY tbl, \"row\", col"))
+        out += row[0] + "|" + row[1] + "|" + row[2] + "|" + row[3] + "|\n";
+    out += "--\n";
     for (const auto& q : queries) {
         for (const auto& row : c.rows(q.sql)) {
             for (size_t i = 0; i < row.size(); ++i) out += (i < q.plain ? row[i] : sqlite_quote(row[i])) + "|";

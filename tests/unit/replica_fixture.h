@@ -1,6 +1,8 @@
 // In-memory replicas of a tiny schema, for replica and convergence tests.
 #pragma once
+#include <map>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "sync/replica/replica.h"
@@ -44,11 +46,33 @@ struct TestReplica {
         if (!r || !*r || st.is_null(0)) return "<null>";
         return st.text(0);
     }
+    // Every field's version, "row/col" -> stamp: its own clock row or its row change's. How it
+    // is stored may differ between replicas (a row change merged whole or field by field).
+    std::map<std::string, std::string> versions() {
+        std::map<std::string, std::string> out;
+        auto st = db->prepare("SELECT DISTINCT row FROM crr_clock ORDER BY row");
+        std::vector<std::string> rows;
+        while (true) {
+            auto r = st->step();
+            if (!r || !*r) break;
+            rows.push_back(st->text(0));
+        }
+        for (const auto& row : rows) {
+            auto fields = rep->field_clocks("notes", row);
+            if (!fields) continue;
+            for (const auto& [col, hlc] : *fields) out[row + "/" + col] = hlc.str();
+            auto& del = db->cached("SELECT hlc FROM crr_clock WHERE tbl = 'notes' AND row = ? AND col = '_deleted'");
+            del.bind(1, row);
+            auto r = del.step();
+            if (r && *r) out[row + "/_deleted"] = del.text(0);
+            del.reset();
+        }
+        return out;
+    }
     // Everything that must be identical across replicas after full exchange.
     std::string dump() {
         std::string out;
         for (const char* q : {"SELECT id, _deleted, quote(title), quote(body), quote(n) FROM notes ORDER BY id",
-                              "SELECT tbl, row, col, hlc FROM crr_clock ORDER BY 1, 2, 3",
                               "SELECT tbl, row, col, hlc, value FROM crr_conflict ORDER BY 1, 2, 3, 4"}) {
             auto st = db->prepare(q);
             while (true) {
@@ -59,6 +83,7 @@ struct TestReplica {
             }
             out += "--\n";
         }
+        for (const auto& [field, hlc] : versions()) out += field + "|" + hlc + "\n";
         return out;
     }
 };

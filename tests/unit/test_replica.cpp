@@ -282,3 +282,126 @@ TEST_CASE("scrub_field masks the row, every log entry and the conflict rows, and
     REQUIRE(again);
     CHECK(*again == 0);
 }
+
+namespace {
+Status write_row(TestReplica& r, const std::string& row, const std::vector<std::pair<std::string, Value>>& fields) {
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(*r.db));
+    LIAISON_TRY(r.rep->write("notes", row, "s1", fields));
+    return tx.commit();
+}
+int64_t count(TestReplica& r, const std::string& sql) {
+    auto st = r.db->prepare(sql);
+    auto s = st->step();
+    return s && *s ? st->i64(0) : -1;
+}
+}  // namespace
+
+TEST_CASE("a new row is one change; a field gets its own version only when edited") {
+    TestReplica a("A"), b("B");
+    REQUIRE(write_row(a, "r1", {{"title", "路灯"}, {"body", "不亮"}, {"n", 3}}));
+    auto changes = a.local_changes();
+    REQUIRE(changes.size() == 1);
+    CHECK(is_row_change(changes[0]));
+    CHECK(changes[0].value == R"({"body":"不亮","n":3,"title":"路灯"})");
+    CHECK(count(a, "SELECT count(*) FROM crr_clock") == 1);
+    CHECK(count(a, "SELECT count(*) FROM crr_log") == 1);
+    // Field i (column-name order) has the row's stamp plus i.
+    auto versions = a.rep->field_clocks("notes", "r1");
+    REQUIRE(versions);
+    REQUIRE(versions->size() == 3);
+    CHECK((*versions)[0] == std::make_pair(std::string("body"), field_stamp(changes[0].hlc, 0)));
+    CHECK((*versions)[2] == std::make_pair(std::string("title"), field_stamp(changes[0].hlc, 2)));
+    // The audit trail stays per field.
+    auto h = a.rep->history("notes", "r1");
+    REQUIRE(h);
+    CHECK(h->size() == 3);
+
+    REQUIRE(b.rep->apply_remote(changes));
+    CHECK(b.value("r1", "body") == "不亮");
+    CHECK(count(b, "SELECT count(*) FROM crr_clock") == 1);
+    b.now += 5;
+    REQUIRE(b.write("r1", "title", "路灯坏了"));
+    auto edit = b.local_changes();
+    REQUIRE(edit.size() == 1);
+    CHECK(edit[0].supersedes == std::vector<Hlc>{field_stamp(changes[0].hlc, 2)});
+    REQUIRE(a.rep->apply_remote(edit));
+    CHECK(a.value("r1", "title") == "路灯坏了");
+    CHECK(*a.rep->conflict_count() == 0);
+    CHECK(a.dump() == b.dump());
+}
+
+TEST_CASE("a row change spelled out as field changes (protocol 1) merges to the same state") {
+    TestReplica a("A"), b("B"), c("C");
+    REQUIRE(write_row(a, "r1", {{"title", "一"}, {"n", 1}}));
+    auto row = a.local_changes();
+    auto fields = expand_change(row[0]);
+    REQUIRE(fields);
+    REQUIRE(fields->size() == 2);
+    REQUIRE(b.rep->apply_remote(*fields));
+    REQUIRE(c.rep->apply_remote(row));
+    CHECK(b.dump() == c.dump());
+    // Either spelling again is a duplicate.
+    auto again = b.rep->apply_remote(row);
+    REQUIRE(again);
+    CHECK(again->applied == 0);
+    auto again_fields = c.rep->apply_remote(*fields);
+    REQUIRE(again_fields);
+    CHECK(again_fields->applied == 0);
+    // Only the first field came spelled out: the row change brings the rest.
+    TestReplica d("D");
+    REQUIRE(d.rep->apply_remote({fields->front()}));
+    REQUIRE(d.rep->apply_remote(row));
+    CHECK(d.dump() == c.dump());
+}
+
+TEST_CASE("an edit that arrives before its row's creation, and a delete against an edit") {
+    TestReplica a("A"), b("B"), c("C");
+    REQUIRE(write_row(a, "r1", {{"title", "一"}, {"body", "二"}}));
+    auto create = a.local_changes();
+    REQUIRE(b.rep->apply_remote(create));
+    b.now += 5;
+    REQUIRE(b.write("r1", "body", "三"));
+    auto edit = b.local_changes();
+    REQUIRE(c.rep->apply_remote(edit));    // the edit first
+    REQUIRE(c.rep->apply_remote(create));  // then the row it edits
+    CHECK(c.value("r1", "body") == "三");
+    CHECK(c.value("r1", "title") == "一");
+    REQUIRE(a.rep->apply_remote(edit));
+    CHECK(a.dump() == c.dump());
+    a.now += 10;
+    REQUIRE(a.remove("r1"));  // a has seen the edit: no conflict
+    CHECK(*a.rep->conflict_count() == 0);
+    REQUIRE(c.write("r1", "title", "四"));  // concurrent with the delete
+    std::vector<FieldChange> del{a.local_changes().back()};
+    std::vector<FieldChange> mine{c.local_changes().back()};
+    REQUIRE(c.rep->apply_remote(del));
+    REQUIRE(a.rep->apply_remote(mine));
+    auto ca = a.rep->conflicts();
+    REQUIRE(ca);
+    REQUIRE(ca->size() == 1);
+    CHECK((*ca)[0].delete_conflict);
+    CHECK((*ca)[0].column == "title");
+    CHECK(a.dump() == c.dump());
+}
+
+TEST_CASE("re-stamping unsent changes moves a row change's whole block") {
+    TestReplica a("A");
+    REQUIRE(write_row(a, "r1", {{"title", "一"}, {"body", "二"}}));
+    REQUIRE(a.write("r1", "body", "三"));
+    const auto before = a.local_changes();
+    auto tx = db::Tx::begin(*a.db);
+    REQUIRE(tx);
+    auto n = a.rep->restamp_unsent(-86400000);
+    REQUIRE(n);
+    CHECK(*n == 2);
+    REQUIRE(tx->commit());
+    const auto after = a.local_changes();
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].hlc != before[0].hlc);
+    // The edit still supersedes the body's version of the row change, now re-stamped.
+    CHECK(after[1].supersedes == std::vector<Hlc>{field_stamp(after[0].hlc, 0)});
+    CHECK(a.value("r1", "body") == "三");
+    auto versions = a.rep->field_clocks("notes", "r1");
+    REQUIRE(versions);
+    CHECK((*versions)[1] == std::make_pair(std::string("title"), field_stamp(after[0].hlc, 1)));
+}

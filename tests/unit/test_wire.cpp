@@ -85,3 +85,43 @@ TEST_CASE("a change's author and supersedes list are bounded on the wire") {
     REQUIRE_FALSE(many.ok());
     CHECK(many.error().message.find("supersedes") != std::string::npos);
 }
+
+TEST_CASE("a row change travels whole in protocol 2 and as its field changes in protocol 1") {
+    FieldChange c = make_row_change(Hlc{1700000000000, 5, "dev1"}, "visits", "r1", "st1", "张三",
+                                    {{"subject", "\"路灯\""}, {"content", "\"不亮\""}});
+    const std::string v2 = encode_changes({c});
+    CHECK(v2.find("\"fields\"") != std::string::npos);
+    auto back = decode_changes(v2);
+    REQUIRE(back);
+    REQUIRE(back->size() == 1);
+    CHECK(is_row_change(back->front()));
+    CHECK(back->front().value == c.value);
+    CHECK(encode_changes(*back) == v2);
+
+    auto v1 = decode_changes(encode_changes({c}, kProtocolV1));
+    REQUIRE(v1);
+    REQUIRE(v1->size() == 2);
+    CHECK((*v1)[0].column == "content");
+    CHECK((*v1)[0].hlc == Hlc{1700000000000, 5, "dev1"});
+    CHECK((*v1)[1].column == "subject");
+    CHECK((*v1)[1].hlc == Hlc{1700000000000, 6, "dev1"});
+    CHECK((*v1)[1].value == "\"路灯\"");
+
+    // A row change whose block of stamps would wrap, that names nothing, or that supersedes.
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":2,"changes":[{"id":"001700000000000-ffffffff-d1","table":"visits","row":"r","scope":"s","fields":{"a":1,"b":2}}]})"));
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":2,"changes":[{"id":"001700000000000-00000001-d1","table":"visits","row":"r","scope":"s","fields":{}}]})"));
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":2,"changes":[{"id":"001700000000000-00000001-d1","table":"visits","row":"r","scope":"s","fields":{"a":[1]}}]})"));
+    CHECK_FALSE(decode_changes(
+        R"({"protocol":2,"changes":[{"id":"001700000000001-00000001-d1","table":"visits","row":"r","scope":"s","fields":{"a":1},"supersedes":["001700000000000-00000001-d1"]}]})"));
+}
+
+TEST_CASE("a block of stamps never wraps the counter") {
+    HlcClock clock("d", Hlc{1000, UINT32_MAX - 1, "d"});
+    const Hlc first = clock.tick_block(1000, 3);
+    CHECK(first == Hlc{1001, 0, "d"});
+    CHECK(clock.last() == Hlc{1001, 2, "d"});
+    CHECK(clock.tick(1000) == Hlc{1001, 3, "d"});
+}
