@@ -197,10 +197,15 @@ public:
                              int64_t now_ms) override {
         // PostgreSQL keeps field changes: a row change is merged and logged as the field changes
         // it stands for (docs/replication.md, "Row changes"); tablets of either protocol take them.
-        LIAISON_ASSIGN_OR_RETURN(auto fields, sync::expand_changes(changes));
+        std::vector<std::vector<FieldChange>> spelled;
+        spelled.reserve(changes.size());
+        for (const auto& ch : changes) {
+            LIAISON_ASSIGN_OR_RETURN(auto fields, sync::expand_change(ch));
+            spelled.push_back(std::move(fields));
+        }
         LIAISON_ASSIGN_OR_RETURN(auto c, lease());
         for (int attempt = 1;; ++attempt) {
-            auto r = push_once(c.get(), device, fields, now_ms);
+            auto r = push_once(c.get(), device, spelled, now_ms);
             if (r || !pg::retryable(r.error()) || attempt == kPushAttempts) return r;
         }
     }
@@ -441,24 +446,32 @@ private:
         return {};
     }
 
-    Result<PushOutcome> push_once(pg::Conn& c, const DeviceRecord& device, const std::vector<FieldChange>& changes,
-                                  int64_t now_ms) {
-        for (const auto& ch : changes) LIAISON_TRY(validate(ch));
+    // `spelled`: each pushed change as the field changes it stands for.
+    Result<PushOutcome> push_once(pg::Conn& c, const DeviceRecord& device,
+                                  const std::vector<std::vector<FieldChange>>& spelled, int64_t now_ms) {
+        for (const auto& fields : spelled)
+            for (const auto& f : fields) LIAISON_TRY(validate(f));
         LIAISON_ASSIGN_OR_RETURN(auto tx, pg::Tx::begin(c));
         pg::Merger m(c, catalog_);
         std::set<pg::RowKey> rows;
-        for (const auto& ch : changes) rows.emplace(ch.table, ch.row);
+        for (const auto& fields : spelled)
+            for (const auto& f : fields) rows.emplace(f.table, f.row);
         LIAISON_TRY(m.lock_rows(rows));
         // A row belongs to the scope it was created in (as on SQLite).
         for (const auto& [table, row] : rows) {
             LIAISON_ASSIGN_OR_RETURN(auto scope, m.scope_of(table, row));
             if (scope && *scope != device.station_id) return forbidden("row " + row + " belongs to another station");
         }
+        // Counted per pushed change, as on SQLite: a row change is new when any of its fields is.
         PushOutcome out;
-        for (const auto& ch : changes) {
-            bool applied = false;
-            LIAISON_TRY(m.apply(ch, false, &applied));
-            ++(applied ? out.accepted : out.duplicates);
+        for (const auto& fields : spelled) {
+            bool any = false;
+            for (const auto& f : fields) {
+                bool applied = false;
+                LIAISON_TRY(m.apply(f, false, &applied));
+                any = any || applied;
+            }
+            ++(any ? out.accepted : out.duplicates);
         }
         LIAISON_TRY(c.run("UPDATE srv_devices SET last_seen_ms = $1 WHERE id = $2", {p(now_ms), p(device.id)}));
         LIAISON_TRY(m.assign_seqs());

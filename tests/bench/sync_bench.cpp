@@ -2,7 +2,8 @@
 //   bench_sync updown [N]          N changes up from one tablet and down to another, over HTTP on
 //                                  127.0.0.1 through a liaison-central process (target < 2 s for 10k)
 //   bench_sync visits [N] [ROUNDS]  N realistic visits up and down, protocol 1 and 2 side by side,
-//                                  with the bytes per visit of every table and index (dbstat)
+//                                  with the bytes per visit of every table and index (dbstat);
+//                                  BENCH_PG=1 runs the server on PostgreSQL (its database size)
 //   bench_sync load [DEVICES] [SECONDS] [CLIENT_THREADS] [RATE]
 //                                  small syncs (push 3 changes + pull) of many devices at once
 //                                  (target > 2,000 syncs/s on 2 cores). Without RATE every
@@ -173,7 +174,9 @@ std::unique_ptr<store::Store> enrolled(const std::string& path, const std::strin
 int updown(size_t n, const std::vector<std::string>& server_args) {
     auto dir = std::filesystem::temp_directory_path() / ("liaison-bench-sync-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    const std::string db = (dir / "central.db").string();
+    const char* env_pg = std::getenv("BENCH_PG");
+    auto pg = env_pg && std::string(env_pg) == "1" ? std::make_unique<PgCluster>() : nullptr;
+    const std::string db = pg ? pg->url : (dir / "central.db").string();
     const std::string station = run_central(db, {"station", "add", "东城联络站"});
     Server server(db, server_args);
     auto a = enrolled((dir / "a.db").string(), server.url, run_central(db, {"enrol-code", station}));
@@ -242,11 +245,22 @@ int64_t total(const std::map<std::string, int64_t>& m) {
     return t;
 }
 
+// The size of a PostgreSQL database on disk (pg_database_size, tables, indexes and TOAST), or 0.
+int64_t pg_database_bytes(const std::string& url) {
+    FILE* f = ::popen(("psql -At '" + url + "' -c 'SELECT pg_database_size(current_database())'").c_str(), "r");
+    if (!f) return 0;
+    long long n = 0;
+    if (std::fscanf(f, "%lld", &n) != 1) n = 0;
+    ::pclose(f);
+    return n;
+}
+
 // One round of `bench_sync visits`: realistic visits up from tablet A and down to a fresh
 // tablet B through a fresh server, speaking `protocol`.
 struct VisitsRound {
     double up = 0, down = 0, server_cpu = 0;
     int64_t records = 0;
+    size_t push_requests = 0;
     std::map<std::string, int64_t> server, sender, receiver;  // bytes per table and index
 };
 
@@ -271,7 +285,9 @@ bool visits_round(size_t n, int protocol, const std::vector<std::string>& server
     auto dir = std::filesystem::temp_directory_path() /
                ("liaison-bench-visits-" + std::to_string(::getpid()) + "-" + std::to_string(protocol));
     std::filesystem::create_directories(dir);
-    const std::string db = (dir / "central.db").string();
+    const char* env_pg = std::getenv("BENCH_PG");
+    auto pg = env_pg && std::string(env_pg) == "1" ? std::make_unique<PgCluster>() : nullptr;
+    const std::string db = pg ? pg->url : (dir / "central.db").string();
     const std::string station = run_central(db, {"station", "add", "东城联络站"});
     auto server = std::make_unique<Server>(db, server_args);
     auto a = enrolled((dir / "a.db").string(), server->url, run_central(db, {"enrol-code", station}));
@@ -291,23 +307,29 @@ bool visits_round(size_t n, int protocol, const std::vector<std::string>& server
     sync::CurlTransport ta(curl_to(server->url)), tb(curl_to(server->url));
     auto sa = session_for(*a, ta);
     auto sb = session_for(*b, tb);
-    const double s0 = cpu_seconds(server->pid);
+    const int64_t pg_bytes0 = pg ? pg_database_bytes(pg->url) : 0;  // an empty database is ~7 MB
+    auto server_cpu_now = [&] { return cpu_seconds(server->pid) + (pg ? tree_cpu_seconds(pg->postmaster) : 0); };
+    const double s0 = server_cpu_now();
     const auto t0 = Clock::now();
     auto up = sa.push();
     const auto t1 = Clock::now();
     auto down = sb.pull();
     const auto t2 = Clock::now();
-    out.server_cpu = cpu_seconds(server->pid) - s0;
+    out.server_cpu = server_cpu_now() - s0;
     if (!up || !down) {
         std::cerr << "sync failed: " << (!up ? up.error().message : down.error().message) << "\n";
         return false;
     }
     out.up = secs(t0, t1);
     out.down = secs(t1, t2);
+    out.push_requests = up->requests;
     out.sender = bytes_by_object(a->db());
     out.receiver = bytes_by_object(b->db());
     server.reset();
-    if (auto sdb = db::Db::open(db)) out.server = bytes_by_object(**sdb);
+    if (pg)
+        out.server["(PostgreSQL database growth)"] = pg_database_bytes(pg->url) - pg_bytes0;
+    else if (auto sdb = db::Db::open(db))
+        out.server = bytes_by_object(**sdb);
     a.reset();
     b.reset();
     std::filesystem::remove_all(dir);
@@ -345,10 +367,10 @@ int visits(size_t n, int rounds, const std::vector<std::string>& server_args) {
     std::printf("visits: %zu realistic visits (one visitor each), %d round(s), protocol 1 | protocol 2\n", n, rounds);
     for (int i = 0; i < rounds; ++i)
         std::printf(
-            "  round %d: records %lld | %lld; up %.3f | %.3f s; down to a fresh tablet %.3f | %.3f s; "
-            "server CPU %.3f | %.3f s\n",
+            "  round %d: records %lld | %lld; up %.3f | %.3f s in %zu | %zu requests; down to a fresh tablet "
+            "%.3f | %.3f s; server CPU %.3f | %.3f s\n",
             i + 1, static_cast<long long>(r1[i].records), static_cast<long long>(r2[i].records), r1[i].up, r2[i].up,
-            r1[i].down, r2[i].down, r1[i].server_cpu, r2[i].server_cpu);
+            r1[i].push_requests, r2[i].push_requests, r1[i].down, r2[i].down, r1[i].server_cpu, r2[i].server_cpu);
     print_bytes("server", r1.back().server, r2.back().server, n);
     print_bytes("receiving tablet", r1.back().receiver, r2.back().receiver, n);
     print_bytes("sending tablet", r1.back().sender, r2.back().sender, n);
