@@ -109,9 +109,10 @@ public:
     Result<std::vector<ConflictView>> conflicts();
     Status resolve_conflict(const std::string& id, const std::string& keep /*mine|theirs*/);
     Status resolve_conflict_with(const std::string& id, const std::string& merged_text);
+    // Change records not yet sent: a new row is one, each later edit of a field one.
     Result<int64_t> pending_changes();
     // Records with changes not yet sent: a visit with its visitors is one, a case with its
-    // events is one (what people count; pending_changes() counts every field written).
+    // events is one (what people count; pending_changes() counts change records).
     Result<int64_t> pending_records();
     // Rows written through this connection so far: tells a caller whether an action wrote.
     int64_t write_count() const { return db_->total_changes(); }
