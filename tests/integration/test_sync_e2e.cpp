@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../unit/cli_fixture.h"
+#include "e2e_setup.h"
 #include "server_process.h"
 #include "sim_device.h"
 #include "sync/client/curl_transport.h"
@@ -24,24 +25,7 @@ using testing_support::CliDir;
 
 namespace {
 
-struct Setup {
-    std::filesystem::path dir = sim::temp_dir("e2e");
-    std::string db = pg_test::central_db(dir);  // SQLite, or PostgreSQL in the _pg run
-    std::string station;
-    Setup(const std::string& name = "东城联络站") {
-        REQUIRE_MESSAGE(!db.empty(), "the test cluster of PostgreSQL cannot be reached");
-        int code = 0;
-        station = e2e::last_line(e2e::run_central(db, {"station", "add", name}, &code));
-        REQUIRE(code == 0);
-    }
-    ~Setup() { std::filesystem::remove_all(dir); }
-    std::string code_for(const std::string& st) {
-        int code = 0;
-        auto out = e2e::run_central(db, {"enrol-code", st}, &code);
-        REQUIRE(code == 0);
-        return e2e::last_line(out);
-    }
-};
+using e2e::Setup;
 
 json cli_json(const CliDir& t, std::vector<std::string> words) {
     auto r = t.run(std::move(words));
