@@ -21,6 +21,8 @@ struct Context {
     // Set once signed in (client/cli/signin.cpp): the person, and the store's data key.
     std::optional<store::Person> person;
     store::StoreKeyPtr key;
+    // The recovery key of a keyring this process made (enrol escrows it).
+    std::string new_recovery_code;
     int open_failure = 1;  // the exit status when open_store returned null (2: not signed in)
     std::string store_path() const { return data_dir + "/liaison.db"; }
     std::string keyring_path() const { return store::Keyring::path_in(data_dir); }

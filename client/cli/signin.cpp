@@ -104,6 +104,7 @@ int set_up_keyring(Context& ctx, const Args& a) {
     ctx.user = admin->first;
     ctx.person = made->admin;
     ctx.key = made->key;
+    ctx.new_recovery_code = made->recovery_code;
     const std::string& recovery = made->recovery_code;
     ctx.out << "administrator " << admin->first << " set up\n"
             << "recovery key " << recovery

@@ -1,6 +1,7 @@
 // enrol, sync: the sync verbs (docs/protocol.md). The protocol lives in sync/client; this file only
 // parses words and prints.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "client/cli/verbs.h"
@@ -11,6 +12,51 @@
 namespace liaison::cli {
 
 using nlohmann::json;
+
+namespace {
+
+// The recovery key enrolment escrows at the centre (docs/security.md, "Keys and people"): the one
+// set_up_keyring has just printed, or else a new one for a keyring made earlier (whose key was
+// shown once and is not known here). The renewed keyring is saved only once the centre holds
+// the new key, so a failed or refused enrolment leaves the station's written-down key valid.
+struct Escrow {
+    std::string code;                       // "" = none to send
+    std::optional<store::Keyring> renewed;  // to save when the centre kept `code`
+};
+
+Result<Escrow> recovery_to_escrow(const Context& ctx) {
+    if (!ctx.new_recovery_code.empty()) return Escrow{ctx.new_recovery_code, std::nullopt};
+    // Replacing the station's recovery key is an administrator's decision.
+    if (!ctx.person || ctx.person->role != store::Role::Admin || !ctx.key) return Escrow{};
+    LIAISON_ASSIGN_OR_RETURN(auto ring, store::Keyring::load(ctx.keyring_path()));
+    LIAISON_ASSIGN_OR_RETURN(auto code, ring.renew_recovery(ctx.key));
+    return Escrow{std::move(code), std::move(ring)};
+}
+
+// After enrolment: keeps a renewed key the centre holds and says whether it holds one. 0, or the
+// exit status.
+int settle_escrow(Context& ctx, const Escrow& e, const sync::EnrolResult& r) {
+    if (!r.recovery_escrowed) {
+        ctx.out << "recovery key not escrowed: "
+                << (e.code.empty() ? "only an administrator's enrolment escrows it"
+                                   : "this server does not keep recovery keys (an older liaison-central)")
+                << "; the station's written-down recovery key is the only one\n";
+        return 0;
+    }
+    if (e.renewed) {
+        if (auto st = e.renewed->save(ctx.keyring_path()); !st) {
+            ctx.err << "liaison: enrolled, but the new recovery key could not be saved (" << st.error().message
+                    << "): the centre's copy does not open this store; the one printed before still does\n";
+            return 1;
+        }
+        ctx.out << "new recovery key " << e.code
+                << "   (it replaces the recovery key printed before, which no longer opens the store)\n";
+    }
+    ctx.out << "recovery key escrowed at the centre (liaison-central recovery-key " << r.device_id << ")\n";
+    return 0;
+}
+
+}  // namespace
 
 // liaison enrol --server URL --code CODE [--ca-file PEM] [--device-name NAME]
 int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
@@ -32,7 +78,9 @@ int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
     co.base_url = url;
     co.ca_file = a->get("ca-file");
     sync::CurlTransport t(co);
-    auto r = sync::enrol(*s, t, url, a->get("code"));
+    auto escrow = recovery_to_escrow(ctx);
+    if (!escrow) return fail(ctx, escrow.error());
+    auto r = sync::enrol(*s, t, url, a->get("code"), {}, escrow->code);
     if (!r) return fail(ctx, r.error());
     // Enrolled already: without its CA file the next sync cannot reach the server, so say so.
     if (!co.ca_file.empty())
@@ -44,8 +92,9 @@ int verb_enrol(Context& ctx, const std::vector<std::string>& words) {
     if (!r->series.empty())
         ctx.out << "queue tickets of this tablet: " << r->series << "001, " << r->series << "002 ...\n";
     if (!r->series_error.empty()) ctx.err << "no ticket series: " << r->series_error << "\n";
+    const int rc = settle_escrow(ctx, *escrow, *r);
     ctx.out << r->station_id << "\n";
-    return 0;
+    return rc;
 }
 
 // "+3 d 0 h 0 min" style: the server's clock minus this tablet's.

@@ -46,9 +46,9 @@ Result<WorkerHost::Credentials> StoreHost::credentials() {
 }
 
 Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::string& server_url,
-                          const std::string& code, const RetryPolicy& retry) {
+                          const std::string& code, const RetryPolicy& retry, const std::string& recovery_key) {
     StoreHost host(store);
-    return enrol(host, transport, server_url, code, retry);
+    return enrol(host, transport, server_url, code, retry, recovery_key);
 }
 
 }  // namespace liaison::sync

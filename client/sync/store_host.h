@@ -41,6 +41,6 @@ private:
 
 // Enrols the tablet whose store this is (sync::enrol over a StoreHost; see sync/client/session.h).
 Result<EnrolResult> enrol(store::Store& store, Transport& transport, const std::string& server_url,
-                          const std::string& code, const RetryPolicy& retry = {});
+                          const std::string& code, const RetryPolicy& retry = {}, const std::string& recovery_key = {});
 
 }  // namespace liaison::sync

@@ -378,7 +378,7 @@ struct EnrolAnswer {
 
 // Sends the code; the server's answer, checked for the fields enrolment needs.
 Result<EnrolAnswer> ask_enrolment(EnrolmentHost& host, const EnrolmentHost::Identity& dev, Transport& transport,
-                                  const std::string& code, const RetryPolicy& retry) {
+                                  const std::string& code, const std::string& recovery_key, const RetryPolicy& retry) {
     // The letter this tablet already issues tickets under (the creator's "A"), so the centre
     // keeps it if it is free.
     std::string had_series;
@@ -392,6 +392,7 @@ Result<EnrolAnswer> ask_enrolment(EnrolmentHost& host, const EnrolmentHost::Iden
                  {"device_id", dev.device_id},
                  {"device_name", dev.device_name},
                  {"series", had_series}};
+    if (!recovery_key.empty()) body["recovery_key"] = recovery_key;
     LIAISON_TRY(set_json_body(req, body.dump()));
     const int64_t sent = host.replica().raw_wall_ms();
     auto res = send_with_retry(transport, req, retry);
@@ -460,17 +461,20 @@ void take_centre_series(EnrolmentHost& host, const json& answer, EnrolResult& ou
 }  // namespace
 
 Result<EnrolResult> enrol(EnrolmentHost& host, Transport& transport, const std::string& server_url,
-                          const std::string& code, const RetryPolicy& retry) {
+                          const std::string& code, const RetryPolicy& retry, const std::string& recovery_key) {
     auto dev = host.identity();
     if (!dev) return dev.error();
     if (code.empty() || code.size() > 64) return invalid("enrolment code is empty or too long");
-    auto answer = ask_enrolment(host, *dev, transport, code, retry);
+    auto answer = ask_enrolment(host, *dev, transport, code, recovery_key, retry);
     if (!answer) return answer.error();
     const json& j = answer->body;
     EnrolResult out;
     out.station_id = j["station_id"].get<std::string>();
     out.station_name = j["station_name"].get<std::string>();
     out.device_id = dev->device_id;
+    // Only a server that kept the key says so; an older one ignores the field.
+    const auto said = j.find("recovery_key_escrowed");
+    out.recovery_escrowed = !recovery_key.empty() && said != j.end() && said->is_boolean() && said->get<bool>();
     LIAISON_TRY(join_station(host, *dev, answer->offset, out));
     LIAISON_TRY(host.reload_identity());
     // A crash before this line leaves the station adopted but no token: enrolling again with the

@@ -85,6 +85,8 @@ struct EnrolResult {
     size_t adopted_rows = 0;   // local records made before enrolment, moved into the station
     std::string series;        // the queue ticket letter the centre gave this tablet ("" if none)
     std::string series_error;  // why the letter could not be taken here (enrolment still done)
+    // The centre said it keeps the recovery key sent with the request.
+    bool recovery_escrowed = false;
 };
 
 // What enrolment needs from the device beyond its replica: who it is, where its settings go and
@@ -115,9 +117,11 @@ public:
 // Trades a one-time code for this device's token and station identity, stores them (server URL
 // and token through the host) and adopts the station: records made before enrolment under a
 // provisional station id are moved into the server's station so they sync with the right scope.
-// Refuses to move a tablet that already synced with another station.
+// Refuses to move a tablet that already synced with another station. A `recovery_key` (not
+// empty) is sent to be escrowed at the centre; a server that does not keep it says nothing and
+// the result's recovery_escrowed stays false (docs/protocol.md, "Enrolment").
 Result<EnrolResult> enrol(EnrolmentHost& host, Transport& transport, const std::string& server_url,
-                          const std::string& code, const RetryPolicy& retry = {});
+                          const std::string& code, const RetryPolicy& retry = {}, const std::string& recovery_key = {});
 
 // The record moving step of enrol, exposed for tests: rewrites never-pushed local changes and
 // rows from `from_station` to `to_station`, inside a transaction the caller holds; returns the

@@ -8,6 +8,7 @@
 //   liaison-central --db FILE station list
 //   liaison-central --db FILE enrol-code STATION          (prints the code as its last line)
 //   liaison-central --db FILE device list | device revoke ID
+//   liaison-central --db FILE recovery-key DEVICE_ID      (the key the tablet escrowed at enrolment)
 //   liaison-central --db FILE import stations|deputies|departments|categories FILE.csv
 //   liaison-central --db FILE admin-token                 (a new admin API token; the old one stops working)
 //   liaison-central --db FILE stats
@@ -56,6 +57,7 @@ const char* const kUsage =
     "       liaison-central --db FILE station list\n"
     "       liaison-central --db FILE enrol-code STATION\n"
     "       liaison-central --db FILE device list | device revoke ID\n"
+    "       liaison-central --db FILE recovery-key DEVICE_ID\n"
     "       liaison-central --db FILE import stations|deputies|departments|categories FILE.csv\n"
     "       liaison-central --db FILE admin-token\n"
     "       liaison-central --db FILE stats\n"
@@ -231,6 +233,15 @@ int run_retention(Storage& s, const std::vector<std::string>& w) {
     return usage("retention set --months N|off | retention show | retention run");
 }
 
+// The recovery key a tablet escrowed at enrolment, on the last line (docs/security.md).
+int print_recovery_key(Storage& s, const std::string& device_id) {
+    auto key = s.recovery_key(device_id);
+    if (!key) return fail(key.error());
+    std::cout << "recovery key of " << device_id << " (for the station's administrator only: liaison unlock):\n"
+              << *key << "\n";
+    return 0;
+}
+
 int run_admin(Storage& s, const std::vector<std::string>& w) {
     if (w[0] == "user") return run_user(s, w);
     if (w[0] == "retention") return run_retention(s, w);
@@ -279,6 +290,7 @@ int run_admin(Storage& s, const std::vector<std::string>& w) {
         std::cout << "revoked " << w[2] << "\n";
         return 0;
     }
+    if (w[0] == "recovery-key" && w.size() == 2) return print_recovery_key(s, w[1]);
     if (w[0] == "import" && w.size() == 3) {
         std::ifstream in(w[2], std::ios::binary);
         if (!in) return fail(Error{Error::Kind::NotFound, "cannot read " + w[2]});

@@ -43,7 +43,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& server_tabl
     static const std::vector<std::pair<std::string, std::vector<std::string>>> all = {
         {"srv_meta", {"key", "value"}},
         {"srv_devices",
-         {"id", "station_id", "name", "token_hash", "enrolled_ms", "last_seen_ms", "revoked_ms", "series"}},
+         {"id", "station_id", "name", "token_hash", "enrolled_ms", "last_seen_ms", "revoked_ms", "series",
+          "recovery_key"}},
         {"srv_enrol_codes", {"code_hash", "station_id", "created_ms", "expires_ms", "used_ms", "used_by"}},
         {"crr_meta", {"key", "value"}},
         {"crr_clock", {"tbl", "row", "col", "hlc"}},

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS srv_enrol_codes(
   expires_ms bigint NOT NULL,
   used_ms bigint NOT NULL DEFAULT 0,
   used_by text NOT NULL DEFAULT '');
+-- Added after the first release (docs/security.md, "Keys and people").
+ALTER TABLE srv_devices ADD COLUMN IF NOT EXISTS recovery_key text;
 -- The feed's last seq: a pushing transaction takes its seqs from this row just before it
 -- commits, so seq order is commit order (docs/server.md, "The pull cursor on PostgreSQL").
 CREATE TABLE IF NOT EXISTS srv_feed(id integer PRIMARY KEY CHECK (id = 1), last_seq bigint NOT NULL);

@@ -126,8 +126,8 @@ public:
 
     Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
                                         const std::string& device_name, const std::string& token_hash,
-                                        const std::string& wished_series, int64_t now_ms,
-                                        int64_t retry_window_ms) override {
+                                        const std::string& wished_series, const std::string& recovery_key,
+                                        int64_t now_ms, int64_t retry_window_ms) override {
         LIAISON_ASSIGN_OR_RETURN(auto lc, lease());
         auto& c = lc.get();
         LIAISON_ASSIGN_OR_RETURN(auto tx, pg::Tx::begin(c));
@@ -159,10 +159,11 @@ public:
         // A device enrolled again (new tablet token, or back after a revocation) keeps its row.
         LIAISON_TRY(
             c.run("INSERT INTO srv_devices(id, station_id, name, token_hash, enrolled_ms, last_seen_ms, "
-                  "revoked_ms) VALUES($1, $2, $3, $4, $5, $5, 0) ON CONFLICT(id) DO UPDATE SET "
-                  "name = excluded.name, token_hash = excluded.token_hash, enrolled_ms = excluded.enrolled_ms, "
-                  "last_seen_ms = excluded.last_seen_ms, revoked_ms = 0",
-                  {p(device_id), p(e.station_id), p(device_name), p(token_hash), p(now_ms)}));
+                  "revoked_ms, recovery_key) VALUES($1, $2, $3, $4, $5, $5, 0, NULLIF($6, '')) ON CONFLICT(id) DO "
+                  "UPDATE SET name = excluded.name, token_hash = excluded.token_hash, "
+                  "enrolled_ms = excluded.enrolled_ms, last_seen_ms = excluded.last_seen_ms, revoked_ms = 0, "
+                  "recovery_key = coalesce(excluded.recovery_key, srv_devices.recovery_key)",
+                  {p(device_id), p(e.station_id), p(device_name), p(token_hash), p(now_ms), p(recovery_key)}));
         LIAISON_ASSIGN_OR_RETURN(e.series, device_series(c, e.station_id, device_id, wished_series));
         LIAISON_TRY(tx.commit());
         return e;
@@ -176,6 +177,16 @@ public:
         out.reserve(static_cast<size_t>(r.size()));
         for (int i = 0; i < r.size(); ++i) out.push_back(device_from(r, i));
         return out;
+    }
+
+    Result<std::string> recovery_key(const std::string& device_id) override {
+        LIAISON_ASSIGN_OR_RETURN(auto c, lease());
+        LIAISON_ASSIGN_OR_RETURN(auto r,
+                                 c.get().query("SELECT recovery_key FROM srv_devices WHERE id = $1", {p(device_id)}));
+        if (r.size() == 0) return not_found("no device " + device_id);
+        auto key = r.opt_text(0, 0);
+        if (!key) return not_found("device " + device_id + " was enrolled without escrowing its recovery key");
+        return *key;
     }
 
     Status revoke_device(const std::string& device_id, int64_t now_ms) override {

@@ -1,5 +1,7 @@
 #include "sync/server/service.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <optional>
@@ -209,6 +211,20 @@ Screened screen_changes(const json& arr, const std::string& device_id, int64_t n
     return out;
 }
 
+// The recovery key a tablet sends with its enrolment to be escrowed ("" when it sends none): the
+// tablet's own spelling of it, kept as it came (docs/protocol.md, "Enrolment").
+Result<std::string> escrowed_recovery_key(const json& body) {
+    if (!body.contains("recovery_key")) return std::string();
+    const auto& k = body["recovery_key"];
+    if (!k.is_string()) return invalid("'recovery_key' is not a string");
+    const auto key = k.get<std::string>();
+    const bool well_formed = key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char ch) {
+                                 return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-';
+                             });
+    if (!well_formed) return invalid("bad recovery_key");
+    return key;
+}
+
 }  // namespace
 
 HttpResponse Service::enrol(const HttpRequest& req, std::string& note, int version) {
@@ -236,9 +252,11 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note, int versi
     const std::string token = new_token();
     const std::string wish =
         j->contains("series") && (*j)["series"].is_string() ? (*j)["series"].get<std::string>() : "";
-    auto e =
-        storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
-                                   sha256_hex(token), wish, platform::wall_ms(), sync::tuning::kEnrolRetryWindowMs);
+    auto recovery = escrowed_recovery_key(*j);
+    if (!recovery) return fail(400, "bad_request", recovery.error().message);
+    auto e = storage_.redeem_enrol_code(sha256_hex(normalise_code((*j)["code"].get<std::string>())), device_id, name,
+                                        sha256_hex(token), wish, *recovery, platform::wall_ms(),
+                                        sync::tuning::kEnrolRetryWindowMs);
     note = "device=" + device_id;
     if (!e) {
         if (!req.peer.empty() && e.error().kind == Error::Kind::Forbidden) enrol_guesses_.failed(req.peer, now);
@@ -250,7 +268,8 @@ HttpResponse Service::enrol(const HttpRequest& req, std::string& note, int versi
                                {"device_id", device_id},
                                {"station_id", e->station_id},
                                {"station_name", e->station_name},
-                               {"series", e->series}});
+                               {"series", e->series},
+                               {"recovery_key_escrowed", !recovery->empty()}});
 }
 
 HttpResponse Service::push(const HttpRequest& req, std::string& note, int version) {

@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS srv_devices(
   enrolled_ms INTEGER NOT NULL,
   last_seen_ms INTEGER NOT NULL DEFAULT 0,
   revoked_ms INTEGER NOT NULL DEFAULT 0,
-  series TEXT NOT NULL DEFAULT '');
+  series TEXT NOT NULL DEFAULT '',
+  recovery_key TEXT);
 CREATE TABLE IF NOT EXISTS srv_enrol_codes(
   code_hash TEXT PRIMARY KEY,
   station_id TEXT NOT NULL,
@@ -108,8 +109,8 @@ public:
 
     Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
                                         const std::string& device_name, const std::string& token_hash,
-                                        const std::string& wished_series, int64_t now_ms,
-                                        int64_t retry_window_ms) override {
+                                        const std::string& wished_series, const std::string& recovery_key,
+                                        int64_t now_ms, int64_t retry_window_ms) override {
         auto c = lease();
         if (!c) return c.error();
         auto& db = *c->get().db;
@@ -151,16 +152,18 @@ public:
         }
         // A device enrolled again (new tablet token, or back after a revocation) keeps its row.
         auto& up = db.cached(
-            "INSERT INTO srv_devices(id, station_id, name, token_hash, enrolled_ms, last_seen_ms, revoked_ms) "
-            "VALUES(?, ?, ?, ?, ?, ?, 0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-            "token_hash = excluded.token_hash, enrolled_ms = excluded.enrolled_ms, "
-            "last_seen_ms = excluded.last_seen_ms, revoked_ms = 0");
+            "INSERT INTO srv_devices(id, station_id, name, token_hash, enrolled_ms, last_seen_ms, revoked_ms, "
+            "recovery_key) VALUES(?, ?, ?, ?, ?, ?, 0, NULLIF(?, '')) ON CONFLICT(id) DO UPDATE SET "
+            "name = excluded.name, token_hash = excluded.token_hash, enrolled_ms = excluded.enrolled_ms, "
+            "last_seen_ms = excluded.last_seen_ms, revoked_ms = 0, "
+            "recovery_key = coalesce(excluded.recovery_key, srv_devices.recovery_key)");
         LIAISON_TRY(up.bind(1, device_id)
                         .bind(2, e.station_id)
                         .bind(3, device_name)
                         .bind(4, token_hash)
                         .bind(5, now_ms)
                         .bind(6, now_ms)
+                        .bind(7, recovery_key)
                         .run());
         auto series = device_series(db, e.station_id, device_id, wished_series);
         if (!series) return series.error();
@@ -220,6 +223,20 @@ public:
         std::vector<DeviceRecord> out;
         LIAISON_TRY(st->for_each_row([&](const db::Stmt& q) { out.push_back(device_from(q)); }));
         return out;
+    }
+
+    Result<std::string> recovery_key(const std::string& device_id) override {
+        auto c = lease();
+        if (!c) return c.error();
+        auto& st = c->get().db->cached("SELECT recovery_key FROM srv_devices WHERE id = ?");
+        st.bind(1, device_id);
+        auto r = st.step();
+        if (!r) return r.error();
+        if (!*r) return not_found("no device " + device_id);
+        auto key = st.opt_text(0);
+        st.reset();
+        if (!key) return not_found("device " + device_id + " was enrolled without escrowing its recovery key");
+        return *key;
     }
 
     Status revoke_device(const std::string& device_id, int64_t now_ms) override {
@@ -597,12 +614,17 @@ private:
 
     // Columns added after the first release: a database made by an older server gains them.
     static Status upgrade_server_schema(db::Db& db) {
-        auto st = db.prepare("SELECT 1 FROM pragma_table_info('srv_devices') WHERE name = 'series'");
-        if (!st) return st.error();
-        auto has = st->step();
-        if (!has) return has.error();
-        if (*has) return {};
-        return db.exec("ALTER TABLE srv_devices ADD COLUMN series TEXT NOT NULL DEFAULT ''");
+        static const std::pair<const char*, const char*> kAdded[] = {{"series", "series TEXT NOT NULL DEFAULT ''"},
+                                                                     {"recovery_key", "recovery_key TEXT"}};
+        for (const auto& [name, definition] : kAdded) {
+            auto st = db.prepare("SELECT 1 FROM pragma_table_info('srv_devices') WHERE name = ?");
+            if (!st) return st.error();
+            st->bind(1, name);
+            auto has = st->step();
+            if (!has) return has.error();
+            if (!*has) LIAISON_TRY(db.exec(std::string("ALTER TABLE srv_devices ADD COLUMN ") + definition));
+        }
+        return {};
     }
 
     // The masks of the due visitors' current values, written as the centre's changes so every

@@ -76,10 +76,15 @@ public:
     // It also hands the device its queue ticket letter, once and for good: the one it had, else
     // `wished_series` if no device of the station holds it, else the first free one. The server
     // sees every enrolment, so two tablets never get one letter even if they never sync.
+    // A `recovery_key` (not empty) is kept as the device's escrowed recovery key, replacing the
+    // one it had; an empty one leaves the device's escrowed key as it was (docs/security.md).
     virtual Result<Enrolment> redeem_enrol_code(const std::string& code_hash, const std::string& device_id,
                                                 const std::string& device_name, const std::string& token_hash,
-                                                const std::string& wished_series, int64_t now_ms,
-                                                int64_t retry_window_ms) = 0;
+                                                const std::string& wished_series, const std::string& recovery_key,
+                                                int64_t now_ms, int64_t retry_window_ms) = 0;
+    // The recovery key the device escrowed at enrolment, for an administrator; NotFound for an
+    // unknown device or one that escrowed none.
+    virtual Result<std::string> recovery_key(const std::string& device_id) = 0;
     virtual Result<std::vector<DeviceRecord>> devices() = 0;
     virtual Status revoke_device(const std::string& device_id, int64_t now_ms) = 0;
 

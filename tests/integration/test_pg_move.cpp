@@ -64,6 +64,10 @@ TEST_CASE("a SQLite server moved to PostgreSQL: its tablets sync on without enro
     CHECK(code != 0);
     CHECK(sim::server_rows(pg, "SELECT count(*), max(seq) FROM crr_log").at(0) == before);
     CHECK(sim::server_dump_scope(pg, station) == sim::server_dump_scope(sqlite, station));
+    // The recovery keys the tablets escrowed at enrolment moved with their devices.
+    const std::string escrowed = "SELECT id, recovery_key FROM srv_devices WHERE recovery_key <> '' ORDER BY id";
+    CHECK(sim::server_rows(sqlite, escrowed).size() == 2);
+    CHECK(sim::server_rows(pg, escrowed) == sim::server_rows(sqlite, escrowed));
 
     // The same address, now PostgreSQL behind it: the tablets keep their tokens and cursors.
     e2e::CentralProcess central(pg, {"--listen", "127.0.0.1:" + port});
