@@ -112,6 +112,12 @@ std::vector<FieldRule> case_rules() {
         one_of("activities", "type", kActivityTypes),
         kind("activities", "date", Kind::Date),
         text("activities", "notes", L),
+
+        kind("duty_shifts", "station_id", Kind::StationRef),
+        kind("duty_shifts", "deputy_id", Kind::Id),
+        kind("duty_shifts", "slot_id", Kind::Id),
+        kind("duty_shifts", "started_at", Kind::DateTime),
+        kind("duty_shifts", "ended_at", Kind::DateTime),
     };
 }
 

@@ -100,12 +100,20 @@ CREATE TABLE retention_purges(visit_id TEXT NOT NULL, at_ms INTEGER NOT NULL, by
 CREATE INDEX retention_purges_visit ON retention_purges(visit_id);
 )sql";
 
+// v6: duty held (值班签到, docs/app.md "Sign-in"): a deputy on today's roster signing in on a
+// tablet starts a shift, 退出登录 ends it; the deputy's record lists them beside the roster.
+const char* const kV6 = R"sql(
+CREATE TABLE duty_shifts(id TEXT PRIMARY KEY, _deleted INTEGER NOT NULL DEFAULT 0,
+  station_id, deputy_id, slot_id, started_at, ended_at);
+CREATE INDEX duty_shifts_started ON duty_shifts(started_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, kV1, false}, {2, kV2, true},  // then backfill the index from existing visits
-        {3, kV3, false}, {4, kV4, false}, {5, kV5, false},
+        {3, kV3, false}, {4, kV4, false}, {5, kV5, false}, {6, kV6, false},
     };
     return all;
 }
@@ -164,6 +172,7 @@ void register_tables(sync::Replica& r) {
           "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids", "resolved_at"}});
     r.register_table({"case_events", {"case_id", "at", "author", "kind", "note"}});
     r.register_table({"activities", {"deputy_id", "station_id", "type", "date", "notes"}});
+    r.register_table({"duty_shifts", {"station_id", "deputy_id", "slot_id", "started_at", "ended_at"}});
     r.register_table({"queue_tickets",
                       {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic",
                        "wished_deputy_id", "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}});

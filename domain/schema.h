@@ -11,7 +11,7 @@
 
 namespace liaison::domain {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 struct Migration {
     int version;

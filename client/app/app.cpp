@@ -286,7 +286,8 @@ ui::Layout App::begin_frame() {
     ImGuiIO& io = ImGui::GetIO();
     const float scale = win_.pixel_scale();
     glyphs_.set_size(model_.font_px(), scale);
-    glyphs_.set_large_titles(model_.view() == ui::View::Kiosk);
+    // The kiosk's welcome and the sign-in view's duty tiles (their names at twice the body size).
+    glyphs_.set_large_titles(model_.view() == ui::View::Kiosk || model_.view() == ui::View::SignIn);
     if (glyphs_.dirty()) rebuild_atlas();
 
     ImGui_ImplSDLRenderer_NewFrame();

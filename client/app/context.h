@@ -35,7 +35,8 @@ public:
     // Kiosk mode's way out: the sign-in view with the administrators only; one of them signing
     // in leaves the kiosk, 返回 goes back to it (docs/security.md "Kiosk mode").
     virtual void ask_admin() = 0;
-    virtual void station_ready() = 0;  // the station exists (demo or set up): load it and go home
+    virtual void station_ready() = 0;                  // the station exists (demo or set up): load it and go home
+    virtual std::string signed_in_deputy() const = 0;  // the deputy id of who signed in, "" if not a deputy
 
 protected:
     ~Requests() = default;

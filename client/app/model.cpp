@@ -12,6 +12,7 @@
 #include "client/app/demo.h"
 #include "client/app/overload.h"
 #include "client/app/tuning.h"
+#include "client/store/duty_board.h"
 #include "client/ui/ui.h"
 #include "platform/platform.h"
 
@@ -80,13 +81,13 @@ Status AppModel::show_sign_in(const std::string& data_dir, const std::string& la
     if (!t) return t.error();
     i18n = std::move(*t);
     glyphs->note(i18n.all_text());
-    LIAISON_TRY(sign_in.load(store::Keyring::path_in(data_dir), *glyphs));
+    LIAISON_TRY(sign_in.load(store::Keyring::path_in(data_dir), *glyphs, board_duty(data_dir)));
     view_ = ui::View::SignIn;
     return {};
 }
 
 void AppModel::ask_admin() {
-    if (auto st = sign_in.load(store::Keyring::path_in(data_folder), *glyphs, true); !st) return report(st);
+    if (auto st = sign_in.load(store::Keyring::path_in(data_folder), *glyphs, {}, true); !st) return report(st);
     view_ = ui::View::SignIn;
     data_changed = true;
 }
@@ -103,7 +104,7 @@ void AppModel::signed_in(const ui::intent::SignIn& in) {
     person = o->person;
     store_key = o->key;
     lockable_ = true;
-    last_input_ms_ = now_ms();
+    touched(now_ms());
     if (kiosk_exit) {
         load_ref();  // the administrator is the author from now on
         Context c = context();
@@ -117,8 +118,49 @@ void AppModel::signed_in(const ui::intent::SignIn& in) {
         }
     } else {
         load_ref();  // the author of the changes is the one who signed in now
+        begin_duty();
     }
     if (view_ == ui::View::SignIn) navigate(ui::View::Home);
+}
+
+// Before the store opens (a cold start), today's duty comes from the duty board the last
+// session left (client/store/duty_board.h).
+std::vector<store::duty::OnDuty> AppModel::board_duty(const std::string& data_dir) {
+    auto board = store::duty::load_board(store::duty::board_path_in(data_dir));
+    if (!board) {
+        report(board.error());
+        return {};
+    }
+    const std::string at = platform::local_datetime(wall ? wall() : platform::wall_ms());
+    return store::duty::on_duty_today(*board, at.substr(0, 10), at.substr(11, 5));
+}
+
+void AppModel::save_board() {
+    if (store && store->initialized() && !pending_open_)
+        report(store::duty::save_board(*store, store::duty::board_path_in(data_folder)));
+}
+
+std::vector<store::duty::OnDuty> AppModel::duty_today() {
+    if (!store || !store->initialized()) return {};
+    auto d = store::duty::on_duty_today(*store, store->now());
+    if (!d) {
+        report(d.error());
+        return {};
+    }
+    return std::move(*d);
+}
+
+// Signing in starts a deputy's duty when their slot today is not over (docs/app.md "Sign-in");
+// signing in again after the idle lock keeps the shift already running.
+void AppModel::begin_duty() {
+    const std::string deputy = signed_in_deputy();
+    if (deputy.empty()) return;
+    for (const auto& d : duty_today()) {
+        if (d.deputy_id != deputy) continue;
+        if (auto id = store::duty::start_shift(*store, deputy, d.slot_id); !id) return report(id.error());
+        if (worker) worker->notify_local_write();
+        return;
+    }
 }
 
 void AppModel::set_lock_minutes(int64_t minutes) {
@@ -126,12 +168,23 @@ void AppModel::set_lock_minutes(int64_t minutes) {
     report(store->set_setting("ui.lock_minutes", std::to_string(lock_after_ms_ / 60000)));
 }
 
+// The idle lock is not a sign-out: a deputy's duty goes on while the tablet waits.
 void AppModel::lock() {
     if (!store || !person) return;
     flush();  // a draft being typed is kept for whoever signs in next
-    if (auto st = sign_in.load(store::Keyring::path_in(data_folder), *glyphs); !st) return report(st);
+    save_board();
+    if (auto st = sign_in.load(store::Keyring::path_in(data_folder), *glyphs, duty_today()); !st) return report(st);
     view_ = ui::View::SignIn;
     data_changed = true;
+}
+
+void AppModel::sign_out() {
+    if (!store || !person) return;
+    if (const std::string deputy = signed_in_deputy(); !deputy.empty()) {
+        report(store::duty::end_shifts(*store, deputy));
+        if (worker) worker->notify_local_write();
+    }
+    lock();
 }
 
 void AppModel::advance_clock(int64_t ms) {
@@ -235,6 +288,8 @@ Status AppModel::open(const std::string& data_dir, const std::string& lang_overr
     lap("open store");
     Context c = context();
     load_ref();
+    begin_duty();
+    save_board();
     visits.restore_draft(c);
     lap("reference data");
     visits.refresh_home(c);
@@ -358,6 +413,7 @@ void AppModel::on_sync_status(const sync::SyncStatus& s) {
     store->refresh();
     Context c = context();
     if (new_data) {
+        save_board();  // a pulled roster
         load_ref();
         visits.refresh_home(c);
         visits.run_list_query(c);
@@ -442,7 +498,7 @@ void AppModel::route(const I& in, Context& c) {
 void AppModel::apply(const ui::Intent& in) {
     // Signing in needs no store: on a cold start it is not open yet.
     if (const auto* s = std::get_if<ui::intent::SignIn>(&in)) return signed_in(*s);
-    if (std::holds_alternative<ui::intent::SignOut>(in)) return lock();
+    if (std::holds_alternative<ui::intent::SignOut>(in)) return sign_out();
     if (const auto* m = std::get_if<ui::intent::SetLockMinutes>(&in)) return set_lock_minutes(m->minutes);
     // Any intent that wrote to the store (a visit, a case step, a resolution...) wakes the sync
     // worker, which debounces bursts into one round.

@@ -75,9 +75,12 @@ public:
     bool settled() const;           // screenshots: nothing pending that would change the frame
     void flush();                   // before exit: write a pending draft
     // Input at `mono` (monotonic ms): the idle lock counts from the last one.
-    void touched(int64_t mono) { last_input_ms_ = mono; }
+    // Kept on the scripts' clock (mono + advance_clock's offset): input after an `advance` counts
+    // from then, not from before it.
+    void touched(int64_t mono) { last_input_ms_ = mono + clock_offset_ms_; }
     void advance_clock(int64_t ms);  // scripts: the kiosk's idle reset and the idle lock
-    void lock();                     // 退出登录 or idle: the sign-in view over everything
+    void lock();                     // the idle lock: the sign-in view over everything; duty goes on
+    void sign_out();                 // 退出登录: a deputy's duty ends, then the sign-in view
 
     void show_toast(const std::string& key) override;
     void offer_undo(const std::string& key) override;
@@ -91,6 +94,10 @@ private:
     Status sign_in_from_environment(const std::string& data_dir);
     Status show_sign_in(const std::string& data_dir, const std::string& lang);
     void signed_in(const ui::intent::SignIn& in);
+    std::vector<store::duty::OnDuty> duty_today();  // from the store; empty while it is closed
+    std::vector<store::duty::OnDuty> board_duty(const std::string& data_dir);  // a cold start's
+    void save_board();  // the coming days' roster for the next cold start (client/store/duty_board.h)
+    void begin_duty();  // the signed-in deputy on today's duty starts it
     int64_t lock_deadline() const;
     void set_lock_minutes(int64_t minutes);  // monotonic ms of the idle lock, 0 = none
     Status seed_if_asked(bool demo);
@@ -107,6 +114,9 @@ private:
     Status start_kiosk(bool locked) override { return start_kiosk(ui::KioskStep::Name, locked); }
     void ask_admin() override;
     void station_ready() override;
+    std::string signed_in_deputy() const override {
+        return person && person->role == store::Role::Deputy ? person->deputy_id : std::string();
+    }
 
     ui::View view_ = ui::View::Home;
     std::string scratch_dir_;  // the throwaway copy's folder, removed on exit

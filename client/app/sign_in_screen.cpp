@@ -21,21 +21,42 @@ int order(store::Role r) {
 constexpr size_t kMaxPinChars = 64;
 }  // namespace
 
-Status SignInScreen::load(const std::string& ring_path, ui::Glyphs& glyphs, bool kiosk_exit) {
+std::vector<SignInEntry> sign_in_order(const std::vector<store::Person>& people,
+                                       const std::vector<store::duty::OnDuty>& duty) {
+    std::vector<SignInEntry> on, rest;
+    auto listed = [&](const store::Person& p) {
+        return std::any_of(on.begin(), on.end(), [&](const SignInEntry& e) { return e.person.id == p.id; });
+    };
+    for (const auto& d : duty)
+        for (const auto& p : people)
+            if (p.role == store::Role::Deputy && !p.deputy_id.empty() && p.deputy_id == d.deputy_id && !listed(p))
+                on.push_back({p, d});
+    for (const auto& p : people)
+        if (!listed(p)) rest.push_back({p, std::nullopt});
+    std::stable_sort(rest.begin(), rest.end(), [](const SignInEntry& a, const SignInEntry& b) {
+        return order(a.person.role) < order(b.person.role);
+    });
+    on.insert(on.end(), rest.begin(), rest.end());
+    return on;
+}
+
+Status SignInScreen::load(const std::string& ring_path, ui::Glyphs& glyphs,
+                          const std::vector<store::duty::OnDuty>& duty, bool kiosk_exit) {
     LIAISON_ASSIGN_OR_RETURN(auto ring, store::Keyring::load(ring_path));
     std::vector<store::Person> people;
     for (const auto& p : ring.people())
         if (!p.disabled && (!kiosk_exit || p.role == store::Role::Admin)) people.push_back(p);
-    std::stable_sort(people.begin(), people.end(),
-                     [](const store::Person& a, const store::Person& b) { return order(a.role) < order(b.role); });
     ring_ = ring_path;
     names_.clear();
     state_ = {};
     state_.kiosk_exit = kiosk_exit;
-    for (const auto& p : people) {
-        names_.push_back(p.name);
-        state_.people.push_back({glyphs.shown(p.name), std::string("signin.role.") + store::role_code(p.role)});
-        glyphs.note(state_.people.back().name);
+    for (const auto& e : sign_in_order(people, duty)) {
+        names_.push_back(e.person.name);
+        ui::SignInTile t{glyphs.shown(e.person.name), std::string("signin.role.") + store::role_code(e.person.role),
+                         e.duty ? e.duty->start + "–" + e.duty->end : std::string()};
+        if (e.duty) ++state_.on_duty;
+        glyphs.note(t.name);
+        state_.people.push_back(std::move(t));
     }
     return {};
 }

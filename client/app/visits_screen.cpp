@@ -173,9 +173,21 @@ ui::VisitRowView VisitsScreen::row_view(const store::VisitRow& r, const Context&
     return v;
 }
 
+namespace {
+// The deputies whose duty runs now (started today by their sign-in, not ended), on the store's clock.
+std::vector<store::duty::Shift> duty_held(Context& c) {
+    auto held = store::duty::open_shifts(c.store, platform::local_date(c.store.now()));
+    if (!held) {
+        c.app.report(held.error());
+        return {};
+    }
+    return std::move(*held);
+}
+}  // namespace
+
 void VisitsScreen::refresh_home(Context& c) {
     home_ = {};
-    home_.today = platform::local_date(platform::wall_ms());
+    home_.today = platform::local_date(c.store.now());  // the store's clock: --now fixes it for tests
     if (!c.store.initialized()) return;
     // Exact 批次 and 人次 from the station figures (the same code the monthly report uses).
     auto figures = [&](const std::string& from, int64_t& visits, int64_t& people) {
@@ -191,6 +203,8 @@ void VisitsScreen::refresh_home(Context& c) {
     figures(home_.today, home_.today_visits, home_.today_people);
     figures(home_.today.substr(0, 8) + "01", home_.month_visits, home_.month_people);
     if (auto slots = store::duty::slots(c.store, home_.today, home_.today)) home_.duty = *slots;  // today's duty roster
+    for (const auto& d : duty_held(c))
+        home_.on_duty.push_back({d.deputy_id, c.ref.label(c.ref.deputies, d.deputy_id), d.started_at.substr(11, 5)});
     store::VisitQuery q;
     q.limit = tuning::kRecentVisits;
     if (auto rows = c.store.find_visits(q))
@@ -291,6 +305,11 @@ void VisitsScreen::new_form(Context& c) {
         return;
     form_ = {};
     form_.received_at = platform::local_datetime(platform::wall_ms());
+    // Who receives the visitor: the deputies on duty, and whoever signed in if a deputy.
+    for (const auto& d : duty_held(c)) form_.deputy_ids.push_back(d.deputy_id);
+    const std::string me = c.app.signed_in_deputy();
+    if (!me.empty() && std::find(form_.deputy_ids.begin(), form_.deputy_ids.end(), me) == form_.deputy_ids.end())
+        form_.deputy_ids.push_back(me);
     ui::validate_form(form_);
 }
 

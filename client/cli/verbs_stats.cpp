@@ -314,6 +314,7 @@ int verb_deputy_record(Context& ctx, const std::vector<std::string>& words) {
                         {"visits", rec->visits},
                         {"people", rec->people},
                         {"duty_slots", rec->duty_slots},
+                        {"shifts", rec->shifts},
                         {"by_type", rec->by_type},
                         {"activities", rec->activity_count()},
                         {"entries", entries}}
@@ -323,7 +324,8 @@ int verb_deputy_record(Context& ctx, const std::vector<std::string>& words) {
     }
     ctx.out << rec->deputy.name << " 履职档案";
     if (!rec->from.empty() || !rec->to.empty()) ctx.out << "  " << rec->from << " ~ " << rec->to;
-    ctx.out << "\n接待选民 " << rec->visits << "批 " << rec->people << "人次，值班 " << rec->duty_slots << "次\n";
+    ctx.out << "\n接待选民 " << rec->visits << "批 " << rec->people << "人次，值班 " << rec->duty_slots
+            << "次，值班签到 " << rec->shifts << "次\n";
     for (const auto& t : duty::activity_types()) ctx.out << "  " << t.zh << " " << rec->by_type[t.code] << "\n";
     for (const auto& e : rec->entries) ctx.out << e.date << "  " << e.type << "  " << e.text << "\n";
     return 0;

@@ -110,24 +110,96 @@ Result<std::vector<DutySlot>> slots(Store& s, const std::string& from, const std
     return out;
 }
 
-std::vector<OnDuty> on_duty(const std::vector<DutySlot>& slots, const std::string& date, const std::string& hhmm) {
+namespace {
+// The deputies of the slots on `date` that `keep` accepts, each once (their first slot).
+template <class Keep>
+std::vector<OnDuty> deputies_of(const std::vector<DutySlot>& slots, const std::string& date, Keep keep) {
     std::vector<OnDuty> out;
     for (const auto& slot : slots) {
-        // "HH:MM" strings compare as times.
-        if (slot.date != date || hhmm < slot.start || hhmm >= slot.end) continue;
+        if (slot.date != date || !keep(slot)) continue;
         for (const auto& id : slot.deputy_ids)
             if (std::none_of(out.begin(), out.end(), [&](const OnDuty& d) { return d.deputy_id == id; }))
-                out.push_back(OnDuty{id, slot.start, slot.end});
+                out.push_back(OnDuty{id, slot.start, slot.end, slot.id});
     }
     return out;
 }
 
-Result<std::vector<OnDuty>> on_duty(Store& s, int64_t now_ms) {
+template <class Pick>
+Result<std::vector<OnDuty>> from_store(Store& s, int64_t now_ms, Pick pick) {
     const std::string at = platform::local_datetime(now_ms);  // "YYYY-MM-DD HH:MM"
     const std::string date = at.substr(0, 10);
     auto today = slots(s, date, date);
     if (!today) return today.error();
-    return on_duty(*today, date, at.substr(11, 5));
+    return pick(*today, date, at.substr(11, 5));
+}
+}  // namespace
+
+// "HH:MM" strings compare as times.
+std::vector<OnDuty> on_duty(const std::vector<DutySlot>& slots, const std::string& date, const std::string& hhmm) {
+    return deputies_of(slots, date, [&](const DutySlot& d) { return d.start <= hhmm && hhmm < d.end; });
+}
+
+std::vector<OnDuty> on_duty_today(const std::vector<DutySlot>& slots, const std::string& date,
+                                  const std::string& hhmm) {
+    return deputies_of(slots, date, [&](const DutySlot& d) { return hhmm < d.end; });
+}
+
+Result<std::vector<OnDuty>> on_duty(Store& s, int64_t now_ms) {
+    return from_store(s, now_ms, [](const auto& sl, const auto& d, const auto& t) { return on_duty(sl, d, t); });
+}
+
+Result<std::vector<OnDuty>> on_duty_today(Store& s, int64_t now_ms) {
+    return from_store(s, now_ms, [](const auto& sl, const auto& d, const auto& t) { return on_duty_today(sl, d, t); });
+}
+
+// ---------------------------------------------------------------- duty held
+
+namespace {
+// The deputy's shifts started on `date` and not ended ("" deputy: everyone's).
+Result<std::vector<Shift>> open_on(Store& s, const std::string& date, const std::string& deputy_id) {
+    auto& st = s.db().cached(
+        "SELECT id, coalesce(deputy_id, ''), coalesce(slot_id, ''), started_at FROM duty_shifts "
+        "WHERE _deleted = 0 AND started_at >= ?1 AND started_at < ?2 AND coalesce(ended_at, '') = '' "
+        "AND (?3 = '' OR deputy_id = ?3) ORDER BY started_at, id");
+    st.bind(1, date_lo(date)).bind(2, date_hi(date)).bind(3, deputy_id);
+    std::vector<Shift> out;
+    LIAISON_TRY(st.for_each_row([&](const db::Stmt& q) {
+        out.push_back(Shift{q.text(0), q.text(1), q.text(2), q.text(3), ""});
+    }));
+    return out;
+}
+}  // namespace
+
+Result<std::string> start_shift(Store& s, const std::string& deputy_id, const std::string& slot_id) {
+    if (!s.initialized()) return invalid("this store has no station: run `liaison init --station NAME` first");
+    if (!s.replica().exists("deputies", deputy_id)) return invalid("unknown deputy " + deputy_id);
+    if (!s.replica().exists("duty_slots", slot_id)) return not_found("no duty slot " + slot_id);
+    const std::string now = platform::local_datetime(s.now());
+    LIAISON_ASSIGN_OR_RETURN(auto open, open_on(s, now.substr(0, 10), deputy_id));
+    if (!open.empty()) return open.front().id;
+    const std::string id = platform::new_id();
+    LIAISON_TRY(write_new(
+        s, "duty_shifts", id,
+        {{"station_id", s.station_id()}, {"deputy_id", deputy_id}, {"slot_id", slot_id}, {"started_at", now}}));
+    return id;
+}
+
+Status end_shifts(Store& s, const std::string& deputy_id) {
+    if (deputy_id.empty()) return {};
+    const std::string now = platform::local_datetime(s.now());
+    LIAISON_ASSIGN_OR_RETURN(auto open, open_on(s, now.substr(0, 10), deputy_id));
+    if (open.empty()) return {};
+    LIAISON_ASSIGN_OR_RETURN(auto tx, db::Tx::begin(s.db()));
+    for (const auto& shift : open)
+        LIAISON_TRY(s.replica().write("duty_shifts", shift.id,
+                                      s.replica().scope_of("duty_shifts", shift.id).value_or(s.station_id()),
+                                      {{"ended_at", now}}));
+    return tx.commit();
+}
+
+Result<std::vector<Shift>> open_shifts(Store& s, const std::string& date) {
+    if (!valid_date(date)) return invalid("duty.date_format", {date}, "the date must be YYYY-MM-DD");
+    return open_on(s, date, "");
 }
 
 // ---------------------------------------------------------------- activities
@@ -199,6 +271,19 @@ int64_t DeputyRecord::activity_count() const {
     return n;
 }
 
+// Duty held: "09:05-11:40", or "09:05-" while on duty (or never signed out).
+static Status add_shifts(db::Db& db, const std::string& deputy_id, DeputyRecord& rec) {
+    auto& st = db.cached(
+        "SELECT id, substr(started_at, 1, 10), substr(started_at, 12, 5) || '-' || substr(coalesce(ended_at, ''), 12, "
+        "5) "
+        "FROM duty_shifts WHERE _deleted = 0 AND deputy_id = ?1 AND started_at >= ?2 AND started_at < ?3");
+    st.bind(1, deputy_id).bind(2, date_lo(rec.from)).bind(3, date_hi(rec.to));
+    return st.for_each_row([&](const db::Stmt& q) {
+        ++rec.shifts;
+        rec.entries.push_back(RecordEntry{q.text(1), "shift", q.text(2), q.text(0), 0});
+    });
+}
+
 Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, const std::string& from,
                                    const std::string& to) {
     LIAISON_TRY(range_ok(from, to));
@@ -255,6 +340,7 @@ Result<DeputyRecord> deputy_record(db::Db& db, const std::string& deputy_id, con
             rec.entries.push_back(RecordEntry{q.text(1), "duty", q.text(2), q.text(0), 0});
         }));
     }
+    LIAISON_TRY(add_shifts(db, deputy_id, rec));
     std::sort(rec.entries.begin(), rec.entries.end(), [](const RecordEntry& a, const RecordEntry& b) {
         if (a.date != b.date) return a.date > b.date;
         return a.ref_id > b.ref_id;

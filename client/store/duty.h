@@ -34,6 +34,7 @@ Result<std::vector<DutySlot>> slots(Store& s, const std::string& from = "", cons
 // ---- who is on duty now (the kiosk's deputy step) ----
 struct OnDuty {
     std::string deputy_id, start, end;  // the slot the deputy is on duty in ("09:00", "12:00")
+    std::string slot_id;
 };
 // The deputies of the slots on `date` running at `hhmm` (start <= hhmm < end: a slot ending at
 // 12:00 is over at 12:00), each once (their first slot), in slot order. Pure.
@@ -41,6 +42,24 @@ std::vector<OnDuty> on_duty(const std::vector<DutySlot>& slots, const std::strin
 // The same from the store at `now_ms` (unix ms, read as local time): pass the store's clock
 // (Store::now), never the OS's, so tests and screenshots can fix the time.
 Result<std::vector<OnDuty>> on_duty(Store& s, int64_t now_ms);
+// The day's duty (the sign-in view, docs/app.md "Sign-in"): the deputies of the slots on `date`
+// not over at `hhmm` (running, or still to come: a deputy may arrive early), each once (their
+// first such slot), in slot order. Pure.
+std::vector<OnDuty> on_duty_today(const std::vector<DutySlot>& slots, const std::string& date, const std::string& hhmm);
+Result<std::vector<OnDuty>> on_duty_today(Store& s, int64_t now_ms);
+
+// ---- duty held (值班签到): started by the deputy's sign-in, ended by 退出登录 ----
+struct Shift {
+    std::string id, deputy_id, slot_id;
+    std::string started_at, ended_at;  // "YYYY-MM-DD HH:MM" on the store's clock; ended_at "" while on duty
+};
+// The deputy's shift in `slot_id`, from the store's clock. A shift of the deputy started today and
+// not ended is kept instead (signing in again after the idle lock). Returns the shift's id.
+Result<std::string> start_shift(Store& s, const std::string& deputy_id, const std::string& slot_id);
+// Ends the deputy's shifts started today and not ended, at the store's clock; none: nothing.
+Status end_shifts(Store& s, const std::string& deputy_id);
+// Shifts started on `date` and not ended, oldest first.
+Result<std::vector<Shift>> open_shifts(Store& s, const std::string& date);
 
 // ---- activities ----
 const std::vector<cases::Name>& activity_types();               // kActivityTypes with 中文/English names
@@ -55,8 +74,8 @@ Result<std::vector<Activity>> activities(Store& s, const std::string& deputy_id 
 // ---- the deputy's record over a period ----
 struct RecordEntry {
     std::string date;    // YYYY-MM-DD
-    std::string type;    // an activity type code, or "duty" for a duty slot
-    std::string text;    // visit subject, activity notes, or "HH:MM-HH:MM" of the slot
+    std::string type;    // an activity type code, "duty" for a duty slot, "shift" for duty held
+    std::string text;    // visit subject, activity notes, "HH:MM-HH:MM" of the slot or shift ("HH:MM-" open)
     std::string ref_id;  // the visit, activity or slot
     int64_t people = 0;  // 人次, for reception entries
 };
@@ -66,6 +85,7 @@ struct DeputyRecord {
     int64_t visits = 0;                      // 接待选民 批次
     int64_t people = 0;                      // 接待选民 人次
     int64_t duty_slots = 0;                  // 值班 times on the roster
+    int64_t shifts = 0;                      // 值班签到: duty held (signed in on a tablet)
     std::map<std::string, int64_t> by_type;  // every kActivityTypes code; reception = visits
     std::vector<RecordEntry> entries;        // newest first
     int64_t activity_count() const;          // sum of by_type

@@ -113,7 +113,8 @@ void draw_deputy_record(Ui& ui, DeputyRecordState& s, const RefData& ref) {
         if (s.entries.empty()) ui.muted(ui.tr("record.entries_empty"));
         const float in = card.inner();
         for (const auto& e : s.entries) {
-            const std::string type = ui.tr(e.type == "duty" ? std::string("record.duty") : "activity." + e.type);
+            const std::string type =
+                ui.tr(e.type == "duty" || e.type == "shift" ? "record." + e.type : "activity." + e.type);
             ui.cell(
                 e.date + "  " + type + (e.people > 0 ? "  " + ui.fmt("list.people_n", {std::to_string(e.people)}) : ""),
                 in, color::kMuted);

@@ -58,6 +58,14 @@ void draw_home(Ui& ui, const HomeState& s, const SyncStatus& sync, const RefData
     ImGui::BeginGroup();
     ImGui::BeginChild("home.duty", ImVec2(col_w, l.portrait ? l.font * 8 : 0), true);
     ui.heading(ui.tr("home.duty"));
+    if (!s.on_duty.empty()) {  // whose duty is running: they signed in on a tablet today
+        std::string names;
+        for (const auto& d : s.on_duty) names += (names.empty() ? "" : "、") + ui.fmt("home.since", {d.name, d.since});
+        ImGui::PushStyleColor(ImGuiCol_Text, color::kOk);
+        ui.text(ui.fmt("home.on_duty_now", {names}));
+        ImGui::PopStyleColor();
+        ui.record("home.on_duty", names);
+    }
     if (s.duty.empty()) {
         ui.muted(ui.tr("home.duty_empty"));
     } else {

@@ -1,4 +1,5 @@
-// The sign-in view (docs/app.md "Sign-in"): the station's people as large name tiles, a tap
+// The sign-in view (docs/app.md "Sign-in"): the station's people as large name tiles, today's
+// duty first in taller tiles with their slot, a tap
 // opens a PIN pad (digits, 删除, 确定). Full screen, no navigation bar: nothing behind it shows.
 // Plain state in, intents out; the screen (client/app/sign_in_screen.h) checks the PIN.
 #include <algorithm>
@@ -19,6 +20,56 @@ float centre_column(float max_w) {
     return w;
 }
 
+// A tile of today's duty: two touch heights, marked like a chosen chip, the name large and the
+// slot under it.
+bool duty_tile(Ui& ui, size_t i, const SignInTile& t, float w) {
+    const Layout& l = ui.layout();
+    const std::string id = "signin.person." + std::to_string(i);
+    const std::string slot = ui.tr(t.role) + "  ·  " + ui.fmt("signin.duty_time", {t.duty});
+    ui.note_text(t.name);
+    ui.note_text(slot);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    // Hover keeps the marking: on a touch screen the last tap leaves the pointer over a tile.
+    ImGui::PushStyleColor(ImGuiCol_Button, color::kSelected);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, color::kSelected);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, color::kSelectedActive);
+    ImGui::PushStyleColor(ImGuiCol_Border, color::kPrimary);
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
+    const bool pressed = ImGui::Button(("##" + id).c_str(), ImVec2(w, l.touch * 2));
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor(4);
+    ui.record(id, t.name);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec4 clip(p.x + l.pad, p.y, p.x + w - l.pad, p.y + l.touch * 2);
+    const float name_h = ui.push_title_font(1.45f);  // twice the body size: the title font when built
+    const float body_h = ui.layout().font;
+    const float y = p.y + (l.touch * 2 - name_h - body_h - l.pad / 2) / 2;
+    dl->AddText(ImGui::GetFont(), name_h, ImVec2(p.x + l.pad, y), color::kText, t.name.c_str(), nullptr, 0, &clip);
+    ImGui::PopFont();
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(p.x + l.pad, y + name_h + l.pad / 2), color::kPrimary,
+                slot.c_str(), nullptr, 0, &clip);
+    return pressed;
+}
+
+// Tiles [first, last) in `cols` columns of the scroll region's width.
+void tile_rows(Ui& ui, const SignInState& s, size_t first, size_t last, size_t cols) {
+    const float gx = ImGui::GetStyle().ItemSpacing.x;
+    const float tw = (ImGui::GetContentRegionAvail().x - gx * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    for (size_t i = first; i < last; ++i) {
+        if ((i - first) % cols) ImGui::SameLine();
+        const SignInTile& t = s.people[i];
+        bool pressed = false;
+        if (!t.duty.empty()) {
+            pressed = duty_tile(ui, i, t, tw);
+        } else {
+            ui.push_heading_font();
+            pressed = ui.button("signin.person." + std::to_string(i), t.name + "  ·  " + ui.tr(t.role), tw);
+            ImGui::PopFont();
+        }
+        if (pressed) act(ui, SignInAction::Choose, std::to_string(i));
+    }
+}
+
 void tiles(Ui& ui, const SignInState& s) {
     const Layout& l = ui.layout();
     ui.heading(ui.tr(s.kiosk_exit ? "signin.kiosk_title" : "signin.title"));
@@ -28,18 +79,18 @@ void tiles(Ui& ui, const SignInState& s) {
         act(ui, SignInAction::Cancel);
     ImGui::Dummy(ImVec2(0, l.pad));
     const size_t cols = l.portrait ? 2 : 3;
-    const float gx = ImGui::GetStyle().ItemSpacing.x;
-    const float tw = (ImGui::GetContentRegionAvail().x - gx * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    const size_t on = std::min(s.on_duty, s.people.size());
     ui.begin_scroll("signin.people", ImVec2(0, 0));
-    ui.push_heading_font();
-    for (size_t i = 0; i < s.people.size(); ++i) {
-        if (i % cols) ImGui::SameLine();
-        const SignInTile& t = s.people[i];
-        const std::string label = t.name + "  ·  " + ui.tr(t.role);
-        if (ui.button("signin.person." + std::to_string(i), label, tw))
-            act(ui, SignInAction::Choose, std::to_string(i));
+    if (on > 0) {
+        // Today's duty first, fewer and wider; everyone else under them.
+        ui.label(ui.tr("signin.on_duty"));
+        tile_rows(ui, s, 0, on, l.portrait ? 1 : 2);
+        if (on < s.people.size()) {
+            ImGui::Dummy(ImVec2(0, l.pad / 2));
+            ui.label(ui.tr("signin.others"));
+        }
     }
-    ImGui::PopFont();
+    tile_rows(ui, s, on, s.people.size(), cols);
     if (s.people.empty()) ui.muted(ui.tr(s.kiosk_exit ? "signin.kiosk_nobody" : "signin.nobody"));
     ImGui::EndChild();
 }

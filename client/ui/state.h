@@ -56,8 +56,14 @@ struct VisitRowView {
     int64_t people = 1;
 };
 
+// A deputy whose duty is running (started by their sign-in, docs/app.md "Sign-in").
+struct DutyHeld {
+    std::string deputy_id, name, since;  // name in display form; since "09:05"
+};
+
 struct HomeState {
     std::string today;
+    std::vector<DutyHeld> on_duty;  // started today and not ended
     int64_t today_visits = 0, today_people = 0, month_visits = 0, month_people = 0;
     std::vector<store::DutySlot> duty;  // empty until the store has the duty roster
     std::vector<VisitRowView> recent;
@@ -138,9 +144,11 @@ struct FirstRunState {
 struct SignInTile {
     std::string name;  // display form
     std::string role;  // i18n key: signin.role.admin / staff / deputy
+    std::string duty;  // the slot "09:00–12:00" of a deputy on today's duty, else ""
 };
 struct SignInState {
-    std::vector<SignInTile> people;  // deputies first, then staff and administrators
+    std::vector<SignInTile> people;  // today's duty first, then deputies, staff and administrators
+    size_t on_duty = 0;              // how many of the first tiles are today's duty
     int chosen = -1;                 // the tile whose PIN pad is shown, -1 for the list
     std::string pin;                 // digits typed, never drawn (dots)
     std::string message;             // the last attempt's outcome, already worded

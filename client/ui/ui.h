@@ -158,6 +158,7 @@ inline constexpr ImU32 kBackground = IM_COL32(245, 245, 242, 255);
 inline constexpr ImU32 kNav = IM_COL32(250, 250, 250, 255);
 inline constexpr ImU32 kLine = IM_COL32(224, 224, 224, 255);
 inline constexpr ImU32 kSelected = IM_COL32(255, 235, 238, 255);
+inline constexpr ImU32 kSelectedActive = IM_COL32(255, 205, 210, 255);  // a marked tile while pressed
 }  // namespace color
 
 // Applies the theme and touch sizes to the current ImGui style.

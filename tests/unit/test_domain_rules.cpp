@@ -117,6 +117,7 @@ TEST_CASE("every replicated column has a rule, and every text a maximum") {
           "satisfaction", "satisfaction_comment", "feedback_channel", "created_at", "deputy_ids", "resolved_at"}},
         {"case_events", {"case_id", "at", "author", "kind", "note"}},
         {"activities", {"deputy_id", "station_id", "type", "date", "notes"}},
+        {"duty_shifts", {"station_id", "deputy_id", "slot_id", "started_at", "ended_at"}},
         {"queue_tickets",
          {"station_id", "date", "number", "visitor_name", "phone", "people", "category", "topic", "wished_deputy_id",
           "status", "visit_id", "created_at", "series", "device_id", "issued_ms"}},
