@@ -122,7 +122,9 @@ Result<int> user_version(db::Db& db) {
     auto& st = db.cached("PRAGMA user_version");
     auto r = st.step();
     if (!r) return r.error();
-    return static_cast<int>(st.i64(0));
+    const int v = static_cast<int>(st.i64(0));
+    st.reset();
+    return v;
 }
 
 namespace {

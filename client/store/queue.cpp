@@ -301,7 +301,9 @@ Result<QueueTicket> ticket(Store& s, const std::string& id) {
     auto r = st.step();
     if (!r) return r.error();
     if (!*r) return not_found("no queue ticket " + id);
-    return ticket_from(st);
+    QueueTicket t = ticket_from(st);
+    st.reset();
+    return t;
 }
 
 Result<QueueTicket> ticket_by_label(Store& s, const std::string& date, const std::string& text) {

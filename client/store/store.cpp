@@ -179,6 +179,7 @@ Result<DeviceInfo> Store::device() {
     auto r = st.step();
     if (!r) return r.error();
     if (*r) d.station_name = st.text(0);
+    st.reset();
     return d;
 }
 
@@ -196,7 +197,9 @@ Result<std::string> Store::setting(const std::string& key, const std::string& fa
     st.bind(1, key);
     auto r = st.step();
     if (!r) return r.error();
-    return *r ? st.text(0) : fallback;
+    std::string value = *r ? st.text(0) : fallback;
+    st.reset();
+    return value;
 }
 
 Status Store::set_setting(const std::string& key, const std::string& value) {
@@ -217,7 +220,9 @@ Result<std::string> Store::draft(const std::string& key) {
     st.bind(1, key);
     auto r = st.step();
     if (!r) return r.error();
-    return *r ? st.text(0) : std::string();
+    std::string json = *r ? st.text(0) : std::string();
+    st.reset();
+    return json;
 }
 
 Status Store::clear_draft(const std::string& key) {
@@ -347,7 +352,9 @@ Result<Deputy> Store::deputy(const std::string& id) {
     auto r = st.step();
     if (!r) return r.error();
     if (!*r) return not_found("no deputy " + id);
-    return deputy_from(st);
+    Deputy d = deputy_from(st);
+    st.reset();
+    return d;
 }
 
 Result<std::string> Store::deputy_id_by_name(const std::string& name) {
@@ -729,7 +736,9 @@ Result<int64_t> Store::count_visits(const VisitQuery& q0) {
     for (const auto& a : w->args) st.bind(i++, a);
     auto r = st.step();
     if (!r) return r.error();
-    return st.i64(0);
+    const int64_t n = st.i64(0);
+    st.reset();
+    return n;
 }
 
 // ---------------------------------------------------------------- search index
@@ -742,7 +751,9 @@ Result<int64_t> Store::search_hits(const std::string& text) {
     st.bind(1, ph);
     auto r = st.step();
     if (!r) return r.error();
-    return st.i64(0);
+    const int64_t n = st.i64(0);
+    st.reset();
+    return n;
 }
 
 Status Store::flush_search() {
@@ -836,6 +847,7 @@ Result<std::vector<ConflictView>> Store::conflicts() {
             st.bind(1, c.row);
             auto r = st.step();
             if (r && *r) v.record_label = st.text(0);
+            st.reset();
         }
         out.push_back(std::move(v));
     }
@@ -872,7 +884,9 @@ Result<int64_t> Store::pending_records() {
         " WHERE l.local = 1 AND l.pushed = 0)");
     auto r = st.step();
     if (!r) return r.error();
-    return st.i64(0);
+    const int64_t n = st.i64(0);
+    st.reset();
+    return n;
 }
 
 }  // namespace liaison::store

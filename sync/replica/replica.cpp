@@ -136,7 +136,9 @@ Result<std::string> Replica::device_id(db::Db& db) {
     auto r = st.step();
     if (!r) return r.error();
     if (!*r) return not_found("this store has no device id: run `liaison init` first");
-    return st.text(0);
+    std::string id = st.text(0);
+    st.reset();  // a statement left on a row keeps a read snapshot: the next write could not wait
+    return id;
 }
 
 Result<std::unique_ptr<Replica>> Replica::open(db::Db& db, WallClock wall) {
@@ -715,7 +717,9 @@ Result<int64_t> Replica::pending_count() {
     auto& st = db_.cached("SELECT count(*) FROM crr_log WHERE local = 1 AND pushed = 0");
     auto r = st.step();
     if (!r) return r.error();
-    return st.i64(0);
+    const int64_t n = st.i64(0);
+    st.reset();
+    return n;
 }
 
 Status Replica::mark_pushed(const std::vector<int64_t>& seqs) {

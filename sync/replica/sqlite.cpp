@@ -11,6 +11,7 @@ Error from_sqlite(int rc, std::string_view what, sqlite3* db) {
     std::string msg(what);
     msg += ": ";
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (rc != primary) msg += " [" + std::to_string(rc) + "]";  // BUSY_SNAPSHOT and BUSY read alike
     switch (primary) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED: return {Error::Kind::Locked, "the store is locked by another process (" + msg + ")"};

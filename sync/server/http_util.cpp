@@ -42,7 +42,12 @@ HttpResponse from_error(const Error& e) {
         case Error::Kind::Forbidden: return fail(403, "forbidden", e.message);
         case Error::Kind::NotFound: return fail(404, "not_found", e.message);
         case Error::Kind::Conflict: return fail(409, "conflict", e.message);
-        case Error::Kind::Locked: return fail(503, "busy", "the server is busy; try again");
+        case Error::Kind::Locked: {
+            auto r = fail(503, "busy", "the server is busy; try again");
+            r.headers.emplace_back("Retry-After", "2");
+            r.headers.emplace_back(kCauseHeader, e.message);  // which lock, for the operator's log
+            return r;
+        }
         default: {
             auto r = fail(500, "internal", "internal server error");  // details stay in the server log
             r.headers.emplace_back(kCauseHeader, e.message);

@@ -496,7 +496,7 @@ bool matches(const char* pattern, const std::vector<std::string>& segments, std:
     if (want.size() != segments.size()) return false;
     for (size_t i = 0; i < want.size(); ++i) {
         if (want[i] == "{id}")
-            id = segments[i];
+            id = url_decode(segments[i]);  // a station's name arrives percent-encoded
         else if (want[i] != segments[i])
             return false;
     }

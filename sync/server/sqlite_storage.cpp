@@ -733,6 +733,7 @@ private:
             ++open_;
         }
         auto c = open_conn(false);
+        if (c) (*c)->db->end_reads();  // as a released one: no snapshot held into the first write
         if (!c) {
             std::lock_guard<std::mutex> lk(mu_);
             --open_;

@@ -74,6 +74,15 @@ TEST_CASE("admin: each route answers its own method, unknown paths 404, no token
     CHECK(a.call("GET", "/v1/admin/stations").status == 401);
 }
 
+TEST_CASE("admin: a station named in the path is found when the name is percent-encoded, as clients send it") {
+    Admin a;
+    a.central.add_station("东城联络站");
+    // curl, browsers and every HTTP library send the UTF-8 name percent-encoded.
+    auto code = a.call("POST", "/v1/admin/stations/%E4%B8%9C%E5%9F%8E%E8%81%94%E7%BB%9C%E7%AB%99/enrol-codes");
+    CHECK_MESSAGE(code.status == 201, code.body);
+    CHECK(a.call("POST", "/v1/admin/stations/%E8%A5%BF%E5%9F%8E/enrol-codes").status == 404);
+}
+
 TEST_CASE("reference-data import reads a GBK file as the tablet's import does; mis-encoded UTF-8 is refused") {
     Admin a;
     auto gbk = text::utf8_to_gb18030("name\n城管局\n教育局\n");

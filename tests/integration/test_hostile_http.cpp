@@ -238,14 +238,15 @@ TEST_CASE("a full disk is answered 503 with Retry-After and logged with its caus
 namespace {
 
 // A device enrolled over HTTP: its token, for pushes and pulls on raw sockets.
-std::string enrol_over_http(int port, const std::string& station, const std::string& device_id) {
+std::string enrol_over_http(const Central& central, const std::string& station, const std::string& device_id) {
+    const int port = central.port;
     Answer code = ask(
         port, post("/v1/admin/stations/" + station + "/enrol-codes", "{}", "Authorization: Bearer secret-token\r\n"));
-    REQUIRE_MESSAGE(code.status == 201, code.body);
+    REQUIRE_MESSAGE(code.status == 201, code.body << "\nserver log:\n" << central.log_text());
     const auto c = nlohmann::json::parse(code.body)["code"].get<std::string>();
     Answer e = ask(port, post("/v1/enrol", nlohmann::json({{"code", c}, {"device_id", device_id}}).dump(),
                               std::string(liaison::sync::kProtocolHeader) + ": 1\r\n"));
-    REQUIRE_MESSAGE(e.status == 200, e.body);
+    REQUIRE_MESSAGE(e.status == 200, e.body << "\nserver log:\n" << central.log_text());
     return nlohmann::json::parse(e.body)["token"].get<std::string>();
 }
 
@@ -267,14 +268,16 @@ TEST_CASE("pushes waiting for a locked database do not hold up pulls and pings")
     Central c;
     const std::string station = c.admin({"station", "add", "东城联络站"});
     c.serve({"--admin-token", "secret-token"});
-    const std::string token = enrol_over_http(c.port, station, "dev1");
+    const std::string token = enrol_over_http(c, station, "dev1");
     // Another process (a backup tool, an operator's sqlite3 shell) holds the write lock.
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(c.db.c_str(), &raw) == SQLITE_OK);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> holder(raw, sqlite3_close);
+    sqlite3_busy_timeout(raw, 10000);  // the server's own start-up writes (the retention timer) may be under way
     REQUIRE(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
     // More waiting pushes than the server has threads of any kind.
     std::vector<std::thread> pushes;
+    pushes.reserve(40);
     std::atomic<int> pushed{0};
     for (int i = 0; i < 40; ++i)
         pushes.emplace_back([&, i] {

@@ -1,4 +1,9 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
 
 #include "replica_fixture.h"
 
@@ -404,4 +409,38 @@ TEST_CASE("re-stamping unsent changes moves a row change's whole block") {
     auto versions = a.rep->field_clocks("notes", "r1");
     REQUIRE(versions);
     CHECK((*versions)[1] == std::make_pair(std::string("title"), field_stamp(after[0].hlc, 1)));
+}
+
+TEST_CASE("opening a replica leaves no read snapshot open: its first write waits for another writer") {
+    const auto dir = std::filesystem::temp_directory_path() / ("liaison-replica-open-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "store.db").string();
+    db::Db::Options opt;
+    opt.busy_timeout_ms = 5000;
+    {
+        auto setup = db::Db::open(path, opt);
+        REQUIRE(setup);
+        REQUIRE(Replica::install(**setup));
+        REQUIRE(Replica::set_device_id(**setup, "A"));
+        REQUIRE((*setup)->exec("CREATE TABLE notes(id TEXT PRIMARY KEY, title)"));
+        REQUIRE(Replica::open(**setup, [] { return int64_t{1700000000000}; }));  // its own tables exist
+    }
+    auto other = db::Db::open(path, opt);
+    REQUIRE(other);
+    REQUIRE((*other)->exec("BEGIN IMMEDIATE"));  // another connection (the retention timer) is writing
+    auto mine = db::Db::open(path, opt);
+    REQUIRE(mine);
+    auto rep = Replica::open(**mine, [] { return int64_t{1700000000000}; });
+    REQUIRE(rep);
+    REQUIRE((*rep)->pending_count());  // a one-row read, as the app's status line does
+    std::thread commit_soon([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        CHECK((*other)->exec("COMMIT"));
+    });
+    // A connection still inside a read transaction is refused at once (SQLite cannot wait: it
+    // would deadlock); a clean one waits out the busy timeout and then writes.
+    const Status wrote = (*mine)->exec("INSERT INTO notes(id, title) VALUES('n1', 'x')");
+    commit_soon.join();
+    CHECK_MESSAGE(wrote.ok(), wrote.error().message);
+    std::filesystem::remove_all(dir);
 }
