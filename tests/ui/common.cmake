@@ -19,6 +19,16 @@ function(check_pngs size)
   endforeach()
 endfunction()
 
+# At least MIN screenshots in DIR (WHAT names them when there are fewer), each checked as above.
+function(check_screenshots size min what)
+  file(GLOB pngs ${DIR}/*.png)
+  list(LENGTH pngs n)
+  if(n LESS ${min})
+    message(FATAL_ERROR "expected ${what} screenshots, got ${n}")
+  endif()
+  check_pngs(${size} ${pngs})
+endfunction()
+
 # Runs the app on DIR/data with the arguments given (a --script run), from DIR; a non-zero exit
 # fails the test with the app's standard error.
 function(run_script)

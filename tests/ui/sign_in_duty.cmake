@@ -36,12 +36,7 @@ unset(ENV{LIAISON_PIN})
 run_script(--size ${SIZE} --lang ${LANG} --now "${day} 10:30" --script ${SCRIPT})
 set(ENV{LIAISON_USER} ${user})
 set(ENV{LIAISON_PIN} ${pin})
-file(GLOB pngs ${DIR}/*.png)
-list(LENGTH pngs n)
-if(n LESS 3)
-  message(FATAL_ERROR "expected the duty tiles, home and the form screenshots, got ${n}")
-endif()
-check_pngs(${SIZE} ${pngs})
+check_screenshots(${SIZE} 3 "the duty tiles, home and the form")
 
 # The visit saved while 陈明 was on duty names him; his record has the shift, ended.
 cli_json(visits visit list --deputy 陈明 --json)
